@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: MIT
+#include "relayapp.h"
+#include "relaycommandline.h"
+#include "unixsignalwatcher.h"
+
+#include <QCoreApplication>
+#include <QLoggingCategory>
+
+#include <csignal>
+#include <cstdio>
+
+using namespace Qt::StringLiterals;
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(u"switchboard-relay"_s);
+    QCoreApplication::setApplicationVersion(QStringLiteral(SWITCHBOARD_VERSION));
+    qSetMessagePattern(u"%{time yyyy-MM-ddThh:mm:ss.zzz} %{if-debug}debug%{endif}%{if-info}info%{endif}"
+                       "%{if-warning}warning%{endif}%{if-critical}error%{endif}%{if-fatal}fatal%{endif} "
+                       "%{category}: %{message}"_s);
+
+    RelayCommandLine config = RelayCommandLine::parse(QCoreApplication::arguments(),
+                                                      QProcessEnvironment::systemEnvironment());
+    switch (config.outcome) {
+    case RelayCommandLine::Outcome::Help:
+        std::fputs(qPrintable(config.message), stdout);
+        return 0;
+    case RelayCommandLine::Outcome::Version:
+        std::printf("switchboard-relay %s\n", SWITCHBOARD_VERSION);
+        return 0;
+    case RelayCommandLine::Outcome::Error:
+        std::fprintf(stderr, "switchboard-relay: %s\nTry 'switchboard-relay --help'.\n", qPrintable(config.message));
+        return 2;
+    case RelayCommandLine::Outcome::Run:
+        break;
+    }
+    if (config.verbose)
+        QLoggingCategory::setFilterRules(u"switchboard.*.debug=true"_s);
+
+    RelayApp relay(std::move(config));
+    UnixSignalWatcher signals({SIGTERM, SIGINT});
+    QObject::connect(&signals, &UnixSignalWatcher::signalReceived, &relay, [&relay] { relay.stop(); });
+    QObject::connect(&relay, &RelayApp::exitRequested, &app, [](int code) { QCoreApplication::exit(code); });
+    relay.start();
+    return QCoreApplication::exec();
+}

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: MIT
+#include "relayapp.h"
+
+#include "localbus.h"
+#include "logging.h"
+#include "redisbus.h"
+#include "redisprobe.h"
+#include "relayserver.h"
+
+using namespace Qt::StringLiterals;
+
+RelayApp::RelayApp(RelayCommandLine config, QObject *parent)
+    : QObject(parent)
+    , m_config(std::move(config))
+{
+    m_deadline.setSingleShot(true);
+    connect(&m_deadline, &QTimer::timeout, this, [this] {
+        qCWarning(lcRelay) << "shutdown took too long; exiting now";
+        Q_EMIT exitRequested(0);
+    });
+}
+
+void RelayApp::start()
+{
+    const auto redisOptions = [this] {
+        RedisConnectionOptions options;
+        options.url = m_config.redis;
+        options.clientName = u"switchboard-relay:"_s + m_config.server.instanceId;
+        return options;
+    };
+    switch (m_config.busMode) {
+    case RelayCommandLine::BusMode::InProcess:
+        qCInfo(lcRelay) << "running as a single instance on an in-process bus (--in-process)";
+        startWithBus(new LocalBus(this));
+        return;
+    case RelayCommandLine::BusMode::Redis:
+        startWithBus(new RedisBus(redisOptions(), this));
+        return;
+    case RelayCommandLine::BusMode::Auto:
+        RedisProbe::probe(m_config.redis, std::chrono::milliseconds(700), this,
+                          [this, redisOptions](const RedisProbe::Result &result) {
+                              if (result.reachable) {
+                                  qCInfo(lcRelay).noquote()
+                                      << "no Redis configured; using the one found at"
+                                      << m_config.redis.toDisplayString() << "(Redis" << result.serverVersion << ")";
+                                  startWithBus(new RedisBus(redisOptions(), this));
+                                  return;
+                              }
+                              qCWarning(lcRelay).noquote()
+                                  << "no Redis configured and none reachable at" << m_config.redis.toDisplayString()
+                                  << u"("_s + result.error + u")"_s
+                                  << "- running as a single instance on an in-process bus; set REDIS_URL or --redis "
+                                     "to scale out";
+                              startWithBus(new LocalBus(this));
+                          });
+        return;
+    }
+}
+
+void RelayApp::startWithBus(MessageBus *bus)
+{
+    m_bus = bus;
+    m_bus->start();
+    m_server = new RelayServer(m_config.server, m_bus, this);
+    connect(m_server, &RelayServer::finished, this, [this] {
+        connect(m_bus, &MessageBus::stopped, this, [this] { Q_EMIT exitRequested(0); });
+        m_bus->stop();
+    });
+    QString error;
+    if (!m_server->listen(&error)) {
+        qCCritical(lcRelay).noquote() << error;
+        Q_EMIT exitRequested(1);
+        return;
+    }
+    if (m_stopping)
+        m_server->shutdown();
+}
+
+void RelayApp::stop()
+{
+    if (m_stopping) {
+        Q_EMIT exitRequested(0);
+        return;
+    }
+    m_stopping = true;
+    m_deadline.start(std::chrono::milliseconds(1800));
+    if (m_server)
+        m_server->shutdown();
+    else
+        Q_EMIT exitRequested(0);
+}

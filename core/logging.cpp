@@ -1,0 +1,6 @@
+// SPDX-License-Identifier: MIT
+#include "logging.h"
+
+Q_LOGGING_CATEGORY(lcRedis, "switchboard.redis", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcBus, "switchboard.bus", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcRelay, "switchboard.relay", QtInfoMsg)

@@ -1,0 +1,8 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QLoggingCategory>
+
+Q_DECLARE_LOGGING_CATEGORY(lcRedis)
+Q_DECLARE_LOGGING_CATEGORY(lcBus)
+Q_DECLARE_LOGGING_CATEGORY(lcRelay)

@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: MIT
+#include "redisconnection.h"
+
+#include "logging.h"
+#include "redistransport.h"
+
+using namespace Qt::StringLiterals;
+
+RedisConnection::RedisConnection(RedisConnectionOptions options, QObject *parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+    , m_backoff(m_options.reconnectInitialDelay, m_options.reconnectMaxDelay)
+{
+    m_connectTimer.setSingleShot(true);
+    m_reconnectTimer.setSingleShot(true);
+    connect(&m_connectTimer, &QTimer::timeout, this, [this] {
+        onTransportDown(u"connect timeout after %1 ms"_s.arg(m_options.connectTimeout.count()));
+    });
+    connect(&m_reconnectTimer, &QTimer::timeout, this, &RedisConnection::startAttempt);
+}
+
+RedisConnection::~RedisConnection()
+{
+    m_closing = true;
+    if (m_transport) {
+        m_transport->disconnect(this);
+        m_transport->abort();
+    }
+    // Callbacks are not run from the destructor: their owners may be half destroyed.
+}
+
+QString RedisConnection::stateName(State state)
+{
+    switch (state) {
+    case State::Disconnected:
+        return u"disconnected"_s;
+    case State::Connecting:
+        return u"connecting"_s;
+    case State::Ready:
+        return u"ready"_s;
+    case State::Reconnecting:
+        return u"reconnecting"_s;
+    case State::Closed:
+        return u"closed"_s;
+    }
+    return {};
+}
+
+void RedisConnection::setState(State state)
+{
+    if (m_state == state)
+        return;
+    m_state = state;
+    Q_EMIT stateChanged(state, m_lastError);
+}
+
+void RedisConnection::open()
+{
+    if (m_state == State::Connecting || m_state == State::Ready)
+        return;
+    m_closing = false;
+    m_backoff.reset();
+    m_reconnectTimer.stop();
+    startAttempt();
+}
+
+void RedisConnection::close()
+{
+    m_closing = true;
+    m_reconnectTimer.stop();
+    m_connectTimer.stop();
+    const QPointer<RedisConnection> guard(this);
+    teardown(QString());
+    if (!guard)
+        return;
+    std::deque<Pending> queued;
+    for (Queued &q : m_queued)
+        queued.push_back(std::move(q.pending));
+    m_queued.clear();
+    failAll(queued, m_lastError.isEmpty() ? "ERR switchboard: connection closed"_ba
+                                          : "ERR switchboard: connection closed: "_ba + m_lastError.toUtf8());
+    if (!guard)
+        return;
+    setState(State::Closed);
+    Q_EMIT closed(m_lastError);
+}
+
+qint64 RedisConnection::bytesToWrite() const
+{
+    return m_transport ? m_transport->bytesToWrite() : 0;
+}
+
+void RedisConnection::startAttempt()
+{
+    if (m_closing)
+        return;
+    if (m_transport) {
+        m_transport->disconnect(this);
+        m_transport->abort();
+        m_transport->deleteLater();
+        m_transport = nullptr;
+    }
+    m_reader.reset();
+    m_readBuffer.clear();
+    ++m_generation;
+    setState(m_state == State::Reconnecting ? State::Reconnecting : State::Connecting);
+    if (m_state != State::Reconnecting)
+        qCDebug(lcRedis) << "connecting to" << m_options.url.toDisplayString();
+
+    m_transport = new RedisTransport(m_options.url, this);
+    connect(m_transport, &RedisTransport::connected, this, &RedisConnection::onConnected);
+    connect(m_transport, &RedisTransport::readyRead, this, &RedisConnection::onReadyRead);
+    connect(m_transport, &RedisTransport::disconnected, this, &RedisConnection::onTransportDown);
+    m_connectTimer.start(m_options.connectTimeout);
+    m_transport->open();
+}
+
+void RedisConnection::onConnected()
+{
+    // The handshake goes first, pipelined; queued user commands follow once it has succeeded.
+    QList<QByteArrayList> steps;
+    if (!m_options.url.password().isEmpty()) {
+        if (m_options.url.username().isEmpty())
+            steps.append({"AUTH"_ba, m_options.url.password().toUtf8()});
+        else
+            steps.append({"AUTH"_ba, m_options.url.username().toUtf8(), m_options.url.password().toUtf8()});
+    }
+    if (m_options.url.database() != 0)
+        steps.append({"SELECT"_ba, QByteArray::number(m_options.url.database())});
+    if (!m_options.clientName.isEmpty())
+        steps.append({"CLIENT"_ba, "SETNAME"_ba, m_options.clientName.toUtf8()});
+    if (steps.isEmpty()) {
+        finishHandshake();
+        return;
+    }
+    m_handshakeRemaining = int(steps.size());
+    for (const QByteArrayList &step : std::as_const(steps)) {
+        const QByteArray name = step.size() > 1 && step.first() == "CLIENT" ? "CLIENT SETNAME"_ba : step.first();
+        Pending p;
+        p.handshake = true;
+        p.callback = [this, name](const RedisValue &reply) {
+            if (reply.isError()) {
+                onTransportDown(u"%1 failed: %2"_s.arg(QString::fromLatin1(name), QString::fromUtf8(reply.bytes())));
+                return;
+            }
+            if (--m_handshakeRemaining == 0)
+                finishHandshake();
+        };
+        m_transport->write(RespReader::formatCommand(step));
+        m_inFlight.push_back(std::move(p));
+    }
+}
+
+void RedisConnection::finishHandshake()
+{
+    m_connectTimer.stop();
+    m_backoff.reset();
+    m_lastError.clear();
+    qCInfo(lcRedis).noquote() << "connected to" << m_options.url.toDisplayString()
+                              << (m_options.clientName.isEmpty() ? QString() : u"as "_s + m_options.clientName);
+    // Flush what was queued while we were away, skipping work whose owner has died.
+    std::deque<Queued> queued;
+    queued.swap(m_queued);
+    for (Queued &q : queued) {
+        if (q.pending.hasContext && !q.pending.context)
+            continue;
+        m_transport->write(q.wire);
+        if (!m_pushMode)
+            m_inFlight.push_back(std::move(q.pending));
+    }
+    setState(State::Ready);
+    Q_EMIT ready();
+}
+
+void RedisConnection::command(const QByteArrayList &args, QObject *context, ReplyCallback callback)
+{
+    Pending p;
+    p.callback = std::move(callback);
+    p.context = context;
+    p.hasContext = context != nullptr;
+    send(RespReader::formatCommand(args), std::move(p));
+}
+
+void RedisConnection::command(const QByteArrayList &args)
+{
+    Pending p;
+    const QByteArray name = args.isEmpty() ? QByteArray() : args.first();
+    p.callback = [name](const RedisValue &reply) {
+        if (reply.isError())
+            qCWarning(lcRedis).noquote() << name << "failed:" << QString::fromUtf8(reply.bytes());
+    };
+    send(RespReader::formatCommand(args), std::move(p));
+}
+
+void RedisConnection::send(const QByteArray &wire, Pending pending)
+{
+    if (m_state == State::Ready && m_transport) {
+        m_transport->write(wire);
+        if (!m_pushMode)
+            m_inFlight.push_back(std::move(pending));
+        return;
+    }
+    if (m_state == State::Closed || qsizetype(m_queued.size()) >= m_options.maxQueuedCommands) {
+        const QByteArray why = m_state == State::Closed
+                                   ? "ERR switchboard: connection closed"_ba
+                                   : "ERR switchboard: command queue full while disconnected ("_ba
+                                         + QByteArray::number(m_options.maxQueuedCommands) + " commands)"_ba;
+        invoke(pending, RedisValue::error(why));
+        return;
+    }
+    m_queued.push_back(Queued{wire, std::move(pending)});
+}
+
+void RedisConnection::onReadyRead()
+{
+    if (!m_transport)
+        return;
+    m_readBuffer.resize(0);
+    m_transport->readInto(&m_readBuffer);
+    m_reader.feed(m_readBuffer);
+    const quint64 generation = m_generation;
+    const QPointer<RedisConnection> guard(this);
+    while (true) {
+        std::optional<RedisValue> value = m_reader.next();
+        if (!value)
+            break;
+        dispatch(std::move(*value));
+        if (!guard || generation != m_generation)
+            return;
+    }
+    if (m_reader.hasError())
+        onTransportDown(m_reader.errorString());
+}
+
+void RedisConnection::dispatch(RedisValue &&value)
+{
+    if (m_inFlight.empty() || (m_pushMode && !m_inFlight.front().handshake)) {
+        if (m_pushMode) {
+            Q_EMIT pushReceived(value);
+            return;
+        }
+        qCWarning(lcRedis) << "unexpected reply with no command waiting:" << value.toDisplayString();
+        return;
+    }
+    Pending p = std::move(m_inFlight.front());
+    m_inFlight.pop_front();
+    invoke(p, value);
+}
+
+void RedisConnection::invoke(const Pending &p, const RedisValue &value)
+{
+    if (!p.callback)
+        return;
+    if (p.hasContext && !p.context)
+        return;
+    p.callback(value);
+}
+
+void RedisConnection::failAll(std::deque<Pending> &list, const QByteArray &message)
+{
+    const QPointer<RedisConnection> guard(this);
+    const RedisValue error = RedisValue::error(message);
+    while (!list.empty()) {
+        Pending p = std::move(list.front());
+        list.pop_front();
+        if (p.handshake)
+            continue;
+        invoke(p, error);
+        if (!guard)
+            return;
+    }
+}
+
+void RedisConnection::onTransportDown(const QString &reason)
+{
+    if (!m_transport)
+        return;
+    const bool wasReady = m_state == State::Ready;
+    m_lastError = reason;
+    if (wasReady)
+        qCWarning(lcRedis).noquote() << "lost" << m_options.url.toDisplayString() << "-" << reason;
+    const QPointer<RedisConnection> guard(this);
+    teardown(reason);
+    if (!guard || m_closing)
+        return;
+    if (!m_options.autoReconnect) {
+        close();
+        return;
+    }
+    scheduleReconnect();
+}
+
+void RedisConnection::teardown(const QString &reason)
+{
+    m_connectTimer.stop();
+    ++m_generation;
+    if (m_transport) {
+        m_transport->disconnect(this);
+        m_transport->abort();
+        m_transport->deleteLater();
+        m_transport = nullptr;
+    }
+    m_handshakeRemaining = 0;
+    std::deque<Pending> inFlight;
+    inFlight.swap(m_inFlight);
+    const QByteArray why = reason.isEmpty() ? "ERR switchboard: connection closed"_ba
+                                            : "ERR switchboard: connection lost: "_ba + reason.toUtf8();
+    failAll(inFlight, why);
+}
+
+void RedisConnection::scheduleReconnect()
+{
+    const auto delay = m_backoff.next();
+    ++m_reconnects;
+    if (m_backoff.attempt() == 1 || m_backoff.attempt() % 10 == 0)
+        qCWarning(lcRedis).noquote() << "cannot reach" << m_options.url.toDisplayString() << "-" << m_lastError
+                                     << u"(attempt %1, retrying in %2 ms)"_s.arg(m_backoff.attempt()).arg(delay.count());
+    setState(State::Reconnecting);
+    Q_EMIT reconnecting(m_backoff.attempt(), int(delay.count()), m_lastError);
+    m_reconnectTimer.start(delay);
+}

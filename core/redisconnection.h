@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "reconnectbackoff.h"
+#include "redisurl.h"
+#include "redisvalue.h"
+#include "respreader.h"
+
+#include <QByteArrayList>
+#include <QElapsedTimer>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <memory>
+
+class RedisTransport;
+
+struct RedisConnectionOptions
+{
+    RedisUrl url;
+    // Sent as CLIENT SETNAME after connecting; no spaces allowed. Empty: not set.
+    QString clientName;
+    std::chrono::milliseconds connectTimeout{5000};
+    bool autoReconnect = true;
+    std::chrono::milliseconds reconnectInitialDelay{50};
+    std::chrono::milliseconds reconnectMaxDelay{2000};
+    // Commands accepted while the connection is not ready; beyond this they fail at once.
+    qsizetype maxQueuedCommands = 100000;
+};
+
+// An asynchronous Redis connection on the Qt event loop. Commands are pipelined: each is
+// written at once (or queued until the connection is ready) and replies are matched in order.
+// A reply callback runs only while its context object is alive; work for a destroyed context
+// is dropped. The connection reconnects with backoff unless close() was called.
+class RedisConnection : public QObject
+{
+    Q_OBJECT
+public:
+    enum class State { Disconnected, Connecting, Ready, Reconnecting, Closed };
+    Q_ENUM(State)
+
+    using ReplyCallback = std::function<void(const RedisValue &)>;
+
+    explicit RedisConnection(RedisConnectionOptions options, QObject *parent = nullptr);
+    ~RedisConnection() override;
+
+    void open();
+    // Orderly shutdown: no reconnect; queued and in-flight commands fail with an error reply.
+    void close();
+
+    State state() const { return m_state; }
+    bool isReady() const { return m_state == State::Ready; }
+    QString lastError() const { return m_lastError; }
+    const RedisConnectionOptions &options() const { return m_options; }
+
+    void command(const QByteArrayList &args, QObject *context, ReplyCallback callback);
+    // Fire and forget; errors are logged.
+    void command(const QByteArrayList &args);
+
+    // In push mode (used by RedisSubscriber) every reply after the handshake is emitted through
+    // pushReceived() instead of being matched to a callback.
+    void setPushMode(bool push) { m_pushMode = push; }
+
+    qsizetype inFlightCount() const { return qsizetype(m_inFlight.size()); }
+    qsizetype queuedCount() const { return qsizetype(m_queued.size()); }
+    qint64 bytesToWrite() const;
+    quint64 reconnectCount() const { return m_reconnects; }
+
+    static QString stateName(State state);
+
+Q_SIGNALS:
+    void stateChanged(RedisConnection::State state, const QString &lastError);
+    void ready();
+    void reconnecting(int attempt, int delayMs, const QString &lastError);
+    void closed(const QString &lastError);
+    void pushReceived(const RedisValue &value);
+
+private:
+    struct Pending
+    {
+        ReplyCallback callback;
+        QPointer<QObject> context;
+        bool hasContext = false;
+        bool handshake = false;
+    };
+    struct Queued
+    {
+        QByteArray wire;
+        Pending pending;
+    };
+
+    void startAttempt();
+    void onConnected();
+    void onReadyRead();
+    void onTransportDown(const QString &reason);
+    void finishHandshake();
+    void teardown(const QString &reason);
+    void scheduleReconnect();
+    void setState(State state);
+    void send(const QByteArray &wire, Pending pending);
+    void dispatch(RedisValue &&value);
+    void failAll(std::deque<Pending> &list, const QByteArray &message);
+    static void invoke(const Pending &p, const RedisValue &value);
+
+    RedisConnectionOptions m_options;
+    State m_state = State::Disconnected;
+    QString m_lastError;
+    RedisTransport *m_transport = nullptr;
+    RespReader m_reader;
+    QByteArray m_readBuffer;
+    std::deque<Pending> m_inFlight;
+    std::deque<Queued> m_queued;
+    int m_handshakeRemaining = 0;
+    bool m_pushMode = false;
+    bool m_closing = false;
+    quint64 m_generation = 0;
+    quint64 m_reconnects = 0;
+    ReconnectBackoff m_backoff;
+    QTimer m_connectTimer;
+    QTimer m_reconnectTimer;
+};

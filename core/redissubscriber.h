@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "redisconnection.h"
+
+#include <QHash>
+#include <QObject>
+#include <QSet>
+
+// SUBSCRIBE / PSUBSCRIBE on a dedicated connection, reference-counted per channel and
+// pattern. Requests made in one event-loop turn go out as one command; after a reconnect
+// everything still referenced is subscribed again. subscribed() fires once Redis confirms.
+class RedisSubscriber : public QObject
+{
+    Q_OBJECT
+public:
+    explicit RedisSubscriber(RedisConnectionOptions options, QObject *parent = nullptr);
+
+    void open() { m_connection->open(); }
+    void close() { m_connection->close(); }
+    RedisConnection *connection() const { return m_connection; }
+
+    void subscribe(const QByteArray &channel);
+    void unsubscribe(const QByteArray &channel);
+    void psubscribe(const QByteArray &pattern);
+    void punsubscribe(const QByteArray &pattern);
+
+    // True once Redis has confirmed the (un)subscriptions sent so far and the channel is on.
+    bool isSubscribed(const QByteArray &channel) const;
+    bool isPSubscribed(const QByteArray &pattern) const;
+    int channelRefCount(const QByteArray &channel) const;
+    int patternRefCount(const QByteArray &pattern) const;
+    QList<QByteArray> channels() const;
+    QList<QByteArray> patterns() const;
+
+    quint64 messagesReceived() const { return m_messages; }
+
+Q_SIGNALS:
+    void message(const QByteArray &channel, const QByteArray &payload);
+    void pmessage(const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload);
+    void subscribed(const QByteArray &channel);
+    void unsubscribed(const QByteArray &channel);
+    void psubscribed(const QByteArray &pattern);
+    void punsubscribed(const QByteArray &pattern);
+    // Every subscription is confirmed again after a (re)connect.
+    void resubscribed();
+
+private:
+    struct Entry
+    {
+        int refs = 0;
+        int inFlight = 0;      // (un)subscribe commands sent and not yet answered
+        bool requested = false; // what we last asked Redis for
+        bool confirmed = false; // what Redis last confirmed
+    };
+    using Table = QHash<QByteArray, Entry>;
+
+    void change(Table &table, QSet<QByteArray> &dirty, const QByteArray &name, int delta);
+    void scheduleFlush();
+    void flush();
+    void flushTable(Table &table, QSet<QByteArray> &dirty, const QByteArray &on, const QByteArray &off);
+    void onReady();
+    void onPush(const RedisValue &value);
+    void onConfirmation(Table &table, const QByteArray &name, bool on);
+
+    RedisConnection *m_connection;
+    Table m_channels;
+    Table m_patterns;
+    QSet<QByteArray> m_dirtyChannels;
+    QSet<QByteArray> m_dirtyPatterns;
+    bool m_flushScheduled = false;
+    bool m_awaitingResubscribe = false;
+    quint64 m_messages = 0;
+};

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: MIT
+#include "redistransport.h"
+
+#include <QFile>
+#include <QLocalSocket>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QSslSocket>
+#include <QTcpSocket>
+
+using namespace Qt::StringLiterals;
+
+RedisTransport::RedisTransport(const RedisUrl &url, QObject *parent)
+    : QObject(parent)
+    , m_url(url)
+{
+}
+
+RedisTransport::~RedisTransport()
+{
+    // Children are deleted by QObject; make sure no signal reaches a half-destroyed owner.
+    if (m_device)
+        m_device->disconnect(this);
+}
+
+void RedisTransport::open()
+{
+    m_reportedDown = false;
+    if (m_url.scheme() == RedisUrl::Scheme::Unix) {
+        m_local = new QLocalSocket(this);
+        m_device = m_local;
+        connect(m_local, &QLocalSocket::connected, this, &RedisTransport::connected);
+        connect(m_local, &QLocalSocket::readyRead, this, &RedisTransport::readyRead);
+        connect(m_local, &QLocalSocket::errorOccurred, this, [this](QLocalSocket::LocalSocketError) {
+            fail(m_local->errorString());
+        });
+        connect(m_local, &QLocalSocket::disconnected, this, [this] { fail(u"connection closed by the server"_s); });
+        m_local->connectToServer(m_url.socketPath());
+        return;
+    }
+
+    if (m_url.scheme() == RedisUrl::Scheme::Tls) {
+        auto *ssl = new QSslSocket(this);
+        QSslConfiguration config = QSslConfiguration::defaultConfiguration();
+        if (!m_url.caFile().isEmpty()) {
+            const QList<QSslCertificate> cas = QSslCertificate::fromPath(m_url.caFile(), QSsl::Pem);
+            if (cas.isEmpty()) {
+                m_socket = ssl;
+                m_device = ssl;
+                QMetaObject::invokeMethod(
+                    this, [this] { fail(u"cannot read a CA certificate from '%1'"_s.arg(m_url.caFile())); },
+                    Qt::QueuedConnection);
+                return;
+            }
+            config.setCaCertificates(cas);
+        }
+        if (!m_url.certFile().isEmpty()) {
+            const QList<QSslCertificate> certs = QSslCertificate::fromPath(m_url.certFile(), QSsl::Pem);
+            QFile keyFile(m_url.keyFile());
+            QSslKey key;
+            if (keyFile.open(QIODevice::ReadOnly)) {
+                const QByteArray pem = keyFile.readAll();
+                key = QSslKey(pem, QSsl::Rsa);
+                if (key.isNull())
+                    key = QSslKey(pem, QSsl::Ec);
+            }
+            if (certs.isEmpty() || key.isNull()) {
+                m_socket = ssl;
+                m_device = ssl;
+                QMetaObject::invokeMethod(
+                    this, [this] { fail(u"cannot load the client certificate or key"_s); }, Qt::QueuedConnection);
+                return;
+            }
+            config.setLocalCertificate(certs.first());
+            config.setPrivateKey(key);
+        }
+        config.setPeerVerifyMode(m_url.verifyPeer() ? QSslSocket::VerifyPeer : QSslSocket::VerifyNone);
+        ssl->setSslConfiguration(config);
+        connect(ssl, &QSslSocket::encrypted, this, &RedisTransport::connected);
+        connect(ssl, &QSslSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
+            QStringList texts;
+            for (const QSslError &e : errors)
+                texts.append(e.errorString());
+            fail(u"TLS: "_s + texts.join(u"; "_s));
+        });
+        m_socket = ssl;
+    } else {
+        m_socket = new QTcpSocket(this);
+        connect(m_socket, &QTcpSocket::connected, this, &RedisTransport::connected);
+    }
+    m_device = m_socket;
+    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    m_socket->setSocketOption(QAbstractSocket::KeepAliveOption, 1);
+    connect(m_socket, &QAbstractSocket::readyRead, this, &RedisTransport::readyRead);
+    connect(m_socket, &QAbstractSocket::errorOccurred, this, [this](QAbstractSocket::SocketError) {
+        fail(m_socket->errorString());
+    });
+    connect(m_socket, &QAbstractSocket::disconnected, this, [this] { fail(u"connection closed by the server"_s); });
+
+    if (auto *ssl = qobject_cast<QSslSocket *>(m_socket)) {
+        const QString sni = m_url.serverName().isEmpty() ? m_url.host() : m_url.serverName();
+        ssl->connectToHostEncrypted(m_url.host(), m_url.port(), sni);
+    } else {
+        m_socket->connectToHost(m_url.host(), m_url.port());
+    }
+}
+
+void RedisTransport::fail(const QString &reason)
+{
+    if (m_reportedDown)
+        return;
+    m_reportedDown = true;
+    Q_EMIT disconnected(reason);
+}
+
+void RedisTransport::abort()
+{
+    m_reportedDown = true;
+    if (m_socket)
+        m_socket->abort();
+    else if (m_local)
+        m_local->abort();
+}
+
+bool RedisTransport::isOpen() const
+{
+    return m_device && m_device->isOpen() && !m_reportedDown;
+}
+
+qint64 RedisTransport::write(const QByteArray &bytes)
+{
+    return m_device ? m_device->write(bytes) : -1;
+}
+
+qint64 RedisTransport::bytesToWrite() const
+{
+    return m_device ? m_device->bytesToWrite() : 0;
+}
+
+qint64 RedisTransport::readInto(QByteArray *buffer)
+{
+    if (!m_device)
+        return 0;
+    const qint64 available = m_device->bytesAvailable();
+    if (available <= 0)
+        return 0;
+    const qsizetype old = buffer->size();
+    buffer->resize(old + available);
+    const qint64 n = m_device->read(buffer->data() + old, available);
+    buffer->resize(old + qMax<qint64>(n, 0));
+    return qMax<qint64>(n, 0);
+}

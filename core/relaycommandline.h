@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "redisurl.h"
+#include "relayserver.h"
+
+#include <QProcessEnvironment>
+#include <QStringList>
+
+// switchboard-relay's options (QCommandLineParser), with the seed's environment variables.
+struct RelayCommandLine
+{
+    enum class Outcome { Run, Help, Version, Error };
+    enum class BusMode {
+        Auto,     // Redis if configured or reachable on localhost, else the in-process bus
+        Redis,    // configured explicitly: an outage is an outage, never a fallback
+        InProcess // --in-process
+    };
+
+    Outcome outcome = Outcome::Run;
+    QString message; // help text, version, or the error
+    RelayServerOptions server;
+    BusMode busMode = BusMode::Auto;
+    RedisUrl redis;
+    bool verbose = false;
+
+    static RelayCommandLine parse(const QStringList &arguments, const QProcessEnvironment &env);
+};

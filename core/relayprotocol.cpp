@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: MIT
+#include "relayprotocol.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+namespace RelayProtocol {
+
+namespace {
+
+Request invalid(const char *code, const QString &message)
+{
+    Request r;
+    r.errorCode = code;
+    r.errorMessage = message;
+    return r;
+}
+
+QString jsonTypeName(const QJsonValue &v)
+{
+    switch (v.type()) {
+    case QJsonValue::Null:
+        return u"null"_s;
+    case QJsonValue::Bool:
+        return u"a boolean"_s;
+    case QJsonValue::Double:
+        return u"a number"_s;
+    case QJsonValue::String:
+        return u"a string"_s;
+    case QJsonValue::Array:
+        return u"an array"_s;
+    case QJsonValue::Object:
+        return u"an object"_s;
+    case QJsonValue::Undefined:
+        return u"undefined"_s;
+    }
+    return {};
+}
+
+QString numberText(double d)
+{
+    if (d == 0)
+        return u"0"_s; // JS prints -0 as "0"
+    return QString::number(d, 'g', QLocale::FloatingPointShortest);
+}
+
+// Reads roomId; returns false and fills *error when it is present but unusable.
+bool readRoom(const QJsonObject &o, Request &r, bool required, Request *error)
+{
+    const QJsonValue v = o.value("roomId"_L1);
+    if (v.isUndefined() || (!required && v.isNull())) {
+        if (required) {
+            *error = invalid(Error::MissingField, u"\"roomId\" is required"_s);
+            return false;
+        }
+        return true;
+    }
+    if (v.isString()) {
+        if (v.toString().isEmpty()) {
+            *error = invalid(Error::InvalidField, u"\"roomId\" must not be empty"_s);
+            return false;
+        }
+        r.roomKey = v.toString();
+    } else if (v.isDouble()) {
+        const double d = v.toDouble();
+        if (!std::isfinite(d)) {
+            *error = invalid(Error::InvalidField, u"\"roomId\" must be a finite number"_s);
+            return false;
+        }
+        r.roomKey = numberText(d);
+    } else {
+        *error = invalid(Error::InvalidField, u"\"roomId\" must be a string or a number, not %1"_s.arg(jsonTypeName(v)));
+        return false;
+    }
+    r.roomId = v;
+    r.hasRoom = true;
+    return true;
+}
+
+bool readString(const QJsonObject &o, QLatin1StringView key, QString *out, Request *error)
+{
+    const QJsonValue v = o.value(key);
+    if (v.isUndefined()) {
+        *error = invalid(Error::MissingField, u"\"%1\" is required"_s.arg(key));
+        return false;
+    }
+    if (!v.isString()) {
+        *error = invalid(Error::InvalidField, u"\"%1\" must be a string, not %2"_s.arg(key, jsonTypeName(v)));
+        return false;
+    }
+    *out = v.toString();
+    return true;
+}
+
+} // namespace
+
+Request parse(const QByteArray &utf8Frame)
+{
+    QJsonParseError pe;
+    const QJsonDocument doc = QJsonDocument::fromJson(utf8Frame, &pe);
+    if (pe.error != QJsonParseError::NoError)
+        return invalid(Error::InvalidJson, u"not valid JSON: %1 at offset %2"_s.arg(pe.errorString()).arg(pe.offset));
+    if (!doc.isObject())
+        return invalid(Error::NotAnObject, u"a frame must be a JSON object such as {\"type\":\"ping\"}"_s);
+    const QJsonObject o = doc.object();
+    const QJsonValue typeValue = o.value("type"_L1);
+    if (typeValue.isUndefined())
+        return invalid(Error::MissingType, u"\"type\" is required (join, leave, message or ping)"_s);
+    if (!typeValue.isString())
+        return invalid(Error::InvalidType, u"\"type\" must be a string, not %1"_s.arg(jsonTypeName(typeValue)));
+
+    const QString type = typeValue.toString();
+    Request r;
+    Request error;
+    if (type == "join"_L1 || type == "leave"_L1) {
+        if (!readRoom(o, r, true, &error))
+            return error;
+        r.kind = type == "join"_L1 ? Request::Kind::Join : Request::Kind::Leave;
+        return r;
+    }
+    if (type == "message"_L1) {
+        if (!readRoom(o, r, false, &error) || !readString(o, "user"_L1, &r.user, &error)
+            || !readString(o, "text"_L1, &r.text, &error))
+            return error;
+        r.kind = Request::Kind::Message;
+        return r;
+    }
+    if (type == "ping"_L1) {
+        r.kind = Request::Kind::Ping;
+        return r;
+    }
+    QString shown = type.left(64);
+    return invalid(Error::UnknownType,
+                   u"unknown type \"%1\" (expected join, leave, message or ping)"_s.arg(shown));
+}
+
+void appendJsonString(QByteArray &out, QStringView text)
+{
+    static constexpr char hex[] = "0123456789abcdef";
+    const QByteArray utf8 = text.toUtf8();
+    out.reserve(out.size() + utf8.size() + 2);
+    out.append('"');
+    for (const char ch : utf8) {
+        const auto c = static_cast<unsigned char>(ch);
+        switch (c) {
+        case '"':
+            out.append("\\\"");
+            break;
+        case '\\':
+            out.append("\\\\");
+            break;
+        case '\b':
+            out.append("\\b");
+            break;
+        case '\f':
+            out.append("\\f");
+            break;
+        case '\n':
+            out.append("\\n");
+            break;
+        case '\r':
+            out.append("\\r");
+            break;
+        case '\t':
+            out.append("\\t");
+            break;
+        default:
+            if (c < 0x20) {
+                out.append("\\u00");
+                out.append(hex[c >> 4]);
+                out.append(hex[c & 0xf]);
+            } else {
+                out.append(ch);
+            }
+        }
+    }
+    out.append('"');
+}
+
+void appendJson(QByteArray &out, const QJsonValue &value)
+{
+    switch (value.type()) {
+    case QJsonValue::String:
+        appendJsonString(out, value.toString());
+        return;
+    case QJsonValue::Double:
+        out.append(numberText(value.toDouble()).toLatin1());
+        return;
+    case QJsonValue::Bool:
+        out.append(value.toBool() ? "true" : "false");
+        return;
+    case QJsonValue::Null:
+    case QJsonValue::Undefined:
+        out.append("null");
+        return;
+    case QJsonValue::Array:
+        out.append(QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact));
+        return;
+    case QJsonValue::Object:
+        out.append(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
+        return;
+    }
+}
+
+QByteArray joined(const QJsonValue &roomId)
+{
+    QByteArray out = R"({"type":"joined","roomId":)"_ba;
+    appendJson(out, roomId);
+    out.append('}');
+    return out;
+}
+
+QByteArray left(const QJsonValue &roomId)
+{
+    QByteArray out = R"({"type":"left","roomId":)"_ba;
+    appendJson(out, roomId);
+    out.append('}');
+    return out;
+}
+
+QByteArray pong()
+{
+    return R"({"type":"pong"})"_ba;
+}
+
+QByteArray error(const QByteArray &code, const QString &message)
+{
+    QByteArray out = R"({"type":"error","code":)"_ba;
+    appendJsonString(out, QString::fromLatin1(code));
+    out.append(R"(,"message":)");
+    appendJsonString(out, message);
+    out.append('}');
+    return out;
+}
+
+QByteArray chatMessage(const QString &user, const QString &text, qint64 timestampMs, const QJsonValue *roomId,
+                       const QByteArray &id)
+{
+    QByteArray out;
+    out.reserve(64 + user.size() + text.size() * 3 / 2 + id.size());
+    out.append(R"({"type":"message","user":)");
+    appendJsonString(out, user);
+    out.append(R"(,"text":)");
+    appendJsonString(out, text);
+    out.append(R"(,"timestamp":)");
+    out.append(QByteArray::number(timestampMs));
+    if (roomId) {
+        out.append(R"(,"roomId":)");
+        appendJson(out, *roomId);
+    }
+    out.append(R"(,"id":)");
+    appendJsonString(out, QString::fromLatin1(id));
+    out.append('}');
+    return out;
+}
+
+} // namespace RelayProtocol

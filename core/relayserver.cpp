@@ -1,0 +1,458 @@
+// SPDX-License-Identifier: MIT
+#include "relayserver.h"
+
+#include "logging.h"
+#include "messagebus.h"
+#include "relayprotocol.h"
+
+#include <QRandomGenerator>
+#include <QWebSocket>
+#include <QWebSocketServer>
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+struct RelayServer::Client
+{
+    quint64 id = 0;
+    QWebSocket *socket = nullptr;
+    QString peer;
+    QSet<QString> rooms;        // acknowledged memberships
+    QSet<QString> pendingRooms; // join sent, waiting for the bus
+    bool alive = true;
+    quint64 framesIn = 0;
+    quint64 framesOut = 0;
+    QDateTime connectedAt;
+};
+
+RelayServer::RelayServer(RelayServerOptions options, MessageBus *bus, QObject *parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+    , m_bus(bus)
+    , m_server(new QWebSocketServer(u"switchboard-relay"_s, QWebSocketServer::NonSecureMode, this))
+{
+    if (m_options.instanceId.isEmpty())
+        m_options.instanceId = QString::number(QRandomGenerator::global()->generate(), 16);
+    // Ids stay unique across restarts of an instance that reuses its instance id.
+    m_idPrefix = m_options.instanceId.toUtf8() + '-'
+                 + QByteArray::number(QRandomGenerator::global()->generate() & 0xffffff, 36) + '-';
+
+    connect(m_server, &QWebSocketServer::newConnection, this, &RelayServer::onNewConnection);
+    connect(m_server, &QWebSocketServer::acceptError, this, [](QAbstractSocket::SocketError error) {
+        qCWarning(lcRelay) << "accept failed:" << error;
+    });
+    connect(m_bus, &MessageBus::message, this, &RelayServer::onBusMessage);
+    connect(m_bus, &MessageBus::subscribed, this, &RelayServer::onBusSubscribed);
+
+    m_heartbeat.setInterval(m_options.pingInterval);
+    connect(&m_heartbeat, &QTimer::timeout, this, &RelayServer::heartbeat);
+    m_shutdownTimer.setSingleShot(true);
+    connect(&m_shutdownTimer, &QTimer::timeout, this, [this] {
+        const QList<Client *> stragglers = m_clients.values();
+        for (Client *c : stragglers)
+            c->socket->abort();
+        maybeFinish();
+    });
+
+    m_bus->subscribe(broadcastChannel());
+}
+
+RelayServer::~RelayServer()
+{
+    for (Client *c : std::as_const(m_clients)) {
+        c->socket->disconnect(this);
+        c->socket->abort();
+        delete c->socket;
+        delete c;
+    }
+    m_clients.clear();
+}
+
+QByteArray RelayServer::roomChannel(const QString &roomKey) const
+{
+    return m_options.channelPrefix + "room:" + roomKey.toUtf8();
+}
+
+bool RelayServer::listen(QString *error)
+{
+    if (!m_server->listen(m_options.bindAddress, m_options.port)) {
+        const QString why = u"cannot listen on %1:%2: %3"_s.arg(m_options.bindAddress.toString())
+                                .arg(m_options.port)
+                                .arg(m_server->errorString());
+        if (error)
+            *error = why;
+        return false;
+    }
+    if (m_options.pingInterval.count() > 0)
+        m_heartbeat.start();
+    qCInfo(lcRelay).noquote() << u"listening on port %1 (bind %2, %3) instance %4, bus: %5"_s.arg(port())
+                                     .arg(m_options.bindAddress.toString(), url().toString(), m_options.instanceId,
+                                          m_bus->description());
+    return true;
+}
+
+bool RelayServer::isListening() const
+{
+    return m_server->isListening();
+}
+
+quint16 RelayServer::port() const
+{
+    return m_server->serverPort();
+}
+
+QUrl RelayServer::url() const
+{
+    QHostAddress address = m_server->serverAddress();
+    if (address == QHostAddress::Any || address == QHostAddress::AnyIPv4)
+        address = QHostAddress::LocalHost;
+    else if (address == QHostAddress::AnyIPv6)
+        address = QHostAddress::LocalHostIPv6;
+    QUrl u;
+    u.setScheme(u"ws"_s);
+    u.setHost(address.toString());
+    u.setPort(port());
+    return u;
+}
+
+void RelayServer::onNewConnection()
+{
+    while (QWebSocket *socket = m_server->nextPendingConnection()) {
+        if (m_shuttingDown) {
+            socket->close(QWebSocketProtocol::CloseCodeGoingAway, u"going away"_s);
+            socket->deleteLater();
+            continue;
+        }
+        auto *client = new Client;
+        client->id = m_nextClientId++;
+        client->socket = socket;
+        client->peer = socket->peerAddress().toString() + u':' + QString::number(socket->peerPort());
+        client->connectedAt = QDateTime::currentDateTimeUtc();
+        m_clients.insert(client->id, client);
+        ++m_stats.connectionsAccepted;
+        const quint64 id = client->id;
+        connect(socket, &QWebSocket::textMessageReceived, this, [this, client](const QString &text) {
+            onTextMessage(client, text);
+        });
+        connect(socket, &QWebSocket::binaryMessageReceived, this, [this, client] { onBinaryMessage(client); });
+        connect(socket, &QWebSocket::pong, this, [client] { client->alive = true; });
+        connect(socket, &QWebSocket::disconnected, this, [this, id] { onDisconnected(id); });
+        qCDebug(lcRelay).noquote() << "client" << id << "connected from" << client->peer;
+        Q_EMIT clientConnected(id);
+    }
+}
+
+void RelayServer::onDisconnected(quint64 id)
+{
+    Client *client = m_clients.take(id);
+    if (!client)
+        return;
+    const QStringList rooms = QStringList(client->rooms.cbegin(), client->rooms.cend())
+                              + QStringList(client->pendingRooms.cbegin(), client->pendingRooms.cend());
+    for (const QString &room : rooms)
+        removeFromRoom(client, room);
+    client->socket->disconnect(this);
+    client->socket->deleteLater();
+    qCDebug(lcRelay).noquote() << "client" << id << "disconnected";
+    delete client;
+    Q_EMIT clientDisconnected(id);
+    maybeFinish();
+}
+
+void RelayServer::sendFrame(Client *client, const QByteArray &utf8)
+{
+    sendText(client, QString::fromUtf8(utf8));
+}
+
+void RelayServer::sendText(Client *client, const QString &text)
+{
+    ++client->framesOut;
+    ++m_stats.framesOut;
+    client->socket->sendTextMessage(text);
+}
+
+void RelayServer::onBinaryMessage(Client *client)
+{
+    ++client->framesIn;
+    ++m_stats.protocolErrors;
+    sendFrame(client, RelayProtocol::error(RelayProtocol::Error::BinaryNotSupported,
+                                           u"binary frames are not supported: send JSON text frames"_s));
+}
+
+void RelayServer::onTextMessage(Client *client, const QString &text)
+{
+    ++client->framesIn;
+    ++m_stats.framesIn;
+    if (m_shuttingDown)
+        return;
+    const RelayProtocol::Request request = RelayProtocol::parse(text.toUtf8());
+    using Kind = RelayProtocol::Request::Kind;
+    switch (request.kind) {
+    case Kind::Invalid:
+        ++m_stats.protocolErrors;
+        sendFrame(client, RelayProtocol::error(request.errorCode, request.errorMessage));
+        return;
+    case Kind::Join:
+        join(client, request.roomId, request.roomKey);
+        return;
+    case Kind::Leave:
+        leave(client, request.roomKey);
+        sendFrame(client, RelayProtocol::left(request.roomId));
+        return;
+    case Kind::Message:
+        publish(request.user, request.text, request.hasRoom ? &request.roomId : nullptr, request.roomKey);
+        return;
+    case Kind::Ping:
+        sendFrame(client, RelayProtocol::pong());
+        return;
+    }
+}
+
+void RelayServer::join(Client *client, const QJsonValue &roomId, const QString &roomKey)
+{
+    if (client->rooms.contains(roomKey)) {
+        sendFrame(client, RelayProtocol::joined(roomId));
+        return;
+    }
+    if (client->pendingRooms.contains(roomKey))
+        return; // acknowledged once the bus confirms
+    auto it = m_rooms.find(roomKey);
+    if (it == m_rooms.end()) {
+        Room room;
+        room.channel = roomChannel(roomKey);
+        it = m_rooms.insert(roomKey, room);
+        m_roomByChannel.insert(room.channel, roomKey);
+        m_bus->subscribe(room.channel);
+        Q_EMIT roomOpened(roomKey);
+    }
+    if (m_bus->isSubscribed(it->channel)) {
+        it->members.insert(client->id, client);
+        client->rooms.insert(roomKey);
+        sendFrame(client, RelayProtocol::joined(roomId));
+    } else {
+        it->pendingJoins.insert(client->id, roomId);
+        client->pendingRooms.insert(roomKey);
+    }
+}
+
+void RelayServer::onBusSubscribed(const QByteArray &channel)
+{
+    const auto name = m_roomByChannel.constFind(channel);
+    if (name == m_roomByChannel.cend())
+        return;
+    auto it = m_rooms.find(*name);
+    if (it == m_rooms.end() || it->pendingJoins.isEmpty())
+        return;
+    const QString roomKey = *name;
+    const QHash<quint64, QJsonValue> pending = std::exchange(it->pendingJoins, {});
+    for (auto p = pending.cbegin(); p != pending.cend(); ++p) {
+        Client *client = m_clients.value(p.key());
+        if (!client)
+            continue;
+        client->pendingRooms.remove(roomKey);
+        client->rooms.insert(roomKey);
+        it->members.insert(client->id, client);
+        sendFrame(client, RelayProtocol::joined(p.value()));
+    }
+}
+
+void RelayServer::leave(Client *client, const QString &roomKey)
+{
+    if (client->rooms.contains(roomKey) || client->pendingRooms.contains(roomKey))
+        removeFromRoom(client, roomKey);
+}
+
+void RelayServer::removeFromRoom(Client *client, const QString &roomKey)
+{
+    client->rooms.remove(roomKey);
+    client->pendingRooms.remove(roomKey);
+    auto it = m_rooms.find(roomKey);
+    if (it == m_rooms.end())
+        return;
+    it->members.remove(client->id);
+    it->pendingJoins.remove(client->id);
+    if (!it->members.isEmpty() || !it->pendingJoins.isEmpty())
+        return;
+    const QByteArray channel = it->channel;
+    m_rooms.erase(it);
+    m_roomByChannel.remove(channel);
+    m_echoes.remove(channel);
+    if (m_bus)
+        m_bus->unsubscribe(channel);
+    Q_EMIT roomClosed(roomKey);
+}
+
+void RelayServer::publish(const QString &user, const QString &text, const QJsonValue *roomId, const QString &roomKey)
+{
+    const QByteArray id = m_idPrefix + QByteArray::number(m_nextMessageId++, 36);
+    const QByteArray payload =
+        RelayProtocol::chatMessage(user, text, QDateTime::currentMSecsSinceEpoch(), roomId, id);
+    QByteArray channel;
+    QList<Client *> localRecipients;
+    if (roomId) {
+        channel = roomChannel(roomKey);
+        const auto it = m_rooms.constFind(roomKey);
+        if (it != m_rooms.cend())
+            localRecipients = it->members.values();
+    } else {
+        channel = broadcastChannel();
+        localRecipients = m_clients.values();
+    }
+    // Local members get it now; the copy that comes back from the bus is then dropped. This also
+    // keeps an instance's own clients talking while the bus is unreachable.
+    if (!localRecipients.isEmpty())
+        deliverLocal(channel, payload, localRecipients);
+    m_bus->publish(channel, payload);
+    ++m_stats.published;
+}
+
+void RelayServer::deliverLocal(const QByteArray &channel, const QByteArray &payload, const QList<Client *> &to)
+{
+    std::deque<QByteArray> &echoes = m_echoes[channel];
+    echoes.push_back(payload);
+    while (qsizetype(echoes.size()) > m_options.maxPendingEchoes)
+        echoes.pop_front();
+    const QString text = QString::fromUtf8(payload);
+    for (Client *c : to)
+        sendText(c, text);
+}
+
+bool RelayServer::consumeEcho(const QByteArray &channel, const QByteArray &payload)
+{
+    auto it = m_echoes.find(channel);
+    if (it == m_echoes.end() || it->empty())
+        return false;
+    // Our own publishes come back in the order we sent them; anything older than a match was
+    // lost on the way (for example in an outage) and will not come back.
+    auto match = std::find(it->begin(), it->end(), payload);
+    if (match == it->end())
+        return false;
+    it->erase(it->begin(), match + 1);
+    ++m_stats.echoesSuppressed;
+    return true;
+}
+
+void RelayServer::onBusMessage(const QByteArray &channel, const QByteArray &payload)
+{
+    ++m_stats.busMessages;
+    if (m_shuttingDown)
+        return;
+    if (consumeEcho(channel, payload))
+        return;
+    QString text;
+    auto textOnce = [&]() -> const QString & {
+        if (text.isNull())
+            text = QString::fromUtf8(payload);
+        return text;
+    };
+    if (channel == broadcastChannel()) {
+        for (Client *c : std::as_const(m_clients))
+            sendText(c, textOnce());
+        return;
+    }
+    const auto name = m_roomByChannel.constFind(channel);
+    if (name == m_roomByChannel.cend())
+        return;
+    const auto room = m_rooms.constFind(*name);
+    if (room == m_rooms.cend())
+        return;
+    for (Client *c : room->members)
+        sendText(c, textOnce());
+}
+
+void RelayServer::heartbeat()
+{
+    const QList<Client *> all = m_clients.values();
+    for (Client *c : all) {
+        if (!c->alive) {
+            ++m_stats.heartbeatTimeouts;
+            qCInfo(lcRelay).noquote() << "client" << c->id << "missed its pong; closing";
+            c->socket->close(QWebSocketProtocol::CloseCodeGoingAway, u"heartbeat timeout"_s);
+            c->socket->abort();
+            continue;
+        }
+        c->alive = false;
+        c->socket->ping();
+    }
+}
+
+int RelayServer::roomMemberCount(const QString &roomKey) const
+{
+    const auto it = m_rooms.constFind(roomKey);
+    return it == m_rooms.cend() ? 0 : int(it->members.size());
+}
+
+QStringList RelayServer::rooms() const
+{
+    QStringList names = m_rooms.keys();
+    names.sort();
+    return names;
+}
+
+QList<RelayClientInfo> RelayServer::clients() const
+{
+    QList<RelayClientInfo> out;
+    out.reserve(m_clients.size());
+    for (const Client *c : m_clients) {
+        RelayClientInfo info;
+        info.id = c->id;
+        info.peer = c->peer;
+        info.rooms = QStringList(c->rooms.cbegin(), c->rooms.cend());
+        info.rooms.sort();
+        info.framesIn = c->framesIn;
+        info.framesOut = c->framesOut;
+        info.queuedBytes = c->socket->bytesToWrite();
+        info.connectedAt = c->connectedAt;
+        out.append(info);
+    }
+    std::sort(out.begin(), out.end(), [](const auto &a, const auto &b) { return a.id < b.id; });
+    return out;
+}
+
+bool RelayServer::kick(quint64 clientId, const QString &reason)
+{
+    Client *c = m_clients.value(clientId);
+    if (!c)
+        return false;
+    c->socket->close(QWebSocketProtocol::CloseCodePolicyViolated, reason.isEmpty() ? u"kicked by operator"_s : reason);
+    return true;
+}
+
+void RelayServer::shutdown()
+{
+    if (m_shuttingDown)
+        return;
+    m_shuttingDown = true;
+    m_heartbeat.stop();
+    m_server->close();
+    qCInfo(lcRelay) << "shutting down: closing" << m_clients.size() << "client(s)";
+    const QStringList roomNames = m_rooms.keys();
+    for (const QString &roomKey : roomNames) {
+        if (m_bus)
+            m_bus->unsubscribe(m_rooms.value(roomKey).channel);
+    }
+    if (m_bus)
+        m_bus->unsubscribe(broadcastChannel());
+    m_rooms.clear();
+    m_roomByChannel.clear();
+    m_echoes.clear();
+    for (Client *c : std::as_const(m_clients)) {
+        c->rooms.clear();
+        c->pendingRooms.clear();
+    }
+    const QList<Client *> all = m_clients.values();
+    for (Client *c : all)
+        c->socket->close(QWebSocketProtocol::CloseCodeGoingAway, u"going away"_s);
+    m_shutdownTimer.start(m_options.shutdownGrace);
+    maybeFinish();
+}
+
+void RelayServer::maybeFinish()
+{
+    if (!m_shuttingDown || m_finished || !m_clients.isEmpty())
+        return;
+    m_finished = true;
+    m_shutdownTimer.stop();
+    QMetaObject::invokeMethod(this, &RelayServer::finished, Qt::QueuedConnection);
+}

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QDateTime>
+#include <QHash>
+#include <QHostAddress>
+#include <QJsonValue>
+#include <QObject>
+#include <QPointer>
+#include <QSet>
+#include <QTimer>
+#include <QUrl>
+
+#include <chrono>
+#include <deque>
+#include <memory>
+
+#include "messagebus.h"
+class QWebSocket;
+class QWebSocketServer;
+
+struct RelayServerOptions
+{
+    QHostAddress bindAddress = QHostAddress::Any;
+    quint16 port = 3000;
+    // Prepended to every channel: "app:chat:" gives app:chat:broadcast and app:chat:room:<id>.
+    QByteArray channelPrefix;
+    // Names this instance in message ids and Redis client names; must be unique in a fleet.
+    QString instanceId;
+    // WebSocket ping period; a client that has not answered the previous ping is closed.
+    std::chrono::milliseconds pingInterval{30000};
+    // How long shutdown() waits for clients to acknowledge the close before cutting them.
+    std::chrono::milliseconds shutdownGrace{1000};
+    // Own messages delivered locally and still awaiting their echo from the bus, per channel.
+    qsizetype maxPendingEchoes = 10000;
+};
+
+struct RelayStats
+{
+    quint64 connectionsAccepted = 0;
+    quint64 framesIn = 0;
+    quint64 framesOut = 0;
+    quint64 published = 0;
+    quint64 busMessages = 0;
+    quint64 echoesSuppressed = 0;
+    quint64 protocolErrors = 0;
+    quint64 heartbeatTimeouts = 0;
+};
+
+struct RelayClientInfo
+{
+    quint64 id = 0;
+    QString peer;
+    QStringList rooms;
+    quint64 framesIn = 0;
+    quint64 framesOut = 0;
+    qint64 queuedBytes = 0;
+    QDateTime connectedAt;
+};
+
+// A WebSocket relay over a MessageBus, protocol-compatible with the seed's Node.js server
+// (docs/protocol.md). Client messages are published to the bus and delivered to local members
+// at once; the bus's echo of them is recognised and dropped, so each client sees each message
+// exactly once whichever path arrives first.
+class RelayServer : public QObject
+{
+    Q_OBJECT
+public:
+    RelayServer(RelayServerOptions options, MessageBus *bus, QObject *parent = nullptr);
+    ~RelayServer() override;
+
+    bool listen(QString *error = nullptr);
+    bool isListening() const;
+    quint16 port() const;
+    QUrl url() const;
+    const RelayServerOptions &options() const { return m_options; }
+    MessageBus *bus() const { return m_bus; }
+
+    QByteArray broadcastChannel() const { return m_options.channelPrefix + "broadcast"; }
+    QByteArray roomChannel(const QString &roomKey) const;
+
+    // Closes every client with 1001 "going away", unsubscribes, and emits finished().
+    void shutdown();
+    bool isShuttingDown() const { return m_shuttingDown; }
+
+    int clientCount() const { return int(m_clients.size()); }
+    int roomCount() const { return int(m_rooms.size()); }
+    int roomMemberCount(const QString &roomKey) const;
+    QList<RelayClientInfo> clients() const;
+    QStringList rooms() const;
+    const RelayStats &stats() const { return m_stats; }
+    bool kick(quint64 clientId, const QString &reason = QString());
+
+Q_SIGNALS:
+    void clientConnected(quint64 id);
+    void clientDisconnected(quint64 id);
+    void roomOpened(const QString &roomKey);
+    void roomClosed(const QString &roomKey);
+    void finished();
+
+private:
+    struct Client;
+    struct Room
+    {
+        QByteArray channel;
+        QHash<quint64, Client *> members;
+        QHash<quint64, QJsonValue> pendingJoins; // waiting for the bus to confirm the channel
+    };
+
+    void onNewConnection();
+    void onTextMessage(Client *client, const QString &text);
+    void onBinaryMessage(Client *client);
+    void onDisconnected(quint64 id);
+    void onBusMessage(const QByteArray &channel, const QByteArray &payload);
+    void onBusSubscribed(const QByteArray &channel);
+    void join(Client *client, const QJsonValue &roomId, const QString &roomKey);
+    void leave(Client *client, const QString &roomKey);
+    void publish(const QString &user, const QString &text, const QJsonValue *roomId, const QString &roomKey);
+    void removeFromRoom(Client *client, const QString &roomKey);
+    void deliverLocal(const QByteArray &channel, const QByteArray &payload, const QList<Client *> &to);
+    bool consumeEcho(const QByteArray &channel, const QByteArray &payload);
+    void sendFrame(Client *client, const QByteArray &utf8);
+    void sendText(Client *client, const QString &text);
+    void heartbeat();
+    void maybeFinish();
+
+    RelayServerOptions m_options;
+    QPointer<MessageBus> m_bus;
+    QWebSocketServer *m_server;
+    QHash<quint64, Client *> m_clients;
+    QHash<QString, Room> m_rooms;
+    QHash<QByteArray, QString> m_roomByChannel;
+    QHash<QByteArray, std::deque<QByteArray>> m_echoes;
+    QByteArray m_idPrefix;
+    quint64 m_nextClientId = 1;
+    quint64 m_nextMessageId = 1;
+    RelayStats m_stats;
+    QTimer m_heartbeat;
+    QTimer m_shutdownTimer;
+    bool m_shuttingDown = false;
+    bool m_finished = false;
+};
