@@ -137,7 +137,9 @@ void RelayServer::onNewConnection()
         });
         connect(socket, &QWebSocket::binaryMessageReceived, this, [this, client] { onBinaryMessage(client); });
         connect(socket, &QWebSocket::pong, this, [client] { client->alive = true; });
-        connect(socket, &QWebSocket::disconnected, this, [this, id] { onDisconnected(id); });
+        // Queued: a send can report a broken socket synchronously, and the client must not vanish
+        // while a delivery loop is walking over it.
+        connect(socket, &QWebSocket::disconnected, this, [this, id] { onDisconnected(id); }, Qt::QueuedConnection);
         qCDebug(lcRelay).noquote() << "client" << id << "connected from" << client->peer;
         Q_EMIT clientConnected(id);
     }
@@ -368,8 +370,9 @@ void RelayServer::heartbeat()
         if (!c->alive) {
             ++m_stats.heartbeatTimeouts;
             qCInfo(lcRelay).noquote() << "client" << c->id << "missed its pong; closing";
-            c->socket->close(QWebSocketProtocol::CloseCodeGoingAway, u"heartbeat timeout"_s);
-            c->socket->abort();
+            QWebSocket *socket = c->socket;
+            socket->close(QWebSocketProtocol::CloseCodeGoingAway, u"heartbeat timeout"_s);
+            socket->abort();
             continue;
         }
         c->alive = false;

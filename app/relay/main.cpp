@@ -42,6 +42,7 @@ int main(int argc, char *argv[])
     UnixSignalWatcher signals({SIGTERM, SIGINT});
     QObject::connect(&signals, &UnixSignalWatcher::signalReceived, &relay, [&relay] { relay.stop(); });
     QObject::connect(&relay, &RelayApp::exitRequested, &app, [](int code) { QCoreApplication::exit(code); });
-    relay.start();
+    // Started from the event loop, so that an early exit request (port in use) is honoured.
+    QMetaObject::invokeMethod(&relay, &RelayApp::start, Qt::QueuedConnection);
     return QCoreApplication::exec();
 }

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: MIT
+#include "redisserver.h"
+
+#include "respreader.h"
+
+#include <QDeadlineTimer>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QThread>
+
+using namespace Qt::StringLiterals;
+
+RedisServer::RedisServer(QStringList extraArguments)
+    : m_extra(std::move(extraArguments))
+{
+    m_process.setProcessChannelMode(QProcess::MergedChannels);
+}
+
+RedisServer::~RedisServer()
+{
+    stop();
+}
+
+quint16 RedisServer::freePort()
+{
+    for (int attempt = 0; attempt < 50; ++attempt) {
+        QTcpServer probe;
+        if (probe.listen(QHostAddress::LocalHost, 0) && probe.serverPort() != 6379)
+            return probe.serverPort();
+    }
+    return 0;
+}
+
+QString RedisServer::url() const
+{
+    return u"redis://127.0.0.1:%1"_s.arg(m_port);
+}
+
+QString RedisServer::unixSocketPath() const
+{
+    return m_dir.filePath(u"redis.sock"_s);
+}
+
+bool RedisServer::isRunning() const
+{
+    return m_process.state() == QProcess::Running;
+}
+
+bool RedisServer::start()
+{
+    const bool keepPort = m_port != 0;
+    for (int attempt = 0; attempt < (keepPort ? 1 : 5); ++attempt) {
+        if (!keepPort)
+            m_port = freePort();
+        QStringList args{u"--port"_s,          QString::number(m_port),
+                         u"--bind"_s,          u"127.0.0.1"_s,
+                         u"--save"_s,          u""_s,
+                         u"--appendonly"_s,    u"no"_s,
+                         u"--daemonize"_s,     u"no"_s,
+                         u"--protected-mode"_s, u"yes"_s,
+                         u"--unixsocket"_s,    unixSocketPath(),
+                         u"--unixsocketperm"_s, u"700"_s,
+                         u"--dir"_s,           m_dir.path(),
+                         u"--loglevel"_s,      u"warning"_s};
+        args += m_extra;
+        m_process.start(u"redis-server"_s, args);
+        if (!m_process.waitForStarted(5000)) {
+            m_error = u"cannot start redis-server: "_s + m_process.errorString();
+            return false;
+        }
+        if (waitUntilReady(10000))
+            return true;
+        m_error = u"redis-server on port %1 did not become ready: %2"_s.arg(m_port).arg(
+            QString::fromUtf8(m_process.readAll()));
+        stop();
+    }
+    return false;
+}
+
+bool RedisServer::waitUntilReady(int timeoutMs)
+{
+    const QDeadlineTimer deadline(timeoutMs);
+    while (!deadline.hasExpired()) {
+        if (m_process.state() != QProcess::Running)
+            return false;
+        const RedisValue reply = command({"PING"_ba});
+        if (reply.isStatus() && reply.bytes() == "PONG")
+            return true;
+        if (reply.isError() && reply.bytes().startsWith("NOAUTH"))
+            return true; // up, but password-protected
+        m_process.waitForReadyRead(20); // not a sleep: returns as soon as the server logs anything
+    }
+    return false;
+}
+
+void RedisServer::stop()
+{
+    if (m_process.state() == QProcess::NotRunning)
+        return;
+    m_process.terminate();
+    if (!m_process.waitForFinished(5000)) {
+        m_process.kill();
+        m_process.waitForFinished(2000);
+    }
+}
+
+bool RedisServer::restart()
+{
+    stop();
+    return start();
+}
+
+RedisValue RedisServer::command(const QByteArrayList &args, const QByteArray &password) const
+{
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, m_port);
+    if (!socket.waitForConnected(2000))
+        return RedisValue::error("ERR test: cannot connect: " + socket.errorString().toUtf8());
+    if (!password.isEmpty())
+        socket.write(RespReader::formatCommand({"AUTH"_ba, password}));
+    socket.write(RespReader::formatCommand(args));
+    RespReader reader;
+    const int expected = password.isEmpty() ? 1 : 2;
+    int seen = 0;
+    const QDeadlineTimer deadline(5000);
+    while (!deadline.hasExpired()) {
+        if (!socket.waitForReadyRead(int(qMax<qint64>(1, deadline.remainingTime()))))
+            break;
+        reader.feed(socket.readAll());
+        while (std::optional<RedisValue> v = reader.next()) {
+            if (++seen == expected)
+                return *v;
+        }
+    }
+    return RedisValue::error("ERR test: no reply");
+}

@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: MIT
+#include "redisconnection.h"
+#include "redisserver.h"
+
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTest>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
+
+class tst_RedisConnection : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void pipelineKeepsOrder_data();
+    void pipelineKeepsOrder();
+    void commandsQueuedBeforeReady();
+    void callbackCancelledWhenContextDies();
+    void clientNameVisibleInClientList();
+    void selectsDatabase();
+    void authentication_data();
+    void authentication();
+    void unixSocket();
+    void connectTimeout();
+    void reconnectsAfterServerRestart();
+    void closeFailsPending();
+    void binarySafePayloads();
+
+private:
+    RedisConnectionOptions optionsFor(const QString &url) const;
+    std::unique_ptr<RedisServer> m_redis;
+};
+
+RedisConnectionOptions tst_RedisConnection::optionsFor(const QString &url) const
+{
+    RedisConnectionOptions o;
+    o.url = RedisUrl::parse(url);
+    return o;
+}
+
+void tst_RedisConnection::initTestCase()
+{
+    m_redis = std::make_unique<RedisServer>();
+    QVERIFY2(m_redis->start(), qPrintable(m_redis->errorString()));
+}
+
+void tst_RedisConnection::pipelineKeepsOrder_data()
+{
+    QTest::addColumn<int>("rounds");
+    QTest::newRow("small") << 1;
+    QTest::newRow("large pipeline") << 2000;
+}
+
+void tst_RedisConnection::pipelineKeepsOrder()
+{
+    QFETCH(int, rounds);
+    RedisConnection c(optionsFor(m_redis->url()));
+    c.open();
+    QTRY_VERIFY(c.isReady());
+
+    // Mixed replies and errors, all pipelined, must come back in the order sent.
+    QStringList got;
+    QStringList expected;
+    for (int i = 0; i < rounds; ++i) {
+        const QByteArray key = "k" + QByteArray::number(i);
+        c.command({"SET", key, "v" + QByteArray::number(i)}, this, [&](const RedisValue &r) { got << r.toDisplayString(); });
+        c.command({"GET", key}, this, [&](const RedisValue &r) { got << r.toDisplayString(); });
+        c.command({"INCR", key}, this, [&](const RedisValue &r) { got << (r.isError() ? u"E"_s : u"?"_s); });
+        c.command({"NOSUCHCOMMAND"}, this, [&](const RedisValue &r) { got << (r.isError() ? u"E"_s : u"?"_s); });
+        c.command({"DEL", key}, this, [&](const RedisValue &r) { got << r.toDisplayString(); });
+        c.command({"GET", key}, this, [&](const RedisValue &r) { got << r.toDisplayString(); });
+        expected << u"OK"_s << u"\"v%1\""_s.arg(i) << u"E"_s << u"E"_s << u"(integer) 1"_s << u"(nil)"_s;
+    }
+    QVERIFY(c.inFlightCount() > 0);
+    QTRY_COMPARE_WITH_TIMEOUT(got.size(), expected.size(), 20000);
+    QCOMPARE(got, expected);
+    QCOMPARE(c.inFlightCount(), 0);
+}
+
+void tst_RedisConnection::commandsQueuedBeforeReady()
+{
+    RedisConnection c(optionsFor(m_redis->url()));
+    QList<RedisValue> replies;
+    c.command({"PING"}, this, [&](const RedisValue &r) { replies << r; });
+    c.command({"ECHO", "x"}, this, [&](const RedisValue &r) { replies << r; });
+    QCOMPARE(c.queuedCount(), 2);
+    c.open();
+    QTRY_COMPARE(replies.size(), 2);
+    QCOMPARE(replies[0].bytes(), "PONG"_ba);
+    QCOMPARE(replies[1].bytes(), "x"_ba);
+}
+
+void tst_RedisConnection::callbackCancelledWhenContextDies()
+{
+    RedisConnection c(optionsFor(m_redis->url()));
+    c.open();
+    QTRY_VERIFY(c.isReady());
+    int called = 0;
+    auto *context = new QObject;
+    c.command({"PING"}, context, [&](const RedisValue &) { ++called; });
+    bool lastDone = false;
+    delete context; // before the reply arrives
+    c.command({"PING"}, this, [&](const RedisValue &) { lastDone = true; });
+    QTRY_VERIFY(lastDone);
+    QCOMPARE(called, 0);
+
+    // Queued work for a dead context is never sent.
+    RedisConnection d(optionsFor(m_redis->url()));
+    auto *context2 = new QObject;
+    d.command({"SET", "cancelled-key", "1"}, context2, [&](const RedisValue &) { ++called; });
+    delete context2;
+    bool done = false;
+    d.command({"EXISTS", "cancelled-key"}, this, [&](const RedisValue &r) {
+        QCOMPARE(r.toInteger(), 0);
+        done = true;
+    });
+    d.open();
+    QTRY_VERIFY(done);
+    QCOMPARE(called, 0);
+}
+
+void tst_RedisConnection::clientNameVisibleInClientList()
+{
+    RedisConnectionOptions o = optionsFor(m_redis->url());
+    o.clientName = u"switchboard-test:abc"_s;
+    RedisConnection c(o);
+    c.open();
+    QTRY_VERIFY(c.isReady());
+    const RedisValue list = m_redis->command({"CLIENT", "LIST"});
+    QVERIFY(list.bytes().contains("name=switchboard-test:abc "));
+}
+
+void tst_RedisConnection::selectsDatabase()
+{
+    RedisConnection c(optionsFor(m_redis->url() + u"/5"_s));
+    c.open();
+    bool done = false;
+    c.command({"SET", "in-db5", "1"}, this, [&](const RedisValue &) { done = true; });
+    QTRY_VERIFY(done);
+    QCOMPARE(m_redis->command({"EXISTS", "in-db5"}).toInteger(), 0); // db 0
+    m_redis->command({"SELECT", "5"});
+    RedisConnection check(optionsFor(m_redis->url() + u"/5"_s));
+    check.open();
+    qint64 exists = -1;
+    check.command({"EXISTS", "in-db5"}, this, [&](const RedisValue &r) { exists = r.toInteger(); });
+    QTRY_COMPARE(exists, 1);
+}
+
+void tst_RedisConnection::authentication_data()
+{
+    QTest::addColumn<QString>("credentials");
+    QTest::addColumn<bool>("accepted");
+    QTest::newRow("requirepass") << u":masterpw@"_s << true;
+    QTest::newRow("acl user") << u"alice:alicepw@"_s << true;
+    QTest::newRow("wrong password") << u":nope@"_s << false;
+    QTest::newRow("wrong acl password") << u"alice:nope@"_s << false;
+    QTest::newRow("no credentials") << u""_s << false;
+}
+
+void tst_RedisConnection::authentication()
+{
+    QFETCH(QString, credentials);
+    QFETCH(bool, accepted);
+    RedisServer secured({u"--requirepass"_s, u"masterpw"_s});
+    QVERIFY2(secured.start(), qPrintable(secured.errorString()));
+    QCOMPARE(secured.command({"ACL", "SETUSER", "alice", "on", ">alicepw", "~*", "&*", "+@all"}, "masterpw").bytes(),
+             "OK"_ba);
+
+    RedisConnectionOptions o = optionsFor(u"redis://"_s + credentials + u"127.0.0.1:"_s + QString::number(secured.port()));
+    o.clientName = u"auth-test"_s;
+    RedisConnection c(o);
+    QSignalSpy states(&c, &RedisConnection::stateChanged);
+    QSignalSpy reconnecting(&c, &RedisConnection::reconnecting);
+    c.open();
+    if (accepted) {
+        QTRY_VERIFY(c.isReady());
+        RedisValue who;
+        c.command({"ACL", "WHOAMI"}, this, [&](const RedisValue &r) { who = r; });
+        QTRY_VERIFY(!who.isNil());
+        QCOMPARE(who.bytes(), credentials.startsWith(u"alice"_s) ? "alice"_ba : "default"_ba);
+    } else {
+        QVERIFY(reconnecting.wait(5000));
+        QVERIFY(!c.isReady());
+        const QString error = reconnecting.first().at(2).toString();
+        QVERIFY2(error.contains(u"NOAUTH"_s) || error.contains(u"WRONGPASS"_s) || error.contains(u"failed"_s),
+                 qPrintable(error));
+        QCOMPARE(c.lastError(), error);
+    }
+}
+
+void tst_RedisConnection::unixSocket()
+{
+    RedisConnection c(optionsFor(u"unix://"_s + m_redis->unixSocketPath()));
+    c.open();
+    RedisValue reply;
+    c.command({"PING"}, this, [&](const RedisValue &r) { reply = r; });
+    QTRY_COMPARE(reply.bytes(), "PONG"_ba);
+}
+
+void tst_RedisConnection::connectTimeout()
+{
+    // A server that accepts and never answers: the handshake (CLIENT SETNAME) must time out.
+    QTcpServer silent;
+    QVERIFY(silent.listen(QHostAddress::LocalHost, 0));
+    RedisConnectionOptions o = optionsFor(u"redis://127.0.0.1:%1"_s.arg(silent.serverPort()));
+    o.clientName = u"timeout-test"_s;
+    o.connectTimeout = 300ms;
+    o.autoReconnect = false;
+    RedisConnection c(o);
+    QSignalSpy closed(&c, &RedisConnection::closed);
+    QElapsedTimer t;
+    t.start();
+    c.open();
+    QVERIFY(closed.wait(5000));
+    QVERIFY(closed.first().first().toString().contains(u"connect timeout after 300 ms"_s));
+    QVERIFY(t.elapsed() >= 250);
+    QCOMPARE(c.state(), RedisConnection::State::Closed);
+}
+
+void tst_RedisConnection::reconnectsAfterServerRestart()
+{
+    RedisServer server;
+    QVERIFY(server.start());
+    RedisConnection c(optionsFor(server.url()));
+    QSignalSpy states(&c, &RedisConnection::stateChanged);
+    QSignalSpy reconnecting(&c, &RedisConnection::reconnecting);
+    c.open();
+    QTRY_VERIFY(c.isReady());
+
+    RedisValue inFlightReply;
+    server.stop();
+    QTRY_VERIFY(!c.isReady());
+    QVERIFY(reconnecting.size() >= 1);
+    QVERIFY(!c.lastError().isEmpty());
+    // Backoff starts near 50 ms and grows, capped at 2 s.
+    QVERIFY(reconnecting.first().at(1).toInt() <= 50);
+
+    // A command issued during the outage is queued and answered after the reconnect.
+    RedisValue reply;
+    c.command({"PING"}, this, [&](const RedisValue &r) { reply = r; });
+    QVERIFY(server.start());
+    QTRY_VERIFY_WITH_TIMEOUT(c.isReady(), 5000);
+    QTRY_COMPARE(reply.bytes(), "PONG"_ba);
+
+    QList<RedisConnection::State> seen;
+    for (const auto &args : states)
+        seen << args.first().value<RedisConnection::State>();
+    QVERIFY(seen.contains(RedisConnection::State::Connecting));
+    QVERIFY(seen.contains(RedisConnection::State::Reconnecting));
+    QCOMPARE(seen.last(), RedisConnection::State::Ready);
+    QVERIFY(c.reconnectCount() >= 1);
+}
+
+void tst_RedisConnection::closeFailsPending()
+{
+    RedisConnection c(optionsFor(m_redis->url()));
+    RedisValue reply;
+    c.command({"PING"}, this, [&](const RedisValue &r) { reply = r; });
+    c.close();
+    QVERIFY(reply.isError());
+    QVERIFY(reply.bytes().contains("connection closed"));
+    // After close, new commands fail at once instead of queueing forever.
+    RedisValue late;
+    c.command({"PING"}, this, [&](const RedisValue &r) { late = r; });
+    QVERIFY(late.isError());
+}
+
+void tst_RedisConnection::binarySafePayloads()
+{
+    RedisConnection c(optionsFor(m_redis->url()));
+    c.open();
+    QByteArray payload;
+    for (int i = 0; i < 256; ++i)
+        payload.append(char(i));
+    payload = payload.repeated(1000); // 256 KB crossing many reads
+    RedisValue got;
+    c.command({"SET", "bin", payload}, this, [](const RedisValue &) {});
+    c.command({"GET", "bin"}, this, [&](const RedisValue &r) { got = r; });
+    QTRY_VERIFY(got.isString());
+    QCOMPARE(got.bytes(), payload);
+}
+
+QTEST_MAIN(tst_RedisConnection)
+#include "tst_redisconnection.moc"

@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: MIT
+#include "redisserver.h"
+#include "testclient.h"
+
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTcpServer>
+#include <QTest>
+
+#include <csignal>
+
+using namespace Qt::StringLiterals;
+
+// QProcess::waitForFinished() returns false for a process that has already finished.
+static bool exitsWithin(QProcess &p, int ms)
+{
+    return p.state() == QProcess::NotRunning || p.waitForFinished(ms);
+}
+
+// switchboard-relay as a process: options, exit codes, signals, bus selection.
+class tst_RelayApp : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void sigtermClosesClientsWith1001AndExits();
+    void badOptions_data();
+    void badOptions();
+    void portInUse();
+    void embeddedDefaultWithoutRedis();
+    void configuredRedisDownIsAnOutage();
+
+private:
+    bool startRelay(QProcess &p, const QStringList &args, const QProcessEnvironment &env = cleanEnv());
+    static QProcessEnvironment cleanEnv();
+    quint16 waitForPort(QProcess &p, QString *log);
+    QString m_binary;
+};
+
+void tst_RelayApp::initTestCase()
+{
+    m_binary = qEnvironmentVariable("SWITCHBOARD_RELAY_BINARY");
+    QVERIFY2(!m_binary.isEmpty() && QFile::exists(m_binary), "SWITCHBOARD_RELAY_BINARY must point at switchboard-relay");
+}
+
+QProcessEnvironment tst_RelayApp::cleanEnv()
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const char *v : {"REDIS_URL", "REDIS_HOST", "REDIS_PORT", "PORT"})
+        env.remove(QString::fromLatin1(v));
+    return env;
+}
+
+bool tst_RelayApp::startRelay(QProcess &p, const QStringList &args, const QProcessEnvironment &env)
+{
+    p.setProcessEnvironment(env);
+    p.setProcessChannelMode(QProcess::SeparateChannels);
+    p.start(m_binary, args);
+    return p.waitForStarted(5000);
+}
+
+quint16 tst_RelayApp::waitForPort(QProcess &p, QString *log)
+{
+    static const QRegularExpression listening(u"listening on port (\\d+) "_s);
+    quint16 port = 0;
+    [[maybe_unused]] const bool done = QTest::qWaitFor(
+        [&] {
+            *log += QString::fromUtf8(p.readAllStandardError());
+            const auto m = listening.match(*log);
+            if (m.hasMatch())
+                port = quint16(m.captured(1).toUInt());
+            return port != 0 || p.state() == QProcess::NotRunning;
+        },
+        10000);
+    return port;
+}
+
+void tst_RelayApp::sigtermClosesClientsWith1001AndExits()
+{
+    RedisServer redis;
+    QVERIFY2(redis.start(), qPrintable(redis.errorString()));
+    QProcess relay;
+    QVERIFY(startRelay(relay, {u"--port"_s, u"0"_s, u"--bind"_s, u"127.0.0.1"_s, u"--redis"_s, redis.url(),
+                               u"--instance-id"_s, u"sig"_s, u"--verbose"_s}));
+    QString log;
+    const quint16 port = waitForPort(relay, &log);
+    QVERIFY2(port != 0, qPrintable(log));
+
+    TestClient c1, c2;
+    const QUrl url(u"ws://127.0.0.1:%1"_s.arg(port));
+    QVERIFY(c1.open(url));
+    QVERIFY(c2.open(url));
+    QVERIFY(c1.join(u"term"_s));
+    QCOMPARE(redis.command({"PUBSUB", "NUMSUB", "room:term"}).elements()[1].toInteger(), 1);
+
+    QElapsedTimer t;
+    t.start();
+    ::kill(pid_t(relay.processId()), SIGTERM);
+    QVERIFY(c1.waitForClose(2000));
+    QVERIFY(c2.waitForClose(2000));
+    QCOMPARE(c1.closeCode(), 1001);
+    QCOMPARE(c2.closeCode(), 1001);
+    const bool exited = exitsWithin(relay, 2000);
+    log += QString::fromUtf8(relay.readAllStandardError());
+    QVERIFY2(exited, qPrintable(log));
+    QVERIFY2(t.elapsed() < 2000, qPrintable(QString::number(t.elapsed())));
+    QCOMPARE(relay.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(relay.exitCode(), 0);
+    QCOMPARE(redis.command({"PUBSUB", "NUMSUB", "room:term"}).elements()[1].toInteger(), 0);
+    QCOMPARE(redis.command({"PUBSUB", "NUMSUB", "broadcast"}).elements()[1].toInteger(), 0);
+}
+
+void tst_RelayApp::badOptions_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QStringList>("env");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("unknown") << QStringList{u"--nope"_s} << QStringList{} << u"Unknown option 'nope'"_s;
+    QTest::newRow("port") << QStringList{u"--port"_s, u"x"_s} << QStringList{} << u"--port: invalid port 'x'"_s;
+    QTest::newRow("redis url") << QStringList{u"--redis"_s, u"redis://"_s} << QStringList{} << u"--redis:"_s;
+    QTest::newRow("env REDIS_URL") << QStringList{} << QStringList{u"REDIS_URL=tcp://x"_s} << u"REDIS_URL:"_s;
+    QTest::newRow("env PORT") << QStringList{} << QStringList{u"PORT=99999"_s} << u"PORT: invalid port"_s;
+}
+
+void tst_RelayApp::badOptions()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QStringList, env);
+    QFETCH(QString, message);
+    QProcessEnvironment e = cleanEnv();
+    for (const QString &v : env)
+        e.insert(v.section(u'=', 0, 0), v.section(u'=', 1));
+    QProcess relay;
+    QVERIFY(startRelay(relay, args, e));
+    QVERIFY(exitsWithin(relay, 5000));
+    QCOMPARE(relay.exitCode(), 2);
+    const QString err = QString::fromUtf8(relay.readAllStandardError());
+    QVERIFY2(err.contains(message), qPrintable(err));
+    QVERIFY(err.contains(u"--help"_s));
+}
+
+void tst_RelayApp::portInUse()
+{
+    QTcpServer occupier;
+    QVERIFY(occupier.listen(QHostAddress::LocalHost, 0));
+    QProcess relay;
+    QVERIFY(startRelay(relay, {u"--port"_s, QString::number(occupier.serverPort()), u"--bind"_s, u"127.0.0.1"_s,
+                               u"--in-process"_s}));
+    QVERIFY(exitsWithin(relay, 5000));
+    QCOMPARE(relay.exitCode(), 1);
+    const QString err = QString::fromUtf8(relay.readAllStandardError());
+    QVERIFY2(err.contains(u"cannot listen on 127.0.0.1:%1"_s.arg(occupier.serverPort())), qPrintable(err));
+}
+
+void tst_RelayApp::embeddedDefaultWithoutRedis()
+{
+    // With nothing configured the relay probes localhost:6379. Tests never start anything there;
+    // whether something else does decides which branch we can assert.
+    QTcpSocket probe;
+    probe.connectToHost(QHostAddress::LocalHost, 6379);
+    const bool redisOnDefaultPort = probe.waitForConnected(500);
+    probe.abort();
+
+    QProcess relay;
+    QVERIFY(startRelay(relay, {u"--port"_s, u"0"_s, u"--bind"_s, u"127.0.0.1"_s}));
+    QString log;
+    const quint16 port = waitForPort(relay, &log);
+    QVERIFY2(port != 0, qPrintable(log));
+    if (redisOnDefaultPort)
+        QVERIFY2(log.contains(u"using the one found at redis://127.0.0.1:6379"_s), qPrintable(log));
+    else
+        QVERIFY2(log.contains(u"in-process bus"_s) && log.contains(u"single instance"_s), qPrintable(log));
+
+    TestClient a, b;
+    const QUrl url(u"ws://127.0.0.1:%1"_s.arg(port));
+    QVERIFY(a.open(url));
+    QVERIFY(b.open(url));
+    const QString room = u"embedded-%1"_s.arg(port);
+    QVERIFY(a.join(room));
+    QVERIFY(b.join(room));
+    a.send(QJsonObject{{u"type"_s, u"message"_s}, {u"roomId"_s, room}, {u"user"_s, u"a"_s}, {u"text"_s, u"hi"_s}});
+    QVERIFY(!b.waitForType(u"message"_s).isEmpty());
+    relay.terminate();
+    QVERIFY(exitsWithin(relay, 3000));
+}
+
+void tst_RelayApp::configuredRedisDownIsAnOutage()
+{
+    RedisServer redis;
+    QVERIFY(redis.start());
+    redis.stop(); // remember a port with nothing on it
+
+    QProcess relay;
+    QVERIFY(startRelay(relay, {u"--port"_s, u"0"_s, u"--bind"_s, u"127.0.0.1"_s, u"--redis"_s, redis.url()}));
+    QString log;
+    QVERIFY(waitForPort(relay, &log) != 0);
+    QVERIFY(QTest::qWaitFor([&] {
+        log += QString::fromUtf8(relay.readAllStandardError());
+        return log.contains(u"cannot reach"_s);
+    }, 5000));
+    QVERIFY2(!log.contains(u"in-process"_s), qPrintable(log));
+    QCOMPARE(relay.state(), QProcess::Running);
+
+    QVERIFY(redis.start());
+    QVERIFY(QTest::qWaitFor([&] {
+        log += QString::fromUtf8(relay.readAllStandardError());
+        return log.contains(u"bus connected"_s);
+    }, 5000));
+    relay.terminate();
+    QVERIFY(exitsWithin(relay, 3000));
+}
+
+QTEST_MAIN(tst_RelayApp)
+#include "tst_relayapp.moc"
