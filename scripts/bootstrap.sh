@@ -41,4 +41,11 @@ if ((${#missing[@]})); then
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# A Debian redis-server package starts a system instance on 6379; the tests never use it.
+
+
+# The interop test drives the relay with Node's `ws`, pinned in tests/interop/package-lock.json.
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+if [[ ! -d $root/tests/interop/node_modules/ws ]]; then
+  echo "bootstrap: installing tests/interop node modules" >&2
+  (cd "$root/tests/interop" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi

@@ -402,7 +402,7 @@ void tst_RelayServer::shutdownClosesWith1001()
 void tst_RelayServer::relayConnectionsAreNamed()
 {
     const Instance a = startRelay(u"node-7"_s);
-    QTRY_VERIFY(a.bus->isConnected());
+    QTRY_VERIFY(a.bus->isSubscribed("broadcast"_ba)); // a connection is "pubsub" once it subscribes
     const QByteArray list = m_redis->command({"CLIENT", "LIST", "TYPE", "pubsub"}).bytes();
     QVERIFY2(list.contains("name=switchboard-relay:node-7 "), list.constData());
 }
