@@ -5,8 +5,7 @@ using namespace Qt::StringLiterals;
 
 LocalBus::LocalBus(QObject *parent)
     : MessageBus(parent)
-{
-}
+{}
 
 void LocalBus::start()
 {

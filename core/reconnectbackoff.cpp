@@ -8,8 +8,7 @@
 ReconnectBackoff::ReconnectBackoff(std::chrono::milliseconds initial, std::chrono::milliseconds cap)
     : m_initial(std::max(initial, std::chrono::milliseconds(1)))
     , m_cap(std::max(cap, m_initial))
-{
-}
+{}
 
 std::chrono::milliseconds ReconnectBackoff::ceilingFor(int attempt) const
 {
@@ -24,6 +23,7 @@ std::chrono::milliseconds ReconnectBackoff::next()
     ++m_attempt;
     const std::int64_t floor = std::max<std::int64_t>(1, ceiling / 2);
     const std::int64_t span = ceiling - floor;
-    const std::int64_t jitter = span > 0 ? std::int64_t(QRandomGenerator::global()->bounded(quint64(span + 1))) : 0;
+    const std::int64_t jitter =
+        span > 0 ? std::int64_t(QRandomGenerator::global()->bounded(quint64(span + 1))) : 0;
     return std::chrono::milliseconds(floor + jitter);
 }

@@ -100,7 +100,8 @@ void RedisBus::updateConnected()
         qCInfo(lcBus).noquote() << "bus closed:" << description();
     else
         qCWarning(lcBus).noquote() << "bus outage:" << description() << "-"
-                                   << (m_publisher->lastError().isEmpty() ? m_subscriber->connection()->lastError()
-                                                                          : m_publisher->lastError());
+                                   << (m_publisher->lastError().isEmpty()
+                                           ? m_subscriber->connection()->lastError()
+                                           : m_publisher->lastError());
     Q_EMIT connectedChanged(now);
 }

@@ -135,12 +135,14 @@ void RedisConnection::onConnected()
     }
     m_handshakeRemaining = int(steps.size());
     for (const QByteArrayList &step : std::as_const(steps)) {
-        const QByteArray name = step.size() > 1 && step.first() == "CLIENT" ? "CLIENT SETNAME"_ba : step.first();
+        const QByteArray name =
+            step.size() > 1 && step.first() == "CLIENT" ? "CLIENT SETNAME"_ba : step.first();
         Pending p;
         p.handshake = true;
         p.callback = [this, name](const RedisValue &reply) {
             if (reply.isError()) {
-                onTransportDown(u"%1 failed: %2"_s.arg(QString::fromLatin1(name), QString::fromUtf8(reply.bytes())));
+                onTransportDown(
+                    u"%1 failed: %2"_s.arg(QString::fromLatin1(name), QString::fromUtf8(reply.bytes())));
                 return;
             }
             if (--m_handshakeRemaining == 0)
@@ -157,7 +159,8 @@ void RedisConnection::finishHandshake()
     m_backoff.reset();
     m_lastError.clear();
     qCInfo(lcRedis).noquote() << "connected to" << m_options.url.toDisplayString()
-                              << (m_options.clientName.isEmpty() ? QString() : u"as "_s + m_options.clientName);
+                              << (m_options.clientName.isEmpty() ? QString()
+                                                                 : u"as "_s + m_options.clientName);
     // Flush what was queued while we were away, skipping work whose owner has died.
     std::deque<Queued> queued;
     queued.swap(m_queued);
@@ -203,8 +206,8 @@ void RedisConnection::send(const QByteArray &wire, Pending pending)
     if (m_state == State::Closed || qsizetype(m_queued.size()) >= m_options.maxQueuedCommands) {
         const QByteArray why = m_state == State::Closed
                                    ? "ERR switchboard: connection closed"_ba
-                                   : "ERR switchboard: command queue full while disconnected ("_ba
-                                         + QByteArray::number(m_options.maxQueuedCommands) + " commands)"_ba;
+                                   : "ERR switchboard: command queue full while disconnected ("_ba +
+                                         QByteArray::number(m_options.maxQueuedCommands) + " commands)"_ba;
         invoke(pending, RedisValue::error(why));
         return;
     }
@@ -313,8 +316,9 @@ void RedisConnection::scheduleReconnect()
     const auto delay = m_backoff.next();
     ++m_reconnects;
     if (m_backoff.attempt() == 1 || m_backoff.attempt() % 10 == 0)
-        qCWarning(lcRedis).noquote() << "cannot reach" << m_options.url.toDisplayString() << "-" << m_lastError
-                                     << u"(attempt %1, retrying in %2 ms)"_s.arg(m_backoff.attempt()).arg(delay.count());
+        qCWarning(lcRedis).noquote()
+            << "cannot reach" << m_options.url.toDisplayString() << "-" << m_lastError
+            << u"(attempt %1, retrying in %2 ms)"_s.arg(m_backoff.attempt()).arg(delay.count());
     setState(State::Reconnecting);
     Q_EMIT reconnecting(m_backoff.attempt(), int(delay.count()), m_lastError);
     m_reconnectTimer.start(delay);

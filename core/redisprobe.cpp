@@ -7,7 +7,8 @@
 
 using namespace Qt::StringLiterals;
 
-void RedisProbe::probe(const RedisUrl &url, std::chrono::milliseconds timeout, QObject *context, Callback callback)
+void RedisProbe::probe(const RedisUrl &url, std::chrono::milliseconds timeout, QObject *context,
+                       Callback callback)
 {
     RedisConnectionOptions options;
     options.url = url;

@@ -21,5 +21,6 @@ public:
     using Callback = std::function<void(const Result &)>;
 
     // Runs asynchronously; callback runs on the event loop unless context dies first.
-    static void probe(const RedisUrl &url, std::chrono::milliseconds timeout, QObject *context, Callback callback);
+    static void probe(const RedisUrl &url, std::chrono::milliseconds timeout, QObject *context,
+                      Callback callback);
 };

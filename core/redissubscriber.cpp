@@ -89,7 +89,8 @@ void RedisSubscriber::flush()
     flushTable(m_patterns, m_dirtyPatterns, "PSUBSCRIBE"_ba, "PUNSUBSCRIBE"_ba);
 }
 
-void RedisSubscriber::flushTable(Table &table, QSet<QByteArray> &dirty, const QByteArray &on, const QByteArray &off)
+void RedisSubscriber::flushTable(Table &table, QSet<QByteArray> &dirty, const QByteArray &on,
+                                 const QByteArray &off)
 {
     QByteArrayList subs{on};
     QByteArrayList unsubs{off};

@@ -49,7 +49,7 @@ private:
     struct Entry
     {
         int refs = 0;
-        int inFlight = 0;      // (un)subscribe commands sent and not yet answered
+        int inFlight = 0;       // (un)subscribe commands sent and not yet answered
         bool requested = false; // what we last asked Redis for
         bool confirmed = false; // what Redis last confirmed
     };

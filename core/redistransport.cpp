@@ -14,8 +14,7 @@ using namespace Qt::StringLiterals;
 RedisTransport::RedisTransport(const RedisUrl &url, QObject *parent)
     : QObject(parent)
     , m_url(url)
-{
-}
+{}
 
 RedisTransport::~RedisTransport()
 {
@@ -32,10 +31,10 @@ void RedisTransport::open()
         m_device = m_local;
         connect(m_local, &QLocalSocket::connected, this, &RedisTransport::connected);
         connect(m_local, &QLocalSocket::readyRead, this, &RedisTransport::readyRead);
-        connect(m_local, &QLocalSocket::errorOccurred, this, [this](QLocalSocket::LocalSocketError) {
-            fail(m_local->errorString());
-        });
-        connect(m_local, &QLocalSocket::disconnected, this, [this] { fail(u"connection closed by the server"_s); });
+        connect(m_local, &QLocalSocket::errorOccurred, this,
+                [this](QLocalSocket::LocalSocketError) { fail(m_local->errorString()); });
+        connect(m_local, &QLocalSocket::disconnected, this,
+                [this] { fail(u"connection closed by the server"_s); });
         m_local->connectToServer(m_url.socketPath());
         return;
     }
@@ -69,7 +68,8 @@ void RedisTransport::open()
                 m_socket = ssl;
                 m_device = ssl;
                 QMetaObject::invokeMethod(
-                    this, [this] { fail(u"cannot load the client certificate or key"_s); }, Qt::QueuedConnection);
+                    this, [this] { fail(u"cannot load the client certificate or key"_s); },
+                    Qt::QueuedConnection);
                 return;
             }
             config.setLocalCertificate(certs.first());
@@ -93,10 +93,10 @@ void RedisTransport::open()
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     m_socket->setSocketOption(QAbstractSocket::KeepAliveOption, 1);
     connect(m_socket, &QAbstractSocket::readyRead, this, &RedisTransport::readyRead);
-    connect(m_socket, &QAbstractSocket::errorOccurred, this, [this](QAbstractSocket::SocketError) {
-        fail(m_socket->errorString());
-    });
-    connect(m_socket, &QAbstractSocket::disconnected, this, [this] { fail(u"connection closed by the server"_s); });
+    connect(m_socket, &QAbstractSocket::errorOccurred, this,
+            [this](QAbstractSocket::SocketError) { fail(m_socket->errorString()); });
+    connect(m_socket, &QAbstractSocket::disconnected, this,
+            [this] { fail(u"connection closed by the server"_s); });
 
     if (auto *ssl = qobject_cast<QSslSocket *>(m_socket)) {
         const QString sni = m_url.serverName().isEmpty() ? m_url.host() : m_url.serverName();

@@ -92,15 +92,17 @@ RedisUrl RedisUrl::parse(const QString &input, QString *error)
 
     // Credentials: everything before the last '@' (in a unix URL, only before the path).
     const qsizetype pathStart = url.m_scheme == Scheme::Unix ? rest.indexOf(u'/') : -1;
-    const qsizetype at = url.m_scheme == Scheme::Unix ? rest.left(pathStart < 0 ? rest.size() : pathStart).lastIndexOf(u'@')
-                                                        : rest.lastIndexOf(u'@');
+    const qsizetype at = url.m_scheme == Scheme::Unix
+                             ? rest.left(pathStart < 0 ? rest.size() : pathStart).lastIndexOf(u'@')
+                             : rest.lastIndexOf(u'@');
     if (at >= 0) {
         const QString userinfo = rest.left(at);
         rest = rest.mid(at + 1);
         const qsizetype colon = userinfo.indexOf(u':');
         if (colon < 0) {
             if (!userinfo.isEmpty())
-                return fail(error, u"user '%1' has no password: write redis://user:password@host"_s.arg(userinfo));
+                return fail(error,
+                            u"user '%1' has no password: write redis://user:password@host"_s.arg(userinfo));
         } else {
             url.m_username = QUrl::fromPercentEncoding(userinfo.left(colon).toUtf8());
             url.m_password = QUrl::fromPercentEncoding(userinfo.mid(colon + 1).toUtf8());
@@ -111,7 +113,8 @@ RedisUrl RedisUrl::parse(const QString &input, QString *error)
 
     if (url.m_scheme == Scheme::Unix) {
         if (!rest.startsWith(u'/') || rest.size() < 2)
-            return fail(error, u"a unix:// URL needs an absolute socket path, as in unix:///run/redis/redis.sock"_s);
+            return fail(error,
+                        u"a unix:// URL needs an absolute socket path, as in unix:///run/redis/redis.sock"_s);
         url.m_path = QUrl::fromPercentEncoding(rest.toUtf8());
         url.m_port = 0;
     } else {
@@ -156,7 +159,8 @@ RedisUrl RedisUrl::parse(const QString &input, QString *error)
         if (!portText.isEmpty() && !parsePort(portText, &url.m_port))
             return fail(error, u"invalid port '%1': expected 1-65535"_s.arg(portText));
         if (!path.isEmpty() && !parseDb(path, &url.m_db))
-            return fail(error, u"invalid database '%1': expected a number, as in redis://host:6379/0"_s.arg(path));
+            return fail(error,
+                        u"invalid database '%1': expected a number, as in redis://host:6379/0"_s.arg(path));
     }
 
     if (!query.isEmpty()) {
@@ -166,12 +170,14 @@ RedisUrl RedisUrl::parse(const QString &input, QString *error)
             if (key == "db"_L1) {
                 if (!parseDb(value, &url.m_db))
                     return fail(error, u"invalid database '%1' in ?db=: expected a number"_s.arg(value));
-            } else if (key == "ca"_L1 || key == "cert"_L1 || key == "key"_L1 || key == "verify"_L1 || key == "sni"_L1) {
+            } else if (key == "ca"_L1 || key == "cert"_L1 || key == "key"_L1 || key == "verify"_L1 ||
+                       key == "sni"_L1) {
                 if (url.m_scheme != Scheme::Tls)
                     return fail(error, u"option '%1' only applies to rediss:// (TLS) URLs"_s.arg(key));
                 if (key == "verify"_L1) {
                     if (!parseBool(value, &url.m_verifyPeer))
-                        return fail(error, u"invalid value '%1' for verify: expected true or false"_s.arg(value));
+                        return fail(error,
+                                    u"invalid value '%1' for verify: expected true or false"_s.arg(value));
                 } else if (value.isEmpty()) {
                     return fail(error, u"option '%1' needs a value"_s.arg(key));
                 } else if (key == "ca"_L1) {
@@ -232,7 +238,9 @@ QString RedisUrl::toString() const
 {
     if (!m_valid)
         return {};
-    QString s = m_scheme == Scheme::Tcp ? u"redis://"_s : m_scheme == Scheme::Tls ? u"rediss://"_s : u"unix://"_s;
+    QString s = m_scheme == Scheme::Tcp   ? u"redis://"_s
+                : m_scheme == Scheme::Tls ? u"rediss://"_s
+                                          : u"unix://"_s;
     if (!m_password.isEmpty())
         s += encode(m_username) + u':' + encode(m_password) + u'@';
     QUrlQuery q;

@@ -32,13 +32,13 @@ bool parsePort(const QString &text, quint16 *port)
 RelayCommandLine RelayCommandLine::parse(const QStringList &arguments, const QProcessEnvironment &env)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        u"Switchboard relay: a WebSocket relay over Redis Pub/Sub, compatible with the seed's Node.js server.\n"
-        "Environment: PORT, REDIS_URL (or REDIS_HOST / REDIS_PORT)."_s);
+    parser.setApplicationDescription(u"Switchboard relay: a WebSocket relay over Redis Pub/Sub, compatible "
+                                     u"with the seed's Node.js server.\n"
+                                     "Environment: PORT, REDIS_URL (or REDIS_HOST / REDIS_PORT)."_s);
     const QCommandLineOption help({u"h"_s, u"help"_s}, u"Show this help."_s);
     const QCommandLineOption version(u"version"_s, u"Show the version."_s);
-    const QCommandLineOption port({u"p"_s, u"port"_s}, u"WebSocket port (env PORT, default 3000; 0 picks a free one)."_s,
-                                  u"port"_s);
+    const QCommandLineOption port(
+        {u"p"_s, u"port"_s}, u"WebSocket port (env PORT, default 3000; 0 picks a free one)."_s, u"port"_s);
     const QCommandLineOption bind({u"b"_s, u"bind"_s}, u"Address to listen on (default: all interfaces)."_s,
                                   u"address"_s);
     const QCommandLineOption redis(
@@ -48,10 +48,11 @@ RelayCommandLine RelayCommandLine::parse(const QStringList &arguments, const QPr
     const QCommandLineOption inProcess(u"in-process"_s,
                                        u"Run as a single instance on an in-process bus, without Redis."_s);
     const QCommandLineOption prefix(u"channel-prefix"_s,
-                                    u"Prefix for every channel, e.g. app:chat: gives app:chat:room:<id>."_s, u"prefix"_s);
-    const QCommandLineOption instance(u"instance-id"_s,
-                                      u"Unique name of this instance (default: random); [A-Za-z0-9_.-], up to 64."_s,
-                                      u"id"_s);
+                                    u"Prefix for every channel, e.g. app:chat: gives app:chat:room:<id>."_s,
+                                    u"prefix"_s);
+    const QCommandLineOption instance(
+        u"instance-id"_s, u"Unique name of this instance (default: random); [A-Za-z0-9_.-], up to 64."_s,
+        u"id"_s);
     const QCommandLineOption ping(u"ping-interval"_s,
                                   u"Seconds between WebSocket pings; a client that misses a pong is closed "
                                   "(default 30, 0 disables)."_s,
@@ -81,8 +82,8 @@ RelayCommandLine RelayCommandLine::parse(const QStringList &arguments, const QPr
 
     const QString portText = parser.isSet(port) ? parser.value(port) : env.value(u"PORT"_s);
     if (!portText.isEmpty() && !parsePort(portText, &r.server.port))
-        return failWith(u"%1: invalid port '%2': expected 0-65535"_s.arg(parser.isSet(port) ? u"--port"_s : u"PORT"_s,
-                                                                          portText));
+        return failWith(u"%1: invalid port '%2': expected 0-65535"_s.arg(
+            parser.isSet(port) ? u"--port"_s : u"PORT"_s, portText));
 
     if (parser.isSet(bind)) {
         const QString text = parser.value(bind).trimmed();
@@ -93,7 +94,8 @@ RelayCommandLine RelayCommandLine::parse(const QStringList &arguments, const QPr
         } else {
             QHostAddress address;
             if (!address.setAddress(text))
-                return failWith(u"--bind: '%1' is not an IP address (use 0.0.0.0, ::, 127.0.0.1 or any)"_s.arg(text));
+                return failWith(
+                    u"--bind: '%1' is not an IP address (use 0.0.0.0, ::, 127.0.0.1 or any)"_s.arg(text));
             r.server.bindAddress = address;
         }
     }
@@ -120,7 +122,8 @@ RelayCommandLine RelayCommandLine::parse(const QStringList &arguments, const QPr
         const QString p = parser.value(prefix);
         static const QRegularExpression valid(u"^[\\x21-\\x7e]{1,128}$"_s);
         if (!valid.match(p).hasMatch())
-            return failWith(u"--channel-prefix: '%1' must be 1-128 printable characters without spaces"_s.arg(p));
+            return failWith(
+                u"--channel-prefix: '%1' must be 1-128 printable characters without spaces"_s.arg(p));
         r.server.channelPrefix = p.toUtf8();
     }
 
@@ -138,8 +141,9 @@ RelayCommandLine RelayCommandLine::parse(const QStringList &arguments, const QPr
         bool ok = false;
         const double seconds = parser.value(ping).toDouble(&ok);
         if (!ok || seconds < 0 || seconds > 86400 || (seconds > 0 && seconds < 0.01))
-            return failWith(u"--ping-interval: '%1' must be a number of seconds between 0.01 and 86400, or 0"_s.arg(
-                parser.value(ping)));
+            return failWith(
+                u"--ping-interval: '%1' must be a number of seconds between 0.01 and 86400, or 0"_s.arg(
+                    parser.value(ping)));
         r.server.pingInterval = std::chrono::milliseconds(qint64(seconds * 1000));
     }
     return r;

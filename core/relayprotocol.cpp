@@ -74,7 +74,8 @@ bool readRoom(const QJsonObject &o, Request &r, bool required, Request *error)
         }
         r.roomKey = numberText(d);
     } else {
-        *error = invalid(Error::InvalidField, u"\"roomId\" must be a string or a number, not %1"_s.arg(jsonTypeName(v)));
+        *error = invalid(Error::InvalidField,
+                         u"\"roomId\" must be a string or a number, not %1"_s.arg(jsonTypeName(v)));
         return false;
     }
     r.roomId = v;
@@ -104,7 +105,8 @@ Request parse(const QByteArray &utf8Frame)
     QJsonParseError pe;
     const QJsonDocument doc = QJsonDocument::fromJson(utf8Frame, &pe);
     if (pe.error != QJsonParseError::NoError)
-        return invalid(Error::InvalidJson, u"not valid JSON: %1 at offset %2"_s.arg(pe.errorString()).arg(pe.offset));
+        return invalid(Error::InvalidJson,
+                       u"not valid JSON: %1 at offset %2"_s.arg(pe.errorString()).arg(pe.offset));
     if (!doc.isObject())
         return invalid(Error::NotAnObject, u"a frame must be a JSON object such as {\"type\":\"ping\"}"_s);
     const QJsonObject o = doc.object();
@@ -112,7 +114,8 @@ Request parse(const QByteArray &utf8Frame)
     if (typeValue.isUndefined())
         return invalid(Error::MissingType, u"\"type\" is required (join, leave, message or ping)"_s);
     if (!typeValue.isString())
-        return invalid(Error::InvalidType, u"\"type\" must be a string, not %1"_s.arg(jsonTypeName(typeValue)));
+        return invalid(Error::InvalidType,
+                       u"\"type\" must be a string, not %1"_s.arg(jsonTypeName(typeValue)));
 
     const QString type = typeValue.toString();
     Request r;
@@ -124,8 +127,8 @@ Request parse(const QByteArray &utf8Frame)
         return r;
     }
     if (type == "message"_L1) {
-        if (!readRoom(o, r, false, &error) || !readString(o, "user"_L1, &r.user, &error)
-            || !readString(o, "text"_L1, &r.text, &error))
+        if (!readRoom(o, r, false, &error) || !readString(o, "user"_L1, &r.user, &error) ||
+            !readString(o, "text"_L1, &r.text, &error))
             return error;
         r.kind = Request::Kind::Message;
         return r;

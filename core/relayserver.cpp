@@ -35,13 +35,12 @@ RelayServer::RelayServer(RelayServerOptions options, MessageBus *bus, QObject *p
     if (m_options.instanceId.isEmpty())
         m_options.instanceId = QString::number(QRandomGenerator::global()->generate(), 16);
     // Ids stay unique across restarts of an instance that reuses its instance id.
-    m_idPrefix = m_options.instanceId.toUtf8() + '-'
-                 + QByteArray::number(QRandomGenerator::global()->generate() & 0xffffff, 36) + '-';
+    m_idPrefix = m_options.instanceId.toUtf8() + '-' +
+                 QByteArray::number(QRandomGenerator::global()->generate() & 0xffffff, 36) + '-';
 
     connect(m_server, &QWebSocketServer::newConnection, this, &RelayServer::onNewConnection);
-    connect(m_server, &QWebSocketServer::acceptError, this, [](QAbstractSocket::SocketError error) {
-        qCWarning(lcRelay) << "accept failed:" << error;
-    });
+    connect(m_server, &QWebSocketServer::acceptError, this,
+            [](QAbstractSocket::SocketError error) { qCWarning(lcRelay) << "accept failed:" << error; });
     connect(m_bus, &MessageBus::message, this, &RelayServer::onBusMessage);
     connect(m_bus, &MessageBus::subscribed, this, &RelayServer::onBusSubscribed);
 
@@ -86,9 +85,8 @@ bool RelayServer::listen(QString *error)
     }
     if (m_options.pingInterval.count() > 0)
         m_heartbeat.start();
-    qCInfo(lcRelay).noquote() << u"listening on port %1 (bind %2, %3) instance %4, bus: %5"_s.arg(port())
-                                     .arg(m_options.bindAddress.toString(), url().toString(), m_options.instanceId,
-                                          m_bus->description());
+    qCInfo(lcRelay).noquote() << u"listening on port %1 (bind %2, %3) instance %4, bus: %5"_s.arg(port()).arg(
+        m_options.bindAddress.toString(), url().toString(), m_options.instanceId, m_bus->description());
     return true;
 }
 
@@ -132,14 +130,16 @@ void RelayServer::onNewConnection()
         m_clients.insert(client->id, client);
         ++m_stats.connectionsAccepted;
         const quint64 id = client->id;
-        connect(socket, &QWebSocket::textMessageReceived, this, [this, client](const QString &text) {
-            onTextMessage(client, text);
-        });
-        connect(socket, &QWebSocket::binaryMessageReceived, this, [this, client] { onBinaryMessage(client); });
+        connect(socket, &QWebSocket::textMessageReceived, this,
+                [this, client](const QString &text) { onTextMessage(client, text); });
+        connect(socket, &QWebSocket::binaryMessageReceived, this,
+                [this, client] { onBinaryMessage(client); });
         connect(socket, &QWebSocket::pong, this, [client] { client->alive = true; });
         // Queued: a send can report a broken socket synchronously, and the client must not vanish
         // while a delivery loop is walking over it.
-        connect(socket, &QWebSocket::disconnected, this, [this, id] { onDisconnected(id); }, Qt::QueuedConnection);
+        connect(
+            socket, &QWebSocket::disconnected, this, [this, id] { onDisconnected(id); },
+            Qt::QueuedConnection);
         qCDebug(lcRelay).noquote() << "client" << id << "connected from" << client->peer;
         Q_EMIT clientConnected(id);
     }
@@ -150,8 +150,8 @@ void RelayServer::onDisconnected(quint64 id)
     Client *client = m_clients.take(id);
     if (!client)
         return;
-    const QStringList rooms = QStringList(client->rooms.cbegin(), client->rooms.cend())
-                              + QStringList(client->pendingRooms.cbegin(), client->pendingRooms.cend());
+    const QStringList rooms = QStringList(client->rooms.cbegin(), client->rooms.cend()) +
+                              QStringList(client->pendingRooms.cbegin(), client->pendingRooms.cend());
     for (const QString &room : rooms)
         removeFromRoom(client, room);
     client->socket->disconnect(this);
@@ -285,7 +285,8 @@ void RelayServer::removeFromRoom(Client *client, const QString &roomKey)
     Q_EMIT roomClosed(roomKey);
 }
 
-void RelayServer::publish(const QString &user, const QString &text, const QJsonValue *roomId, const QString &roomKey)
+void RelayServer::publish(const QString &user, const QString &text, const QJsonValue *roomId,
+                          const QString &roomKey)
 {
     const QByteArray id = m_idPrefix + QByteArray::number(m_nextMessageId++, 36);
     const QByteArray payload =
@@ -309,7 +310,8 @@ void RelayServer::publish(const QString &user, const QString &text, const QJsonV
     ++m_stats.published;
 }
 
-void RelayServer::deliverLocal(const QByteArray &channel, const QByteArray &payload, const QList<Client *> &to)
+void RelayServer::deliverLocal(const QByteArray &channel, const QByteArray &payload,
+                               const QList<Client *> &to)
 {
     std::deque<QByteArray> &echoes = m_echoes[channel];
     echoes.push_back(payload);
@@ -418,7 +420,8 @@ bool RelayServer::kick(quint64 clientId, const QString &reason)
     Client *c = m_clients.value(clientId);
     if (!c)
         return false;
-    c->socket->close(QWebSocketProtocol::CloseCodePolicyViolated, reason.isEmpty() ? u"kicked by operator"_s : reason);
+    c->socket->close(QWebSocketProtocol::CloseCodePolicyViolated,
+                     reason.isEmpty() ? u"kicked by operator"_s : reason);
     return true;
 }
 

@@ -67,10 +67,12 @@ void tst_RedisConnection::pipelineKeepsOrder()
     QStringList expected;
     for (int i = 0; i < rounds; ++i) {
         const QByteArray key = "k" + QByteArray::number(i);
-        c.command({"SET", key, "v" + QByteArray::number(i)}, this, [&](const RedisValue &r) { got << r.toDisplayString(); });
+        c.command({"SET", key, "v" + QByteArray::number(i)}, this,
+                  [&](const RedisValue &r) { got << r.toDisplayString(); });
         c.command({"GET", key}, this, [&](const RedisValue &r) { got << r.toDisplayString(); });
         c.command({"INCR", key}, this, [&](const RedisValue &r) { got << (r.isError() ? u"E"_s : u"?"_s); });
-        c.command({"NOSUCHCOMMAND"}, this, [&](const RedisValue &r) { got << (r.isError() ? u"E"_s : u"?"_s); });
+        c.command({"NOSUCHCOMMAND"}, this,
+                  [&](const RedisValue &r) { got << (r.isError() ? u"E"_s : u"?"_s); });
         c.command({"DEL", key}, this, [&](const RedisValue &r) { got << r.toDisplayString(); });
         c.command({"GET", key}, this, [&](const RedisValue &r) { got << r.toDisplayString(); });
         expected << u"OK"_s << u"\"v%1\""_s.arg(i) << u"E"_s << u"E"_s << u"(integer) 1"_s << u"(nil)"_s;
@@ -167,10 +169,12 @@ void tst_RedisConnection::authentication()
     QFETCH(bool, accepted);
     RedisServer secured({u"--requirepass"_s, u"masterpw"_s});
     QVERIFY2(secured.start(), qPrintable(secured.errorString()));
-    QCOMPARE(secured.command({"ACL", "SETUSER", "alice", "on", ">alicepw", "~*", "&*", "+@all"}, "masterpw").bytes(),
+    QCOMPARE(secured.command({"ACL", "SETUSER", "alice", "on", ">alicepw", "~*", "&*", "+@all"}, "masterpw")
+                 .bytes(),
              "OK"_ba);
 
-    RedisConnectionOptions o = optionsFor(u"redis://"_s + credentials + u"127.0.0.1:"_s + QString::number(secured.port()));
+    RedisConnectionOptions o =
+        optionsFor(u"redis://"_s + credentials + u"127.0.0.1:"_s + QString::number(secured.port()));
     o.clientName = u"auth-test"_s;
     RedisConnection c(o);
     QSignalSpy states(&c, &RedisConnection::stateChanged);

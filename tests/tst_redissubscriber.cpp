@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-#include "redissubscriber.h"
 #include "redisserver.h"
+#include "redissubscriber.h"
 
 #include <QSignalSpy>
 #include <QTest>
@@ -57,10 +57,13 @@ void tst_RedisSubscriber::subscribeConfirmsAndDelivers_data()
 {
     QTest::addColumn<QByteArray>("channel");
     QTest::addColumn<QByteArray>("payload");
-    QTest::newRow("plain") << "room:1"_ba << "hello"_ba;
-    QTest::newRow("json") << "broadcast"_ba << R"({"type":"announcement","text":"hi"})"_ba;
+    QTest::newRow("plain") << "room:1"_ba
+                           << "hello"_ba;
+    QTest::newRow("json") << "broadcast"_ba
+                          << R"({"type":"announcement","text":"hi"})"_ba;
     QTest::newRow("binary") << "bin"_ba << QByteArray("\0\r\n\xff", 4);
-    QTest::newRow("spaces in channel") << "a b"_ba << "x"_ba;
+    QTest::newRow("spaces in channel") << "a b"_ba
+                                       << "x"_ba;
 }
 
 void tst_RedisSubscriber::subscribeConfirmsAndDelivers()

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "redisurl.h"
+#include "testenvironment.h"
 
 #include <QTest>
 
@@ -31,33 +32,39 @@ void tst_RedisUrl::valid_data()
     QTest::addColumn<QString>("password");
     QTest::addColumn<int>("db");
 
-    const int tcp = int(RedisUrl::Scheme::Tcp), tls = int(RedisUrl::Scheme::Tls), unix = int(RedisUrl::Scheme::Unix);
-    QTest::newRow("host only") << u"redis://localhost"_s << tcp << u"localhost"_s << 6379 << u""_s << u""_s << u""_s << 0;
+    const int tcp = int(RedisUrl::Scheme::Tcp), tls = int(RedisUrl::Scheme::Tls),
+              unix = int(RedisUrl::Scheme::Unix);
+    QTest::newRow("host only") << u"redis://localhost"_s << tcp << u"localhost"_s << 6379 << u""_s << u""_s
+                               << u""_s << 0;
     QTest::newRow("host port") << u"redis://10.0.0.5:6380"_s << tcp << u"10.0.0.5"_s << 6380 << u""_s << u""_s
                                << u""_s << 0;
     QTest::newRow("db") << u"redis://h:1/3"_s << tcp << u"h"_s << 1 << u""_s << u""_s << u""_s << 3;
-    QTest::newRow("trailing slash") << u"redis://h/"_s << tcp << u"h"_s << 6379 << u""_s << u""_s << u""_s << 0;
+    QTest::newRow("trailing slash") << u"redis://h/"_s << tcp << u"h"_s << 6379 << u""_s << u""_s << u""_s
+                                    << 0;
     QTest::newRow("password only") << u"redis://:s3cret@h"_s << tcp << u"h"_s << 6379 << u""_s << u""_s
                                    << u"s3cret"_s << 0;
-    QTest::newRow("acl user") << u"redis://alice:pw@h:7000/2"_s << tcp << u"h"_s << 7000 << u""_s << u"alice"_s
-                              << u"pw"_s << 2;
-    QTest::newRow("percent-encoded password") << u"redis://:p%40ss%3Aw@h"_s << tcp << u"h"_s << 6379 << u""_s
-                                              << u""_s << u"p@ss:w"_s << 0;
-    QTest::newRow("@ in password, last @ wins") << u"redis://:a@b@h"_s << tcp << u"h"_s << 6379 << u""_s << u""_s
-                                                << u"a@b"_s << 0;
-    QTest::newRow("ipv6") << u"redis://[::1]:6390"_s << tcp << u"::1"_s << 6390 << u""_s << u""_s << u""_s << 0;
-    QTest::newRow("upper-case scheme") << u"REDIS://h"_s << tcp << u"h"_s << 6379 << u""_s << u""_s << u""_s << 0;
-    QTest::newRow("tls") << u"rediss://cache.example.com:6380"_s << tls << u"cache.example.com"_s << 6380 << u""_s
-                         << u""_s << u""_s << 0;
-    QTest::newRow("tls options") << u"rediss://h?ca=/etc/ca.pem&verify=false"_s << tls << u"h"_s << 6379 << u""_s
-                                 << u""_s << u""_s << 0;
-    QTest::newRow("unix") << u"unix:///run/redis/redis.sock"_s << unix << u""_s << 0 << u"/run/redis/redis.sock"_s
-                          << u""_s << u""_s << 0;
-    QTest::newRow("unix db") << u"unix:///tmp/r.sock?db=4"_s << unix << u""_s << 0 << u"/tmp/r.sock"_s << u""_s
-                             << u""_s << 4;
-    QTest::newRow("unix password") << u"unix://:pw@/tmp/r.sock"_s << unix << u""_s << 0 << u"/tmp/r.sock"_s << u""_s
-                                   << u"pw"_s << 0;
-    QTest::newRow("whitespace trimmed") << u"  redis://h:1  "_s << tcp << u"h"_s << 1 << u""_s << u""_s << u""_s << 0;
+    QTest::newRow("acl user") << u"redis://alice:pw@h:7000/2"_s << tcp << u"h"_s << 7000 << u""_s
+                              << u"alice"_s << u"pw"_s << 2;
+    QTest::newRow("percent-encoded password")
+        << u"redis://:p%40ss%3Aw@h"_s << tcp << u"h"_s << 6379 << u""_s << u""_s << u"p@ss:w"_s << 0;
+    QTest::newRow("@ in password, last @ wins")
+        << u"redis://:a@b@h"_s << tcp << u"h"_s << 6379 << u""_s << u""_s << u"a@b"_s << 0;
+    QTest::newRow("ipv6") << u"redis://[::1]:6390"_s << tcp << u"::1"_s << 6390 << u""_s << u""_s << u""_s
+                          << 0;
+    QTest::newRow("upper-case scheme")
+        << u"REDIS://h"_s << tcp << u"h"_s << 6379 << u""_s << u""_s << u""_s << 0;
+    QTest::newRow("tls") << u"rediss://cache.example.com:6380"_s << tls << u"cache.example.com"_s << 6380
+                         << u""_s << u""_s << u""_s << 0;
+    QTest::newRow("tls options") << u"rediss://h?ca=/etc/ca.pem&verify=false"_s << tls << u"h"_s << 6379
+                                 << u""_s << u""_s << u""_s << 0;
+    QTest::newRow("unix") << u"unix:///run/redis/redis.sock"_s << unix << u""_s << 0
+                          << u"/run/redis/redis.sock"_s << u""_s << u""_s << 0;
+    QTest::newRow("unix db") << u"unix:///tmp/r.sock?db=4"_s << unix << u""_s << 0 << u"/tmp/r.sock"_s
+                             << u""_s << u""_s << 4;
+    QTest::newRow("unix password") << u"unix://:pw@/tmp/r.sock"_s << unix << u""_s << 0 << u"/tmp/r.sock"_s
+                                   << u""_s << u"pw"_s << 0;
+    QTest::newRow("whitespace trimmed")
+        << u"  redis://h:1  "_s << tcp << u"h"_s << 1 << u""_s << u""_s << u""_s << 0;
 }
 
 void tst_RedisUrl::valid()
@@ -153,15 +160,18 @@ void tst_RedisUrl::environment_data()
     QTest::addColumn<QString>("expected"); // toString() or error fragment
 
     QTest::newRow("nothing set") << QStringList{} << true << false << u"redis://127.0.0.1:6379"_s;
-    QTest::newRow("REDIS_URL") << QStringList{u"REDIS_URL=redis://r:1/2"_s} << true << true << u"redis://r:1/2"_s;
-    QTest::newRow("REDIS_URL wins") << QStringList{u"REDIS_URL=redis://r:1"_s, u"REDIS_HOST=x"_s} << true << true
-                                    << u"redis://r:1"_s;
-    QTest::newRow("seed host+port") << QStringList{u"REDIS_HOST=cache"_s, u"REDIS_PORT=6390"_s} << true << true
-                                    << u"redis://cache:6390"_s;
+    QTest::newRow("REDIS_URL") << QStringList{u"REDIS_URL=redis://r:1/2"_s} << true << true
+                               << u"redis://r:1/2"_s;
+    QTest::newRow("REDIS_URL wins") << QStringList{u"REDIS_URL=redis://r:1"_s, u"REDIS_HOST=x"_s} << true
+                                    << true << u"redis://r:1"_s;
+    QTest::newRow("seed host+port") << QStringList{u"REDIS_HOST=cache"_s, u"REDIS_PORT=6390"_s} << true
+                                    << true << u"redis://cache:6390"_s;
     QTest::newRow("seed port only") << QStringList{u"REDIS_PORT=6390"_s} << true << true
                                     << u"redis://localhost:6390"_s;
-    QTest::newRow("seed ipv6 host") << QStringList{u"REDIS_HOST=::1"_s} << true << true << u"redis://[::1]:6379"_s;
-    QTest::newRow("bad REDIS_URL") << QStringList{u"REDIS_URL=http://x"_s} << false << false << u"REDIS_URL:"_s;
+    QTest::newRow("seed ipv6 host") << QStringList{u"REDIS_HOST=::1"_s} << true << true
+                                    << u"redis://[::1]:6379"_s;
+    QTest::newRow("bad REDIS_URL") << QStringList{u"REDIS_URL=http://x"_s} << false << false
+                                   << u"REDIS_URL:"_s;
     QTest::newRow("bad REDIS_PORT") << QStringList{u"REDIS_PORT=x"_s} << false << false << u"REDIS_PORT:"_s;
 }
 
@@ -171,11 +181,8 @@ void tst_RedisUrl::environment()
     QFETCH(bool, valid);
     QFETCH(bool, configured);
     QFETCH(QString, expected);
-    QProcessEnvironment env;
-    for (const QString &v : vars)
-        env.insert(v.section(u'=', 0, 0), v.section(u'=', 1));
     QString error;
-    const RedisUrl url = RedisUrl::fromEnvironment(env, &error);
+    const RedisUrl url = RedisUrl::fromEnvironment(environmentFrom(vars), &error);
     QCOMPARE(url.isValid(), valid);
     if (valid) {
         QCOMPARE(url.isConfigured(), configured);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "redisserver.h"
 #include "testclient.h"
+#include "testenvironment.h"
 
 #include <QProcess>
 #include <QRegularExpression>
@@ -40,7 +41,8 @@ private:
 void tst_RelayApp::initTestCase()
 {
     m_binary = qEnvironmentVariable("SWITCHBOARD_RELAY_BINARY");
-    QVERIFY2(!m_binary.isEmpty() && QFile::exists(m_binary), "SWITCHBOARD_RELAY_BINARY must point at switchboard-relay");
+    QVERIFY2(!m_binary.isEmpty() && QFile::exists(m_binary),
+             "SWITCHBOARD_RELAY_BINARY must point at switchboard-relay");
 }
 
 QProcessEnvironment tst_RelayApp::cleanEnv()
@@ -116,7 +118,8 @@ void tst_RelayApp::badOptions_data()
     QTest::addColumn<QStringList>("env");
     QTest::addColumn<QString>("message");
     QTest::newRow("unknown") << QStringList{u"--nope"_s} << QStringList{} << u"Unknown option 'nope'"_s;
-    QTest::newRow("port") << QStringList{u"--port"_s, u"x"_s} << QStringList{} << u"--port: invalid port 'x'"_s;
+    QTest::newRow("port") << QStringList{u"--port"_s, u"x"_s} << QStringList{}
+                          << u"--port: invalid port 'x'"_s;
     QTest::newRow("redis url") << QStringList{u"--redis"_s, u"redis://"_s} << QStringList{} << u"--redis:"_s;
     QTest::newRow("env REDIS_URL") << QStringList{} << QStringList{u"REDIS_URL=tcp://x"_s} << u"REDIS_URL:"_s;
     QTest::newRow("env PORT") << QStringList{} << QStringList{u"PORT=99999"_s} << u"PORT: invalid port"_s;
@@ -127,11 +130,8 @@ void tst_RelayApp::badOptions()
     QFETCH(QStringList, args);
     QFETCH(QStringList, env);
     QFETCH(QString, message);
-    QProcessEnvironment e = cleanEnv();
-    for (const QString &v : env)
-        e.insert(v.section(u'=', 0, 0), v.section(u'=', 1));
     QProcess relay;
-    QVERIFY(startRelay(relay, args, e));
+    QVERIFY(startRelay(relay, args, environmentFrom(env, cleanEnv())));
     QVERIFY(exitsWithin(relay, 5000));
     QCOMPARE(relay.exitCode(), 2);
     const QString err = QString::fromUtf8(relay.readAllStandardError());
@@ -144,8 +144,8 @@ void tst_RelayApp::portInUse()
     QTcpServer occupier;
     QVERIFY(occupier.listen(QHostAddress::LocalHost, 0));
     QProcess relay;
-    QVERIFY(startRelay(relay, {u"--port"_s, QString::number(occupier.serverPort()), u"--bind"_s, u"127.0.0.1"_s,
-                               u"--in-process"_s}));
+    QVERIFY(startRelay(relay, {u"--port"_s, QString::number(occupier.serverPort()), u"--bind"_s,
+                               u"127.0.0.1"_s, u"--in-process"_s}));
     QVERIFY(exitsWithin(relay, 5000));
     QCOMPARE(relay.exitCode(), 1);
     const QString err = QString::fromUtf8(relay.readAllStandardError());
@@ -178,7 +178,8 @@ void tst_RelayApp::embeddedDefaultWithoutRedis()
     const QString room = u"embedded-%1"_s.arg(port);
     QVERIFY(a.join(room));
     QVERIFY(b.join(room));
-    a.send(QJsonObject{{u"type"_s, u"message"_s}, {u"roomId"_s, room}, {u"user"_s, u"a"_s}, {u"text"_s, u"hi"_s}});
+    a.send(QJsonObject{
+        {u"type"_s, u"message"_s}, {u"roomId"_s, room}, {u"user"_s, u"a"_s}, {u"text"_s, u"hi"_s}});
     QVERIFY(!b.waitForType(u"message"_s).isEmpty());
     relay.terminate();
     QVERIFY(exitsWithin(relay, 3000));
@@ -194,18 +195,22 @@ void tst_RelayApp::configuredRedisDownIsAnOutage()
     QVERIFY(startRelay(relay, {u"--port"_s, u"0"_s, u"--bind"_s, u"127.0.0.1"_s, u"--redis"_s, redis.url()}));
     QString log;
     QVERIFY(waitForPort(relay, &log) != 0);
-    QVERIFY(QTest::qWaitFor([&] {
-        log += QString::fromUtf8(relay.readAllStandardError());
-        return log.contains(u"cannot reach"_s);
-    }, 5000));
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            log += QString::fromUtf8(relay.readAllStandardError());
+            return log.contains(u"cannot reach"_s);
+        },
+        5000));
     QVERIFY2(!log.contains(u"in-process"_s), qPrintable(log));
     QCOMPARE(relay.state(), QProcess::Running);
 
     QVERIFY(redis.start());
-    QVERIFY(QTest::qWaitFor([&] {
-        log += QString::fromUtf8(relay.readAllStandardError());
-        return log.contains(u"bus connected"_s);
-    }, 5000));
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            log += QString::fromUtf8(relay.readAllStandardError());
+            return log.contains(u"bus connected"_s);
+        },
+        5000));
     relay.terminate();
     QVERIFY(exitsWithin(relay, 3000));
 }

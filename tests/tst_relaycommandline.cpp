@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "relaycommandline.h"
+#include "testenvironment.h"
 
 #include <QTest>
 
@@ -20,14 +21,6 @@ private Q_SLOTS:
     void help();
 };
 
-static QProcessEnvironment envFrom(const QStringList &vars)
-{
-    QProcessEnvironment env;
-    for (const QString &v : vars)
-        env.insert(v.section(u'=', 0, 0), v.section(u'=', 1));
-    return env;
-}
-
 void tst_RelayCommandLine::valid_data()
 {
     QTest::addColumn<QStringList>("args");
@@ -38,23 +31,24 @@ void tst_RelayCommandLine::valid_data()
     QTest::addColumn<QByteArray>("prefix");
     QTest::addColumn<int>("pingMs");
 
-    QTest::newRow("defaults") << QStringList{} << QStringList{} << 3000 << BusMode::Auto << u"redis://127.0.0.1:6379"_s
-                              << ""_ba << 30000;
+    QTest::newRow("defaults") << QStringList{} << QStringList{} << 3000 << BusMode::Auto
+                              << u"redis://127.0.0.1:6379"_s << ""_ba << 30000;
     QTest::newRow("env PORT") << QStringList{} << QStringList{u"PORT=8080"_s} << 8080 << BusMode::Auto
                               << u"redis://127.0.0.1:6379"_s << ""_ba << 30000;
-    QTest::newRow("--port beats PORT") << QStringList{u"--port"_s, u"9000"_s} << QStringList{u"PORT=8080"_s} << 9000
-                                       << BusMode::Auto << u"redis://127.0.0.1:6379"_s << ""_ba << 30000;
+    QTest::newRow("--port beats PORT")
+        << QStringList{u"--port"_s, u"9000"_s} << QStringList{u"PORT=8080"_s} << 9000 << BusMode::Auto
+        << u"redis://127.0.0.1:6379"_s << ""_ba << 30000;
     QTest::newRow("port 0") << QStringList{u"-p"_s, u"0"_s} << QStringList{} << 0 << BusMode::Auto
                             << u"redis://127.0.0.1:6379"_s << ""_ba << 30000;
-    QTest::newRow("REDIS_URL") << QStringList{} << QStringList{u"REDIS_URL=redis://r:1"_s} << 3000 << BusMode::Redis
-                               << u"redis://r:1"_s << ""_ba << 30000;
-    QTest::newRow("seed REDIS_HOST") << QStringList{} << QStringList{u"REDIS_HOST=cache"_s} << 3000 << BusMode::Redis
-                                     << u"redis://cache:6379"_s << ""_ba << 30000;
-    QTest::newRow("--redis beats env") << QStringList{u"--redis"_s, u"redis://a:2"_s}
-                                       << QStringList{u"REDIS_URL=redis://r:1"_s} << 3000 << BusMode::Redis
-                                       << u"redis://a:2"_s << ""_ba << 30000;
-    QTest::newRow("in-process") << QStringList{u"--in-process"_s} << QStringList{u"REDIS_URL=redis://r:1"_s} << 3000
-                                << BusMode::InProcess << u""_s << ""_ba << 30000;
+    QTest::newRow("REDIS_URL") << QStringList{} << QStringList{u"REDIS_URL=redis://r:1"_s} << 3000
+                               << BusMode::Redis << u"redis://r:1"_s << ""_ba << 30000;
+    QTest::newRow("seed REDIS_HOST") << QStringList{} << QStringList{u"REDIS_HOST=cache"_s} << 3000
+                                     << BusMode::Redis << u"redis://cache:6379"_s << ""_ba << 30000;
+    QTest::newRow("--redis beats env")
+        << QStringList{u"--redis"_s, u"redis://a:2"_s} << QStringList{u"REDIS_URL=redis://r:1"_s} << 3000
+        << BusMode::Redis << u"redis://a:2"_s << ""_ba << 30000;
+    QTest::newRow("in-process") << QStringList{u"--in-process"_s} << QStringList{u"REDIS_URL=redis://r:1"_s}
+                                << 3000 << BusMode::InProcess << u""_s << ""_ba << 30000;
     QTest::newRow("prefix") << QStringList{u"--channel-prefix"_s, u"app:chat:"_s} << QStringList{} << 3000
                             << BusMode::Auto << u"redis://127.0.0.1:6379"_s << "app:chat:"_ba << 30000;
     QTest::newRow("ping fraction") << QStringList{u"--ping-interval"_s, u"0.5"_s} << QStringList{} << 3000
@@ -68,7 +62,8 @@ void tst_RelayCommandLine::valid()
     QFETCH(QStringList, args);
     QFETCH(QStringList, env);
     QFETCH(BusMode, bus);
-    const RelayCommandLine r = RelayCommandLine::parse(QStringList{u"switchboard-relay"_s} + args, envFrom(env));
+    const RelayCommandLine r =
+        RelayCommandLine::parse(QStringList{u"switchboard-relay"_s} + args, environmentFrom(env));
     QVERIFY2(r.outcome == Outcome::Run, qPrintable(r.message));
     QTEST(int(r.server.port), "port");
     QCOMPARE(r.busMode, bus);
@@ -87,25 +82,32 @@ void tst_RelayCommandLine::invalid_data()
 
     QTest::newRow("unknown option") << QStringList{u"--frobnicate"_s} << QStringList{} << u"Unknown option"_s;
     QTest::newRow("missing value") << QStringList{u"--port"_s} << QStringList{} << u"Missing value"_s;
-    QTest::newRow("port text") << QStringList{u"--port"_s, u"http"_s} << QStringList{} << u"--port: invalid port 'http'"_s;
-    QTest::newRow("port too big") << QStringList{u"--port"_s, u"65536"_s} << QStringList{} << u"invalid port '65536'"_s;
-    QTest::newRow("bad PORT env") << QStringList{} << QStringList{u"PORT=-1"_s} << u"PORT: invalid port '-1'"_s;
-    QTest::newRow("bad bind") << QStringList{u"--bind"_s, u"example.com"_s} << QStringList{} << u"--bind: 'example.com'"_s;
+    QTest::newRow("port text") << QStringList{u"--port"_s, u"http"_s} << QStringList{}
+                               << u"--port: invalid port 'http'"_s;
+    QTest::newRow("port too big") << QStringList{u"--port"_s, u"65536"_s} << QStringList{}
+                                  << u"invalid port '65536'"_s;
+    QTest::newRow("bad PORT env") << QStringList{} << QStringList{u"PORT=-1"_s}
+                                  << u"PORT: invalid port '-1'"_s;
+    QTest::newRow("bad bind") << QStringList{u"--bind"_s, u"example.com"_s} << QStringList{}
+                              << u"--bind: 'example.com'"_s;
     QTest::newRow("bad redis") << QStringList{u"--redis"_s, u"redis://h:99999"_s} << QStringList{}
                                << u"--redis: invalid port '99999'"_s;
-    QTest::newRow("bad REDIS_URL") << QStringList{} << QStringList{u"REDIS_URL=mysql://x"_s} << u"REDIS_URL:"_s;
-    QTest::newRow("both buses") << QStringList{u"--in-process"_s, u"--redis"_s, u"redis://h"_s} << QStringList{}
-                                << u"cannot be used together"_s;
+    QTest::newRow("bad REDIS_URL") << QStringList{} << QStringList{u"REDIS_URL=mysql://x"_s}
+                                   << u"REDIS_URL:"_s;
+    QTest::newRow("both buses") << QStringList{u"--in-process"_s, u"--redis"_s, u"redis://h"_s}
+                                << QStringList{} << u"cannot be used together"_s;
     QTest::newRow("bad instance id") << QStringList{u"--instance-id"_s, u"a b"_s} << QStringList{}
                                      << u"--instance-id:"_s;
-    QTest::newRow("long instance id") << QStringList{u"--instance-id"_s, QString(65, u'x')} << QStringList{}
-                                      << u"--instance-id:"_s;
-    QTest::newRow("prefix with space") << QStringList{u"--channel-prefix"_s, u"a b"_s} << QStringList{}
-                                       << u"--channel-prefix:"_s;
+    QTest::newRow("long instance id")
+        << QStringList{u"--instance-id"_s, QString(65, u'x')} << QStringList{} << u"--instance-id:"_s;
+    QTest::newRow("prefix with space")
+        << QStringList{u"--channel-prefix"_s, u"a b"_s} << QStringList{} << u"--channel-prefix:"_s;
     QTest::newRow("negative ping") << QStringList{u"--ping-interval"_s, u"-1"_s} << QStringList{}
                                    << u"--ping-interval:"_s;
-    QTest::newRow("ping text") << QStringList{u"--ping-interval"_s, u"soon"_s} << QStringList{} << u"--ping-interval:"_s;
-    QTest::newRow("positional") << QStringList{u"extra"_s} << QStringList{} << u"unexpected argument 'extra'"_s;
+    QTest::newRow("ping text") << QStringList{u"--ping-interval"_s, u"soon"_s} << QStringList{}
+                               << u"--ping-interval:"_s;
+    QTest::newRow("positional") << QStringList{u"extra"_s} << QStringList{}
+                                << u"unexpected argument 'extra'"_s;
 }
 
 void tst_RelayCommandLine::invalid()
@@ -113,7 +115,8 @@ void tst_RelayCommandLine::invalid()
     QFETCH(QStringList, args);
     QFETCH(QStringList, env);
     QFETCH(QString, error);
-    const RelayCommandLine r = RelayCommandLine::parse(QStringList{u"switchboard-relay"_s} + args, envFrom(env));
+    const RelayCommandLine r =
+        RelayCommandLine::parse(QStringList{u"switchboard-relay"_s} + args, environmentFrom(env));
     QCOMPARE(r.outcome, Outcome::Error);
     QVERIFY2(r.message.contains(error), qPrintable(r.message));
 }
@@ -122,7 +125,8 @@ void tst_RelayCommandLine::help()
 {
     const RelayCommandLine r = RelayCommandLine::parse({u"switchboard-relay"_s, u"--help"_s}, {});
     QCOMPARE(r.outcome, Outcome::Help);
-    for (const char *option : {"--port", "--bind", "--redis", "--channel-prefix", "--instance-id", "--ping-interval"})
+    for (const char *option :
+         {"--port", "--bind", "--redis", "--channel-prefix", "--instance-id", "--ping-interval"})
         QVERIFY2(r.message.contains(QLatin1StringView(option)), option);
 }
 

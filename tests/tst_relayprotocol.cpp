@@ -30,21 +30,25 @@ void tst_RelayProtocol::parse_data()
     QTest::addColumn<QString>("roomKey");
 
     // Accepted frames.
-    QTest::newRow("join string") << R"({"type":"join","roomId":"lobby"})"_ba << Kind::Join << ""_ba << u"lobby"_s;
+    QTest::newRow("join string") << R"({"type":"join","roomId":"lobby"})"_ba << Kind::Join << ""_ba
+                                 << u"lobby"_s;
     QTest::newRow("join number") << R"({"type":"join","roomId":42})"_ba << Kind::Join << ""_ba << u"42"_s;
     QTest::newRow("join fraction") << R"({"type":"join","roomId":1.5})"_ba << Kind::Join << ""_ba << u"1.5"_s;
-    QTest::newRow("join big int") << R"({"type":"join","roomId":1e21})"_ba << Kind::Join << ""_ba << u"1e+21"_s;
-    QTest::newRow("join unicode") << R"({"type":"join","roomId":"café"})"_ba << Kind::Join << ""_ba << u"café"_s;
+    QTest::newRow("join big int") << R"({"type":"join","roomId":1e21})"_ba << Kind::Join << ""_ba
+                                  << u"1e+21"_s;
+    QTest::newRow("join unicode") << R"({"type":"join","roomId":"café"})"_ba << Kind::Join << ""_ba
+                                  << u"café"_s;
     QTest::newRow("leave") << R"({"type":"leave","roomId":"a"})"_ba << Kind::Leave << ""_ba << u"a"_s;
-    QTest::newRow("message room") << R"({"type":"message","roomId":"a","user":"u","text":"t"})"_ba << Kind::Message
-                                  << ""_ba << u"a"_s;
-    QTest::newRow("message broadcast") << R"({"type":"message","user":"u","text":"t"})"_ba << Kind::Message << ""_ba
-                                       << u""_s;
+    QTest::newRow("message room") << R"({"type":"message","roomId":"a","user":"u","text":"t"})"_ba
+                                  << Kind::Message << ""_ba << u"a"_s;
+    QTest::newRow("message broadcast")
+        << R"({"type":"message","user":"u","text":"t"})"_ba << Kind::Message << ""_ba << u""_s;
     QTest::newRow("message null room = broadcast")
         << R"({"type":"message","roomId":null,"user":"u","text":"t"})"_ba << Kind::Message << ""_ba << u""_s;
-    QTest::newRow("message empty text") << R"({"type":"message","user":"","text":""})"_ba << Kind::Message << ""_ba
-                                        << u""_s;
-    QTest::newRow("extra fields ignored") << R"({"type":"ping","x":[1,2]})"_ba << Kind::Ping << ""_ba << u""_s;
+    QTest::newRow("message empty text")
+        << R"({"type":"message","user":"","text":""})"_ba << Kind::Message << ""_ba << u""_s;
+    QTest::newRow("extra fields ignored")
+        << R"({"type":"ping","x":[1,2]})"_ba << Kind::Ping << ""_ba << u""_s;
     QTest::newRow("ping") << R"({"type":"ping"})"_ba << Kind::Ping << ""_ba << u""_s;
     QTest::newRow("whitespace") << " \n{ \"type\" : \"ping\" }\n"_ba << Kind::Ping << ""_ba << u""_s;
 
@@ -56,27 +60,29 @@ void tst_RelayProtocol::parse_data()
     QTest::newRow("no type") << R"({"roomId":"a"})"_ba << Kind::Invalid << "missing_type"_ba << u""_s;
     QTest::newRow("type number") << R"({"type":7})"_ba << Kind::Invalid << "invalid_type"_ba << u""_s;
     QTest::newRow("type null") << R"({"type":null})"_ba << Kind::Invalid << "invalid_type"_ba << u""_s;
-    QTest::newRow("unknown type") << R"({"type":"subscribe"})"_ba << Kind::Invalid << "unknown_type"_ba << u""_s;
-    QTest::newRow("type case matters") << R"({"type":"JOIN","roomId":"a"})"_ba << Kind::Invalid << "unknown_type"_ba
-                                       << u""_s;
+    QTest::newRow("unknown type") << R"({"type":"subscribe"})"_ba << Kind::Invalid << "unknown_type"_ba
+                                  << u""_s;
+    QTest::newRow("type case matters")
+        << R"({"type":"JOIN","roomId":"a"})"_ba << Kind::Invalid << "unknown_type"_ba << u""_s;
     QTest::newRow("join no room") << R"({"type":"join"})"_ba << Kind::Invalid << "missing_field"_ba << u""_s;
-    QTest::newRow("join null room") << R"({"type":"join","roomId":null})"_ba << Kind::Invalid << "invalid_field"_ba
-                                    << u""_s;
-    QTest::newRow("join empty room") << R"({"type":"join","roomId":""})"_ba << Kind::Invalid << "invalid_field"_ba
-                                     << u""_s;
-    QTest::newRow("join object room") << R"({"type":"join","roomId":{"a":1}})"_ba << Kind::Invalid
-                                      << "invalid_field"_ba << u""_s;
-    QTest::newRow("join bool room") << R"({"type":"join","roomId":true})"_ba << Kind::Invalid << "invalid_field"_ba
-                                    << u""_s;
-    QTest::newRow("leave no room") << R"({"type":"leave"})"_ba << Kind::Invalid << "missing_field"_ba << u""_s;
-    QTest::newRow("message no text") << R"({"type":"message","user":"u"})"_ba << Kind::Invalid << "missing_field"_ba
-                                     << u""_s;
-    QTest::newRow("message no user") << R"({"type":"message","text":"t"})"_ba << Kind::Invalid << "missing_field"_ba
-                                     << u""_s;
-    QTest::newRow("message text number") << R"({"type":"message","user":"u","text":5})"_ba << Kind::Invalid
-                                         << "invalid_field"_ba << u""_s;
-    QTest::newRow("message user object") << R"({"type":"message","user":{},"text":"t"})"_ba << Kind::Invalid
-                                         << "invalid_field"_ba << u""_s;
+    QTest::newRow("join null room") << R"({"type":"join","roomId":null})"_ba << Kind::Invalid
+                                    << "invalid_field"_ba << u""_s;
+    QTest::newRow("join empty room") << R"({"type":"join","roomId":""})"_ba << Kind::Invalid
+                                     << "invalid_field"_ba << u""_s;
+    QTest::newRow("join object room")
+        << R"({"type":"join","roomId":{"a":1}})"_ba << Kind::Invalid << "invalid_field"_ba << u""_s;
+    QTest::newRow("join bool room") << R"({"type":"join","roomId":true})"_ba << Kind::Invalid
+                                    << "invalid_field"_ba << u""_s;
+    QTest::newRow("leave no room") << R"({"type":"leave"})"_ba << Kind::Invalid << "missing_field"_ba
+                                   << u""_s;
+    QTest::newRow("message no text") << R"({"type":"message","user":"u"})"_ba << Kind::Invalid
+                                     << "missing_field"_ba << u""_s;
+    QTest::newRow("message no user") << R"({"type":"message","text":"t"})"_ba << Kind::Invalid
+                                     << "missing_field"_ba << u""_s;
+    QTest::newRow("message text number")
+        << R"({"type":"message","user":"u","text":5})"_ba << Kind::Invalid << "invalid_field"_ba << u""_s;
+    QTest::newRow("message user object")
+        << R"({"type":"message","user":{},"text":"t"})"_ba << Kind::Invalid << "invalid_field"_ba << u""_s;
     QTest::newRow("message room array") << R"({"type":"message","roomId":[1],"user":"u","text":"t"})"_ba
                                         << Kind::Invalid << "invalid_field"_ba << u""_s;
 }
@@ -109,16 +115,22 @@ void tst_RelayProtocol::chatMessage_data()
     QTest::addColumn<QJsonValue>("roomId");
     QTest::addColumn<QByteArray>("expected");
 
-    QTest::newRow("room") << u"al"_s << u"hi"_s << QJsonValue(u"r1"_s)
-                          << R"({"type":"message","user":"al","text":"hi","timestamp":1700000000000,"roomId":"r1","id":"i-1"})"_ba;
-    QTest::newRow("numeric room") << u"al"_s << u"hi"_s << QJsonValue(3)
-                                  << R"({"type":"message","user":"al","text":"hi","timestamp":1700000000000,"roomId":3,"id":"i-1"})"_ba;
-    QTest::newRow("broadcast") << u"al"_s << u"hi"_s << QJsonValue(QJsonValue::Undefined)
-                               << R"({"type":"message","user":"al","text":"hi","timestamp":1700000000000,"id":"i-1"})"_ba;
-    QTest::newRow("escapes") << u"a\"b\\"_s << u"line\nnext\ttab\u0001"_s << QJsonValue(QJsonValue::Undefined)
-                             << R"({"type":"message","user":"a\"b\\","text":"line\nnext\ttab\u0001","timestamp":1700000000000,"id":"i-1"})"_ba;
-    QTest::newRow("unicode kept as UTF-8") << u"zoë"_s << u"😀"_s << QJsonValue(QJsonValue::Undefined)
-                                           << (u"{\"type\":\"message\",\"user\":\"zoë\",\"text\":\"😀\",\"timestamp\":1700000000000,\"id\":\"i-1\"}"_s).toUtf8();
+    QTest::newRow("room")
+        << u"al"_s << u"hi"_s << QJsonValue(u"r1"_s)
+        << R"({"type":"message","user":"al","text":"hi","timestamp":1700000000000,"roomId":"r1","id":"i-1"})"_ba;
+    QTest::newRow("numeric room")
+        << u"al"_s << u"hi"_s << QJsonValue(3)
+        << R"({"type":"message","user":"al","text":"hi","timestamp":1700000000000,"roomId":3,"id":"i-1"})"_ba;
+    QTest::newRow("broadcast")
+        << u"al"_s << u"hi"_s << QJsonValue(QJsonValue::Undefined)
+        << R"({"type":"message","user":"al","text":"hi","timestamp":1700000000000,"id":"i-1"})"_ba;
+    QTest::newRow("escapes")
+        << u"a\"b\\"_s << u"line\nnext\ttab\u0001"_s << QJsonValue(QJsonValue::Undefined)
+        << R"({"type":"message","user":"a\"b\\","text":"line\nnext\ttab\u0001","timestamp":1700000000000,"id":"i-1"})"_ba;
+    QTest::newRow("unicode kept as UTF-8")
+        << u"zoë"_s << u"😀"_s << QJsonValue(QJsonValue::Undefined)
+        << (u"{\"type\":\"message\",\"user\":\"zoë\",\"text\":\"😀\",\"timestamp\":1700000000000,\"id\":\"i-1\"}"_s)
+               .toUtf8();
 }
 
 void tst_RelayProtocol::chatMessage()
@@ -127,8 +139,8 @@ void tst_RelayProtocol::chatMessage()
     QFETCH(QString, text);
     QFETCH(QJsonValue, roomId);
     QFETCH(QByteArray, expected);
-    const QByteArray out = RelayProtocol::chatMessage(user, text, 1700000000000, roomId.isUndefined() ? nullptr : &roomId,
-                                                      "i-1"_ba);
+    const QByteArray out = RelayProtocol::chatMessage(user, text, 1700000000000,
+                                                      roomId.isUndefined() ? nullptr : &roomId, "i-1"_ba);
     QCOMPARE(out, expected);
     // And it is JSON that round-trips the fields.
     const QJsonObject o = QJsonDocument::fromJson(out).object();

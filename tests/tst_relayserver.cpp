@@ -22,7 +22,8 @@ QJsonObject joinFrame(const QJsonValue &room)
     return {{u"type"_s, u"join"_s}, {u"roomId"_s, room}};
 }
 
-QJsonObject chat(const QString &text, const QJsonValue &room = QJsonValue::Undefined, const QString &user = u"u"_s)
+QJsonObject chat(const QString &text, const QJsonValue &room = QJsonValue::Undefined,
+                 const QString &user = u"u"_s)
 {
     QJsonObject o{{u"type"_s, u"message"_s}, {u"user"_s, user}, {u"text"_s, text}};
     if (!room.isUndefined())
@@ -32,7 +33,9 @@ QJsonObject chat(const QString &text, const QJsonValue &room = QJsonValue::Undef
 
 auto textIs(const QString &text)
 {
-    return [text](const QJsonObject &f) { return f.value("type"_L1) == "message"_L1 && f.value("text"_L1) == text; };
+    return [text](const QJsonObject &f) {
+        return f.value("type"_L1) == "message"_L1 && f.value("text"_L1) == text;
+    };
 }
 
 } // namespace
@@ -306,8 +309,8 @@ void tst_RelayServer::badInput_data()
     QTest::newRow("join without room") << u"{\"type\":\"join\"}"_s << u"missing_field"_s;
     QTest::newRow("join with object room") << u"{\"type\":\"join\",\"roomId\":{}}"_s << u"invalid_field"_s;
     QTest::newRow("message without text") << u"{\"type\":\"message\",\"user\":\"u\"}"_s << u"missing_field"_s;
-    QTest::newRow("message numeric text") << u"{\"type\":\"message\",\"user\":\"u\",\"text\":1}"_s
-                                          << u"invalid_field"_s;
+    QTest::newRow("message numeric text")
+        << u"{\"type\":\"message\",\"user\":\"u\",\"text\":1}"_s << u"invalid_field"_s;
 }
 
 void tst_RelayServer::badInput()
@@ -350,10 +353,13 @@ void tst_RelayServer::redisRestartDeliversAgainWithin3s()
     int probe = 0;
     auto crossed = [&] {
         sender->send(chat(u"probe-"_s + QString::number(probe++), u"x"_s));
-        return receiver->count([](const QJsonObject &f) { return f.value("text"_L1).toString().startsWith(u"probe-"_s); }) > 0;
+        return receiver->count([](const QJsonObject &f) {
+            return f.value("text"_L1).toString().startsWith(u"probe-"_s);
+        }) > 0;
     };
     QTRY_VERIFY_WITH_TIMEOUT(crossed(), 3000);
-    qInfo() << "room delivered across instances again" << sinceBack.elapsed() << "ms after redis-server was back";
+    qInfo() << "room delivered across instances again" << sinceBack.elapsed()
+            << "ms after redis-server was back";
     QCOMPARE(numsub("room:x"_ba), 2);
     // Still exactly once per message after the reconnect.
     receiver->clearFrames();

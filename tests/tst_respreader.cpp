@@ -30,7 +30,8 @@ void tst_RespReader::replies_data()
     QTest::newRow("error") << "-ERR wrong\r\n"_ba << u"(error) ERR wrong"_s << RedisValue::Type::Error;
     QTest::newRow("integer") << ":-42\r\n"_ba << u"(integer) -42"_s << RedisValue::Type::Integer;
     QTest::newRow("bulk") << "$5\r\nhello\r\n"_ba << u"\"hello\""_s << RedisValue::Type::String;
-    QTest::newRow("bulk with CRLF inside") << "$4\r\na\r\nb\r\n"_ba << u"\"a\r\nb\""_s << RedisValue::Type::String;
+    QTest::newRow("bulk with CRLF inside")
+        << "$4\r\na\r\nb\r\n"_ba << u"\"a\r\nb\""_s << RedisValue::Type::String;
     QTest::newRow("empty bulk") << "$0\r\n\r\n"_ba << u"\"\""_s << RedisValue::Type::String;
     QTest::newRow("nil bulk") << "$-1\r\n"_ba << u"(nil)"_s << RedisValue::Type::Nil;
     QTest::newRow("nil array") << "*-1\r\n"_ba << u"(nil)"_s << RedisValue::Type::Nil;
@@ -107,7 +108,8 @@ void tst_RespReader::formatCommand_data()
     QTest::newRow("ping") << QByteArrayList{"PING"} << "*1\r\n$4\r\nPING\r\n"_ba;
     QTest::newRow("binary-safe") << QByteArrayList{"PUBLISH", "c h", QByteArray("a\0\r\nb", 5)}
                                  << "*3\r\n$7\r\nPUBLISH\r\n$3\r\nc h\r\n$5\r\na\0\r\nb\r\n"_ba;
-    QTest::newRow("empty arg") << QByteArrayList{"SET", "k", ""} << "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$0\r\n\r\n"_ba;
+    QTest::newRow("empty arg") << QByteArrayList{"SET", "k", ""}
+                               << "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$0\r\n\r\n"_ba;
 }
 
 void tst_RespReader::formatCommand()

@@ -20,8 +20,8 @@ int main(int argc, char *argv[])
                        "%{if-warning}warning%{endif}%{if-critical}error%{endif}%{if-fatal}fatal%{endif} "
                        "%{category}: %{message}"_s);
 
-    RelayCommandLine config = RelayCommandLine::parse(QCoreApplication::arguments(),
-                                                      QProcessEnvironment::systemEnvironment());
+    RelayCommandLine config =
+        RelayCommandLine::parse(QCoreApplication::arguments(), QProcessEnvironment::systemEnvironment());
     switch (config.outcome) {
     case RelayCommandLine::Outcome::Help:
         std::fputs(qPrintable(config.message), stdout);
@@ -30,7 +30,8 @@ int main(int argc, char *argv[])
         std::printf("switchboard-relay %s\n", SWITCHBOARD_VERSION);
         return 0;
     case RelayCommandLine::Outcome::Error:
-        std::fprintf(stderr, "switchboard-relay: %s\nTry 'switchboard-relay --help'.\n", qPrintable(config.message));
+        std::fprintf(stderr, "switchboard-relay: %s\nTry 'switchboard-relay --help'.\n",
+                     qPrintable(config.message));
         return 2;
     case RelayCommandLine::Outcome::Run:
         break;

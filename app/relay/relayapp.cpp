@@ -37,22 +37,23 @@ void RelayApp::start()
         startWithBus(new RedisBus(redisOptions(), this));
         return;
     case RelayCommandLine::BusMode::Auto:
-        RedisProbe::probe(m_config.redis, std::chrono::milliseconds(700), this,
-                          [this, redisOptions](const RedisProbe::Result &result) {
-                              if (result.reachable) {
-                                  qCInfo(lcRelay).noquote()
-                                      << "no Redis configured; using the one found at"
-                                      << m_config.redis.toDisplayString() << "(Redis" << result.serverVersion << ")";
-                                  startWithBus(new RedisBus(redisOptions(), this));
-                                  return;
-                              }
-                              qCWarning(lcRelay).noquote()
-                                  << "no Redis configured and none reachable at" << m_config.redis.toDisplayString()
-                                  << u"("_s + result.error + u")"_s
-                                  << "- running as a single instance on an in-process bus; set REDIS_URL or --redis "
-                                     "to scale out";
-                              startWithBus(new LocalBus(this));
-                          });
+        RedisProbe::probe(
+            m_config.redis, std::chrono::milliseconds(700), this,
+            [this, redisOptions](const RedisProbe::Result &result) {
+                if (result.reachable) {
+                    qCInfo(lcRelay).noquote()
+                        << "no Redis configured; using the one found at" << m_config.redis.toDisplayString()
+                        << "(Redis" << result.serverVersion << ")";
+                    startWithBus(new RedisBus(redisOptions(), this));
+                    return;
+                }
+                qCWarning(lcRelay).noquote()
+                    << "no Redis configured and none reachable at" << m_config.redis.toDisplayString()
+                    << u"("_s + result.error + u")"_s
+                    << "- running as a single instance on an in-process bus; set REDIS_URL or --redis "
+                       "to scale out";
+                startWithBus(new LocalBus(this));
+            });
         return;
     }
 }

@@ -52,16 +52,26 @@ bool RedisServer::start()
     for (int attempt = 0; attempt < (keepPort ? 1 : 5); ++attempt) {
         if (!keepPort)
             m_port = freePort();
-        QStringList args{u"--port"_s,          QString::number(m_port),
-                         u"--bind"_s,          u"127.0.0.1"_s,
-                         u"--save"_s,          u""_s,
-                         u"--appendonly"_s,    u"no"_s,
-                         u"--daemonize"_s,     u"no"_s,
-                         u"--protected-mode"_s, u"yes"_s,
-                         u"--unixsocket"_s,    unixSocketPath(),
-                         u"--unixsocketperm"_s, u"700"_s,
-                         u"--dir"_s,           m_dir.path(),
-                         u"--loglevel"_s,      u"warning"_s};
+        QStringList args{u"--port"_s,
+                         QString::number(m_port),
+                         u"--bind"_s,
+                         u"127.0.0.1"_s,
+                         u"--save"_s,
+                         u""_s,
+                         u"--appendonly"_s,
+                         u"no"_s,
+                         u"--daemonize"_s,
+                         u"no"_s,
+                         u"--protected-mode"_s,
+                         u"yes"_s,
+                         u"--unixsocket"_s,
+                         unixSocketPath(),
+                         u"--unixsocketperm"_s,
+                         u"700"_s,
+                         u"--dir"_s,
+                         m_dir.path(),
+                         u"--loglevel"_s,
+                         u"warning"_s};
         args += m_extra;
         m_process.start(u"redis-server"_s, args);
         if (!m_process.waitForStarted(5000)) {
@@ -87,7 +97,7 @@ bool RedisServer::waitUntilReady(int timeoutMs)
         if (reply.isStatus() && reply.bytes() == "PONG")
             return true;
         if (reply.isError() && reply.bytes().startsWith("NOAUTH"))
-            return true; // up, but password-protected
+            return true;                // up, but password-protected
         m_process.waitForReadyRead(20); // not a sleep: returns as soon as the server logs anything
     }
     return false;

@@ -83,7 +83,9 @@ bool TestClient::join(const QJsonValue &roomId, int timeoutMs)
 {
     send(QJsonObject{{u"type"_s, u"join"_s}, {u"roomId"_s, roomId}});
     const QJsonObject ack = waitFor(
-        [&](const QJsonObject &f) { return f.value("type"_L1) == "joined"_L1 && f.value("roomId"_L1) == roomId; },
+        [&](const QJsonObject &f) {
+            return f.value("type"_L1) == "joined"_L1 && f.value("roomId"_L1) == roomId;
+        },
         timeoutMs);
     return !ack.isEmpty();
 }
