@@ -24,7 +24,8 @@ class tst_RelayApp : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase();
-    void sigtermClosesClientsWith1001AndExits();
+    void signalClosesClientsWith1001AndExits_data();
+    void signalClosesClientsWith1001AndExits();
     void badOptions_data();
     void badOptions();
     void portInUse();
@@ -77,8 +78,16 @@ quint16 tst_RelayApp::waitForPort(QProcess &p, QString *log)
     return port;
 }
 
-void tst_RelayApp::sigtermClosesClientsWith1001AndExits()
+void tst_RelayApp::signalClosesClientsWith1001AndExits_data()
 {
+    QTest::addColumn<int>("signalNumber");
+    QTest::newRow("SIGTERM") << int(SIGTERM);
+    QTest::newRow("SIGINT") << int(SIGINT);
+}
+
+void tst_RelayApp::signalClosesClientsWith1001AndExits()
+{
+    QFETCH(int, signalNumber);
     RedisServer redis;
     QVERIFY2(redis.start(), qPrintable(redis.errorString()));
     QProcess relay;
@@ -97,7 +106,7 @@ void tst_RelayApp::sigtermClosesClientsWith1001AndExits()
 
     QElapsedTimer t;
     t.start();
-    ::kill(pid_t(relay.processId()), SIGTERM);
+    ::kill(pid_t(relay.processId()), signalNumber);
     QVERIFY(c1.waitForClose(2000));
     QVERIFY(c2.waitForClose(2000));
     QCOMPARE(c1.closeCode(), 1001);
