@@ -42,11 +42,37 @@ QString jsonTypeName(const QJsonValue &v)
     return {};
 }
 
+// Number.prototype.toString(): the shortest round-trip digits, laid out as JavaScript does,
+// so that a numeric roomId names the same channel as the seed's `room:${roomId}`.
 QString numberText(double d)
 {
     if (d == 0)
         return u"0"_s; // JS prints -0 as "0"
-    return QString::number(d, 'g', QLocale::FloatingPointShortest);
+    const bool negative = d < 0;
+    // "d.ddde+XX": the shortest digits and the decimal exponent.
+    const QString sci = QString::number(std::fabs(d), 'e', QLocale::FloatingPointShortest);
+    const qsizetype e = sci.indexOf(u'e');
+    QString digits = sci.left(e);
+    digits.remove(u'.');
+    while (digits.size() > 1 && digits.endsWith(u'0'))
+        digits.chop(1);
+    const int k = int(digits.size());
+    const int n = sci.mid(e + 1).toInt() + 1; // value = 0.digits * 10^n
+    QString out;
+    if (k <= n && n <= 21) {
+        out = digits + QString(n - k, u'0');
+    } else if (0 < n && n <= 21) {
+        out = digits.left(n) + u'.' + digits.mid(n);
+    } else if (-6 < n && n <= 0) {
+        out = u"0."_s + QString(-n, u'0') + digits;
+    } else {
+        const int exponent = n - 1;
+        out = digits.left(1);
+        if (k > 1)
+            out += u'.' + digits.mid(1);
+        out += (exponent < 0 ? u"e-"_s : u"e+"_s) + QString::number(std::abs(exponent));
+    }
+    return negative ? u'-' + out : out;
 }
 
 // Reads roomId; returns false and fills *error when it is present but unusable.
