@@ -130,9 +130,16 @@ Request parse(const QByteArray &utf8Frame)
 {
     QJsonParseError pe;
     const QJsonDocument doc = QJsonDocument::fromJson(utf8Frame, &pe);
-    if (pe.error != QJsonParseError::NoError)
+    if (pe.error != QJsonParseError::NoError) {
+        // QJsonDocument refuses top-level scalars ("ping", 42, null) that JSON itself allows.
+        QJsonParseError wrapped;
+        const QJsonDocument asArray = QJsonDocument::fromJson('[' + utf8Frame + ']', &wrapped);
+        if (wrapped.error == QJsonParseError::NoError && asArray.array().size() == 1)
+            return invalid(Error::NotAnObject,
+                           u"a frame must be a JSON object such as {\"type\":\"ping\"}"_s);
         return invalid(Error::InvalidJson,
                        u"not valid JSON: %1 at offset %2"_s.arg(pe.errorString()).arg(pe.offset));
+    }
     if (!doc.isObject())
         return invalid(Error::NotAnObject, u"a frame must be a JSON object such as {\"type\":\"ping\"}"_s);
     const QJsonObject o = doc.object();
@@ -171,12 +178,30 @@ Request parse(const QByteArray &utf8Frame)
 void appendJsonString(QByteArray &out, QStringView text)
 {
     static constexpr char hex[] = "0123456789abcdef";
-    const QByteArray utf8 = text.toUtf8();
-    out.reserve(out.size() + utf8.size() + 2);
+    auto escapeUnit = [&out](char16_t u) {
+        out.append("\\u");
+        for (int shift = 12; shift >= 0; shift -= 4)
+            out.append(hex[(u >> shift) & 0xf]);
+    };
+    out.reserve(out.size() + text.size() + 2);
     out.append('"');
-    for (const char ch : utf8) {
-        const auto c = static_cast<unsigned char>(ch);
-        switch (c) {
+    qsizetype runStart = 0;
+    auto flush = [&](qsizetype end) {
+        if (end > runStart)
+            out.append(text.mid(runStart, end - runStart).toUtf8());
+    };
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const char16_t u = text[i].unicode();
+        if (u >= 0x20 && u != '"' && u != '\\' && !QChar::isSurrogate(u))
+            continue;
+        if (QChar::isHighSurrogate(u) && i + 1 < text.size() &&
+            QChar::isLowSurrogate(text[i + 1].unicode())) {
+            ++i; // a proper pair stays in the run
+            continue;
+        }
+        flush(i);
+        runStart = i + 1;
+        switch (u) {
         case '"':
             out.append("\\\"");
             break;
@@ -199,15 +224,11 @@ void appendJsonString(QByteArray &out, QStringView text)
             out.append("\\t");
             break;
         default:
-            if (c < 0x20) {
-                out.append("\\u00");
-                out.append(hex[c >> 4]);
-                out.append(hex[c & 0xf]);
-            } else {
-                out.append(ch);
-            }
+            // Control characters, and lone surrogates as JSON.stringify writes them.
+            escapeUnit(u);
         }
     }
+    flush(text.size());
     out.append('"');
 }
 

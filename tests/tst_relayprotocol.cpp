@@ -57,6 +57,9 @@ void tst_RelayProtocol::parse_data()
     QTest::newRow("empty") << ""_ba << Kind::Invalid << "invalid_json"_ba << u""_s;
     QTest::newRow("truncated") << R"({"type":"join")"_ba << Kind::Invalid << "invalid_json"_ba << u""_s;
     QTest::newRow("array") << "[1,2]"_ba << Kind::Invalid << "not_an_object"_ba << u""_s;
+    QTest::newRow("top-level string") << R"("ping")"_ba << Kind::Invalid << "not_an_object"_ba << u""_s;
+    QTest::newRow("top-level number") << "42"_ba << Kind::Invalid << "not_an_object"_ba << u""_s;
+    QTest::newRow("top-level null") << "null"_ba << Kind::Invalid << "not_an_object"_ba << u""_s;
     QTest::newRow("no type") << R"({"roomId":"a"})"_ba << Kind::Invalid << "missing_type"_ba << u""_s;
     QTest::newRow("type number") << R"({"type":7})"_ba << Kind::Invalid << "invalid_type"_ba << u""_s;
     QTest::newRow("type null") << R"({"type":null})"_ba << Kind::Invalid << "invalid_type"_ba << u""_s;
@@ -127,6 +130,9 @@ void tst_RelayProtocol::chatMessage_data()
     QTest::newRow("escapes")
         << u"a\"b\\"_s << u"line\nnext\ttab\u0001"_s << QJsonValue(QJsonValue::Undefined)
         << R"({"type":"message","user":"a\"b\\","text":"line\nnext\ttab\u0001","timestamp":1700000000000,"id":"i-1"})"_ba;
+    QTest::newRow("lone surrogates escaped like JSON.stringify")
+        << u"u"_s << QString(QChar(0xd800)) + u"x"_s + QChar(0xdc01) << QJsonValue(QJsonValue::Undefined)
+        << R"({"type":"message","user":"u","text":"\ud800x\udc01","timestamp":1700000000000,"id":"i-1"})"_ba;
     QTest::newRow("unicode kept as UTF-8")
         << u"zoë"_s << u"😀"_s << QJsonValue(QJsonValue::Undefined)
         << (u"{\"type\":\"message\",\"user\":\"zoë\",\"text\":\"😀\",\"timestamp\":1700000000000,\"id\":\"i-1\"}"_s)
