@@ -177,6 +177,8 @@ void RelayServer::sendText(Client *client, const QString &text)
 void RelayServer::onBinaryMessage(Client *client)
 {
     ++client->framesIn;
+    if (m_shuttingDown)
+        return;
     ++m_stats.protocolErrors;
     sendFrame(client, RelayProtocol::error(RelayProtocol::Error::BinaryNotSupported,
                                            u"binary frames are not supported: send JSON text frames"_s));
