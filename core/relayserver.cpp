@@ -293,33 +293,36 @@ void RelayServer::publish(const QString &user, const QString &text, const QJsonV
     const QByteArray id = m_idPrefix + QByteArray::number(m_nextMessageId++, 36);
     const QByteArray payload =
         RelayProtocol::chatMessage(user, text, QDateTime::currentMSecsSinceEpoch(), roomId, id);
-    QByteArray channel;
-    QList<Client *> localRecipients;
-    if (roomId) {
-        channel = roomChannel(roomKey);
-        const auto it = m_rooms.constFind(roomKey);
-        if (it != m_rooms.cend())
-            localRecipients = it->members.values();
-    } else {
-        channel = broadcastChannel();
-        localRecipients = m_clients.values();
-    }
+    const QByteArray channel = roomId ? roomChannel(roomKey) : broadcastChannel();
     // Local members get it now; the copy that comes back from the bus is then dropped. This also
     // keeps an instance's own clients talking while the bus is unreachable.
-    if (!localRecipients.isEmpty())
-        deliverLocal(channel, payload, localRecipients);
+    if (const Recipients *to = recipientsFor(channel); to && !to->isEmpty()) {
+        std::deque<QByteArray> &echoes = m_echoes[channel];
+        echoes.push_back(payload);
+        while (qsizetype(echoes.size()) > m_options.maxPendingEchoes)
+            echoes.pop_front();
+        deliver(*to, payload);
+    }
     m_bus->publish(channel, payload);
     ++m_stats.published;
 }
 
-void RelayServer::deliverLocal(const QByteArray &channel, const QByteArray &payload,
-                               const QList<Client *> &to)
+const RelayServer::Recipients *RelayServer::recipientsFor(const QByteArray &channel) const
 {
-    std::deque<QByteArray> &echoes = m_echoes[channel];
-    echoes.push_back(payload);
-    while (qsizetype(echoes.size()) > m_options.maxPendingEchoes)
-        echoes.pop_front();
-    const QString text = QString::fromUtf8(payload);
+    if (channel == broadcastChannel())
+        return &m_clients;
+    const auto name = m_roomByChannel.constFind(channel);
+    if (name == m_roomByChannel.cend())
+        return nullptr;
+    const auto room = m_rooms.constFind(*name);
+    return room == m_rooms.cend() ? nullptr : &room->members;
+}
+
+void RelayServer::deliver(const Recipients &to, const QByteArray &payload)
+{
+    if (to.isEmpty())
+        return;
+    const QString text = QString::fromUtf8(payload); // once per message, not per recipient
     for (Client *c : to)
         sendText(c, text);
 }
@@ -342,29 +345,10 @@ bool RelayServer::consumeEcho(const QByteArray &channel, const QByteArray &paylo
 void RelayServer::onBusMessage(const QByteArray &channel, const QByteArray &payload)
 {
     ++m_stats.busMessages;
-    if (m_shuttingDown)
+    if (m_shuttingDown || consumeEcho(channel, payload))
         return;
-    if (consumeEcho(channel, payload))
-        return;
-    QString text;
-    auto textOnce = [&]() -> const QString & {
-        if (text.isNull())
-            text = QString::fromUtf8(payload);
-        return text;
-    };
-    if (channel == broadcastChannel()) {
-        for (Client *c : std::as_const(m_clients))
-            sendText(c, textOnce());
-        return;
-    }
-    const auto name = m_roomByChannel.constFind(channel);
-    if (name == m_roomByChannel.cend())
-        return;
-    const auto room = m_rooms.constFind(*name);
-    if (room == m_rooms.cend())
-        return;
-    for (Client *c : room->members)
-        sendText(c, textOnce());
+    if (const Recipients *to = recipientsFor(channel))
+        deliver(*to, payload);
 }
 
 void RelayServer::heartbeat()

@@ -100,10 +100,11 @@ Q_SIGNALS:
 
 private:
     struct Client;
+    using Recipients = QHash<quint64, Client *>;
     struct Room
     {
         QByteArray channel;
-        QHash<quint64, Client *> members;
+        Recipients members;
         QHash<quint64, QJsonValue> pendingJoins; // waiting for the bus to confirm the channel
     };
 
@@ -117,7 +118,9 @@ private:
     void leave(Client *client, const QString &roomKey);
     void publish(const QString &user, const QString &text, const QJsonValue *roomId, const QString &roomKey);
     void removeFromRoom(Client *client, const QString &roomKey);
-    void deliverLocal(const QByteArray &channel, const QByteArray &payload, const QList<Client *> &to);
+    // Local clients a message on channel goes to: everyone for broadcast, a room's members.
+    const Recipients *recipientsFor(const QByteArray &channel) const;
+    void deliver(const Recipients &to, const QByteArray &payload);
     bool consumeEcho(const QByteArray &channel, const QByteArray &payload);
     void sendFrame(Client *client, const QByteArray &utf8);
     void sendText(Client *client, const QString &text);
@@ -127,7 +130,7 @@ private:
     RelayServerOptions m_options;
     QPointer<MessageBus> m_bus;
     QWebSocketServer *m_server;
-    QHash<quint64, Client *> m_clients;
+    Recipients m_clients;
     QHash<QString, Room> m_rooms;
     QHash<QByteArray, QString> m_roomByChannel;
     QHash<QByteArray, std::deque<QByteArray>> m_echoes;
