@@ -14,7 +14,6 @@ struct ChannelMonitor::Round
     QElapsedTimer clock;
     PubSubSnapshot snapshot;
     int outstanding = 0;
-    bool failed = false;
 };
 
 ChannelMonitor::ChannelMonitor(RedisConnection *connection, QObject *parent)
@@ -44,61 +43,67 @@ void ChannelMonitor::refresh()
     round->clock.start();
     round->snapshot.takenAt = QDateTime::currentDateTimeUtc();
 
-    auto failed = [this, round](const RedisValue &reply) {
-        if (!reply.isError() || round != m_round)
+    // A reply counts only for the round still running; an error ends that round.
+    auto current = [this, round](const RedisValue &reply) {
+        if (round != m_round)
             return false;
-        fail(QString::fromUtf8(reply.bytes()));
+        if (reply.isError()) {
+            fail(QString::fromUtf8(reply.bytes()));
+            return false;
+        }
         return true;
+    };
+    auto settle = [this, round] {
+        --round->outstanding;
+        maybeFinish();
     };
 
     round->outstanding = 3;
-    m_connection->command({"PUBSUB"_ba, "CHANNELS"_ba}, this, [this, round, failed](const RedisValue &reply) {
-        if (failed(reply) || round != m_round)
-            return;
-        QList<QByteArray> names;
-        names.reserve(qsizetype(reply.elements().size()));
-        for (const RedisValue &v : reply.elements())
-            names.append(v.bytes());
-        std::sort(names.begin(), names.end());
-        auto &channels = round->snapshot.channels;
-        channels.reserve(names.size());
-        for (const QByteArray &n : std::as_const(names))
-            channels.append({n, 0});
-        for (qsizetype start = 0; start < names.size(); start += m_batchSize) {
-            QByteArrayList args{"PUBSUB"_ba, "NUMSUB"_ba};
-            args += names.mid(start, m_batchSize);
-            ++round->outstanding;
-            m_connection->command(args, this, [this, round, failed, start](const RedisValue &counts) {
-                if (failed(counts) || round != m_round)
-                    return;
-                const auto &e = counts.elements();
-                auto &channels = round->snapshot.channels;
-                for (size_t i = 0; i + 1 < e.size(); i += 2) {
-                    const qsizetype at = start + qsizetype(i / 2);
-                    if (at < channels.size() && channels[at].name == e[i].bytes())
-                        channels[at].subscribers = e[i + 1].toInteger();
-                }
-                --round->outstanding;
-                maybeFinish();
-            });
-        }
-        --round->outstanding;
-        maybeFinish();
-    });
-    m_connection->command({"PUBSUB"_ba, "NUMPAT"_ba}, this, [this, round, failed](const RedisValue &reply) {
-        if (failed(reply) || round != m_round)
-            return;
-        round->snapshot.patternSubscriptions = reply.toInteger();
-        --round->outstanding;
-        maybeFinish();
-    });
+    m_connection->command(
+        {"PUBSUB"_ba, "CHANNELS"_ba}, this, [this, round, current, settle](const RedisValue &reply) {
+            if (!current(reply))
+                return;
+            QList<QByteArray> names;
+            names.reserve(qsizetype(reply.elements().size()));
+            for (const RedisValue &v : reply.elements())
+                names.append(v.bytes());
+            std::sort(names.begin(), names.end());
+            auto &channels = round->snapshot.channels;
+            channels.reserve(names.size());
+            for (const QByteArray &n : std::as_const(names))
+                channels.append({n, 0});
+            for (qsizetype start = 0; start < names.size(); start += m_batchSize) {
+                QByteArrayList args{"PUBSUB"_ba, "NUMSUB"_ba};
+                args += names.mid(start, m_batchSize);
+                ++round->outstanding;
+                m_connection->command(args, this, [round, current, settle, start](const RedisValue &counts) {
+                    if (!current(counts))
+                        return;
+                    const auto &e = counts.elements();
+                    auto &channels = round->snapshot.channels;
+                    for (size_t i = 0; i + 1 < e.size(); i += 2) {
+                        const qsizetype at = start + qsizetype(i / 2);
+                        if (at < channels.size() && channels[at].name == e[i].bytes())
+                            channels[at].subscribers = e[i + 1].toInteger();
+                    }
+                    settle();
+                });
+            }
+            settle();
+        });
+    m_connection->command({"PUBSUB"_ba, "NUMPAT"_ba}, this,
+                          [round, current, settle](const RedisValue &reply) {
+                              if (!current(reply))
+                                  return;
+                              round->snapshot.patternSubscriptions = reply.toInteger();
+                              settle();
+                          });
     m_connection->command({"CLIENT"_ba, "LIST"_ba, "TYPE"_ba, "pubsub"_ba}, this,
-                          [this, round, failed](const RedisValue &reply) {
-                              if (failed(reply) || round != m_round)
+                          [round, current, settle](const RedisValue &reply) {
+                              if (!current(reply))
                                   return;
                               round->snapshot.clients = parseClientList(reply.bytes());
-                              --round->outstanding;
-                              maybeFinish();
+                              settle();
                           });
 }
 
