@@ -7,9 +7,8 @@
 //
 //   node interop.test.js --relay <path-to-switchboard-relay>
 //
-// Exit code 0 when every check passes, 1 otherwise. Checks of known relay bugs (knownBug()) are
-// reported but only counted with --strict. Every child process it starts (redis-server, the
-// relays) is stopped on the way out, on failure too.
+// Exit code 0 when every check passes, 1 otherwise. Every child process it starts (redis-server,
+// the relays) is stopped on the way out, on failure too.
 'use strict';
 
 const assert = require('node:assert/strict');
@@ -39,7 +38,7 @@ const ErrorCode = {
 // Command line
 
 function parseArgs(argv) {
-    const out = { relay: process.env.SWITCHBOARD_RELAY_BINARY || '', verbose: false, strict: false };
+    const out = { relay: process.env.SWITCHBOARD_RELAY_BINARY || '', verbose: false };
     for (let i = 0; i < argv.length; ++i) {
         const a = argv[i];
         if (a === '--relay') {
@@ -48,12 +47,9 @@ function parseArgs(argv) {
             out.relay = a.slice('--relay='.length);
         } else if (a === '--verbose' || a === '-v') {
             out.verbose = true;
-        } else if (a === '--strict') {
-            out.strict = true;
         } else if (a === '--help' || a === '-h') {
-            console.log('usage: node interop.test.js --relay <path-to-switchboard-relay> [--verbose] [--strict]\n' +
-                        '  --verbose  echo the output of redis-server and the relays\n' +
-                        '  --strict   count the known relay bugs as failures');
+            console.log('usage: node interop.test.js --relay <path-to-switchboard-relay> [--verbose]\n' +
+                        '  --verbose  echo the output of redis-server and the relays');
             process.exit(0);
         } else {
             console.error(`interop: unexpected argument '${a}'`);
@@ -725,15 +721,10 @@ function closeClients(clients) {
 
 const tests = [];
 function test(name, fn) {
-    tests.push({ name, fn, knownBug: false });
-}
-// A check of behaviour the relay is known to get wrong: reported, but only a failure with
-// --strict, until the relay is fixed (then it passes and should become a plain test()).
-function knownBug(name, fn) {
-    tests.push({ name, fn, knownBug: true });
+    tests.push({ name, fn });
 }
 function lastTest(name, fn) {
-    tests.push({ name, fn, knownBug: false, last: true });
+    tests.push({ name, fn, last: true });
 }
 
 test('error codes match core/relayprotocol.h', async () => {
@@ -1101,7 +1092,7 @@ test('numeric room ids are spelled as JavaScript spells them (room:100000, not r
 
 test('a lone UTF-16 surrogate in a chat text survives the round trip, as with JSON.stringify', async () => {
     // JSON.parse('"\\ud800x"') is a valid string and the seed's JSON.stringify writes it back
-    // as "\\ud800x"; the relay turns it into "?x".
+    // as "\\ud800x"; the relay must do the same rather than replace the surrogate.
     const { a } = await openClients({ a: relayA });
     try {
         const tag = uniqueName('surrogate');
@@ -1120,7 +1111,6 @@ async function main() {
     const started = Date.now();
     tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-interop-'));
     let failures = 0;
-    let knownBugs = 0;
     try {
         redis = await startRedis();
         resp = await RespClient.connect(redis.port);
@@ -1144,19 +1134,11 @@ async function main() {
             const t0 = Date.now();
             try {
                 await t.fn();
-                console.log(`ok - ${t.name} (${Date.now() - t0} ms)` +
-                            (t.knownBug ? ' # known relay bug no longer reproduces' : ''));
+                console.log(`ok - ${t.name} (${Date.now() - t0} ms)`);
             } catch (err) {
-                const text = String(err && err.stack ? err.stack : err).replace(/^/gm, '    ');
-                if (t.knownBug && !options.strict) {
-                    ++knownBugs;
-                    console.log(`ok - ${t.name} # TODO known relay bug, not counted (--strict counts it)`);
-                    console.log(String(err && err.message ? err.message : err).replace(/^/gm, '#   '));
-                } else {
-                    ++failures;
-                    console.log(`not ok - ${t.name}`);
-                    console.log(text);
-                }
+                ++failures;
+                console.log(`not ok - ${t.name}`);
+                console.log(String(err && err.stack ? err.stack : err).replace(/^/gm, '    '));
             }
         }
     } catch (err) {
@@ -1181,8 +1163,7 @@ async function main() {
         }
         removeTempDir();
     }
-    console.log(`# ${tests.length} checks, ${failures} failure(s), ${knownBugs} known relay bug(s) reproduced, ` +
-                `${Date.now() - started} ms`);
+    console.log(`# ${tests.length} checks, ${failures} failure(s), ${Date.now() - started} ms`);
     return failures ? 1 : 0;
 }
 
