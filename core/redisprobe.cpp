@@ -28,9 +28,11 @@ void RedisProbe::probe(const RedisUrl &url, std::chrono::milliseconds timeout, Q
     QObject::connect(connection, &RedisConnection::closed, context, [finish](const QString &error) {
         finish(Result{false, error.isEmpty() ? u"connection closed"_s : error, {}});
     });
-    connection->command({"INFO"_ba, "server"_ba}, context, [finish](const RedisValue &reply) {
+    connection->command({"INFO"_ba, "server"_ba}, context, [connection, finish](const RedisValue &reply) {
         if (reply.isError()) {
-            finish(Result{false, QString::fromUtf8(reply.bytes()), {}});
+            // A transport failure reaches us as the queued command's error; its cause reads better.
+            const QString why = connection->lastError();
+            finish(Result{false, why.isEmpty() ? QString::fromUtf8(reply.bytes()) : why, {}});
             return;
         }
         QString version;
