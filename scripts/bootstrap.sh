@@ -7,7 +7,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   qt6-base-dev qt6-base-dev-tools qt6-qpa-plugins libgl-dev
-  qt6-websockets-dev qt6-charts-dev qt6-httpserver-dev qt6-svg-dev
+  qt6-websockets-dev qt6-charts-dev libqt6opengl6-dev qt6-httpserver-dev qt6-svg-dev
   qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n
   qtkeychain-qt6-dev
   libhiredis-dev redis-server redis-tools
