@@ -40,6 +40,10 @@ public:
 
     void setUsername(const QString &user) { m_username = user; }
     void setPassword(const QString &password) { m_password = password; }
+    void setCaFile(const QString &file) { m_caFile = file; }
+    void setCertFile(const QString &file) { m_certFile = file; }
+    void setKeyFile(const QString &file) { m_keyFile = file; }
+    void setVerifyPeer(bool verify) { m_verifyPeer = verify; }
 
     // The URL with the password masked: safe for logs and titles.
     QString toDisplayString() const;

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT
+#include "connectioncontroller.h"
+
+#include <QCoreApplication>
+
+using namespace Qt::StringLiterals;
+
+ConnectionController::ConnectionController(QObject *parent)
+    : QObject(parent)
+{
+    m_pingTimer.setInterval(2000);
+    connect(&m_pingTimer, &QTimer::timeout, this, &ConnectionController::ping);
+}
+
+ConnectionController::~ConnectionController()
+{
+    disconnectFromServer();
+}
+
+bool ConnectionController::connectTo(const ConnectionProfile &profile, const QString &password,
+                                     QString *error)
+{
+    const QString problem = profile.validate();
+    if (!problem.isEmpty()) {
+        if (error)
+            *error = problem;
+        return false;
+    }
+    disconnectFromServer();
+    m_profile = profile;
+    m_options = profile.connectionOptions(password, QString());
+    RedisConnectionOptions own = *m_options;
+    own.clientName = u"switchboard-console:%1"_s.arg(QCoreApplication::applicationPid());
+    m_connection = new RedisConnection(own, this);
+    connect(m_connection, &RedisConnection::stateChanged, this,
+            [this](RedisConnection::State state, const QString &lastError) {
+                if (state != RedisConnection::State::Ready) {
+                    m_pingOutstanding = false;
+                    if (m_roundTripMs >= 0) {
+                        m_roundTripMs = -1;
+                        Q_EMIT roundTripChanged(m_roundTripMs);
+                    }
+                }
+                Q_EMIT stateChanged(state, lastError);
+            });
+    connect(m_connection, &RedisConnection::ready, this, &ConnectionController::onReady);
+    Q_EMIT connectionChanged(m_connection);
+    m_connection->open();
+    m_pingTimer.start();
+    return true;
+}
+
+void ConnectionController::disconnectFromServer()
+{
+    if (!m_connection)
+        return;
+    m_pingTimer.stop();
+    RedisConnection *old = m_connection;
+    m_connection = nullptr;
+    m_options.reset();
+    m_pingOutstanding = false;
+    m_roundTripMs = -1;
+    m_serverVersion.clear();
+    m_serverMode.clear();
+    Q_EMIT connectionChanged(nullptr);
+    old->disconnect(this);
+    old->close();
+    delete old;
+    Q_EMIT stateChanged(RedisConnection::State::Disconnected, QString());
+    Q_EMIT serverInfoChanged();
+    Q_EMIT roundTripChanged(m_roundTripMs);
+}
+
+RedisConnection::State ConnectionController::state() const
+{
+    return m_connection ? m_connection->state() : RedisConnection::State::Disconnected;
+}
+
+QString ConnectionController::lastError() const
+{
+    return m_connection ? m_connection->lastError() : QString();
+}
+
+void ConnectionController::setPingInterval(std::chrono::milliseconds interval)
+{
+    m_pingTimer.setInterval(interval);
+}
+
+void ConnectionController::onReady()
+{
+    m_connection->command({"INFO"_ba, "server"_ba}, this, [this](const RedisValue &reply) {
+        if (reply.isError())
+            return;
+        const QByteArrayList lines = reply.bytes().split('\n');
+        for (const QByteArray &raw : lines) {
+            const QByteArray line = raw.trimmed();
+            if (line.startsWith("redis_version:"))
+                m_serverVersion = QString::fromUtf8(line.mid(14));
+            else if (line.startsWith("redis_mode:"))
+                m_serverMode = QString::fromUtf8(line.mid(11));
+        }
+        Q_EMIT serverInfoChanged();
+    });
+    ping();
+}
+
+void ConnectionController::ping()
+{
+    if (!m_connection || !m_connection->isReady() || m_pingOutstanding)
+        return;
+    m_pingOutstanding = true;
+    m_pingClock.start();
+    m_connection->command({"PING"_ba}, this, [this](const RedisValue &reply) {
+        m_pingOutstanding = false;
+        if (reply.isError())
+            return;
+        m_roundTripMs = double(m_pingClock.nsecsElapsed()) / 1e6;
+        Q_EMIT roundTripChanged(m_roundTripMs);
+    });
+}

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "connectionprofile.h"
+#include "redisconnection.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include <chrono>
+#include <optional>
+
+// The console's command connection to one Redis server: connects a profile, measures the
+// round trip with PING, and reads what the server is (INFO server). Features that need their own
+// connection (tap, directory) open one from options().
+class ConnectionController : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit ConnectionController(QObject *parent = nullptr);
+    ~ConnectionController() override;
+
+    // Validates the profile and connects; returns false with *error when the profile is invalid.
+    bool connectTo(const ConnectionProfile &profile, const QString &password, QString *error = nullptr);
+    void disconnectFromServer();
+
+    RedisConnection *connection() const { return m_connection; }
+    // Options for further connections to the same server; nullopt when disconnected.
+    std::optional<RedisConnectionOptions> options() const { return m_options; }
+    const ConnectionProfile &profile() const { return m_profile; }
+    bool isConnected() const { return m_connection != nullptr; }
+    RedisConnection::State state() const;
+    QString lastError() const;
+
+    QString serverVersion() const { return m_serverVersion; }
+    QString serverMode() const { return m_serverMode; }
+    // -1 until the first PING answered.
+    double roundTripMs() const { return m_roundTripMs; }
+    void setPingInterval(std::chrono::milliseconds interval);
+
+Q_SIGNALS:
+    // nullptr after a disconnect. Emitted before the old connection is deleted.
+    void connectionChanged(RedisConnection *connection);
+    void stateChanged(RedisConnection::State state, const QString &error);
+    void serverInfoChanged();
+    void roundTripChanged(double ms);
+
+private:
+    void onReady();
+    void ping();
+
+    ConnectionProfile m_profile;
+    std::optional<RedisConnectionOptions> m_options;
+    RedisConnection *m_connection = nullptr;
+    QTimer m_pingTimer;
+    QElapsedTimer m_pingClock;
+    bool m_pingOutstanding = false;
+    double m_roundTripMs = -1;
+    QString m_serverVersion;
+    QString m_serverMode;
+};

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "redisconnection.h"
+
+#include <QList>
+#include <QString>
+
+class QSettings;
+
+// A saved way to reach a Redis server. The password is never part of it: it lives in the
+// system keychain (SecretStore), keyed by the profile's name.
+struct ConnectionProfile
+{
+    QString name;
+    QString url; // redis://host:port/db, rediss://..., unix:///path; credentials are stripped
+    QString username;
+    QString caFile;
+    QString certFile;
+    QString keyFile;
+    bool skipVerify = false;
+    bool readOnly = false;
+
+    bool operator==(const ConnectionProfile &) const = default;
+
+    // Checks the fields; returns an empty string when valid, else what is wrong.
+    QString validate() const;
+    RedisUrl redisUrl(const QString &password, QString *error = nullptr) const;
+    RedisConnectionOptions connectionOptions(const QString &password, const QString &clientName,
+                                             QString *error = nullptr) const;
+    // The profile a first start uses: REDIS_URL when set, else redis://127.0.0.1:6379. A password
+    // embedded in REDIS_URL is returned through *password, not kept in the profile.
+    static ConnectionProfile fromEnvironment(const QProcessEnvironment &env, QString *password);
+};
+
+// Profiles in QSettings (group "profiles"), plus which one was used last.
+class ProfileStore
+{
+public:
+    explicit ProfileStore(QSettings *settings);
+
+    QList<ConnectionProfile> profiles() const;
+    std::optional<ConnectionProfile> profile(const QString &name) const;
+    // Replaces a profile of the same name.
+    void save(const ConnectionProfile &profile);
+    void remove(const QString &name);
+    QString lastUsed() const;
+    void setLastUsed(const QString &name);
+
+private:
+    QSettings *m_settings;
+};
