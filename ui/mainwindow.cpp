@@ -1,8 +1,382 @@
 // SPDX-License-Identifier: MIT
 #include "mainwindow.h"
 
-MainWindow::MainWindow(QWidget *parent)
+#include "connectioncontroller.h"
+#include "connectiondialog.h"
+#include "languagemanager.h"
+#include "logmodel.h"
+#include "logging.h"
+#include "logview.h"
+#include "privateredisserver.h"
+#include "redisprobe.h"
+#include "secretstore.h"
+#include "thememanager.h"
+
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QProcessEnvironment>
+#include <QSettings>
+#include <QStatusBar>
+#include <QToolBar>
+
+using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
+
+MainWindow::MainWindow(QSettings *settings, SecretStore *secrets, LogModel *log, QWidget *parent)
     : QMainWindow(parent)
+    , m_settings(settings)
+    , m_secrets(secrets)
+    , m_log(log)
+    , m_profiles(settings)
+    , m_connection(new ConnectionController(this))
+    , m_theme(new ThemeManager(this))
+    , m_language(new LanguageManager(this))
+    , m_profileCombo(new QComboBox(this))
+    , m_stateLabel(new QLabel(this))
+    , m_rttLabel(new QLabel(this))
+    , m_serverLabel(new QLabel(this))
+    , m_relayLabel(new QLabel(this))
 {
-    setWindowTitle(tr("Switchboard"));
+    setObjectName(u"mainWindow"_s);
+    setWindowIcon(QIcon(u":/switchboard/switchboard.svg"_s));
+    setDockNestingEnabled(true);
+    setDockOptions(AnimatedDocks | AllowNestedDocks | AllowTabbedDocks);
+    setTabPosition(Qt::AllDockWidgetAreas, QTabWidget::North);
+
+    createActions();
+
+    addDock(new LogView(m_log, this), u"logDock"_s, Qt::BottomDockWidgetArea);
+
+    statusBar()->addWidget(m_stateLabel);
+    statusBar()->addWidget(m_serverLabel);
+    statusBar()->addWidget(m_rttLabel);
+    statusBar()->addPermanentWidget(m_relayLabel);
+    m_stateLabel->setObjectName(u"connectionState"_s);
+    m_rttLabel->setObjectName(u"roundTrip"_s);
+    m_serverLabel->setObjectName(u"serverInfo"_s);
+    m_relayLabel->setObjectName(u"relayStatus"_s);
+
+    connect(m_connection, &ConnectionController::stateChanged, this, &MainWindow::updateStatus);
+    connect(m_connection, &ConnectionController::serverInfoChanged, this, &MainWindow::updateStatus);
+    connect(m_connection, &ConnectionController::roundTripChanged, this, &MainWindow::updateStatus);
+
+    m_theme->setMode(ThemeManager::modeFromKey(m_settings->value(u"ui/theme"_s).toString()));
+    const QString language = m_settings->value(u"ui/language"_s, u"en"_s).toString();
+    m_language->setLanguage(language);
+    for (QAction *a : m_themeGroup->actions())
+        a->setChecked(a->data().toString() == ThemeManager::modeKey(m_theme->mode()));
+    for (QAction *a : m_languageGroup->actions())
+        a->setChecked(a->data().toString() == m_language->language());
+
+    retranslateUi();
+    updateStatus();
+    resize(1400, 900);
+    m_defaultState = saveState();
+}
+
+MainWindow::~MainWindow() = default;
+
+QDockWidget *MainWindow::addDock(QWidget *view, const QString &objectName, Qt::DockWidgetArea area)
+{
+    auto *dock = new QDockWidget(this);
+    dock->setObjectName(objectName);
+    dock->setWidget(view);
+    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable |
+                      QDockWidget::DockWidgetClosable);
+    addDockWidget(area, dock);
+    m_docks.append(dock);
+    if (m_viewMenu)
+        m_viewMenu->insertAction(m_viewMenu->actions().value(0), dock->toggleViewAction());
+    return dock;
+}
+
+void MainWindow::createActions()
+{
+    m_fileMenu = menuBar()->addMenu(QString());
+    m_connectAction = m_fileMenu->addAction(QString(), this, &MainWindow::showConnectionDialog);
+    m_connectAction->setShortcut(QKeySequence(u"Ctrl+Shift+O"_s));
+    m_connectAction->setObjectName(u"actionConnect"_s);
+    m_disconnectAction =
+        m_fileMenu->addAction(QString(), m_connection, &ConnectionController::disconnectFromServer);
+    m_disconnectAction->setShortcut(QKeySequence(u"Ctrl+Shift+D"_s));
+    m_privateAction = m_fileMenu->addAction(QString(), this, &MainWindow::startPrivateRedis);
+    m_privateAction->setEnabled(!PrivateRedisServer::executable().isEmpty());
+    m_fileMenu->addSeparator();
+    m_quitAction = m_fileMenu->addAction(QString(), this, &QWidget::close);
+    m_quitAction->setShortcut(QKeySequence::Quit);
+
+    m_viewMenu = menuBar()->addMenu(QString());
+    m_viewMenu->addSeparator();
+    m_themeMenu = m_viewMenu->addMenu(QString());
+    m_themeGroup = new QActionGroup(this);
+    for (ThemeManager::Mode mode :
+         {ThemeManager::Mode::System, ThemeManager::Mode::Light, ThemeManager::Mode::Dark}) {
+        QAction *a = m_themeMenu->addAction(QString());
+        a->setCheckable(true);
+        a->setData(ThemeManager::modeKey(mode));
+        m_themeGroup->addAction(a);
+        connect(a, &QAction::triggered, this, [this, mode] {
+            m_theme->setMode(mode);
+            m_settings->setValue(u"ui/theme"_s, ThemeManager::modeKey(mode));
+        });
+    }
+    m_languageMenu = m_viewMenu->addMenu(QString());
+    m_languageGroup = new QActionGroup(this);
+    for (const QString &code : LanguageManager::available()) {
+        QAction *a = m_languageMenu->addAction(LanguageManager::displayName(code));
+        a->setCheckable(true);
+        a->setData(code);
+        m_languageGroup->addAction(a);
+        connect(a, &QAction::triggered, this, [this, code] {
+            if (m_language->setLanguage(code))
+                m_settings->setValue(u"ui/language"_s, code);
+        });
+    }
+    m_viewMenu->addSeparator();
+    m_resetLayoutAction = m_viewMenu->addAction(QString(), this, [this] {
+        for (QDockWidget *dock : std::as_const(m_docks))
+            dock->show();
+        restoreState(m_defaultState);
+    });
+
+    m_helpMenu = menuBar()->addMenu(QString());
+    m_aboutAction = m_helpMenu->addAction(QString(), this, [this] {
+        QMessageBox::about(
+            this, tr("About Switchboard"),
+            tr("<h3>Switchboard %1</h3><p>An operator console and WebSocket relay for real-time "
+               "systems built on Redis Pub/Sub.</p><p>Qt %2</p>")
+                .arg(QStringLiteral(SWITCHBOARD_VERSION), QString::fromLatin1(qVersion())));
+    });
+
+    auto *toolbar = addToolBar(QString());
+    toolbar->setObjectName(u"connectionToolbar"_s);
+    toolbar->setMovable(false);
+    m_profileCombo->setObjectName(u"profileCombo"_s);
+    m_profileCombo->setMinimumContentsLength(18);
+    m_profileCombo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    toolbar->addWidget(m_profileCombo);
+    toolbar->addAction(m_connectAction);
+    toolbar->addAction(m_disconnectAction);
+    connect(m_profileCombo, &QComboBox::activated, this, [this](int index) {
+        if (auto p = m_profiles.profile(m_profileCombo->itemText(index)))
+            connectWithStoredPassword(*p);
+    });
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+    QMainWindow::changeEvent(event);
+}
+
+void MainWindow::retranslateUi()
+{
+    m_fileMenu->setTitle(tr("&Connection"));
+    m_connectAction->setText(tr("&Profiles…"));
+    m_connectAction->setToolTip(tr("Choose, edit and connect a Redis profile (Ctrl+Shift+O)"));
+    m_disconnectAction->setText(tr("&Disconnect"));
+    m_privateAction->setText(tr("Start a &private redis-server"));
+    m_quitAction->setText(tr("&Quit"));
+    m_viewMenu->setTitle(tr("&View"));
+    m_themeMenu->setTitle(tr("&Theme"));
+    const QStringList themeNames{tr("Follow the system"), tr("Light"), tr("Dark")};
+    for (int i = 0; i < m_themeGroup->actions().size(); ++i)
+        m_themeGroup->actions()[i]->setText(themeNames.value(i));
+    m_languageMenu->setTitle(tr("&Language"));
+    m_resetLayoutAction->setText(tr("&Reset layout"));
+    m_helpMenu->setTitle(tr("&Help"));
+    m_aboutAction->setText(tr("&About Switchboard"));
+    const QHash<QString, QString> titles{
+        {u"logDock"_s, tr("Log")},
+    };
+    for (QDockWidget *dock : std::as_const(m_docks))
+        dock->setWindowTitle(titles.value(dock->objectName(), dock->objectName()));
+    updateStatus();
+}
+
+void MainWindow::updateStatus()
+{
+    const auto state = m_connection->state();
+    QString color = u"#8c959f"_s;
+    QString text;
+    switch (state) {
+    case RedisConnection::State::Ready:
+        color = u"#1a7f37"_s;
+        text = tr("Connected to %1").arg(m_connection->profile().name);
+        break;
+    case RedisConnection::State::Connecting:
+        color = u"#bf8700"_s;
+        text = tr("Connecting to %1…").arg(m_connection->profile().name);
+        break;
+    case RedisConnection::State::Reconnecting:
+        color = u"#d1242f"_s;
+        text = tr("Reconnecting to %1: %2").arg(m_connection->profile().name, m_connection->lastError());
+        break;
+    case RedisConnection::State::Disconnected:
+    case RedisConnection::State::Closed:
+        text = m_connection->isConnected() && !m_connection->lastError().isEmpty()
+                   ? tr("Disconnected: %1").arg(m_connection->lastError())
+                   : tr("Not connected");
+        break;
+    }
+    m_stateLabel->setText(u"<span style=\"color:%1\">●</span> %2"_s.arg(color, text.toHtmlEscaped()));
+    m_serverLabel->setText(
+        m_connection->serverVersion().isEmpty()
+            ? QString()
+            : tr("Redis %1 (%2)").arg(m_connection->serverVersion(), m_connection->serverMode()));
+    const double rtt = m_connection->roundTripMs();
+    m_rttLabel->setText(rtt < 0 ? QString() : tr("RTT %1 ms").arg(rtt, 0, 'f', rtt < 10 ? 2 : 1));
+    m_disconnectAction->setEnabled(m_connection->isConnected());
+    const QString title = m_connection->isConnected()
+                              ? tr("Switchboard — %1 (%2)")
+                                    .arg(m_connection->profile().name,
+                                         m_connection->profile().redisUrl(QString()).toDisplayString())
+                              : tr("Switchboard");
+    setWindowTitle(title);
+
+    const QSignalBlocker block(m_profileCombo);
+    m_profileCombo->clear();
+    for (const ConnectionProfile &p : m_profiles.profiles())
+        m_profileCombo->addItem(p.name);
+    const QString current = m_connection->profile().name;
+    if (!current.isEmpty() && m_profileCombo->findText(current) < 0)
+        m_profileCombo->addItem(current);
+    m_profileCombo->setCurrentIndex(m_profileCombo->findText(current));
+}
+
+bool MainWindow::connectToProfile(const ConnectionProfile &profile, const QString &password, QString *error)
+{
+    QString problem;
+    if (!m_connection->connectTo(profile, password, &problem)) {
+        qCWarning(lcConsole).noquote() << "cannot connect:" << problem;
+        if (error)
+            *error = problem;
+        return false;
+    }
+    qCInfo(lcConsole).noquote() << "connecting to" << profile.name << profile.redisUrl(QString()).toDisplayString();
+    if (m_profiles.profile(profile.name))
+        m_profiles.setLastUsed(profile.name);
+    updateStatus();
+    return true;
+}
+
+void MainWindow::connectWithStoredPassword(const ConnectionProfile &profile)
+{
+    m_secrets->readPassword(profile.name, this,
+                            [this, profile](const std::optional<QString> &password, const QString &) {
+                                connectToProfile(profile, password.value_or(QString()));
+                            });
+}
+
+void MainWindow::showConnectionDialog()
+{
+    auto *dialog = new ConnectionDialog(&m_profiles, m_secrets, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    if (!m_connection->profile().name.isEmpty())
+        dialog->selectProfile(m_connection->profile().name);
+    connect(dialog, &ConnectionDialog::connectRequested, this,
+            [this](const ConnectionProfile &profile, const QString &password) {
+                m_profiles.setLastUsed(profile.name);
+                connectToProfile(profile, password);
+            });
+    dialog->open();
+}
+
+void MainWindow::startPrivateRedis()
+{
+    if (m_privateRedis && m_privateRedis->isRunning()) {
+        ConnectionProfile p;
+        p.name = tr("private");
+        p.url = m_privateRedis->url();
+        connectToProfile(p, QString());
+        return;
+    }
+    delete m_privateRedis;
+    m_privateRedis = new PrivateRedisServer(this);
+    connect(m_privateRedis, &PrivateRedisServer::ready, this, [this](const QString &url) {
+        ConnectionProfile p;
+        p.name = tr("private");
+        p.url = url;
+        statusBar()->showMessage(
+            tr("Started a private redis-server at %1; it stops when the console closes.").arg(url), 10000);
+        connectToProfile(p, QString());
+    });
+    connect(m_privateRedis, &PrivateRedisServer::failed, this, [this](const QString &error) {
+        qCWarning(lcConsole).noquote() << "private redis-server:" << error;
+        QMessageBox::warning(this, tr("Private redis-server"),
+                             tr("Could not start redis-server: %1").arg(error));
+    });
+    connect(m_privateRedis, &PrivateRedisServer::exited, this,
+            [](const QString &reason) { qCWarning(lcConsole).noquote() << reason; });
+    m_privateRedis->start();
+}
+
+void MainWindow::connectOnStart(bool startPrivateIfUnreachable)
+{
+    if (auto last = m_profiles.profile(m_profiles.lastUsed()); last && !startPrivateIfUnreachable) {
+        connectWithStoredPassword(*last);
+        return;
+    }
+    QString password;
+    const ConnectionProfile profile =
+        ConnectionProfile::fromEnvironment(QProcessEnvironment::systemEnvironment(), &password);
+    RedisProbe::probe(
+        profile.redisUrl(password), 700ms, this,
+        [this, profile, password, startPrivateIfUnreachable](const RedisProbe::Result &r) {
+            if (r.reachable) {
+                connectToProfile(profile, password);
+                return;
+            }
+            const QString why =
+                tr("Nothing answers at %1 (%2).").arg(profile.redisUrl(QString()).toDisplayString(), r.error);
+            qCInfo(lcConsole).noquote() << why;
+            if (PrivateRedisServer::executable().isEmpty()) {
+                connectToProfile(profile, password); // keeps retrying, shows why
+                return;
+            }
+            if (startPrivateIfUnreachable)
+                startPrivateRedis();
+            else
+                offerPrivateRedis(why);
+        });
+}
+
+void MainWindow::offerPrivateRedis(const QString &why)
+{
+    auto *box =
+        new QMessageBox(QMessageBox::Question, tr("No Redis found"),
+                        why + u"\n\n"_s +
+                            tr("Start a private redis-server on a free loopback port? It lives as long as "
+                               "the console."),
+                        QMessageBox::Yes | QMessageBox::No, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setObjectName(u"privateRedisOffer"_s);
+    connect(box, &QMessageBox::finished, this, [this](int result) {
+        if (result == QMessageBox::Yes)
+            startPrivateRedis();
+        else
+            showConnectionDialog();
+    });
+    box->open();
+}
+
+void MainWindow::restoreLayout()
+{
+    restoreGeometry(m_settings->value(u"ui/geometry"_s).toByteArray());
+    restoreState(m_settings->value(u"ui/state"_s).toByteArray());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    m_settings->setValue(u"ui/geometry"_s, saveGeometry());
+    m_settings->setValue(u"ui/state"_s, saveState());
+    m_settings->sync();
+    QMainWindow::closeEvent(event);
 }

@@ -1,13 +1,87 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <QMainWindow>
+#include "connectionprofile.h"
 
-// Assembles the console's docks; each feature brings its own controller and view.
+#include <QMainWindow>
+#include <QPointer>
+
+class ConnectionController;
+class LanguageManager;
+class LogModel;
+class PrivateRedisServer;
+class QActionGroup;
+class QComboBox;
+class QLabel;
+class QSettings;
+class SecretStore;
+class ThemeManager;
+
+// Assembles the console: one dock per feature (each a controller in core/ plus a view in ui/),
+// the connection toolbar, menus and the status bar. Holds no feature logic of its own.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 
 public:
-    explicit MainWindow(QWidget *parent = nullptr);
+    MainWindow(QSettings *settings, SecretStore *secrets, LogModel *log, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    ConnectionController *connectionController() const { return m_connection; }
+    ThemeManager *themeManager() const { return m_theme; }
+    LanguageManager *languageManager() const { return m_language; }
+
+    // Connects with a profile; the password, when given, is used as is (not stored).
+    bool connectToProfile(const ConnectionProfile &profile, const QString &password,
+                          QString *error = nullptr);
+    // Starts a redis-server on a free loopback port for as long as the console runs, and
+    // connects to it.
+    void startPrivateRedis();
+    // First start: the last profile, else REDIS_URL or localhost; when nothing answers there,
+    // offers a private redis-server (or starts one at once when startPrivateIfUnreachable).
+    void connectOnStart(bool startPrivateIfUnreachable);
+    void restoreLayout();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void changeEvent(QEvent *event) override;
+
+private:
+    QDockWidget *addDock(QWidget *view, const QString &objectName, Qt::DockWidgetArea area);
+    void createActions();
+    void retranslateUi();
+    void updateStatus();
+    void showConnectionDialog();
+    void connectWithStoredPassword(const ConnectionProfile &profile);
+    void offerPrivateRedis(const QString &why);
+
+    QSettings *m_settings;
+    SecretStore *m_secrets;
+    LogModel *m_log;
+    ProfileStore m_profiles;
+    ConnectionController *m_connection;
+    ThemeManager *m_theme;
+    LanguageManager *m_language;
+    QPointer<PrivateRedisServer> m_privateRedis;
+
+    QComboBox *m_profileCombo;
+    QLabel *m_stateLabel;
+    QLabel *m_rttLabel;
+    QLabel *m_serverLabel;
+    QLabel *m_relayLabel;
+    QMenu *m_fileMenu = nullptr;
+    QMenu *m_viewMenu = nullptr;
+    QMenu *m_themeMenu = nullptr;
+    QMenu *m_languageMenu = nullptr;
+    QMenu *m_helpMenu = nullptr;
+    QAction *m_connectAction = nullptr;
+    QAction *m_disconnectAction = nullptr;
+    QAction *m_privateAction = nullptr;
+    QAction *m_quitAction = nullptr;
+    QAction *m_resetLayoutAction = nullptr;
+    QAction *m_aboutAction = nullptr;
+    QActionGroup *m_themeGroup = nullptr;
+    QActionGroup *m_languageGroup = nullptr;
+    QList<QDockWidget *> m_docks;
+    QByteArray m_defaultState;
 };

@@ -1,12 +1,86 @@
 // SPDX-License-Identifier: MIT
+#include "keychainsecretstore.h"
+#include "logmodel.h"
 #include "mainwindow.h"
 
 #include <QApplication>
+#include <QCommandLineParser>
+#include <QSettings>
+#include <QTimer>
+
+#include <cstdio>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+bool hasDisplay(int argc, char *argv[])
+{
+#if defined(Q_OS_LINUX) || defined(Q_OS_FREEBSD)
+    for (int i = 1; i < argc; ++i) {
+        if (qstrcmp(argv[i], "-platform") == 0 || qstrncmp(argv[i], "-platform=", 10) == 0)
+            return true;
+    }
+    return qEnvironmentVariableIsSet("QT_QPA_PLATFORM") || qEnvironmentVariableIsSet("DISPLAY") ||
+           qEnvironmentVariableIsSet("WAYLAND_DISPLAY");
+#else
+    Q_UNUSED(argc)
+    Q_UNUSED(argv)
+    return true;
+#endif
+}
+} // namespace
 
 int main(int argc, char *argv[])
 {
+    if (!hasDisplay(argc, argv)) {
+        std::fputs(
+            "switchboard: no display (neither DISPLAY nor WAYLAND_DISPLAY is set).\n"
+            "Run the headless relay with switchboard-relay, or start the console with -platform offscreen.\n",
+            stderr);
+        return 3;
+    }
     QApplication app(argc, argv);
-    MainWindow window;
-    window.show();
-    return app.exec();
+    QApplication::setApplicationName(u"switchboard"_s);
+    QApplication::setOrganizationName(u"switchboard"_s);
+    QApplication::setApplicationDisplayName(u"Switchboard"_s);
+    QApplication::setApplicationVersion(QStringLiteral(SWITCHBOARD_VERSION));
+    QApplication::setDesktopFileName(u"switchboard"_s);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        u"Switchboard: operator console for Redis Pub/Sub + WebSocket systems."_s);
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption privateRedis(
+        u"private-redis"_s, u"When nothing answers at REDIS_URL (or localhost:6379), start a private "
+                            "redis-server on a free loopback port without asking."_s);
+    const QCommandLineOption settingsFile(
+        u"settings"_s, u"Keep settings in <file> (INI) instead of the default."_s, u"file"_s);
+    const QCommandLineOption noKeychain(
+        u"no-keychain"_s, u"Do not use the system keychain; passwords live for the session only."_s);
+    parser.addOptions({privateRedis, settingsFile, noKeychain});
+    parser.process(app);
+
+    std::unique_ptr<QSettings> settings =
+        parser.isSet(settingsFile)
+            ? std::make_unique<QSettings>(parser.value(settingsFile), QSettings::IniFormat)
+            : std::make_unique<QSettings>();
+    std::unique_ptr<SecretStore> secrets;
+    if (parser.isSet(noKeychain))
+        secrets = std::make_unique<MemorySecretStore>();
+    else
+        secrets = std::make_unique<KeychainSecretStore>(u"switchboard"_s);
+
+    LogModel log;
+    LogModel::install(&log);
+    int result = 0;
+    {
+        MainWindow window(settings.get(), secrets.get(), &log);
+        window.restoreLayout();
+        window.show();
+        window.connectOnStart(parser.isSet(privateRedis));
+        result = app.exec();
+    }
+    LogModel::uninstall();
+    return result;
 }
