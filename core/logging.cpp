@@ -4,4 +4,4 @@
 Q_LOGGING_CATEGORY(lcRedis, "switchboard.redis", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcBus, "switchboard.bus", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcRelay, "switchboard.relay", QtInfoMsg)
-Q_LOGGING_CATEGORY(lcConsole, "switchboard.console")
+Q_LOGGING_CATEGORY(lcConsole, "switchboard.console", QtInfoMsg)
