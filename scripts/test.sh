@@ -16,4 +16,7 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:fast_
 export LSAN_OPTIONS=suppressions=$root/scripts/lsan.supp:print_suppressions=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 (cd "$root/build/asan" && ctest --output-on-failure -j2)
-echo "== all tests passed (release -Werror and ASan+UBSan)"
+
+echo "== fuzz (clang libFuzzer, ASan + UBSan, bounded time per target)"
+"$root/scripts/fuzz.sh" "${SWITCHBOARD_FUZZ_SECONDS:-30}"
+echo "== all tests passed (release -Werror, ASan+UBSan, fuzzers)"

@@ -58,7 +58,14 @@ int main(int argc, char *argv[])
         u"settings"_s, u"Keep settings in <file> (INI) instead of the default."_s, u"file"_s);
     const QCommandLineOption noKeychain(
         u"no-keychain"_s, u"Do not use the system keychain; passwords live for the session only."_s);
-    parser.addOptions({privateRedis, settingsFile, noKeychain});
+    const QCommandLineOption screenshot(
+        u"screenshot"_s,
+        u"Save a picture of the main window to <file> after --screenshot-delay "
+        "seconds, then quit (for documentation)."_s,
+        u"file"_s);
+    const QCommandLineOption screenshotDelay(
+        u"screenshot-delay"_s, u"Seconds before --screenshot (default 8)."_s, u"seconds"_s, u"8"_s);
+    parser.addOptions({privateRedis, settingsFile, noKeychain, screenshot, screenshotDelay});
     parser.process(app);
 
     std::unique_ptr<QSettings> settings =
@@ -79,6 +86,19 @@ int main(int argc, char *argv[])
         window.restoreLayout();
         window.show();
         window.connectOnStart(parser.isSet(privateRedis));
+        if (parser.isSet(screenshot)) {
+            bool ok = false;
+            const double delay = parser.value(screenshotDelay).toDouble(&ok);
+            if (!ok || delay < 0) {
+                std::fputs("switchboard: --screenshot-delay needs a number of seconds\n", stderr);
+                return 2;
+            }
+            QTimer::singleShot(int(delay * 1000), &window, [&window, file = parser.value(screenshot)] {
+                if (!window.grab().save(file))
+                    std::fprintf(stderr, "switchboard: cannot write %s\n", qPrintable(file));
+                QApplication::quit();
+            });
+        }
         result = app.exec();
     }
     LogModel::uninstall();

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: MIT
+// libFuzzer target: every client frame the relay can receive goes through RelayProtocol::parse,
+// and every reply it writes back must be valid JSON.
+#include "relayprotocol.h"
+
+#include <QJsonDocument>
+
+#include <cstdlib>
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const QByteArray frame = QByteArray::fromRawData(reinterpret_cast<const char *>(data), qsizetype(size));
+    const RelayProtocol::Request request = RelayProtocol::parse(frame);
+    QByteArray reply;
+    if (request.kind == RelayProtocol::Request::Kind::Invalid)
+        reply = RelayProtocol::error(request.errorCode, request.errorMessage);
+    else if (request.kind == RelayProtocol::Request::Kind::Message)
+        reply = RelayProtocol::chatMessage(request.user, request.text, 0, &request.roomId, "fuzz-1");
+    else if (request.kind == RelayProtocol::Request::Kind::Join)
+        reply = RelayProtocol::joined(request.roomId);
+    if (!reply.isEmpty()) {
+        QJsonParseError error;
+        QJsonDocument::fromJson(reply, &error);
+        if (error.error != QJsonParseError::NoError)
+            std::abort();
+    }
+    return 0;
+}
