@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "redisconnection.h"
+#include "tapmodel.h"
+#include "trafficmeter.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include "redissubscriber.h"
+
+// The live tap: its own subscriber connection (never used to publish), a bounded buffer, and
+// self-protection. The socket is always drained so Redis never cuts the tap for a full output
+// buffer; what is buffered and shown is sampled (1 in N) when messages arrive faster than
+// maxRowsPerSecond, and buffering pauses when even that cannot keep up.
+class TapController : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class Protection { Normal, Sampling, Paused };
+    Q_ENUM(Protection)
+
+    explicit TapController(QObject *parent = nullptr);
+    ~TapController() override;
+
+    void setConnectionOptions(const RedisConnectionOptions &options);
+    void disconnectFromRedis();
+    bool isConnected() const { return m_subscriber != nullptr; }
+
+    void addChannel(const QByteArray &channel);
+    void addPattern(const QByteArray &pattern);
+    void removeChannel(const QByteArray &channel);
+    void removePattern(const QByteArray &pattern);
+    QByteArrayList channels() const { return m_channels; }
+    QByteArrayList patterns() const { return m_patterns; }
+
+    void pause();
+    void resume();
+    bool isPaused() const { return m_paused; }
+    void clear();
+    void setCapacity(qsizetype entries) { m_model.setCapacity(entries); }
+    qsizetype capacity() const { return m_model.capacity(); }
+    void setMaxRowsPerSecond(int rows);
+    int maxRowsPerSecond() const { return m_maxRows; }
+
+    TapModel *model() { return &m_model; }
+    TrafficMeter *meter() { return &m_meter; }
+    quint64 received() const { return m_received; }
+    quint64 missedWhilePaused() const { return m_missedPaused; }
+    quint64 sampledAway() const { return m_sampledAway; }
+    Protection protection() const { return m_protection; }
+    int sampleRatio() const { return m_ratio; }
+    QString protectionMessage() const;
+
+Q_SIGNALS:
+    void subscriptionsChanged();
+    void pausedChanged(bool paused);
+    void protectionChanged();
+
+private:
+    void onMessage(const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload);
+    void evaluate();
+    void setProtection(Protection protection, int ratio);
+
+    QPointer<RedisSubscriber> m_subscriber;
+    QByteArrayList m_channels;
+    QByteArrayList m_patterns;
+    TapModel m_model;
+    TrafficMeter m_meter;
+    QTimer m_evaluateTimer;
+    quint64 m_seq = 0;
+    quint64 m_received = 0;
+    quint64 m_missedPaused = 0;
+    quint64 m_sampledAway = 0;
+    quint64 m_thisSecond = 0;
+    quint64 m_lastRate = 0;
+    quint64 m_sampleCounter = 0;
+    int m_maxRows = 20000;
+    int m_ratio = 1;
+    int m_overloadSeconds = 0;
+    int m_calmSeconds = 0;
+    Protection m_protection = Protection::Normal;
+    bool m_paused = false;
+};

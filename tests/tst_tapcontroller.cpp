@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: MIT
+#include "redisserver.h"
+#include "tapcontroller.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+class tst_TapController : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void showsWhatAnotherConnectionPublishes();
+    void pauseCountsButDoesNotBuffer();
+    void protectionSamplesAFloodAndSaysSo();
+    void resubscribesAfterRedisRestarts();
+
+private:
+    RedisConnectionOptions options() const;
+    bool waitForSubscribers(const QByteArray &channel, qint64 count);
+    std::unique_ptr<RedisServer> m_redis;
+};
+
+void tst_TapController::initTestCase()
+{
+    m_redis = std::make_unique<RedisServer>();
+    QVERIFY2(m_redis->start(), qPrintable(m_redis->errorString()));
+}
+
+RedisConnectionOptions tst_TapController::options() const
+{
+    RedisConnectionOptions o;
+    o.url = RedisUrl::parse(m_redis->url());
+    return o;
+}
+
+bool tst_TapController::waitForSubscribers(const QByteArray &channel, qint64 count)
+{
+    QDeadlineTimer deadline(5000);
+    while (!deadline.hasExpired()) {
+        const RedisValue v = m_redis->command({"PUBSUB"_ba, "NUMSUB"_ba, channel});
+        if (v.elements().size() == 2 && v.elements()[1].toInteger() >= count)
+            return true;
+        QTest::qWait(10);
+    }
+    return false;
+}
+
+void tst_TapController::showsWhatAnotherConnectionPublishes()
+{
+    TapController tap;
+    QAbstractItemModelTester tester(tap.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    tap.setConnectionOptions(options());
+    tap.addChannel("news");
+    tap.addPattern("room:*");
+    QVERIFY(waitForSubscribers("news", 1));
+    QTRY_COMPARE(m_redis->command({"PUBSUB"_ba, "NUMPAT"_ba}).toInteger(), 1);
+    m_redis->command({"PUBLISH"_ba, "news"_ba, "{\"headline\":1}"_ba});
+    m_redis->command({"PUBLISH"_ba, "room:7"_ba, "hello"_ba});
+    m_redis->command({"PUBLISH"_ba, "elsewhere"_ba, "not tapped"_ba});
+    QTRY_COMPARE(tap.model()->rowCount(), 2);
+    QCOMPARE(tap.model()->entry(0).channel, "news"_ba);
+    QCOMPARE(tap.model()->entry(0).payload, "{\"headline\":1}"_ba);
+    QCOMPARE(tap.model()->entry(0).pattern, QByteArray());
+    QCOMPARE(tap.model()->entry(1).channel, "room:7"_ba);
+    QCOMPARE(tap.model()->entry(1).pattern, "room:*"_ba);
+    QCOMPARE(tap.meter()->totalMessages(), 2ull);
+    // The tap names its own connection and never shares it with publishing.
+    QVERIFY(m_redis->command({"CLIENT"_ba, "LIST"_ba}).bytes().contains("name=switchboard-console:tap"));
+    tap.removeChannel("news");
+    QVERIFY(tap.channels().isEmpty());
+    QTRY_COMPARE(m_redis->command({"PUBSUB"_ba, "NUMSUB"_ba, "news"_ba}).elements()[1].toInteger(), 0);
+}
+
+void tst_TapController::pauseCountsButDoesNotBuffer()
+{
+    TapController tap;
+    tap.setConnectionOptions(options());
+    tap.addChannel("p");
+    QVERIFY(waitForSubscribers("p", 1));
+    QSignalSpy paused(&tap, &TapController::pausedChanged);
+    tap.pause();
+    QCOMPARE(paused.size(), 1);
+    for (int i = 0; i < 5; ++i)
+        m_redis->command({"PUBLISH"_ba, "p"_ba, QByteArray::number(i)});
+    QTRY_COMPARE(tap.missedWhilePaused(), 5ull);
+    tap.model()->flush();
+    QCOMPARE(tap.model()->rowCount(), 0);
+    QCOMPARE(tap.meter()->totalMessages(), 5ull);
+    tap.resume();
+    m_redis->command({"PUBLISH"_ba, "p"_ba, "after"_ba});
+    QTRY_COMPARE(tap.model()->rowCount(), 1);
+    QCOMPARE(tap.model()->entry(0).payload, "after"_ba);
+}
+
+void tst_TapController::protectionSamplesAFloodAndSaysSo()
+{
+    TapController tap;
+    tap.setMaxRowsPerSecond(50);
+    tap.setConnectionOptions(options());
+    tap.addChannel("flood");
+    QVERIFY(waitForSubscribers("flood", 1));
+    QSignalSpy protection(&tap, &TapController::protectionChanged);
+    // Publish far more than 50 per second until the tap reacts (it evaluates once a second).
+    QByteArrayList script{"EVAL"_ba, "for i=1,400 do redis.call('PUBLISH','flood',i) end"_ba, "0"_ba};
+    QDeadlineTimer deadline(10000);
+    while (tap.protection() == TapController::Protection::Normal && !deadline.hasExpired()) {
+        m_redis->command(script);
+        QTest::qWait(20);
+    }
+    QVERIFY(tap.protection() != TapController::Protection::Normal);
+    QVERIFY(protection.size() >= 1);
+    QVERIFY(!tap.protectionMessage().isEmpty());
+    // Protection is engaged: the next burst is sampled, not buffered row by row.
+    const quint64 before = tap.received();
+    m_redis->command(script);
+    QTRY_COMPARE(tap.received(), before + 400);
+    QVERIFY(tap.sampledAway() > 0);
+    // Counts stay exact even though rows are sampled.
+    QTRY_COMPARE(tap.meter()->totalMessages(), tap.received());
+    tap.model()->flush();
+    QVERIFY(quint64(tap.model()->rowCount()) < tap.received());
+    // Traffic stops: the tap returns to normal on its own.
+    QTRY_VERIFY_WITH_TIMEOUT(tap.protection() == TapController::Protection::Normal, 8000);
+    QVERIFY(tap.protectionMessage().isEmpty());
+}
+
+void tst_TapController::resubscribesAfterRedisRestarts()
+{
+    RedisServer redis;
+    QVERIFY(redis.start());
+    TapController tap;
+    RedisConnectionOptions o;
+    o.url = RedisUrl::parse(redis.url());
+    tap.setConnectionOptions(o);
+    tap.addChannel("again");
+    QTRY_COMPARE(redis.command({"PUBSUB"_ba, "NUMSUB"_ba, "again"_ba}).elements()[1].toInteger(), 1);
+    QVERIFY(redis.restart());
+    QTRY_VERIFY_WITH_TIMEOUT(
+        redis.command({"PUBSUB"_ba, "NUMSUB"_ba, "again"_ba}).elements().size() == 2 &&
+            redis.command({"PUBSUB"_ba, "NUMSUB"_ba, "again"_ba}).elements()[1].toInteger() == 1,
+        10000);
+    redis.command({"PUBLISH"_ba, "again"_ba, "back"_ba});
+    QTRY_COMPARE(tap.model()->rowCount(), 1);
+}
+
+QTEST_GUILESS_MAIN(tst_TapController)
+#include "tst_tapcontroller.moc"
