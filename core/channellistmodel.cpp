@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "channellistmodel.h"
 
+#include "rowdiff.h"
+
 #include <algorithm>
 
 using namespace ChannelColumns;
@@ -32,19 +34,13 @@ void ChannelListModel::applySnapshot(const PubSubSnapshot &snapshot)
         return it != incoming.cend() && it->name == name;
     };
     // Remove rows whose channel vanished, in contiguous ranges from the bottom.
-    for (int last = int(m_rows.size()) - 1; last >= 0;) {
-        if (present(m_rows[last].name)) {
-            --last;
-            continue;
-        }
-        int first = last;
-        while (first > 0 && !present(m_rows[first - 1].name))
-            --first;
-        beginRemoveRows({}, first, last);
-        m_rows.remove(first, last - first + 1);
-        endRemoveRows();
-        last = first - 1;
-    }
+    removeVanishedRows(
+        m_rows, [&present](const Row &r) { return present(r.name); },
+        [this](int first, int last) {
+            beginRemoveRows({}, first, last);
+            m_rows.remove(first, last - first + 1);
+            endRemoveRows();
+        });
     // Merge: insert new channels in ranges, update counts in place.
     int changedFirst = -1;
     int changedLast = -1;
