@@ -61,6 +61,10 @@ ChannelTreeModel::Node *ChannelTreeModel::ensurePath(const QByteArray &name)
 void ChannelTreeModel::applySnapshot(const PubSubSnapshot &snapshot)
 {
     ++m_generation;
+    int relays = 0;
+    for (const PubSubClient &c : snapshot.clients)
+        relays += c.isRelay() && c.channels > 0 ? 1 : 0;
+    m_relayConnections = relays;
     QHash<QByteArray, qint64> counts;
     counts.reserve(snapshot.channels.size());
     for (const PubSubSnapshot::Channel &c : snapshot.channels) {

@@ -58,4 +58,5 @@ private:
     std::unique_ptr<Node> m_root;
     ChannelTrafficMap m_traffic;
     quint64 m_generation = 0;
+    int m_relayConnections = 0;
 };

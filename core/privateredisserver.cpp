@@ -6,6 +6,11 @@
 #include <QStandardPaths>
 #include <QTcpServer>
 
+#ifdef Q_OS_LINUX
+#include <csignal>
+#include <sys/prctl.h>
+#endif
+
 using namespace Qt::StringLiterals;
 
 PrivateRedisServer::PrivateRedisServer(QObject *parent)
@@ -76,6 +81,10 @@ void PrivateRedisServer::start()
     m_stopping = false;
     m_output.clear();
     m_process.setWorkingDirectory(m_dir.path());
+#ifdef Q_OS_LINUX
+    // If the console dies without cleaning up, the kernel stops its private server too.
+    m_process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
+#endif
     m_process.start(program, {u"--port"_s, QString::number(m_port), u"--bind"_s, u"127.0.0.1"_s,
                               u"--unixsocket"_s, unixSocketPath(), u"--unixsocketperm"_s, u"700"_s,
                               u"--save"_s, u""_s, u"--appendonly"_s, u"no"_s, u"--dir"_s, m_dir.path(),
@@ -109,6 +118,8 @@ QString PrivateRedisServer::unixSocketPath() const
 
 void PrivateRedisServer::onOutput()
 {
+    if (m_stopping)
+        return;
     m_output += m_process.readAll();
     if (m_output.size() > 16384)
         m_output = m_output.right(8192);

@@ -44,6 +44,8 @@ ChartsView::ChartsView(TrafficHistory *history, QWidget *parent)
     layout->addWidget(m_charts[0].view, 0, 0, 1, 2);
     layout->addWidget(m_charts[1].view, 1, 0);
     layout->addWidget(m_charts[2].view, 1, 1);
+    for (size_t i = 1; i < m_charts.size(); ++i)
+        m_charts[i].x->setTickCount(3);
     layout->setRowStretch(0, 3);
     layout->setRowStretch(1, 2);
     m_timer.setInterval(500);
@@ -137,6 +139,6 @@ void ChartsView::redraw()
         const double top = maximum <= 0 ? 1 : maximum * 1.15;
         const double magnitude = std::pow(10.0, std::floor(std::log10(top)));
         p.y->setRange(0, std::ceil(top / magnitude) * magnitude);
-        p.chart->legend()->setVisible(!names.isEmpty());
+        p.chart->legend()->setVisible(!names.isEmpty() && (g == 0 || names.size() <= 3));
     }
 }

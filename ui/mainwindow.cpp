@@ -1,16 +1,30 @@
 // SPDX-License-Identifier: MIT
 #include "mainwindow.h"
 
+#include "announcementcontroller.h"
+#include "announcementview.h"
+#include "auditlog.h"
+#include "auditlogview.h"
+#include "channelscontroller.h"
+#include "channelsview.h"
+#include "chartfeeder.h"
+#include "chartsview.h"
 #include "connectioncontroller.h"
 #include "connectiondialog.h"
+#include "embeddedrelay.h"
 #include "languagemanager.h"
-#include "logmodel.h"
 #include "logging.h"
+#include "logmodel.h"
 #include "logview.h"
 #include "privateredisserver.h"
 #include "redisprobe.h"
+#include "relaypanel.h"
+#include "relaysimulator.h"
 #include "secretstore.h"
+#include "tapcontroller.h"
+#include "tapview.h"
 #include "thememanager.h"
+#include "traffichistory.h"
 
 #include <QActionGroup>
 #include <QApplication>
@@ -23,6 +37,7 @@
 #include <QProcessEnvironment>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTimer>
 #include <QToolBar>
 
 using namespace Qt::StringLiterals;
@@ -42,6 +57,15 @@ MainWindow::MainWindow(QSettings *settings, SecretStore *secrets, LogModel *log,
     , m_rttLabel(new QLabel(this))
     , m_serverLabel(new QLabel(this))
     , m_relayLabel(new QLabel(this))
+    , m_channels(new ChannelsController(this))
+    , m_tap(new TapController(this))
+    , m_relay(new EmbeddedRelay(this))
+    , m_simulator(new RelaySimulator(this))
+    , m_audit(new AuditLog(this))
+    , m_announcements(new AnnouncementController(m_audit, this))
+    , m_templates(new TemplateStore(settings))
+    , m_history(new TrafficHistory(this))
+    , m_feeder(new ChartFeeder(m_history, m_tap, m_channels, m_relay, this))
 {
     setObjectName(u"mainWindow"_s);
     setWindowIcon(QIcon(u":/switchboard/switchboard.svg"_s));
@@ -51,7 +75,82 @@ MainWindow::MainWindow(QSettings *settings, SecretStore *secrets, LogModel *log,
 
     createActions();
 
-    addDock(new LogView(m_log, this), u"logDock"_s, Qt::BottomDockWidgetArea);
+    const QString auditPath = m_settings->value(u"audit/path"_s, AuditLog::defaultPath()).toString();
+    if (!m_audit->open(auditPath))
+        qCWarning(lcConsole).noquote() << "cannot open the audit log" << auditPath << m_audit->errorString();
+
+    auto *channelsView = new ChannelsView(m_channels, this);
+    m_tapView = new TapView(m_tap, this);
+    m_relayPanel = new RelayPanel(m_relay, m_simulator, this);
+    QDockWidget *channelsDock = addDock(channelsView, u"channelsDock"_s, Qt::LeftDockWidgetArea);
+    QDockWidget *tapDock = addDock(m_tapView, u"tapDock"_s, Qt::RightDockWidgetArea);
+    QDockWidget *chartsDock =
+        addDock(new ChartsView(m_history, this), u"chartsDock"_s, Qt::LeftDockWidgetArea);
+    QDockWidget *relayDock = addDock(m_relayPanel, u"relayDock"_s, Qt::RightDockWidgetArea);
+    QDockWidget *announceDock = addDock(new AnnouncementView(m_announcements, m_templates, this),
+                                        u"announceDock"_s, Qt::RightDockWidgetArea);
+    QDockWidget *auditDock =
+        addDock(new AuditLogView(m_audit, this), u"auditDock"_s, Qt::RightDockWidgetArea);
+    QDockWidget *logDock = addDock(new LogView(m_log, this), u"logDock"_s, Qt::LeftDockWidgetArea);
+    splitDockWidget(channelsDock, tapDock, Qt::Horizontal);
+    splitDockWidget(channelsDock, chartsDock, Qt::Vertical);
+    splitDockWidget(tapDock, relayDock, Qt::Vertical);
+    tabifyDockWidget(relayDock, announceDock);
+    tabifyDockWidget(announceDock, auditDock);
+    tabifyDockWidget(chartsDock, logDock);
+    chartsDock->raise();
+    relayDock->raise();
+    resizeDocks({channelsDock, tapDock}, {560, 840}, Qt::Horizontal);
+    resizeDocks({channelsDock, chartsDock}, {430, 370}, Qt::Vertical);
+    resizeDocks({tapDock, relayDock}, {450, 350}, Qt::Vertical);
+
+    connect(channelsView, &ChannelsView::tapChannelsRequested, this,
+            [this, tapDock](const QByteArrayList &channels) {
+                m_tapView->tapChannels(channels);
+                tapDock->show();
+                tapDock->raise();
+            });
+    connect(channelsView, &ChannelsView::tapPatternRequested, this,
+            [this, tapDock](const QByteArray &pattern) {
+                m_tapView->tapPattern(pattern);
+                tapDock->show();
+                tapDock->raise();
+            });
+    connect(m_relayPanel, &RelayPanel::watchTrafficRequested, this,
+            [this, tapDock](const QByteArray &pattern) {
+                m_tapView->tapPattern(pattern);
+                tapDock->raise();
+            });
+    connect(m_connection, &ConnectionController::connectionChanged, this,
+            [this](RedisConnection *connection) {
+                m_channels->attach(connection);
+                m_announcements->setConnection(connection);
+                m_announcements->setProfileName(m_connection->profile().name);
+                m_announcements->setReadOnly(connection && m_connection->profile().readOnly);
+                m_relayPanel->setReadOnly(connection && m_connection->profile().readOnly);
+                m_relayPanel->setRedisOptions(m_connection->options());
+                if (auto options = m_connection->options())
+                    m_tap->setConnectionOptions(*options);
+                else
+                    m_tap->disconnectFromRedis();
+            });
+    // Exact audience where known: the embedded relay counts its own clients per channel.
+    m_announcements->setRelayAudience([this](const QByteArray &channel) -> std::optional<qint64> {
+        const RelayServer *server = m_relay->server();
+        if (!server || server->options().channelPrefix != m_announcements->channelPrefix())
+            return std::nullopt;
+        if (channel == server->broadcastChannel())
+            return server->clientCount();
+        const QByteArray roomPrefix = server->options().channelPrefix + "room:";
+        if (channel.startsWith(roomPrefix))
+            return server->roomMemberCount(QString::fromUtf8(channel.mid(roomPrefix.size())));
+        return std::nullopt;
+    });
+    connect(m_relay, &EmbeddedRelay::started, this, [this] {
+        m_announcements->setChannelPrefix(m_relay->settings().relay.channelPrefix);
+        updateStatus();
+    });
+    connect(m_relay, &EmbeddedRelay::stopped, this, &MainWindow::updateStatus);
 
     statusBar()->addWidget(m_stateLabel);
     statusBar()->addWidget(m_serverLabel);
@@ -76,11 +175,15 @@ MainWindow::MainWindow(QSettings *settings, SecretStore *secrets, LogModel *log,
 
     retranslateUi();
     updateStatus();
-    resize(1400, 900);
+    resize(1500, 940);
     m_defaultState = saveState();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    m_simulator->stop();
+    delete m_templates;
+}
 
 QDockWidget *MainWindow::addDock(QWidget *view, const QString &objectName, Qt::DockWidgetArea area)
 {
@@ -194,6 +297,12 @@ void MainWindow::retranslateUi()
     m_helpMenu->setTitle(tr("&Help"));
     m_aboutAction->setText(tr("&About Switchboard"));
     const QHash<QString, QString> titles{
+        {u"channelsDock"_s, tr("Channels")},
+        {u"tapDock"_s, tr("Live tap")},
+        {u"chartsDock"_s, tr("Charts")},
+        {u"relayDock"_s, tr("Embedded relay")},
+        {u"announceDock"_s, tr("Announcements")},
+        {u"auditDock"_s, tr("Audit log")},
         {u"logDock"_s, tr("Log")},
     };
     for (QDockWidget *dock : std::as_const(m_docks))
@@ -234,6 +343,8 @@ void MainWindow::updateStatus()
     const double rtt = m_connection->roundTripMs();
     m_rttLabel->setText(rtt < 0 ? QString() : tr("RTT %1 ms").arg(rtt, 0, 'f', rtt < 10 ? 2 : 1));
     m_disconnectAction->setEnabled(m_connection->isConnected());
+    m_relayLabel->setText(m_relay->isRunning() ? tr("Relay %1").arg(m_relay->url().toString())
+                                               : tr("Relay stopped"));
     const QString title = m_connection->isConnected()
                               ? tr("Switchboard — %1 (%2)")
                                     .arg(m_connection->profile().name,
@@ -260,7 +371,8 @@ bool MainWindow::connectToProfile(const ConnectionProfile &profile, const QStrin
             *error = problem;
         return false;
     }
-    qCInfo(lcConsole).noquote() << "connecting to" << profile.name << profile.redisUrl(QString()).toDisplayString();
+    qCInfo(lcConsole).noquote() << "connecting to" << profile.name
+                                << profile.redisUrl(QString()).toDisplayString();
     if (m_profiles.profile(profile.name))
         m_profiles.setLastUsed(profile.name);
     updateStatus();
@@ -365,6 +477,42 @@ void MainWindow::offerPrivateRedis(const QString &why)
             showConnectionDialog();
     });
     box->open();
+}
+
+void MainWindow::startRelayWhenReady(int port, int simulatedClients)
+{
+    auto start = [this, port, simulatedClients] {
+        m_relayPanel->setPort(port);
+        QString error;
+        if (!m_relayPanel->startRelay(&error)) {
+            qCWarning(lcConsole).noquote() << "embedded relay:" << error;
+            return;
+        }
+        if (simulatedClients > 0) {
+            m_relayPanel->setSimulation(simulatedClients, qMax(1, simulatedClients / 6),
+                                        simulatedClients * 0.75);
+            if (!m_relayPanel->startSimulator(&error))
+                qCWarning(lcConsole).noquote() << "simulator:" << error;
+        }
+    };
+    if (m_connection->state() == RedisConnection::State::Ready) {
+        start();
+        return;
+    }
+    // Wait for the first connection, but not forever: after 8 s run in-process.
+    auto *guard = new QObject(this);
+    auto once = [guard, start] {
+        if (guard->property("done").toBool())
+            return;
+        guard->setProperty("done", true);
+        start();
+        guard->deleteLater();
+    };
+    connect(m_connection, &ConnectionController::stateChanged, guard, [once](RedisConnection::State state) {
+        if (state == RedisConnection::State::Ready)
+            once();
+    });
+    QTimer::singleShot(8000, guard, once);
 }
 
 void MainWindow::restoreLayout()

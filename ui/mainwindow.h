@@ -6,7 +6,18 @@
 #include <QMainWindow>
 #include <QPointer>
 
+class AnnouncementController;
+class AuditLog;
+class ChannelsController;
+class ChartFeeder;
 class ConnectionController;
+class EmbeddedRelay;
+class RelayPanel;
+class RelaySimulator;
+class TapController;
+class TapView;
+class TemplateStore;
+class TrafficHistory;
 class LanguageManager;
 class LogModel;
 class PrivateRedisServer;
@@ -28,6 +39,12 @@ public:
     ~MainWindow() override;
 
     ConnectionController *connectionController() const { return m_connection; }
+    ChannelsController *channelsController() const { return m_channels; }
+    TapController *tapController() const { return m_tap; }
+    EmbeddedRelay *embeddedRelay() const { return m_relay; }
+    RelaySimulator *simulator() const { return m_simulator; }
+    AnnouncementController *announcementController() const { return m_announcements; }
+    AuditLog *auditLog() const { return m_audit; }
     ThemeManager *themeManager() const { return m_theme; }
     LanguageManager *languageManager() const { return m_language; }
 
@@ -41,6 +58,9 @@ public:
     // offers a private redis-server (or starts one at once when startPrivateIfUnreachable).
     void connectOnStart(bool startPrivateIfUnreachable);
     void restoreLayout();
+    // Starts the embedded relay once the first connection attempt settled (on Redis when
+    // connected, else in-process), then the simulator when clients > 0.
+    void startRelayWhenReady(int port, int simulatedClients);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -69,6 +89,17 @@ private:
     QLabel *m_rttLabel;
     QLabel *m_serverLabel;
     QLabel *m_relayLabel;
+    ChannelsController *m_channels;
+    TapController *m_tap;
+    EmbeddedRelay *m_relay;
+    RelaySimulator *m_simulator;
+    AuditLog *m_audit;
+    AnnouncementController *m_announcements;
+    TemplateStore *m_templates;
+    TrafficHistory *m_history;
+    ChartFeeder *m_feeder;
+    TapView *m_tapView = nullptr;
+    RelayPanel *m_relayPanel = nullptr;
     QMenu *m_fileMenu = nullptr;
     QMenu *m_viewMenu = nullptr;
     QMenu *m_themeMenu = nullptr;

@@ -259,7 +259,7 @@ void RelayPanel::changeEvent(QEvent *event)
 
 void RelayPanel::retranslateUi()
 {
-    m_settingsBox->setTitle(tr("Embedded relay"));
+    m_settingsBox->setTitle(tr("Settings"));
     const QStringList labels{tr("on"),      tr("Port"),  tr("Bus"),       tr("Channel prefix"),
                              tr("Clients"), tr("Rooms"), tr("Messages/s")};
     for (int i = 0; i < m_labels.size() && i < labels.size(); ++i)

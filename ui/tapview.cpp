@@ -55,7 +55,7 @@ TapView::TapView(TapController *controller, QWidget *parent)
     m_subscribeEdit->setObjectName(u"tapSubscribeEdit"_s);
     m_subscribeEdit->setClearButtonEnabled(true);
     m_subscriptions->setObjectName(u"tapSubscriptions"_s);
-    m_subscriptions->setMaximumHeight(72);
+    m_subscriptions->setMaximumHeight(m_subscriptions->fontMetrics().height() * 2 + 12);
     m_subscriptions->setFlow(QListView::LeftToRight);
     m_subscriptions->setWrapping(true);
     m_subscriptions->setSelectionMode(QAbstractItemView::ExtendedSelection);
@@ -90,7 +90,7 @@ TapView::TapView(TapController *controller, QWidget *parent)
     m_table->setColumnWidth(TapModel::TimeColumn,
                             m_table->fontMetrics().horizontalAdvance(u"00:00:00.000__"_s));
     m_table->setColumnWidth(TapModel::ChannelColumn, 150);
-    m_table->setColumnWidth(TapModel::PatternColumn, 90);
+    m_table->setColumnWidth(TapModel::PatternColumn, 70);
     m_table->setColumnWidth(TapModel::SizeColumn, 60);
     const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
     m_detail->setObjectName(u"tapDetail"_s);
@@ -133,7 +133,8 @@ TapView::TapView(TapController *controller, QWidget *parent)
     splitter->addWidget(m_table);
     splitter->addWidget(detail);
     splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 2);
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({600, 260});
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);

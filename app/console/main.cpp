@@ -2,6 +2,7 @@
 #include "keychainsecretstore.h"
 #include "logmodel.h"
 #include "mainwindow.h"
+#include "tapcontroller.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -65,7 +66,17 @@ int main(int argc, char *argv[])
         u"file"_s);
     const QCommandLineOption screenshotDelay(
         u"screenshot-delay"_s, u"Seconds before --screenshot (default 8)."_s, u"seconds"_s, u"8"_s);
-    parser.addOptions({privateRedis, settingsFile, noKeychain, screenshot, screenshotDelay});
+    const QCommandLineOption relayPort(
+        u"relay-port"_s,
+        u"Start the embedded relay on <port> once connected (on this Redis, else "
+        "in-process)."_s,
+        u"port"_s);
+    const QCommandLineOption simulate(
+        u"simulate"_s, u"With --relay-port: start <n> simulated WebSocket clients chatting in rooms."_s,
+        u"n"_s, u"0"_s);
+    const QCommandLineOption tap(u"tap"_s, u"Tap <pattern> (e.g. '*') from the start."_s, u"pattern"_s);
+    parser.addOptions(
+        {privateRedis, settingsFile, noKeychain, screenshot, screenshotDelay, relayPort, simulate, tap});
     parser.process(app);
 
     std::unique_ptr<QSettings> settings =
@@ -86,6 +97,24 @@ int main(int argc, char *argv[])
         window.restoreLayout();
         window.show();
         window.connectOnStart(parser.isSet(privateRedis));
+        if (parser.isSet(relayPort)) {
+            bool portOk = false;
+            bool simOk = false;
+            const uint port = parser.value(relayPort).toUInt(&portOk);
+            const int clients = parser.value(simulate).toInt(&simOk);
+            if (!portOk || port > 65535 || !simOk || clients < 0 || clients > 2000) {
+                std::fputs("switchboard: --relay-port needs a port (0-65535) and --simulate 0-2000 clients\n",
+                           stderr);
+                return 2;
+            }
+            window.startRelayWhenReady(int(port), clients);
+        }
+        for (const QString &pattern : parser.values(tap)) {
+            if (pattern.contains(u'*') || pattern.contains(u'?') || pattern.contains(u'['))
+                window.tapController()->addPattern(pattern.toUtf8());
+            else
+                window.tapController()->addChannel(pattern.toUtf8());
+        }
         if (parser.isSet(screenshot)) {
             bool ok = false;
             const double delay = parser.value(screenshotDelay).toDouble(&ok);

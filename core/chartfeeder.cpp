@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: MIT
+#include "chartfeeder.h"
+
+#include "channelscontroller.h"
+#include "embeddedrelay.h"
+#include "tapcontroller.h"
+
+#include <QDateTime>
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+using Group = TrafficHistory::Group;
+
+ChartFeeder::ChartFeeder(TrafficHistory *history, TapController *tap, ChannelsController *channels,
+                         EmbeddedRelay *relay, QObject *parent)
+    : QObject(parent)
+    , m_history(history)
+    , m_tap(tap)
+    , m_channels(channels)
+    , m_relay(relay)
+{
+    m_timer.setInterval(1000);
+    connect(&m_timer, &QTimer::timeout, this, [this] { sample(QDateTime::currentMSecsSinceEpoch()); });
+    m_timer.start();
+}
+
+void ChartFeeder::sample(qint64 now)
+{
+    // Series that stop being relevant leave their group so new ones fit within its limit.
+    auto replaceSeries = [this](Group group, QStringList &current, const QStringList &wanted) {
+        for (const QString &old : std::as_const(current)) {
+            if (!wanted.contains(old))
+                m_history->removeSeries(group, old);
+        }
+        current = wanted;
+    };
+    if (m_tap) {
+        TrafficMeter *meter = m_tap->meter();
+        if (m_channels)
+            m_channels->setTraffic(meter->traffic(now));
+        QStringList wanted{u"total"_s};
+        const auto top = meter->topChannels(m_top, now);
+        for (const auto &[channel, rate] : top)
+            wanted << QString::fromUtf8(channel);
+        replaceSeries(Group::Messages, m_messageSeries, wanted);
+        m_history->append(Group::Messages, u"total"_s, now, meter->totalMessagesPerSecond(now));
+        for (const auto &[channel, rate] : top)
+            m_history->append(Group::Messages, QString::fromUtf8(channel), now, rate);
+    }
+    if (m_channels && m_channels->lastSnapshot().takenAt.isValid()) {
+        const PubSubSnapshot &snapshot = m_channels->lastSnapshot();
+        QByteArrayList chosen = m_tap ? m_tap->channels() : QByteArrayList();
+        if (chosen.isEmpty()) {
+            QList<PubSubSnapshot::Channel> byCount = snapshot.channels;
+            std::partial_sort(byCount.begin(), byCount.begin() + std::min<qsizetype>(m_top, byCount.size()),
+                              byCount.end(), [](const auto &a, const auto &b) {
+                                  return a.subscribers != b.subscribers ? a.subscribers > b.subscribers
+                                                                        : a.name < b.name;
+                              });
+            for (qsizetype i = 0; i < std::min<qsizetype>(m_top, byCount.size()); ++i)
+                chosen << byCount[i].name;
+        }
+        chosen = chosen.mid(0, m_top);
+        QStringList wanted;
+        for (const QByteArray &c : std::as_const(chosen))
+            wanted << QString::fromUtf8(c);
+        replaceSeries(Group::Subscribers, m_subscriberSeries, wanted);
+        for (const QByteArray &c : std::as_const(chosen))
+            m_history->append(Group::Subscribers, QString::fromUtf8(c), now,
+                              double(m_channels->subscribersFor(c)));
+        int relayConnections = 0;
+        for (const PubSubClient &client : snapshot.clients)
+            relayConnections += client.isRelay() ? 1 : 0;
+        m_history->append(Group::RelayConnections, tr("relays on Redis"), now, relayConnections);
+    }
+    if (m_relay) {
+        const RelayServer *server = m_relay->server();
+        m_history->append(Group::RelayConnections, tr("embedded relay clients"), now,
+                          server ? server->clientCount() : 0);
+    }
+}

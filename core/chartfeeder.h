@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "traffichistory.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+class ChannelsController;
+class EmbeddedRelay;
+class TapController;
+
+// Once a second, takes what the features measured into the charts' history and the channel
+// rates: total and busiest tapped channels, subscribers of the tapped (else the most subscribed)
+// channels, and relay connections (the embedded relay's clients and Redis's relay connections).
+class ChartFeeder : public QObject
+{
+    Q_OBJECT
+
+public:
+    ChartFeeder(TrafficHistory *history, TapController *tap, ChannelsController *channels,
+                EmbeddedRelay *relay, QObject *parent = nullptr);
+
+    void setTopChannels(int n) { m_top = n; }
+    // One sample at msecs (the timer passes the current time).
+    void sample(qint64 msecs);
+
+private:
+    TrafficHistory *m_history;
+    QPointer<TapController> m_tap;
+    QPointer<ChannelsController> m_channels;
+    QPointer<EmbeddedRelay> m_relay;
+    QTimer m_timer;
+    int m_top = 5;
+    QStringList m_messageSeries;
+    QStringList m_subscriberSeries;
+};

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: MIT
+#include "auditlog.h"
+#include "channelscontroller.h"
+#include "connectioncontroller.h"
+#include "embeddedrelay.h"
+#include "languagemanager.h"
+#include "logmodel.h"
+#include "mainwindow.h"
+#include "privateredisserver.h"
+#include "redisserver.h"
+#include "redissubscriber.h"
+#include "secretstore.h"
+#include "tapcontroller.h"
+#include "testclient.h"
+#include "thememanager.h"
+
+#include <QApplication>
+#include <QDockWidget>
+#include <QLabel>
+#include <QMenuBar>
+#include <QSettings>
+#include <QTableView>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+class tst_MainWindow : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void assemblesTheFeaturesAroundOneConnection();
+    void relayClientsShowUpAsChannels();
+    void switchesLanguageAtRunTime();
+    void switchesTheme_data();
+    void switchesTheme();
+    void restoresItsLayout();
+    void privateRedisDiesWithTheWindow();
+
+private:
+    std::unique_ptr<MainWindow> window();
+    ConnectionProfile profile() const;
+
+    std::unique_ptr<RedisServer> m_redis;
+    QTemporaryDir m_dir;
+    std::unique_ptr<QSettings> m_settings;
+    MemorySecretStore m_secrets;
+    LogModel m_log;
+};
+
+void tst_MainWindow::initTestCase()
+{
+    m_redis = std::make_unique<RedisServer>();
+    QVERIFY2(m_redis->start(), qPrintable(m_redis->errorString()));
+    m_settings = std::make_unique<QSettings>(m_dir.filePath(u"settings.ini"_s), QSettings::IniFormat);
+    m_settings->setValue(u"audit/path"_s, m_dir.filePath(u"audit.ndjson"_s));
+}
+
+std::unique_ptr<MainWindow> tst_MainWindow::window()
+{
+    auto w = std::make_unique<MainWindow>(m_settings.get(), &m_secrets, &m_log);
+    w->show();
+    return w;
+}
+
+ConnectionProfile tst_MainWindow::profile() const
+{
+    ConnectionProfile p;
+    p.name = u"test"_s;
+    p.url = m_redis->url();
+    return p;
+}
+
+void tst_MainWindow::assemblesTheFeaturesAroundOneConnection()
+{
+    auto w = window();
+    for (const QString &dock : {u"channelsDock"_s, u"tapDock"_s, u"chartsDock"_s, u"relayDock"_s,
+                                u"announceDock"_s, u"auditDock"_s, u"logDock"_s})
+        QVERIFY2(w->findChild<QDockWidget *>(dock), qPrintable(dock));
+    QVERIFY(w->connectToProfile(profile(), QString()));
+    QTRY_VERIFY(w->connectionController()->state() == RedisConnection::State::Ready);
+    QTRY_VERIFY(w->findChild<QLabel *>(u"connectionState"_s)->text().contains(u"Connected to test"_s));
+    QTRY_VERIFY(w->findChild<QLabel *>(u"serverInfo"_s)->text().startsWith(u"Redis "_s));
+    QTRY_VERIFY(w->tapController()->isConnected());
+    QCOMPARE(w->auditLog()->path(), m_dir.filePath(u"audit.ndjson"_s));
+    // Disconnecting detaches every feature.
+    w->connectionController()->disconnectFromServer();
+    QVERIFY(!w->tapController()->isConnected());
+    QVERIFY(!w->channelsController()->isAttached());
+    QVERIFY(w->findChild<QLabel *>(u"connectionState"_s)->text().contains(u"Not connected"_s));
+}
+
+void tst_MainWindow::relayClientsShowUpAsChannels()
+{
+    auto w = window();
+    QVERIFY(w->connectToProfile(profile(), QString()));
+    QTRY_VERIFY(w->connectionController()->state() == RedisConnection::State::Ready);
+    w->startRelayWhenReady(0, 0);
+    QTRY_VERIFY(w->embeddedRelay()->isRunning());
+    TestClient client;
+    QVERIFY(client.open(w->embeddedRelay()->url()));
+    QVERIFY(client.join(u"ops"_s));
+    // The embedded relay runs on the same Redis: its room is a channel with one subscriber.
+    w->channelsController()->refresh();
+    auto *table = w->findChild<QTableView *>(u"channelTable"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(w->channelsController()->subscribersFor("room:ops") == 1, 10000);
+    QTRY_VERIFY(table->model()->rowCount() >= 2); // broadcast and room:ops
+    QTRY_VERIFY(w->findChild<QLabel *>(u"relayStatus"_s)->text().contains(u"ws://"_s));
+}
+
+void tst_MainWindow::switchesLanguageAtRunTime()
+{
+    auto w = window();
+    const QString english = w->menuBar()->actions().first()->text();
+    QVERIFY(w->languageManager()->setLanguage(u"de"_s));
+    const QString german = w->menuBar()->actions().first()->text();
+    QVERIFY2(german != english, qPrintable(german));
+    QCOMPARE(w->findChild<QDockWidget *>(u"channelsDock"_s)->windowTitle(), u"Kanäle"_s);
+    QVERIFY(w->languageManager()->setLanguage(u"en"_s));
+    QCOMPARE(w->menuBar()->actions().first()->text(), english);
+    QVERIFY(!w->languageManager()->setLanguage(u"xx"_s));
+}
+
+void tst_MainWindow::switchesTheme_data()
+{
+    QTest::addColumn<int>("mode");
+    QTest::addColumn<bool>("dark");
+    QTest::newRow("dark") << int(ThemeManager::Mode::Dark) << true;
+    QTest::newRow("light") << int(ThemeManager::Mode::Light) << false;
+}
+
+void tst_MainWindow::switchesTheme()
+{
+    QFETCH(int, mode);
+    QFETCH(bool, dark);
+    auto w = window();
+    w->themeManager()->setMode(ThemeManager::Mode(mode));
+    QCOMPARE(w->themeManager()->isDark(), dark);
+    QCOMPARE(QApplication::palette().color(QPalette::Window).lightness() < 128, dark);
+    w->themeManager()->setMode(ThemeManager::Mode::System);
+}
+
+void tst_MainWindow::restoresItsLayout()
+{
+    {
+        auto w = window();
+        w->findChild<QDockWidget *>(u"chartsDock"_s)->hide();
+        w->close();
+    }
+    auto w = window();
+    w->restoreLayout();
+    QVERIFY(!w->findChild<QDockWidget *>(u"chartsDock"_s)->isVisible());
+    QVERIFY(w->findChild<QDockWidget *>(u"channelsDock"_s)->isVisible());
+}
+
+void tst_MainWindow::privateRedisDiesWithTheWindow()
+{
+    if (PrivateRedisServer::executable().isEmpty())
+        QSKIP("redis-server is not installed");
+    quint16 port = 0;
+    {
+        auto w = window();
+        w->startPrivateRedis();
+        QTRY_VERIFY_WITH_TIMEOUT(w->connectionController()->state() == RedisConnection::State::Ready, 10000);
+        port = quint16(RedisUrl::parse(w->connectionController()->profile().url).port());
+        QVERIFY(port != m_redis->port());
+    }
+    // Closed with the window, without a crash: the port is free again.
+    auto portIsFree = [port] {
+        QTcpServer probe;
+        return probe.listen(QHostAddress::LocalHost, port);
+    };
+    QTRY_VERIFY(portIsFree());
+}
+
+QTEST_MAIN(tst_MainWindow)
+#include "tst_mainwindow.moc"
