@@ -1,4 +1,1208 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
+<context>
+    <name>Announcement</name>
+    <message>
+        <source>Write the announcement's text.</source>
+        <translation>Schreiben Sie den Text der Ankündigung.</translation>
+    </message>
+    <message>
+        <source>The text is %1 bytes; announcements are limited to %2 bytes.</source>
+        <translation>Der Text hat %1 Bytes; Ankündigungen sind auf %2 Bytes begrenzt.</translation>
+    </message>
+    <message>
+        <source>Name at least one room, or send to broadcast.</source>
+        <translation>Nennen Sie mindestens einen Raum oder senden Sie an alle (broadcast).</translation>
+    </message>
+    <message>
+        <source>Room id "%1" is invalid: use 1-128 characters of A-Z a-z 0-9 _ . : -</source>
+        <translation>Raum-ID „%1“ ist ungültig: 1–128 Zeichen aus A-Z a-z 0-9 _ . : -</translation>
+    </message>
+    <message>
+        <source>rooms %1</source>
+        <translation>Räume %1</translation>
+    </message>
+</context>
+<context>
+    <name>AnnouncementController</name>
+    <message>
+        <source>This profile is read-only: announcements are disabled.</source>
+        <translation>Dieses Profil ist schreibgeschützt: Ankündigungen sind deaktiviert.</translation>
+    </message>
+    <message>
+        <source>Not connected to Redis.</source>
+        <translation>Nicht mit Redis verbunden.</translation>
+    </message>
+</context>
+<context>
+    <name>AnnouncementView</name>
+    <message>
+        <source>Save template</source>
+        <translation>Vorlage speichern</translation>
+    </message>
+    <message>
+        <source>Template name:</source>
+        <translation>Name der Vorlage:</translation>
+    </message>
+    <message>
+        <source>Template</source>
+        <translation>Vorlage</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>Stufe</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>Ziel</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>Vorschau</translation>
+    </message>
+    <message>
+        <source>Audience</source>
+        <translation>Empfänger</translation>
+    </message>
+    <message>
+        <source>Maintenance starts in 10 minutes. Save your work.</source>
+        <translation>Die Wartung beginnt in 10 Minuten. Bitte speichern Sie Ihre Arbeit.</translation>
+    </message>
+    <message>
+        <source>Info</source>
+        <translation>Info</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>Warnung</translation>
+    </message>
+    <message>
+        <source>Critical</source>
+        <translation>Kritisch</translation>
+    </message>
+    <message>
+        <source>Everyone (broadcast)</source>
+        <translation>Alle (broadcast)</translation>
+    </message>
+    <message>
+        <source>Rooms</source>
+        <translation>Räume</translation>
+    </message>
+    <message>
+        <source>lobby, 42, support</source>
+        <translation>lobby, 42, support</translation>
+    </message>
+    <message>
+        <source>Send…</source>
+        <translation>Senden…</translation>
+    </message>
+    <message>
+        <source>Preview, confirm and publish (Ctrl+Return)</source>
+        <translation>Vorschau, bestätigen und veröffentlichen (Strg+Eingabe)</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Speichern</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <source>(no template)</source>
+        <translation>(keine Vorlage)</translation>
+    </message>
+    <message>
+        <source>%1 on %2</source>
+        <translation>%1 auf %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n subscriber(s) on Redis</source>
+        <translation><numerusform>%n Abonnent auf Redis</numerusform><numerusform>%n Abonnenten auf Redis</numerusform></translation>
+    </message>
+    <message>
+        <source> · relays report %1 WebSocket clients</source>
+        <translation> · Relays melden %1 WebSocket-Clients</translation>
+    </message>
+    <message>
+        <source>Send announcement</source>
+        <translation>Ankündigung senden</translation>
+    </message>
+    <message>
+        <source>Publish</source>
+        <translation>Veröffentlichen</translation>
+    </message>
+    <message>
+        <source>Publish this %1 announcement to %2?
+
+"%3"
+
+Channels: %4
+Reaches about %5 subscribers.</source>
+        <translation>Diese Ankündigung (%1) an %2 veröffentlichen?
+
+„%3“
+
+Kanäle: %4
+Erreicht etwa %5 Abonnenten.</translation>
+    </message>
+    <message>
+        <source>
+Relays report %1 WebSocket clients.</source>
+        <translation>
+Relays melden %1 WebSocket-Clients.</translation>
+    </message>
+    <message>
+        <source>Not sent.</source>
+        <translation>Nicht gesendet.</translation>
+    </message>
+    <message>
+        <source>Not published: %1</source>
+        <translation>Nicht veröffentlicht: %1</translation>
+    </message>
+    <message>
+        <source>%1 → %2</source>
+        <translation>%1 → %2</translation>
+    </message>
+    <message>
+        <source>Published %1 at %2: PUBLISH returned %3 (%4 in all).</source>
+        <translation>%1 um %2 veröffentlicht: PUBLISH ergab %3 (insgesamt %4).</translation>
+    </message>
+</context>
+<context>
+    <name>AuditLog</name>
+    <message>
+        <source>failed: %1</source>
+        <translation>fehlgeschlagen: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n subscriber(s) received it</source>
+        <translation><numerusform>%n Abonnent hat sie erhalten</numerusform><numerusform>%n Abonnenten haben sie erhalten</numerusform></translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <source>Profile</source>
+        <translation>Profil</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>Stufe</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>Ziel</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Ergebnis</translation>
+    </message>
+</context>
+<context>
+    <name>AuditLogView</name>
+    <message>
+        <source>Filter announcements</source>
+        <translation>Ankündigungen filtern</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Exportieren</translation>
+    </message>
+    <message>
+        <source>Audit log: %1</source>
+        <translation>Protokoll der Ankündigungen: %1</translation>
+    </message>
+    <message>
+        <source>not written</source>
+        <translation>wird nicht geschrieben</translation>
+    </message>
+    <message numerus="yes">
+        <source> · %n malformed line(s) skipped</source>
+        <translation><numerusform> · %n fehlerhafte Zeile übersprungen</numerusform><numerusform> · %n fehlerhafte Zeilen übersprungen</numerusform></translation>
+    </message>
+    <message>
+        <source>Export audit log</source>
+        <translation>Protokoll exportieren</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>%1 konnte nicht geschrieben werden: %2</translation>
+    </message>
+</context>
+<context>
+    <name>ChannelColumns</name>
+    <message>
+        <source>/s</source>
+        <translation>/s</translation>
+    </message>
+    <message>
+        <source>PUBSUB NUMSUB: connections subscribed to this channel (pattern subscribers are not counted)</source>
+        <translation>PUBSUB NUMSUB: Verbindungen, die diesen Kanal abonniert haben (Muster-Abonnements zählen nicht)</translation>
+    </message>
+    <message>
+        <source>Switchboard relays (connections named switchboard-relay:*) among the subscribers; Redis reports counts only, so this is an upper bound when several relays are connected</source>
+        <translation>Switchboard-Relays (Verbindungen namens switchboard-relay:*) unter den Abonnenten; Redis meldet nur Anzahlen, bei mehreren Relays ist das eine Obergrenze</translation>
+    </message>
+    <message>
+        <source>Tap this channel to measure its traffic</source>
+        <translation>Kanal mitschneiden, um seinen Verkehr zu messen</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>Kanal</translation>
+    </message>
+    <message>
+        <source>Subscribers</source>
+        <translation>Abonnenten</translation>
+    </message>
+    <message>
+        <source>Relays</source>
+        <translation>Relays</translation>
+    </message>
+    <message>
+        <source>Msg/s</source>
+        <translation>Nachr./s</translation>
+    </message>
+    <message>
+        <source>Bytes/s</source>
+        <translation>Bytes/s</translation>
+    </message>
+    <message>
+        <source>Last message</source>
+        <translation>Letzte Nachricht</translation>
+    </message>
+</context>
+<context>
+    <name>ChannelTreeModel</name>
+    <message numerus="yes">
+        <source>
+%n channel(s) in this group</source>
+        <translation><numerusform>
+%n Kanal in dieser Gruppe</numerusform><numerusform>
+%n Kanäle in dieser Gruppe</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>ChannelsView</name>
+    <message>
+        <source>Refresh failed: %1</source>
+        <translation>Aktualisierung fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Filter channels: text or glob (room:*)   Ctrl+F</source>
+        <translation>Kanäle filtern: Text oder Muster (room:*)   Strg+F</translation>
+    </message>
+    <message>
+        <source>Refresh: off</source>
+        <translation>Aktualisieren: aus</translation>
+    </message>
+    <message>
+        <source>Every 1 s</source>
+        <translation>Jede Sekunde</translation>
+    </message>
+    <message>
+        <source>Every 2 s</source>
+        <translation>Alle 2 s</translation>
+    </message>
+    <message>
+        <source>Every 5 s</source>
+        <translation>Alle 5 s</translation>
+    </message>
+    <message>
+        <source>Every 10 s</source>
+        <translation>Alle 10 s</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Ask Redis now (F5)</source>
+        <translation>Redis jetzt abfragen (F5)</translation>
+    </message>
+    <message>
+        <source>Tap</source>
+        <translation>Mitschneiden</translation>
+    </message>
+    <message>
+        <source>Watch the selected channels live; on a group, its pattern (Ctrl+T)</source>
+        <translation>Ausgewählte Kanäle live beobachten; bei einer Gruppe ihr Muster (Strg+T)</translation>
+    </message>
+    <message>
+        <source>Tap selected</source>
+        <translation>Auswahl mitschneiden</translation>
+    </message>
+    <message>
+        <source>Tree</source>
+        <translation>Baum</translation>
+    </message>
+    <message>
+        <source>Table</source>
+        <translation>Tabelle</translation>
+    </message>
+    <message>
+        <source>Patterns &amp;&amp; clients</source>
+        <translation>Muster &amp;&amp; Clients</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <source>Channels</source>
+        <translation>Kanäle</translation>
+    </message>
+    <message>
+        <source>Patterns</source>
+        <translation>Muster</translation>
+    </message>
+    <message>
+        <source>Relay</source>
+        <translation>Relay</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>Nicht verbunden</translation>
+    </message>
+    <message>
+        <source>%1 channels · %2 subscriptions · %3 pattern subscriptions · %4 pub/sub clients · refreshed %5 in %6 ms</source>
+        <translation>%1 Kanäle · %2 Abonnements · %3 Muster-Abonnements · %4 Pub/Sub-Clients · aktualisiert %5 in %6 ms</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1 pattern subscriptions&lt;/b&gt; (PUBSUB NUMPAT). NUMSUB leaves them out of the channel counts: a message also reaches every client whose pattern matches.</source>
+        <translation>&lt;b&gt;%1 Muster-Abonnements&lt;/b&gt; (PUBSUB NUMPAT). NUMSUB zählt sie nicht mit: Eine Nachricht erreicht zusätzlich jeden Client, dessen Muster passt.</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>ja</translation>
+    </message>
+    <message>
+        <source>Patterns &amp;&amp; clients (%1)</source>
+        <translation>Muster &amp;&amp; Clients (%1)</translation>
+    </message>
+    <message>
+        <source>Tap %1</source>
+        <translation>%1 mitschneiden</translation>
+    </message>
+    <message numerus="yes">
+        <source>Tap %n channels</source>
+        <translation><numerusform>%n Kanal mitschneiden</numerusform><numerusform>%n Kanäle mitschneiden</numerusform></translation>
+    </message>
+    <message>
+        <source>Tap pattern %1</source>
+        <translation>Muster %1 mitschneiden</translation>
+    </message>
+</context>
+<context>
+    <name>ChartFeeder</name>
+    <message>
+        <source>relays on Redis</source>
+        <translation>Relays auf Redis</translation>
+    </message>
+    <message>
+        <source>embedded relay clients</source>
+        <translation>Clients des eingebetteten Relays</translation>
+    </message>
+</context>
+<context>
+    <name>ChartsView</name>
+    <message>
+        <source>Messages per second (tapped channels: total and busiest)</source>
+        <translation>Nachrichten pro Sekunde (mitgeschnittene Kanäle: gesamt und die aktivsten)</translation>
+    </message>
+    <message>
+        <source>Subscribers</source>
+        <translation>Abonnenten</translation>
+    </message>
+    <message>
+        <source>Relay connections</source>
+        <translation>Relay-Verbindungen</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionDialog</name>
+    <message>
+        <source>Choose a file</source>
+        <translation>Datei wählen</translation>
+    </message>
+    <message>
+        <source>New profile</source>
+        <translation>Neues Profil</translation>
+    </message>
+    <message>
+        <source>Connection profiles</source>
+        <translation>Verbindungsprofile</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>URL</source>
+        <translation>URL</translation>
+    </message>
+    <message>
+        <source>ACL user</source>
+        <translation>ACL-Benutzer</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Passwort</translation>
+    </message>
+    <message>
+        <source>TLS CA file</source>
+        <translation>TLS-CA-Datei</translation>
+    </message>
+    <message>
+        <source>Client certificate</source>
+        <translation>Client-Zertifikat</translation>
+    </message>
+    <message>
+        <source>Client key</source>
+        <translation>Client-Schlüssel</translation>
+    </message>
+    <message>
+        <source>default</source>
+        <translation>default</translation>
+    </message>
+    <message>
+        <source>Password: %1. Never written to the settings file.</source>
+        <translation>Passwort: %1. Wird nie in die Einstellungsdatei geschrieben.</translation>
+    </message>
+    <message>
+        <source>Skip TLS certificate verification</source>
+        <translation>TLS-Zertifikatsprüfung überspringen</translation>
+    </message>
+    <message>
+        <source>Warning: without verification anyone on the network path can impersonate this server and read everything, including the password.</source>
+        <translation>Warnung: Ohne Prüfung kann sich jeder auf dem Netzwerkpfad als dieser Server ausgeben und alles mitlesen, auch das Passwort.</translation>
+    </message>
+    <message>
+        <source>Read-only: no announcements, no kicking</source>
+        <translation>Schreibgeschützt: keine Ankündigungen, kein Hinauswerfen</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>Neu</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Speichern</translation>
+    </message>
+    <message>
+        <source>Test</source>
+        <translation>Testen</translation>
+    </message>
+    <message>
+        <source>Save and connect</source>
+        <translation>Speichern und verbinden</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>Gespeichert.</translation>
+    </message>
+    <message>
+        <source>Testing…</source>
+        <translation>Teste…</translation>
+    </message>
+    <message>
+        <source>Connected: Redis %1.</source>
+        <translation>Verbunden: Redis %1.</translation>
+    </message>
+    <message>
+        <source>Cannot connect: %1</source>
+        <translation>Keine Verbindung: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionProfile</name>
+    <message>
+        <source>The profile needs a name.</source>
+        <translation>Das Profil braucht einen Namen.</translation>
+    </message>
+    <message>
+        <source>A profile name cannot contain '/' or '\'.</source>
+        <translation>Ein Profilname darf weder „/“ noch „\“ enthalten.</translation>
+    </message>
+    <message>
+        <source>Keep the password out of the URL: enter it in the password field, it is stored in the system keychain.</source>
+        <translation>Das Passwort gehört nicht in die URL: Geben Sie es im Passwortfeld ein, es wird im Schlüsselbund des Systems gespeichert.</translation>
+    </message>
+    <message>
+        <source>Cannot read %1.</source>
+        <translation>%1 kann nicht gelesen werden.</translation>
+    </message>
+    <message>
+        <source>A client certificate needs both the certificate and the key file.</source>
+        <translation>Ein Client-Zertifikat braucht Zertifikats- und Schlüsseldatei.</translation>
+    </message>
+    <message>
+        <source>TLS settings need a rediss:// URL.</source>
+        <translation>TLS-Einstellungen brauchen eine rediss://-URL.</translation>
+    </message>
+</context>
+<context>
+    <name>EmbeddedRelay</name>
+    <message>
+        <source>The relay is already running.</source>
+        <translation>Das Relay läuft bereits.</translation>
+    </message>
+</context>
+<context>
+    <name>KeychainSecretStore</name>
+    <message>
+        <source>The system keychain is not available (%1): the password is kept for this session only.</source>
+        <translation>Der Schlüsselbund des Systems ist nicht verfügbar (%1): Das Passwort gilt nur für diese Sitzung.</translation>
+    </message>
+    <message>
+        <source>system keychain unavailable: kept for this session only</source>
+        <translation>Schlüsselbund nicht verfügbar: nur für diese Sitzung gespeichert</translation>
+    </message>
+    <message>
+        <source>stored in the system keychain</source>
+        <translation>im Schlüsselbund des Systems gespeichert</translation>
+    </message>
+</context>
+<context>
+    <name>LogModel</name>
+    <message>
+        <source>debug</source>
+        <translation>Debug</translation>
+    </message>
+    <message>
+        <source>info</source>
+        <translation>Info</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>Warnung</translation>
+    </message>
+    <message>
+        <source>critical</source>
+        <translation>kritisch</translation>
+    </message>
+    <message>
+        <source>fatal</source>
+        <translation>fatal</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>Stufe</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>Kategorie</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Meldung</translation>
+    </message>
+</context>
+<context>
+    <name>LogView</name>
+    <message>
+        <source>Debug and above</source>
+        <translation>Debug und höher</translation>
+    </message>
+    <message>
+        <source>Info and above</source>
+        <translation>Info und höher</translation>
+    </message>
+    <message>
+        <source>Warnings and errors</source>
+        <translation>Warnungen und Fehler</translation>
+    </message>
+    <message>
+        <source>Filter log messages</source>
+        <translation>Meldungen filtern</translation>
+    </message>
+    <message>
+        <source>Follow</source>
+        <translation>Mitlaufen</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Leeren</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>About Switchboard</source>
+        <translation>Über Switchboard</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Switchboard %1&lt;/h3&gt;&lt;p&gt;An operator console and WebSocket relay for real-time systems built on Redis Pub/Sub.&lt;/p&gt;&lt;p&gt;Qt %2&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Switchboard %1&lt;/h3&gt;&lt;p&gt;Eine Betriebskonsole und ein WebSocket-Relay für Echtzeitsysteme auf Basis von Redis Pub/Sub.&lt;/p&gt;&lt;p&gt;Qt %2&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&amp;Connection</source>
+        <translation>&amp;Verbindung</translation>
+    </message>
+    <message>
+        <source>&amp;Profiles…</source>
+        <translation>&amp;Profile…</translation>
+    </message>
+    <message>
+        <source>Choose, edit and connect a Redis profile (Ctrl+Shift+O)</source>
+        <translation>Redis-Profil wählen, bearbeiten und verbinden (Strg+Umschalt+O)</translation>
+    </message>
+    <message>
+        <source>&amp;Disconnect</source>
+        <translation>&amp;Trennen</translation>
+    </message>
+    <message>
+        <source>Start a &amp;private redis-server</source>
+        <translation>&amp;Privaten redis-server starten</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Ansicht</translation>
+    </message>
+    <message>
+        <source>&amp;Theme</source>
+        <translation>&amp;Farbschema</translation>
+    </message>
+    <message>
+        <source>Follow the system</source>
+        <translation>Wie das System</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>Hell</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>Dunkel</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>&amp;Sprache</translation>
+    </message>
+    <message>
+        <source>&amp;Reset layout</source>
+        <translation>Anordnung &amp;zurücksetzen</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <source>&amp;About Switchboard</source>
+        <translation>Ü&amp;ber Switchboard</translation>
+    </message>
+    <message>
+        <source>Channels</source>
+        <translation>Kanäle</translation>
+    </message>
+    <message>
+        <source>Live tap</source>
+        <translation>Live-Mitschnitt</translation>
+    </message>
+    <message>
+        <source>Charts</source>
+        <translation>Diagramme</translation>
+    </message>
+    <message>
+        <source>Embedded relay</source>
+        <translation>Eingebettetes Relay</translation>
+    </message>
+    <message>
+        <source>Announcements</source>
+        <translation>Ankündigungen</translation>
+    </message>
+    <message>
+        <source>Audit log</source>
+        <translation>Protokoll</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>Meldungen</translation>
+    </message>
+    <message>
+        <source>Connected to %1</source>
+        <translation>Verbunden mit %1</translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>Verbinde mit %1…</translation>
+    </message>
+    <message>
+        <source>Reconnecting to %1: %2</source>
+        <translation>Verbinde erneut mit %1: %2</translation>
+    </message>
+    <message>
+        <source>Disconnected: %1</source>
+        <translation>Getrennt: %1</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>Nicht verbunden</translation>
+    </message>
+    <message>
+        <source>Redis %1 (%2)</source>
+        <translation>Redis %1 (%2)</translation>
+    </message>
+    <message>
+        <source>RTT %1 ms</source>
+        <translation>RTT %1 ms</translation>
+    </message>
+    <message>
+        <source>Relay %1</source>
+        <translation>Relay %1</translation>
+    </message>
+    <message>
+        <source>Relay stopped</source>
+        <translation>Relay gestoppt</translation>
+    </message>
+    <message>
+        <source>Switchboard — %1 (%2)</source>
+        <translation>Switchboard — %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Switchboard</source>
+        <translation>Switchboard</translation>
+    </message>
+    <message>
+        <source>private</source>
+        <translation>privat</translation>
+    </message>
+    <message>
+        <source>Started a private redis-server at %1; it stops when the console closes.</source>
+        <translation>Privater redis-server unter %1 gestartet; er endet mit der Konsole.</translation>
+    </message>
+    <message>
+        <source>Private redis-server</source>
+        <translation>Privater redis-server</translation>
+    </message>
+    <message>
+        <source>Could not start redis-server: %1</source>
+        <translation>redis-server konnte nicht gestartet werden: %1</translation>
+    </message>
+    <message>
+        <source>Nothing answers at %1 (%2).</source>
+        <translation>Unter %1 antwortet nichts (%2).</translation>
+    </message>
+    <message>
+        <source>No Redis found</source>
+        <translation>Kein Redis gefunden</translation>
+    </message>
+    <message>
+        <source>Start a private redis-server on a free loopback port? It lives as long as the console.</source>
+        <translation>Einen privaten redis-server auf einem freien Loopback-Port starten? Er läuft, solange die Konsole läuft.</translation>
+    </message>
+</context>
+<context>
+    <name>MemorySecretStore</name>
+    <message>
+        <source>kept in memory for this session only</source>
+        <translation>nur für diese Sitzung im Speicher</translation>
+    </message>
+</context>
+<context>
+    <name>PrivateRedisServer</name>
+    <message>
+        <source>redis-server did not become ready within 10 s</source>
+        <translation>redis-server war nach 10 s nicht bereit</translation>
+    </message>
+    <message>
+        <source>cannot start redis-server: %1</source>
+        <translation>redis-server kann nicht gestartet werden: %1</translation>
+    </message>
+    <message>
+        <source>the private redis-server exited with code %1</source>
+        <translation>der private redis-server endete mit Code %1</translation>
+    </message>
+    <message>
+        <source>redis-server exited with code %1: %2</source>
+        <translation>redis-server endete mit Code %1: %2</translation>
+    </message>
+    <message>
+        <source>redis-server is not installed</source>
+        <translation>redis-server ist nicht installiert</translation>
+    </message>
+    <message>
+        <source>cannot create a private directory: %1</source>
+        <translation>privates Verzeichnis kann nicht angelegt werden: %1</translation>
+    </message>
+    <message>
+        <source>no free loopback port</source>
+        <translation>kein freier Loopback-Port</translation>
+    </message>
+</context>
+<context>
+    <name>RelayClientsModel</name>
+    <message>
+        <source>Id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <source>Rooms</source>
+        <translation>Räume</translation>
+    </message>
+    <message>
+        <source>Messages in</source>
+        <translation>Nachrichten ein</translation>
+    </message>
+    <message>
+        <source>Messages out</source>
+        <translation>Nachrichten aus</translation>
+    </message>
+    <message>
+        <source>Queued bytes</source>
+        <translation>Wartende Bytes</translation>
+    </message>
+    <message>
+        <source>Connected since</source>
+        <translation>Verbunden seit</translation>
+    </message>
+</context>
+<context>
+    <name>RelayPanel</name>
+    <message>
+        <source>Start the relay first.</source>
+        <translation>Starten Sie zuerst das Relay.</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>on</source>
+        <translation>auf</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>Port</translation>
+    </message>
+    <message>
+        <source>Bus</source>
+        <translation>Bus</translation>
+    </message>
+    <message>
+        <source>Channel prefix</source>
+        <translation>Kanalpräfix</translation>
+    </message>
+    <message>
+        <source>Clients</source>
+        <translation>Clients</translation>
+    </message>
+    <message>
+        <source>Rooms</source>
+        <translation>Räume</translation>
+    </message>
+    <message>
+        <source>Messages/s</source>
+        <translation>Nachrichten/s</translation>
+    </message>
+    <message>
+        <source>In-process (this console only)</source>
+        <translation>Im Prozess (nur diese Konsole)</translation>
+    </message>
+    <message>
+        <source>Redis: %1</source>
+        <translation>Redis: %1</translation>
+    </message>
+    <message>
+        <source>none (broadcast, room:&lt;id&gt;)</source>
+        <translation>keines (broadcast, room:&lt;id&gt;)</translation>
+    </message>
+    <message>
+        <source>Watch traffic</source>
+        <translation>Verkehr beobachten</translation>
+    </message>
+    <message>
+        <source>Tap the relay's channels in the live tap</source>
+        <translation>Die Kanäle des Relays im Live-Mitschnitt beobachten</translation>
+    </message>
+    <message>
+        <source>Kick</source>
+        <translation>Hinauswerfen</translation>
+    </message>
+    <message>
+        <source>Close the selected clients with 1008 (Delete)</source>
+        <translation>Ausgewählte Clients mit 1008 schließen (Entf)</translation>
+    </message>
+    <message>
+        <source>Simulator</source>
+        <translation>Simulator</translation>
+    </message>
+    <message>
+        <source> msg/s</source>
+        <translation> Nachr./s</translation>
+    </message>
+    <message>
+        <source>Stop relay</source>
+        <translation>Relay stoppen</translation>
+    </message>
+    <message>
+        <source>Start relay</source>
+        <translation>Relay starten</translation>
+    </message>
+    <message>
+        <source>&lt;span style="color:#1a7f37"&gt;●&lt;/span&gt; Listening on &lt;b&gt;%1&lt;/b&gt; · %2 clients · %3 rooms</source>
+        <translation>&lt;span style="color:#1a7f37"&gt;●&lt;/span&gt; Lauscht auf &lt;b&gt;%1&lt;/b&gt; · %2 Clients · %3 Räume</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>Wird gestoppt…</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>Gestoppt</translation>
+    </message>
+    <message>
+        <source>Read-only profile: kicking is disabled</source>
+        <translation>Schreibgeschütztes Profil: Hinauswerfen ist deaktiviert</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stopp</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <source>%1 connected · %2 joined · %3 sent · %4 received · %5 errors</source>
+        <translation>%1 verbunden · %2 beigetreten · %3 gesendet · %4 empfangen · %5 Fehler</translation>
+    </message>
+</context>
+<context>
+    <name>RelayRoomsModel</name>
+    <message>
+        <source>Room</source>
+        <translation>Raum</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>Kanal</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>Mitglieder</translation>
+    </message>
+</context>
+<context>
+    <name>RelaySimulator</name>
+    <message>
+        <source>The simulator runs 1 to %1 clients.</source>
+        <translation>Der Simulator betreibt 1 bis %1 Clients.</translation>
+    </message>
+    <message>
+        <source>The simulator needs at least one room.</source>
+        <translation>Der Simulator braucht mindestens einen Raum.</translation>
+    </message>
+    <message>
+        <source>The rate must be between 0 and 100,000 messages per second.</source>
+        <translation>Die Rate muss zwischen 0 und 100.000 Nachrichten pro Sekunde liegen.</translation>
+    </message>
+    <message>
+        <source>The simulator needs a ws:// or wss:// URL.</source>
+        <translation>Der Simulator braucht eine ws://- oder wss://-URL.</translation>
+    </message>
+</context>
+<context>
+    <name>TapController</name>
+    <message>
+        <source>Receiving %1 msg/s: keeping 1 in %2 to stay responsive (rates and counts stay exact).</source>
+        <translation>Empfange %1 Nachr./s: behalte 1 von %2, um reaktionsfähig zu bleiben (Raten und Zähler bleiben exakt).</translation>
+    </message>
+    <message>
+        <source>Receiving %1 msg/s, far beyond what can be shown: buffering paused until traffic calms down (rates and counts stay exact).</source>
+        <translation>Empfange %1 Nachr./s, weit mehr als sich anzeigen lässt: Puffern pausiert, bis der Verkehr nachlässt (Raten und Zähler bleiben exakt).</translation>
+    </message>
+</context>
+<context>
+    <name>TapModel</name>
+    <message>
+        <source>Payload of %1 bytes, kept up to %2 bytes</source>
+        <translation>Nutzlast von %1 Bytes, davon %2 Bytes behalten</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>Kanal</translation>
+    </message>
+    <message>
+        <source>Pattern</source>
+        <translation>Muster</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>Payload</source>
+        <translation>Nutzlast</translation>
+    </message>
+</context>
+<context>
+    <name>TapView</name>
+    <message>
+        <source>Shown rows as NDJSON…</source>
+        <translation>Angezeigte Zeilen als NDJSON…</translation>
+    </message>
+    <message>
+        <source>Shown rows as CSV…</source>
+        <translation>Angezeigte Zeilen als CSV…</translation>
+    </message>
+    <message>
+        <source>Selection as NDJSON…</source>
+        <translation>Auswahl als NDJSON…</translation>
+    </message>
+    <message>
+        <source>Selection as CSV…</source>
+        <translation>Auswahl als CSV…</translation>
+    </message>
+    <message>
+        <source>Channel or pattern to tap (room:* subscribes a pattern)</source>
+        <translation>Kanal oder Muster zum Mitschneiden (room:* abonniert ein Muster)</translation>
+    </message>
+    <message>
+        <source>Tap</source>
+        <translation>Mitschneiden</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Fortsetzen</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Pause</translation>
+    </message>
+    <message>
+        <source>Stop buffering new messages; rates and counts keep going (Ctrl+P, Space)</source>
+        <translation>Neue Nachrichten nicht mehr puffern; Raten und Zähler laufen weiter (Strg+P, Leertaste)</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Leeren</translation>
+    </message>
+    <message>
+        <source>Empty the buffer (Ctrl+L)</source>
+        <translation>Puffer leeren (Strg+L)</translation>
+    </message>
+    <message>
+        <source>Follow</source>
+        <translation>Mitlaufen</translation>
+    </message>
+    <message>
+        <source>Channel filter</source>
+        <translation>Kanalfilter</translation>
+    </message>
+    <message>
+        <source>Payload filter</source>
+        <translation>Nutzlastfilter</translation>
+    </message>
+    <message>
+        <source>Regex</source>
+        <translation>Regex</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Exportieren</translation>
+    </message>
+    <message>
+        <source>Pattern subscription (PSUBSCRIBE)</source>
+        <translation>Muster-Abonnement (PSUBSCRIBE)</translation>
+    </message>
+    <message>
+        <source>Channel subscription (SUBSCRIBE)</source>
+        <translation>Kanal-Abonnement (SUBSCRIBE)</translation>
+    </message>
+    <message>
+        <source>%1 shown of %2 buffered · %3 msg/s · %4 received</source>
+        <translation>%1 von %2 gepufferten angezeigt · %3 Nachr./s · %4 empfangen</translation>
+    </message>
+    <message>
+        <source> · %1 missed while paused</source>
+        <translation> · %1 während der Pause verpasst</translation>
+    </message>
+    <message>
+        <source> · %1 sampled away</source>
+        <translation> · %1 durch Stichprobe ausgelassen</translation>
+    </message>
+    <message>
+        <source> · not connected</source>
+        <translation> · nicht verbunden</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; · %2 · %3 bytes</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; · %2 · %3 Bytes</translation>
+    </message>
+    <message>
+        <source> · pattern %1</source>
+        <translation> · Muster %1</translation>
+    </message>
+    <message>
+        <source> · truncated to %1 bytes</source>
+        <translation> · gekürzt auf %1 Bytes</translation>
+    </message>
+    <message>
+        <source>Export tap</source>
+        <translation>Mitschnitt exportieren</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation>CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Newline-delimited JSON (*.ndjson *.jsonl)</source>
+        <translation>Zeilenweises JSON (*.ndjson *.jsonl)</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>%1 konnte nicht geschrieben werden: %2</translation>
+    </message>
+</context>
+<context>
+    <name>TextFilter</name>
+    <message>
+        <source>Invalid expression: %1</source>
+        <translation>Ungültiger Ausdruck: %1</translation>
+    </message>
+</context>
 </TS>

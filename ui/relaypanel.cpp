@@ -247,7 +247,8 @@ void RelayPanel::kickSelected()
         return;
     const QModelIndexList rows = m_clients->selectionModel()->selectedRows();
     for (const QModelIndex &index : rows)
-        server->kick(index.data(RelayClientsModel::ClientIdRole).toULongLong(), tr("kicked by operator"));
+        server->kick(index.data(RelayClientsModel::ClientIdRole).toULongLong(),
+                     u"kicked by operator"_s); // protocol text, not translated
 }
 
 void RelayPanel::changeEvent(QEvent *event)
