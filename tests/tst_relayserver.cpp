@@ -360,7 +360,7 @@ void tst_RelayServer::redisRestartDeliversAgainWithin3s()
     QTRY_VERIFY_WITH_TIMEOUT(crossed(), 3000);
     qInfo() << "room delivered across instances again" << sinceBack.elapsed()
             << "ms after redis-server was back";
-    QCOMPARE(numsub("room:x"_ba), 2);
+    QTRY_COMPARE(numsub("room:x"_ba), 2); // the sender's relay may resubscribe a moment later
     // Still exactly once per message after the reconnect.
     receiver->clearFrames();
     sender->send(chat(u"after-restart"_s, u"x"_s));
