@@ -228,7 +228,8 @@ QVariant ChannelTreeModel::data(const QModelIndex &index, int role) const
     if (!node->isChannel && index.column() > Subscribers)
         return role == Qt::TextAlignmentRole ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
     const auto t = m_traffic.constFind(node->path);
-    return ChannelColumns::data(index.column(), {node->total, -1, t == m_traffic.cend() ? nullptr : &*t},
+    const int relays = node->isChannel ? int(qMin<qint64>(node->own, m_relayConnections)) : -1;
+    return ChannelColumns::data(index.column(), {node->total, relays, t == m_traffic.cend() ? nullptr : &*t},
                                 role);
 }
 

@@ -11,6 +11,7 @@ class tst_ChannelTreeModel : public QObject
 private Q_SLOTS:
     void groupsBySegments();
     void updatesInPlace();
+    void relayUpperBound();
 
 private:
     static PubSubSnapshot snapshot(QList<PubSubSnapshot::Channel> channels)
@@ -47,6 +48,22 @@ void tst_ChannelTreeModel::groupsBySegments()
     QCOMPARE(subscribers(model.indexOf("app")), 5);
     QVERIFY(!model.indexOf("app").data(ChannelColumns::IsChannelRole).toBool());
     QCOMPARE(model.patternFor(deep), QByteArray("app:chat:room:9"));
+    QCOMPARE(deep.siblingAtColumn(ChannelColumns::Relays).data().toString(), QStringLiteral("0"));
+}
+
+void tst_ChannelTreeModel::relayUpperBound()
+{
+    ChannelTreeModel model;
+    PubSubSnapshot s = snapshot({{"room:1", 3}, {"room:2", 1}});
+    PubSubClient relay;
+    relay.name = QStringLiteral("switchboard-relay:a");
+    relay.channels = 2;
+    s.clients = {relay, relay};
+    model.applySnapshot(s);
+    QCOMPARE(model.indexOf("room:1").siblingAtColumn(ChannelColumns::Relays).data().toString(),
+             QStringLiteral("2"));
+    QCOMPARE(model.indexOf("room:2").siblingAtColumn(ChannelColumns::Relays).data().toString(),
+             QStringLiteral("1"));
 }
 
 void tst_ChannelTreeModel::updatesInPlace()

@@ -1197,6 +1197,10 @@ Relays melden %1 WebSocket-Clients.</translation>
         <source>Could not write %1: %2</source>
         <translation>%1 konnte nicht geschrieben werden: %2</translation>
     </message>
+    <message>
+        <source>Select a message to see it here; JSON is pretty-printed.</source>
+        <translation>Wählen Sie eine Nachricht, um sie hier zu sehen; JSON wird formatiert angezeigt.</translation>
+    </message>
 </context>
 <context>
     <name>TextFilter</name>

@@ -136,9 +136,11 @@ void ChartsView::redraw()
         }
         p.x->setRange(QDateTime::fromMSecsSinceEpoch(start), QDateTime::fromMSecsSinceEpoch(end));
         // Headroom, rounded up to a readable number.
-        const double top = maximum <= 0 ? 1 : maximum * 1.15;
+        // Whole numbers for small counts (0..5 in steps of one), else headroom rounded up.
+        const double top = std::max(5.0, maximum * 1.15);
         const double magnitude = std::pow(10.0, std::floor(std::log10(top)));
-        p.y->setRange(0, std::ceil(top / magnitude) * magnitude);
+        p.y->setRange(0, maximum * 1.15 <= 5 ? 5 : std::ceil(top / magnitude) * magnitude);
+        p.y->setTickCount(6);
         p.chart->legend()->setVisible(!names.isEmpty() && (g == 0 || names.size() <= 3));
     }
 }

@@ -96,6 +96,7 @@ TapView::TapView(TapController *controller, QWidget *parent)
     m_detail->setObjectName(u"tapDetail"_s);
     m_detail->setReadOnly(true);
     m_detail->setFont(mono);
+    m_detail->setPlaceholderText(tr("Select a message to see it here; JSON is pretty-printed."));
     m_detailHeader->setWordWrap(true);
 
     auto *exportMenu = new QMenu(this);
