@@ -260,6 +260,7 @@ DE = {
 "CSV (*.csv)": "CSV (*.csv)",
 "Newline-delimited JSON (*.ndjson *.jsonl)": "Zeilenweises JSON (*.ndjson *.jsonl)",
 "Invalid expression: %1": "Ungültiger Ausdruck: %1",
+"pattern %1": "Muster %1",
 "Select a message to see it here; JSON is pretty-printed.": "Wählen Sie eine Nachricht, um sie hier zu sehen; JSON wird formatiert angezeigt.",
 }
 

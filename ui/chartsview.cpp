@@ -34,6 +34,8 @@ ChartsView::ChartsView(TrafficHistory *history, QWidget *parent)
         p.y = new QValueAxis(p.chart);
         p.y->setLabelFormat(u"%.0f"_s);
         p.y->setMin(0);
+        p.x->setTruncateLabels(false);
+        p.y->setTruncateLabels(false);
         p.chart->addAxis(p.x, Qt::AlignBottom);
         p.chart->addAxis(p.y, Qt::AlignLeft);
         p.view = new QChartView(p.chart, this);
