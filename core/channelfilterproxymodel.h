@@ -1,26 +1,31 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "textfilter.h"
-
+#include <QRegularExpression>
 #include <QSortFilterProxyModel>
 
-// Filters channels by name (substring, or glob such as room:*) and sorts numerically. On the
-// tree it keeps the groups leading to a match.
+// Filters channels by name and sorts numerically (ChannelColumns::SortRole). Text containing *, ? or [
+// is a glob anchored on the whole name (as Redis PSUBSCRIBE matches, * also crosses '/'); other text
+// matches as a case-insensitive substring. For the tree, a group stays when a descendant matches.
 class ChannelFilterProxyModel : public QSortFilterProxyModel
 {
     Q_OBJECT
-
 public:
     explicit ChannelFilterProxyModel(QObject *parent = nullptr);
 
     void setFilterText(const QString &text);
     QString filterText() const { return m_text; }
+    bool isGlob() const { return m_glob; }
+    // Whether name passes the current filter.
+    bool matches(const QString &name) const;
+
+    static bool isGlobText(const QString &text);
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
 
 private:
-    TextFilter m_filter;
     QString m_text;
+    bool m_glob = false;
+    QRegularExpression m_regex;
 };

@@ -1,43 +1,105 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "channelcolumns.h"
 #include "channelmonitor.h"
+#include "channeltraffic.h"
 
 #include <QAbstractTableModel>
+#include <QPointer>
 
-// Every channel Redis lists, one row each, kept sorted by name. A new snapshot is merged in:
-// vanished channels are removed and new ones inserted in ranges, changed counts emit
-// dataChanged for their cells only; the model never resets, so selection and scroll survive.
+#include <functional>
+#include <optional>
+#include <vector>
+
+class RelayDirectory;
+
+// Roles and columns shared by the channel list and tree models.
+namespace ChannelColumns {
+enum Column {
+    Name,
+    Subscribers,
+    Relays,
+    RelayClients,
+    MessagesPerSecond,
+    BytesPerSecond,
+    LastMessage,
+    Count
+};
+
+enum Role {
+    SortRole = Qt::UserRole + 1, // numbers for numeric columns, the name for Name
+    ChannelNameRole,             // QByteArray: the full channel name (a group's prefix in the tree)
+    IsGroupRole,                 // bool: a tree node with children
+    IsChannelRole,               // bool: Redis lists this name as a channel
+};
+
+// What one channel (or, aggregated, one tree group) shows.
+struct Values
+{
+    qint64 subscribers = 0;
+    std::optional<int> relays;
+    std::optional<qint64> relayClients;
+    std::optional<ChannelTraffic> traffic;
+
+    bool operator==(const Values &other) const;
+};
+
+// Bit per column whose shown value differs.
+unsigned changedColumns(const Values &a, const Values &b);
+
+QString headerText(int column);
+QString headerToolTip(int column);
+// Display text, "–" when unknown.
+QVariant display(int column, const Values &v);
+// Numbers for sorting; -1 when unknown.
+QVariant sortValue(int column, const Values &v);
+QVariant alignment(int column);
+} // namespace ChannelColumns
+
+// The flat channel table. Updates are incremental: a snapshot removes and inserts rows in ranges and
+// emits dataChanged for the cells that changed; the model is never reset.
 class ChannelListModel : public QAbstractTableModel
 {
     Q_OBJECT
-
 public:
     explicit ChannelListModel(QObject *parent = nullptr);
-
-    void applySnapshot(const PubSubSnapshot &snapshot);
-    void setTraffic(const ChannelTrafficMap &traffic);
-    // Relay connections (from CLIENT LIST) subscribed to anything: the upper bound per channel.
-    int relayConnections() const { return m_relayConnections; }
-    int rowOf(const QByteArray &channel) const;
-    QByteArray channelAt(int row) const { return m_rows.value(row).name; }
-    qint64 subscribersAt(int row) const { return m_rows.value(row).subscribers; }
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
+    void applySnapshot(const PubSubSnapshot &snapshot);
+    void setTraffic(const ChannelTrafficMap &traffic);
+    void setRelayDirectory(RelayDirectory *directory);
+    RelayDirectory *relayDirectory() const;
+
+    QByteArray channelAt(int row) const;
+    int rowOf(const QByteArray &channel) const; // -1 if absent
+    qint64 subscribersFor(const QByteArray &channel) const;
+    qint64 totalSubscribers() const { return m_totalSubscribers; }
+
 private:
     struct Row
     {
         QByteArray name;
-        qint64 subscribers = 0;
+        ChannelColumns::Values values;
     };
-    int relaysFor(const Row &row) const;
+    ChannelColumns::Values valuesFor(const QByteArray &name, qint64 subscribers) const;
+    // Applies new values to every row and emits dataChanged per column for runs of changed rows.
+    void updateRows(const std::function<ChannelColumns::Values(const Row &)> &compute);
+    void emitChanged(const std::vector<unsigned> &masks);
+    void refreshRelays();
 
-    QList<Row> m_rows;
+    const Row &rowAt(size_t row) const;
+
+    std::vector<Row> m_rows; // sorted by name
+    // While a snapshot is applied, the model shows m_rows followed by m_tail from m_tailPos: rows are
+    // moved across once, so removing and inserting many ranges stays linear.
+    std::vector<Row> m_tail;
+    size_t m_tailPos = 0;
     ChannelTrafficMap m_traffic;
-    int m_relayConnections = 0;
+    QPointer<RelayDirectory> m_directory;
+    QMetaObject::Connection m_directoryConnection;
+    qint64 m_totalSubscribers = 0;
 };

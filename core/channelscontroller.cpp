@@ -1,11 +1,22 @@
 // SPDX-License-Identifier: MIT
 #include "channelscontroller.h"
 
-#include <algorithm>
+#include "channellistmodel.h"
+#include "channeltreemodel.h"
+#include "pubsubclientmodel.h"
+#include "redisconnection.h"
+#include "relaydirectory.h"
 
 ChannelsController::ChannelsController(QObject *parent)
     : QObject(parent)
-{}
+    , m_directory(new RelayDirectory(this))
+    , m_list(new ChannelListModel(this))
+    , m_tree(new ChannelTreeModel(this))
+    , m_clients(new PubSubClientModel(this))
+{
+    m_list->setRelayDirectory(m_directory);
+    m_tree->setRelayDirectory(m_directory);
+}
 
 ChannelsController::~ChannelsController() = default;
 
@@ -14,28 +25,57 @@ void ChannelsController::attach(RedisConnection *connection)
     detach();
     if (!connection)
         return;
-    m_monitor = std::make_unique<ChannelMonitor>(connection);
-    connect(m_monitor.get(), &ChannelMonitor::snapshotReady, this, [this](const PubSubSnapshot &snapshot) {
-        m_last = snapshot;
-        m_list.applySnapshot(snapshot);
-        m_tree.applySnapshot(snapshot);
-        Q_EMIT snapshotReady(snapshot);
+    m_connection = connection;
+    m_monitor = new ChannelMonitor(connection, this);
+    connect(m_monitor, &ChannelMonitor::snapshotReady, this, &ChannelsController::onSnapshot);
+    connect(m_monitor, &ChannelMonitor::refreshFailed, this, [this](const QString &error) {
+        m_lastError = error;
+        Q_EMIT refreshFailed(error);
     });
-    connect(m_monitor.get(), &ChannelMonitor::refreshFailed, this, &ChannelsController::refreshFailed);
+    connect(connection, &QObject::destroyed, this, [this] { detach(); });
+    m_directory->start(connection->options());
     m_monitor->setInterval(m_interval);
     m_monitor->refresh();
 }
 
 void ChannelsController::detach()
 {
-    m_monitor.reset();
+    if (m_monitor) {
+        m_monitor->disconnect(this);
+        delete m_monitor;
+        m_monitor = nullptr;
+    }
+    if (m_connection)
+        disconnect(m_connection, &QObject::destroyed, this, nullptr);
+    m_connection = nullptr;
+    m_directory->stop();
+    m_last = PubSubSnapshot{};
+    m_lastError.clear();
+    m_list->applySnapshot(m_last);
+    m_tree->applySnapshot(m_last);
+    m_clients->applySnapshot(m_last);
+}
+
+bool ChannelsController::isAttached() const
+{
+    return m_connection != nullptr;
+}
+
+RedisConnection *ChannelsController::connection() const
+{
+    return m_connection;
 }
 
 void ChannelsController::setRefreshInterval(std::chrono::milliseconds interval)
 {
+    if (interval.count() < 0)
+        interval = std::chrono::milliseconds(0);
+    if (interval == m_interval)
+        return;
     m_interval = interval;
     if (m_monitor)
         m_monitor->setInterval(interval);
+    Q_EMIT refreshIntervalChanged(interval);
 }
 
 void ChannelsController::refresh()
@@ -44,17 +84,28 @@ void ChannelsController::refresh()
         m_monitor->refresh();
 }
 
+bool ChannelsController::isRefreshing() const
+{
+    return m_monitor && m_monitor->isRefreshing();
+}
+
 void ChannelsController::setTraffic(const ChannelTrafficMap &traffic)
 {
-    m_list.setTraffic(traffic);
-    m_tree.setTraffic(traffic);
+    m_list->setTraffic(traffic);
+    m_tree->setTraffic(traffic);
 }
 
 qint64 ChannelsController::subscribersFor(const QByteArray &channel) const
 {
-    const auto &channels = m_last.channels;
-    auto it =
-        std::lower_bound(channels.cbegin(), channels.cend(), channel,
-                         [](const PubSubSnapshot::Channel &c, const QByteArray &n) { return c.name < n; });
-    return it != channels.cend() && it->name == channel ? it->subscribers : 0;
+    return m_list->subscribersFor(channel);
+}
+
+void ChannelsController::onSnapshot(const PubSubSnapshot &snapshot)
+{
+    m_last = snapshot;
+    m_lastError.clear();
+    m_list->applySnapshot(snapshot);
+    m_tree->applySnapshot(snapshot);
+    m_clients->applySnapshot(snapshot);
+    Q_EMIT snapshotReady(snapshot);
 }

@@ -1,49 +1,67 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "channellistmodel.h"
 #include "channelmonitor.h"
-#include "channeltreemodel.h"
+#include "channeltraffic.h"
 
 #include <QObject>
 #include <QPointer>
 
 #include <chrono>
-#include <memory>
 
+class ChannelListModel;
+class ChannelTreeModel;
+class PubSubClientModel;
 class RedisConnection;
+class RelayDirectory;
 
-// The channels feature: polls Redis's Pub/Sub view on the console's command connection and keeps
-// the flat and the grouped model current.
+// The Channels view's logic: polls Redis through a ChannelMonitor on the attached connection, listens
+// to the relays' heartbeats (RelayDirectory) and feeds the list, tree and client models.
 class ChannelsController : public QObject
 {
     Q_OBJECT
-
 public:
     explicit ChannelsController(QObject *parent = nullptr);
     ~ChannelsController() override;
 
+    // Polls on connection (owned by the caller, used for commands only); the relay directory opens its
+    // own subscriber with connection->options(). Refreshes at once.
     void attach(RedisConnection *connection);
+    // Stops polling and listening; the models empty.
     void detach();
-    bool isAttached() const { return m_monitor != nullptr; }
+    bool isAttached() const;
+    RedisConnection *connection() const;
+
+    // 0 = off; refresh() still works.
     void setRefreshInterval(std::chrono::milliseconds interval);
     std::chrono::milliseconds refreshInterval() const { return m_interval; }
     void refresh();
+    bool isRefreshing() const;
     void setTraffic(const ChannelTrafficMap &traffic);
 
-    ChannelListModel *listModel() { return &m_list; }
-    ChannelTreeModel *treeModel() { return &m_tree; }
+    ChannelListModel *listModel() const { return m_list; }
+    ChannelTreeModel *treeModel() const { return m_tree; }
+    PubSubClientModel *clientModel() const { return m_clients; }
+    RelayDirectory *directory() const { return m_directory; }
     const PubSubSnapshot &lastSnapshot() const { return m_last; }
+    QString lastError() const { return m_lastError; }
     qint64 subscribersFor(const QByteArray &channel) const;
 
 Q_SIGNALS:
     void snapshotReady(const PubSubSnapshot &snapshot);
     void refreshFailed(const QString &error);
+    void refreshIntervalChanged(std::chrono::milliseconds interval);
 
 private:
-    std::unique_ptr<ChannelMonitor> m_monitor;
-    ChannelListModel m_list;
-    ChannelTreeModel m_tree;
-    PubSubSnapshot m_last;
+    void onSnapshot(const PubSubSnapshot &snapshot);
+
+    QPointer<RedisConnection> m_connection;
+    ChannelMonitor *m_monitor = nullptr;
+    RelayDirectory *m_directory;
+    ChannelListModel *m_list;
+    ChannelTreeModel *m_tree;
+    PubSubClientModel *m_clients;
     std::chrono::milliseconds m_interval{2000};
+    PubSubSnapshot m_last;
+    QString m_lastError;
 };

@@ -1,25 +1,56 @@
 // SPDX-License-Identifier: MIT
 #include "channeltreemodel.h"
 
-#include <QLocale>
+#include "relaydirectory.h"
 
+#include <QCoreApplication>
+#include <QLocale>
+#include <QSet>
+
+#include <algorithm>
+#include <map>
+#include <unordered_map>
+
+using namespace Qt::StringLiterals;
 using namespace ChannelColumns;
 
-int ChannelTreeModel::Node::row() const
+struct ChannelTreeModel::Node
 {
-    if (!parent)
-        return 0;
-    const auto &siblings = parent->children;
-    if (rowHint < siblings.size() && siblings[rowHint].get() == this)
-        return int(rowHint);
-    for (size_t i = 0; i < siblings.size(); ++i) {
-        if (siblings[i].get() == this) {
-            rowHint = i;
-            return int(i);
-        }
+    QByteArray segment;
+    QByteArray fullName;
+    Node *parent = nullptr;
+    std::vector<std::unique_ptr<Node>> children; // sorted by segment
+    bool isChannel = false;
+    Values own;   // the channel's own values
+    Values shown; // own + descendants
+    int channels = 0;
+
+    Node *child(const QByteArray &seg) const
+    {
+        const auto it = lowerBound(seg);
+        return it != children.cend() && (*it)->segment == seg ? it->get() : nullptr;
     }
-    return -1;
-}
+    std::vector<std::unique_ptr<Node>>::const_iterator lowerBound(const QByteArray &seg) const
+    {
+        return std::lower_bound(
+            children.cbegin(), children.cend(), seg,
+            [](const std::unique_ptr<Node> &n, const QByteArray &s) { return n->segment < s; });
+    }
+    Node *addChild(const QByteArray &seg)
+    {
+        auto node = std::make_unique<Node>();
+        node->segment = seg;
+        node->fullName = parent ? fullName + ':' + seg : seg;
+        node->parent = this;
+        const auto at = lowerBound(seg);
+        return children.insert(at, std::move(node))->get();
+    }
+};
+
+namespace {
+const QList<int> ChangedRoles{Qt::DisplayRole, SortRole, Qt::ToolTipRole, IsChannelRole, IsGroupRole};
+constexpr unsigned NameBit = 1u << Name;
+} // namespace
 
 ChannelTreeModel::ChannelTreeModel(QObject *parent)
     : QAbstractItemModel(parent)
@@ -28,157 +59,31 @@ ChannelTreeModel::ChannelTreeModel(QObject *parent)
 
 ChannelTreeModel::~ChannelTreeModel() = default;
 
-ChannelTreeModel::Node *ChannelTreeModel::ensurePath(const QByteArray &name)
-{
-    Node *node = m_root.get();
-    qsizetype start = 0;
-    while (true) {
-        const qsizetype colon = name.indexOf(':', start);
-        const qsizetype end = colon < 0 ? name.size() : colon;
-        const QByteArray segment = name.mid(start, end - start);
-        Node *child = node->byName.value(segment);
-        if (!child) {
-            auto fresh = std::make_unique<Node>();
-            fresh->segment = segment;
-            fresh->path = name.left(end);
-            fresh->parent = node;
-            child = fresh.get();
-            const int row = int(node->children.size());
-            fresh->rowHint = size_t(row);
-            beginInsertRows(indexFor(node), row, row);
-            node->byName.insert(segment, child);
-            node->children.push_back(std::move(fresh));
-            endInsertRows();
-        }
-        child->seen = m_generation;
-        node = child;
-        if (colon < 0)
-            return node;
-        start = colon + 1;
-    }
-}
-
-void ChannelTreeModel::applySnapshot(const PubSubSnapshot &snapshot)
-{
-    ++m_generation;
-    int relays = 0;
-    for (const PubSubClient &c : snapshot.clients)
-        relays += c.isRelay() && c.channels > 0 ? 1 : 0;
-    m_relayConnections = relays;
-    QHash<QByteArray, qint64> counts;
-    counts.reserve(snapshot.channels.size());
-    for (const PubSubSnapshot::Channel &c : snapshot.channels) {
-        Node *node = ensurePath(c.name);
-        counts.insert(c.name, c.subscribers);
-        if (!node->isChannel) {
-            node->isChannel = true;
-            const QModelIndex i = indexFor(node);
-            Q_EMIT dataChanged(i, i, {Qt::DisplayRole, IsChannelRole});
-        }
-    }
-    // Channels that vanished stop being channels; groups left empty go.
-    std::vector<Node *> stack{m_root.get()};
-    while (!stack.empty()) {
-        Node *node = stack.back();
-        stack.pop_back();
-        if (node->isChannel && !counts.contains(node->path)) {
-            node->isChannel = false;
-            node->own = 0;
-        } else if (node->isChannel) {
-            node->own = counts.value(node->path);
-        }
-        for (auto &child : node->children)
-            stack.push_back(child.get());
-    }
-    prune(m_root.get());
-    aggregate(m_root.get());
-}
-
-void ChannelTreeModel::prune(Node *node)
-{
-    for (int i = int(node->children.size()) - 1; i >= 0; --i) {
-        Node *child = node->children[size_t(i)].get();
-        prune(child);
-        if (!child->isChannel && child->children.empty()) {
-            beginRemoveRows(indexFor(node), i, i);
-            node->byName.remove(child->segment);
-            node->children.erase(node->children.begin() + i);
-            endRemoveRows();
-        }
-    }
-}
-
-void ChannelTreeModel::aggregate(Node *node)
-{
-    qint64 total = node->own;
-    int channels = node->isChannel ? 1 : 0;
-    for (auto &child : node->children) {
-        aggregate(child.get());
-        total += child->total;
-        channels += child->channels;
-    }
-    if (node != m_root.get() && (total != node->total || channels != node->channels)) {
-        node->total = total;
-        node->channels = channels;
-        Q_EMIT dataChanged(indexFor(node, Name), indexFor(node, Relays),
-                           {Qt::DisplayRole, SortRole, Qt::ToolTipRole});
-    }
-    node->total = total;
-    node->channels = channels;
-}
-
-void ChannelTreeModel::setTraffic(const ChannelTrafficMap &traffic)
-{
-    m_traffic = traffic;
-    std::vector<Node *> stack{m_root.get()};
-    while (!stack.empty()) {
-        Node *node = stack.back();
-        stack.pop_back();
-        if (!node->children.empty())
-            Q_EMIT dataChanged(indexFor(node->children.front().get(), MessagesPerSecond),
-                               indexFor(node->children.back().get(), LastMessage),
-                               {Qt::DisplayRole, Qt::ToolTipRole, SortRole});
-        for (auto &child : node->children)
-            stack.push_back(child.get());
-    }
-}
-
-QByteArray ChannelTreeModel::patternFor(const QModelIndex &index) const
-{
-    const Node *node = nodeFor(index);
-    if (!node || node == m_root.get())
-        return {};
-    return node->children.empty() ? node->path : node->path + ":*";
-}
-
-QModelIndex ChannelTreeModel::indexOf(const QByteArray &path) const
-{
-    Node *node = m_root.get();
-    for (const QByteArray &segment : path.split(':')) {
-        node = node->byName.value(segment);
-        if (!node)
-            return {};
-    }
-    return indexFor(node);
-}
-
 ChannelTreeModel::Node *ChannelTreeModel::nodeFor(const QModelIndex &index) const
 {
     return index.isValid() ? static_cast<Node *>(index.internalPointer()) : m_root.get();
 }
 
-QModelIndex ChannelTreeModel::indexFor(Node *node, int column) const
+int ChannelTreeModel::rowOf(const Node *node) const
+{
+    if (!node->parent)
+        return -1;
+    const auto &siblings = node->parent->children;
+    return int(node->parent->lowerBound(node->segment) - siblings.cbegin());
+}
+
+QModelIndex ChannelTreeModel::indexOf(const Node *node, int column) const
 {
     if (!node || node == m_root.get())
         return {};
-    return createIndex(node->row(), column, node);
+    return createIndex(rowOf(node), column, const_cast<Node *>(node));
 }
 
 QModelIndex ChannelTreeModel::index(int row, int column, const QModelIndex &parent) const
 {
     if (!hasIndex(row, column, parent))
         return {};
-    Node *p = nodeFor(parent);
+    const Node *p = nodeFor(parent);
     return createIndex(row, column, p->children[size_t(row)].get());
 }
 
@@ -186,7 +91,8 @@ QModelIndex ChannelTreeModel::parent(const QModelIndex &child) const
 {
     if (!child.isValid())
         return {};
-    return indexFor(static_cast<Node *>(child.internalPointer())->parent);
+    const Node *n = nodeFor(child);
+    return indexOf(n->parent);
 }
 
 int ChannelTreeModel::rowCount(const QModelIndex &parent) const
@@ -201,39 +107,311 @@ int ChannelTreeModel::columnCount(const QModelIndex &) const
     return Count;
 }
 
+bool ChannelTreeModel::hasChildren(const QModelIndex &parent) const
+{
+    return rowCount(parent) > 0;
+}
+
 QVariant ChannelTreeModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid))
         return {};
-    const Node *node = nodeFor(index);
+    const Node *n = nodeFor(index);
+    const int column = index.column();
+    const bool group = !n->children.empty();
     switch (role) {
-    case ChannelRole:
-        return node->path;
-    case IsGroupRole:
-        return !node->children.empty();
-    case IsChannelRole:
-        return node->isChannel;
+    case Qt::DisplayRole:
+        return column == Name ? QVariant(QString::fromUtf8(n->segment)) : display(column, n->shown);
+    case SortRole:
+        return column == Name ? QVariant(QString::fromUtf8(n->segment)) : sortValue(column, n->shown);
+    case Qt::TextAlignmentRole:
+        return alignment(column);
+    case Qt::ToolTipRole: {
+        if (column != Name)
+            return headerToolTip(column) +
+                   (group ? QCoreApplication::translate("ChannelTreeModel", " Groups add up their channels.")
+                          : QString());
+        const QString name = QString::fromUtf8(n->fullName);
+        if (!group)
+            return name;
+        const QString channels =
+            QCoreApplication::translate("ChannelTreeModel", "%n channel(s)", nullptr, n->channels);
+        if (n->isChannel)
+            return QCoreApplication::translate("ChannelTreeModel",
+                                               "%1 — a channel with %2 own subscribers, and a group of %3")
+                .arg(name, QLocale().toString(n->own.subscribers), channels);
+        return QCoreApplication::translate("ChannelTreeModel", "%1:* — a group of %2").arg(name, channels);
     }
-    if (index.column() == Name) {
-        if (role == Qt::DisplayRole || role == SortRole)
-            return QString::fromUtf8(node->segment);
-        if (role == Qt::ToolTipRole) {
-            QString tip = QString::fromUtf8(node->path);
-            if (!node->children.empty())
-                tip += tr("\n%n channel(s) in this group", nullptr, node->channels);
-            return tip;
-        }
+    case ChannelNameRole:
+        return n->fullName;
+    case IsGroupRole:
+        return group;
+    case IsChannelRole:
+        return n->isChannel;
+    default:
         return {};
     }
-    if (!node->isChannel && index.column() > Subscribers)
-        return role == Qt::TextAlignmentRole ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
-    const auto t = m_traffic.constFind(node->path);
-    const int relays = node->isChannel ? int(qMin<qint64>(node->own, m_relayConnections)) : -1;
-    return ChannelColumns::data(index.column(), {node->total, relays, t == m_traffic.cend() ? nullptr : &*t},
-                                role);
 }
 
 QVariant ChannelTreeModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    return orientation == Qt::Horizontal ? ChannelColumns::header(section, role) : QVariant();
+    if (orientation != Qt::Horizontal)
+        return {};
+    if (role == Qt::DisplayRole)
+        return section == Name ? QCoreApplication::translate("ChannelTreeModel", "Name")
+                               : headerText(section);
+    if (role == Qt::ToolTipRole)
+        return section == Name
+                   ? QCoreApplication::translate("ChannelTreeModel",
+                                                 "Channel name segments separated by ':'; a group "
+                                                 "adds up the channels below it.")
+                   : headerToolTip(section);
+    if (role == Qt::TextAlignmentRole)
+        return alignment(section);
+    return {};
+}
+
+Values ChannelTreeModel::ownValues(const QByteArray &name, qint64 subscribers) const
+{
+    Values v;
+    v.subscribers = subscribers;
+    if (m_directory) {
+        v.relays = m_directory->relaysFor(name);
+        v.relayClients = m_directory->relayClientsFor(name);
+    }
+    if (const auto it = m_traffic.constFind(name); it != m_traffic.cend())
+        v.traffic = *it;
+    return v;
+}
+
+int ChannelTreeModel::countChannels(Node *node)
+{
+    int n = node->isChannel ? 1 : 0;
+    for (const auto &c : node->children)
+        n += countChannels(c.get());
+    return n;
+}
+
+void ChannelTreeModel::prune(Node *node)
+{
+    auto &children = node->children;
+    std::vector<bool> drop(children.size());
+    for (size_t i = 0; i < children.size(); ++i)
+        drop[i] = countChannels(children[i].get()) == 0;
+    const QModelIndex parentIndex = indexOf(node);
+    for (qsizetype i = qsizetype(children.size()) - 1; i >= 0;) {
+        if (!drop[size_t(i)]) {
+            prune(children[size_t(i)].get());
+            --i;
+            continue;
+        }
+        const qsizetype last = i;
+        while (i >= 0 && drop[size_t(i)])
+            --i;
+        const qsizetype first = i + 1;
+        beginRemoveRows(parentIndex, int(first), int(last));
+        children.erase(children.begin() + first, children.begin() + last + 1);
+        endRemoveRows();
+    }
+}
+
+void ChannelTreeModel::applySnapshot(const PubSubSnapshot &snapshot)
+{
+    QHash<QByteArray, qint64> next;
+    next.reserve(snapshot.channels.size());
+    for (const auto &c : snapshot.channels)
+        next.insert(c.name, c.subscribers);
+
+    // 1. Channels that are gone: unmark, then drop subtrees left without any channel.
+    bool removed = false;
+    for (auto it = m_channelNodes.begin(); it != m_channelNodes.end();) {
+        if (next.contains(it.key())) {
+            ++it;
+            continue;
+        }
+        it.value()->isChannel = false;
+        it.value()->own = Values{};
+        it = m_channelNodes.erase(it);
+        removed = true;
+    }
+    if (removed)
+        prune(m_root.get());
+
+    // 2. New channels. Nodes below an existing (visible) node are staged per parent and inserted there
+    // in contiguous ranges; anything below a staged node is built directly, unseen.
+    QByteArrayList added;
+    for (auto it = next.cbegin(); it != next.cend(); ++it) {
+        if (const auto node = m_channelNodes.constFind(it.key()); node != m_channelNodes.cend())
+            (*node)->own.subscribers = it.value();
+        else
+            added.append(it.key());
+    }
+    std::sort(added.begin(), added.end());
+    std::unordered_map<Node *, std::map<QByteArray, std::unique_ptr<Node>>> staging;
+    for (const QByteArray &name : std::as_const(added)) {
+        Node *n = m_root.get();
+        bool staged = false;
+        for (const QByteArray &seg : name.split(':')) {
+            if (staged) {
+                Node *c = n->child(seg);
+                n = c ? c : n->addChild(seg);
+                continue;
+            }
+            if (Node *c = n->child(seg)) {
+                n = c;
+                continue;
+            }
+            auto &stage = staging[n][seg];
+            if (!stage) {
+                stage = std::make_unique<Node>();
+                stage->segment = seg;
+                stage->fullName = n == m_root.get() ? seg : n->fullName + ':' + seg;
+                stage->parent = n;
+            }
+            n = stage.get();
+            staged = true;
+        }
+        n->isChannel = true;
+        n->own = ownValues(name, next.value(name));
+        m_channelNodes.insert(name, n);
+    }
+    for (auto &[parentNode, stage] : staging) {
+        for (auto &[seg, node] : stage)
+            recompute(node.get(), false);
+        auto &children = parentNode->children;
+        const QModelIndex parentIndex = indexOf(parentNode);
+        auto it = stage.begin();
+        while (it != stage.end()) {
+            const auto at = parentNode->lowerBound(it->first);
+            const qsizetype pos = at - children.cbegin();
+            std::vector<std::unique_ptr<Node>> run;
+            while (it != stage.end() &&
+                   (pos == qsizetype(children.size()) || it->first < children[size_t(pos)]->segment)) {
+                run.push_back(std::move(it->second));
+                ++it;
+            }
+            beginInsertRows(parentIndex, int(pos), int(pos + qsizetype(run.size()) - 1));
+            children.insert(children.begin() + pos, std::make_move_iterator(run.begin()),
+                            std::make_move_iterator(run.end()));
+            endInsertRows();
+        }
+    }
+
+    // 3. Aggregates and dataChanged up the ancestors.
+    recompute(m_root.get(), true);
+}
+
+unsigned ChannelTreeModel::recompute(Node *node, bool notify)
+{
+    std::vector<unsigned> masks(node->children.size(), 0);
+    Values sum;
+    if (node->isChannel)
+        sum = node->own;
+    else
+        sum.subscribers = 0;
+    int channels = node->isChannel ? 1 : 0;
+    for (size_t i = 0; i < node->children.size(); ++i) {
+        Node *c = node->children[i].get();
+        masks[i] = recompute(c, notify);
+        const Values &v = c->shown;
+        channels += c->channels;
+        sum.subscribers += v.subscribers;
+        if (v.relayClients)
+            sum.relayClients = sum.relayClients.value_or(0) + *v.relayClients;
+        if (v.traffic) {
+            ChannelTraffic t = sum.traffic.value_or(ChannelTraffic{});
+            t.messagesPerSecond += v.traffic->messagesPerSecond;
+            t.bytesPerSecond += v.traffic->bytesPerSecond;
+            t.messages += v.traffic->messages;
+            t.bytes += v.traffic->bytes;
+            if (v.traffic->lastMessageAt.isValid() &&
+                (!t.lastMessageAt.isValid() || v.traffic->lastMessageAt > t.lastMessageAt))
+                t.lastMessageAt = v.traffic->lastMessageAt;
+            sum.traffic = t;
+        }
+    }
+    if (!node->isChannel)
+        sum.relays.reset(); // relays count per channel; a group has no single answer
+
+    if (notify) {
+        const QModelIndex parentIndex = indexOf(node);
+        for (int column = 0; column < Count; ++column) {
+            const unsigned bit = 1u << column;
+            for (size_t i = 0; i < masks.size();) {
+                if (!(masks[i] & bit)) {
+                    ++i;
+                    continue;
+                }
+                const size_t first = i;
+                while (i < masks.size() && (masks[i] & bit))
+                    ++i;
+                Q_EMIT dataChanged(index(int(first), column, parentIndex),
+                                   index(int(i - 1), column, parentIndex), ChangedRoles);
+            }
+        }
+    }
+
+    unsigned mask = changedColumns(node->shown, sum);
+    if (channels != node->channels)
+        mask |= NameBit;
+    node->shown = std::move(sum);
+    node->channels = channels;
+    return mask;
+}
+
+void ChannelTreeModel::refreshOwnValues(const std::function<void(Node *)> &update)
+{
+    for (Node *n : std::as_const(m_channelNodes))
+        update(n);
+    recompute(m_root.get(), true);
+}
+
+void ChannelTreeModel::setTraffic(const ChannelTrafficMap &traffic)
+{
+    m_traffic = traffic;
+    refreshOwnValues([this](Node *n) {
+        if (const auto it = m_traffic.constFind(n->fullName); it != m_traffic.cend())
+            n->own.traffic = *it;
+        else
+            n->own.traffic.reset();
+    });
+}
+
+void ChannelTreeModel::setRelayDirectory(RelayDirectory *directory)
+{
+    if (m_directory == directory)
+        return;
+    disconnect(m_directoryConnection);
+    m_directory = directory;
+    if (directory)
+        m_directoryConnection =
+            connect(directory, &RelayDirectory::changed, this, &ChannelTreeModel::refreshRelays);
+    refreshRelays();
+}
+
+void ChannelTreeModel::refreshRelays()
+{
+    refreshOwnValues([this](Node *n) {
+        n->own.relays = m_directory ? m_directory->relaysFor(n->fullName) : std::nullopt;
+        n->own.relayClients = m_directory ? m_directory->relayClientsFor(n->fullName) : std::nullopt;
+    });
+}
+
+QByteArray ChannelTreeModel::patternFor(const QModelIndex &index) const
+{
+    if (!index.isValid() || index.model() != this)
+        return {};
+    const Node *n = nodeFor(index);
+    return n->children.empty() ? QByteArray() : n->fullName + ":*";
+}
+
+QModelIndex ChannelTreeModel::indexFor(const QByteArray &name, int column) const
+{
+    const Node *n = m_root.get();
+    for (const QByteArray &seg : name.split(':')) {
+        n = n->child(seg);
+        if (!n)
+            return {};
+    }
+    return indexOf(n, column);
 }

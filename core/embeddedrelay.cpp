@@ -4,6 +4,7 @@
 #include "localbus.h"
 #include "logging.h"
 #include "redisbus.h"
+#include "relaystatspublisher.h"
 
 #include <QTimer>
 #include <QUuid>
@@ -51,6 +52,11 @@ bool EmbeddedRelay::start(const Settings &settings, QString *error)
     bus->start();
     m_bus = bus;
     m_server = server;
+    // Like switchboard-relay, report rooms and clients so consoles can count relays per channel.
+    if (!settings.inProcessBus) {
+        m_stats = new RelayStatsPublisher(server, std::chrono::seconds(2), server);
+        m_stats->start();
+    }
     qCInfo(lcRelay).noquote() << "embedded relay listening on" << server->url().toString()
                               << "bus:" << bus->description();
     Q_EMIT serverChanged(server);
@@ -64,6 +70,10 @@ void EmbeddedRelay::stop()
         return;
     m_stopping = true;
     RelayServer *server = m_server;
+    if (m_stats) {
+        m_stats->stop();
+        m_stats->publishStopped(); // flushed by the bus's stop()
+    }
     connect(server, &RelayServer::finished, this, [this] {
         if (!m_bus) {
             finish();

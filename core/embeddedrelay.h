@@ -8,6 +8,7 @@
 #include <QPointer>
 
 class MessageBus;
+class RelayStatsPublisher;
 
 // The relay the console hosts for local development: the same RelayServer as switchboard-relay,
 // on an in-process bus or on the console's Redis. Start, stop, start again.
@@ -46,5 +47,6 @@ private:
     Settings m_settings;
     QPointer<MessageBus> m_bus;
     QPointer<RelayServer> m_server;
+    QPointer<RelayStatsPublisher> m_stats;
     bool m_stopping = false;
 };

@@ -57,8 +57,12 @@ RelayCommandLine RelayCommandLine::parse(const QStringList &arguments, const QPr
                                   u"Seconds between WebSocket pings; a client that misses a pong is closed "
                                   "(default 30, 0 disables)."_s,
                                   u"seconds"_s);
+    const QCommandLineOption stats(u"stats-interval"_s,
+                                   u"Seconds between the relay's stats heartbeats on switchboard:relays, "
+                                   "which the console shows (default 2, 0 disables)."_s,
+                                   u"seconds"_s);
     const QCommandLineOption verbose({u"v"_s, u"verbose"_s}, u"Log every connection and subscription."_s);
-    parser.addOptions({help, version, port, bind, redis, inProcess, prefix, instance, ping, verbose});
+    parser.addOptions({help, version, port, bind, redis, inProcess, prefix, instance, ping, stats, verbose});
 
     QStringList args = arguments;
     if (args.isEmpty())
@@ -145,6 +149,16 @@ RelayCommandLine RelayCommandLine::parse(const QStringList &arguments, const QPr
                 u"--ping-interval: '%1' must be a number of seconds between 0.01 and 86400, or 0"_s.arg(
                     parser.value(ping)));
         r.server.pingInterval = std::chrono::milliseconds(qint64(seconds * 1000));
+    }
+
+    if (parser.isSet(stats)) {
+        bool ok = false;
+        const double seconds = parser.value(stats).toDouble(&ok);
+        if (!ok || seconds < 0 || seconds > 86400 || (seconds > 0 && seconds < 0.01))
+            return failWith(
+                u"--stats-interval: '%1' must be a number of seconds between 0.01 and 86400, or 0"_s.arg(
+                    parser.value(stats)));
+        r.statsInterval = std::chrono::milliseconds(qint64(seconds * 1000));
     }
     return r;
 }

@@ -7,6 +7,8 @@
 #include <QProcessEnvironment>
 #include <QStringList>
 
+#include <chrono>
+
 // switchboard-relay's options (QCommandLineParser), with the seed's environment variables.
 struct RelayCommandLine
 {
@@ -23,6 +25,8 @@ struct RelayCommandLine
     BusMode busMode = BusMode::Auto;
     RedisUrl redis;
     bool verbose = false;
+    // Period of the switchboard:relays heartbeat (RelayStatsPublisher); 0 = off.
+    std::chrono::milliseconds statsInterval{2000};
 
     static RelayCommandLine parse(const QStringList &arguments, const QProcessEnvironment &env);
 };

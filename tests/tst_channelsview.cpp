@@ -1,90 +1,261 @@
 // SPDX-License-Identifier: MIT
+#include "channellistmodel.h"
 #include "channelscontroller.h"
 #include "channelsview.h"
 #include "redisconnection.h"
 #include "redisserver.h"
 #include "redissubscriber.h"
 
+#include <QAction>
+#include <QApplication>
+#include <QComboBox>
+#include <QHeaderView>
+#include <QLabel>
 #include <QLineEdit>
-#include <QPushButton>
 #include <QSignalSpy>
-#include <QTabWidget>
 #include <QTableView>
 #include <QTest>
 #include <QTreeView>
 
 using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
+using namespace ChannelColumns;
 
 class tst_ChannelsView : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void listsChannelsWithTheirSubscribers();
+    void initTestCase();
+    void init();
+    void cleanup();
+    void listsChannelsWithCounts();
+    void filterHidesRows_data();
+    void filterHidesRows();
+    void tapEmitsSelectedChannels();
+    void tapPatternForGroup();
+    void refreshIntervalCombo();
+    void selectionSurvivesRefresh();
+    void shortcuts();
+
+private:
+    RedisConnectionOptions options(const QString &name = {}) const;
+    QStringList tableChannels() const;
+
+    std::unique_ptr<RedisServer> m_redis;
+    std::unique_ptr<RedisSubscriber> m_subscriber;
+    std::unique_ptr<RedisSubscriber> m_other;
+    std::unique_ptr<RedisConnection> m_connection;
+    std::unique_ptr<ChannelsController> m_controller;
+    std::unique_ptr<ChannelsView> m_view;
+    QTableView *m_table = nullptr;
+    QTreeView *m_tree = nullptr;
 };
 
-void tst_ChannelsView::listsChannelsWithTheirSubscribers()
+void tst_ChannelsView::initTestCase()
 {
-    RedisServer redis;
-    QVERIFY2(redis.start(), qPrintable(redis.errorString()));
+    m_redis = std::make_unique<RedisServer>();
+    QVERIFY2(m_redis->start(), qPrintable(m_redis->errorString()));
+    m_subscriber = std::make_unique<RedisSubscriber>(options(u"watcher"_s));
+    m_other = std::make_unique<RedisSubscriber>(options(u"other"_s));
+    m_subscriber->open();
+    m_other->open();
+    for (const QByteArray &c : {"room:1"_ba, "room:2"_ba, "room:3"_ba, "broadcast"_ba, "lobby"_ba})
+        m_subscriber->subscribe(c);
+    m_other->subscribe("room:2"_ba);
+    m_other->subscribe("broadcast"_ba);
+    m_other->psubscribe("room:*"_ba);
+    QTRY_VERIFY(m_subscriber->isSubscribed("lobby"_ba) && m_other->isSubscribed("broadcast"_ba) &&
+                m_other->isPSubscribed("room:*"_ba));
+}
+
+void tst_ChannelsView::init()
+{
+    m_connection = std::make_unique<RedisConnection>(options());
+    m_connection->open();
+    m_controller = std::make_unique<ChannelsController>();
+    m_view = std::make_unique<ChannelsView>(m_controller.get());
+    m_view->resize(900, 600);
+    m_view->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_view.get()));
+    m_table = m_view->findChild<QTableView *>(u"channelTable"_s);
+    m_tree = m_view->findChild<QTreeView *>(u"channelTree"_s);
+    QVERIFY(m_table && m_tree);
+    QSignalSpy ready(m_controller.get(), &ChannelsController::snapshotReady);
+    m_controller->attach(m_connection.get());
+    QVERIFY(ready.wait(5000));
+}
+
+void tst_ChannelsView::cleanup()
+{
+    m_view.reset();
+    m_controller.reset();
+    m_connection.reset();
+}
+
+RedisConnectionOptions tst_ChannelsView::options(const QString &name) const
+{
     RedisConnectionOptions o;
-    o.url = RedisUrl::parse(redis.url());
-    // Three real subscribers: room:1 has three, room:2 two, broadcast one, plus a pattern.
-    RedisSubscriber a(o), b(o), c(o);
-    for (RedisSubscriber *s : {&a, &b, &c}) {
-        s->open();
-        s->subscribe("room:1");
-    }
-    a.subscribe("room:2");
-    b.subscribe("room:2");
-    c.subscribe("broadcast");
-    c.psubscribe("room:*");
-    QTRY_VERIFY(a.isSubscribed("room:2") && b.isSubscribed("room:2") && c.isPSubscribed("room:*") &&
-                c.isSubscribed("broadcast"));
+    o.url = RedisUrl::parse(m_redis->url());
+    o.clientName = name;
+    return o;
+}
 
-    RedisConnection connection(o);
-    connection.open();
-    ChannelsController controller;
-    ChannelsView view(&controller);
-    view.resize(900, 500);
-    view.show();
-    controller.attach(&connection);
+QStringList tst_ChannelsView::tableChannels() const
+{
+    QStringList out;
+    for (int r = 0; r < m_table->model()->rowCount(); ++r)
+        out.append(m_table->model()->index(r, Name).data().toString());
+    return out;
+}
 
-    auto *table = view.findChild<QTableView *>(u"channelTable"_s);
-    QTRY_COMPARE(table->model()->rowCount(), 3);
-    QHash<QString, qint64> counts;
-    for (int r = 0; r < table->model()->rowCount(); ++r)
-        counts.insert(table->model()->index(r, 0).data().toString(),
-                      table->model()
-                          ->index(r, ChannelColumns::Subscribers)
-                          .data(ChannelColumns::SortRole)
-                          .toLongLong());
-    QCOMPARE(counts.value(u"room:1"_s), 3);
-    QCOMPARE(counts.value(u"room:2"_s), 2);
-    QCOMPARE(counts.value(u"broadcast"_s), 1);
+void tst_ChannelsView::listsChannelsWithCounts()
+{
+    m_view->setTreeShown(false);
+    QVERIFY(m_table->isVisible());
+    QAbstractItemModel *model = m_table->model();
+    QTRY_VERIFY(model->rowCount() >= 5);
+    QHash<QString, QString> shown;
+    for (int r = 0; r < model->rowCount(); ++r)
+        shown.insert(model->index(r, Name).data().toString(), model->index(r, Subscribers).data().toString());
+    QCOMPARE(shown.value(u"room:1"_s), u"1"_s);
+    QCOMPARE(shown.value(u"room:2"_s), u"2"_s);
+    QCOMPARE(shown.value(u"broadcast"_s), u"2"_s);
+    QCOMPARE(shown.value(u"lobby"_s), u"1"_s);
     // Sorted by subscribers, most first.
-    QCOMPARE(table->model()->index(0, 0).data().toString(), u"room:1"_s);
-    QCOMPARE(controller.lastSnapshot().patternSubscriptions, 1);
+    QCOMPARE(m_table->horizontalHeader()->sortIndicatorSection(), int(Subscribers));
+    QCOMPARE(m_table->horizontalHeader()->sortIndicatorOrder(), Qt::DescendingOrder);
+    QVERIFY(model->index(0, Subscribers).data(SortRole).toLongLong() >=
+            model->index(model->rowCount() - 1, Subscribers).data(SortRole).toLongLong());
+    auto *status = m_view->findChild<QLabel *>(u"channelStatus"_s);
+    QVERIFY(status);
+    QVERIFY2(status->text().contains("1 pattern subscriptions"_L1), qPrintable(status->text()));
+    QVERIFY2(status->text().contains("refreshed in"_L1), qPrintable(status->text()));
 
-    auto *tree = view.findChild<QTreeView *>(u"channelTree"_s);
-    QCOMPARE(tree->model()->rowCount(), 2); // broadcast, room
+    // The tree groups room:* under room.
+    m_view->setTreeShown(true);
+    QAbstractItemModel *tree = m_tree->model();
+    QModelIndex room;
+    for (int r = 0; r < tree->rowCount(); ++r)
+        if (tree->index(r, Name).data().toString() == "room"_L1)
+            room = tree->index(r, Name);
+    QVERIFY(room.isValid());
+    QCOMPARE(tree->rowCount(room), 3);
+    QCOMPARE(room.siblingAtColumn(Subscribers).data().toString(), u"4"_s);
+}
 
-    // A new subscriber shows up on the next refresh.
-    RedisSubscriber d(o);
-    d.open();
-    d.subscribe("room:3");
-    QTRY_VERIFY(d.isSubscribed("room:3"));
-    controller.refresh();
-    QTRY_COMPARE(table->model()->rowCount(), 4);
+void tst_ChannelsView::filterHidesRows_data()
+{
+    QTest::addColumn<QString>("filter");
+    QTest::addColumn<QStringList>("expected");
+    QTest::newRow("substring") << u"ROOM"_s << QStringList{u"room:1"_s, u"room:2"_s, u"room:3"_s};
+    QTest::newRow("glob") << u"room:[12]"_s << QStringList{u"room:1"_s, u"room:2"_s};
+    QTest::newRow("nothing") << u"zzz"_s << QStringList{};
+}
 
-    // Filter (glob), then tap the selection.
-    view.findChild<QLineEdit *>(u"channelFilter"_s)->setText(u"room:?"_s);
-    QCOMPARE(table->model()->rowCount(), 3);
-    view.findChild<QTabWidget *>()->setCurrentWidget(table);
-    table->selectRow(0);
-    QSignalSpy tap(&view, &ChannelsView::tapChannelsRequested);
-    view.findChild<QPushButton *>(u"channelTap"_s)->click();
-    QCOMPARE(tap.size(), 1);
-    QCOMPARE(tap.at(0).at(0).value<QByteArrayList>(), QByteArrayList{"room:1"});
+void tst_ChannelsView::filterHidesRows()
+{
+    QFETCH(QString, filter);
+    QFETCH(QStringList, expected);
+    m_view->setTreeShown(false);
+    auto *edit = m_view->findChild<QLineEdit *>(u"channelFilter"_s);
+    QVERIFY(edit);
+    QCOMPARE(edit->placeholderText(), u"Filter channels: text or glob (room:*)"_s);
+    edit->clear();
+    QTest::keyClicks(edit, filter);
+    QStringList got = tableChannels();
+    got.sort();
+    QCOMPARE(got, expected);
+    edit->clear();
+    QVERIFY(tableChannels().size() >= 5);
+}
+
+void tst_ChannelsView::tapEmitsSelectedChannels()
+{
+    m_view->setTreeShown(false);
+    QSignalSpy tapped(m_view.get(), &ChannelsView::tapChannelsRequested);
+    QAbstractItemModel *model = m_table->model();
+    QItemSelection selection;
+    for (int r = 0; r < model->rowCount(); ++r) {
+        const QString name = model->index(r, Name).data().toString();
+        if (name == "room:1"_L1 || name == "lobby"_L1)
+            selection.select(model->index(r, 0), model->index(r, Count - 1));
+    }
+    m_table->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
+    QVERIFY(m_view->tapAction()->isEnabled());
+    m_view->tapAction()->trigger();
+    QCOMPARE(tapped.size(), 1);
+    QCOMPARE(tapped.first().first().value<QByteArrayList>(), (QByteArrayList{"lobby", "room:1"}));
+
+    m_table->selectionModel()->clearSelection();
+    QVERIFY(!m_view->tapAction()->isEnabled());
+}
+
+void tst_ChannelsView::tapPatternForGroup()
+{
+    m_view->setTreeShown(true);
+    QSignalSpy channels(m_view.get(), &ChannelsView::tapChannelsRequested);
+    QSignalSpy pattern(m_view.get(), &ChannelsView::tapPatternRequested);
+    QAbstractItemModel *tree = m_tree->model();
+    QModelIndex room;
+    for (int r = 0; r < tree->rowCount(); ++r)
+        if (tree->index(r, Name).data().toString() == "room"_L1)
+            room = tree->index(r, Name);
+    QVERIFY(room.isValid());
+    m_tree->selectionModel()->select(room, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_view->tapAction()->trigger();
+    QCOMPARE(pattern.size(), 1);
+    QCOMPARE(pattern.first().first().toByteArray(), "room:*"_ba);
+    QCOMPARE(channels.size(), 0);
+}
+
+void tst_ChannelsView::refreshIntervalCombo()
+{
+    auto *combo = m_view->findChild<QComboBox *>(u"channelRefreshInterval"_s);
+    QVERIFY(combo);
+    QCOMPARE(combo->count(), 5);
+    QCOMPARE(combo->currentText(), u"2 s"_s);
+    QCOMPARE(m_controller->refreshInterval(), 2000ms);
+    combo->setCurrentIndex(0);
+    QCOMPARE(combo->currentText(), u"Off"_s);
+    QCOMPARE(m_controller->refreshInterval(), 0ms);
+    combo->setCurrentIndex(1);
+    QCOMPARE(m_controller->refreshInterval(), 1000ms);
+    m_controller->setRefreshInterval(10s);
+    QCOMPARE(combo->currentText(), u"10 s"_s);
+}
+
+void tst_ChannelsView::selectionSurvivesRefresh()
+{
+    m_view->setTreeShown(false);
+    QAbstractItemModel *model = m_table->model();
+    int row = -1;
+    for (int r = 0; r < model->rowCount(); ++r)
+        if (model->index(r, Name).data().toString() == "lobby"_L1)
+            row = r;
+    QVERIFY(row >= 0);
+    m_table->selectRow(row);
+    QSignalSpy reset(model, &QAbstractItemModel::modelReset);
+    // A new channel appears and the next refreshes bring it in.
+    m_other->subscribe("aaa:new"_ba);
+    QTRY_VERIFY(m_other->isSubscribed("aaa:new"_ba));
+    QSignalSpy ready(m_controller.get(), &ChannelsController::snapshotReady);
+    m_view->refreshAction()->trigger();
+    QVERIFY(ready.wait(5000));
+    QVERIFY(m_controller->listModel()->rowOf("aaa:new") >= 0);
+    QCOMPARE(reset.size(), 0);
+    QCOMPARE(m_view->selectedChannels(), QByteArrayList{"lobby"});
+    m_other->unsubscribe("aaa:new"_ba);
+}
+
+void tst_ChannelsView::shortcuts()
+{
+    QCOMPARE(m_view->tapAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_T));
+    QCOMPARE(m_view->refreshAction()->shortcut(), QKeySequence(QKeySequence::Refresh));
+    auto *edit = m_view->findChild<QLineEdit *>(u"channelFilter"_s);
+    m_view->activateWindow();
+    m_table->setFocus();
+    QTest::keyClick(m_view.get(), Qt::Key_F, Qt::ControlModifier);
+    QTRY_VERIFY(edit->hasFocus());
 }
 
 QTEST_MAIN(tst_ChannelsView)

@@ -18,6 +18,8 @@ private Q_SLOTS:
     void valid();
     void invalid_data();
     void invalid();
+    void statsInterval_data();
+    void statsInterval();
     void help();
 };
 
@@ -106,6 +108,12 @@ void tst_RelayCommandLine::invalid_data()
                                    << u"--ping-interval:"_s;
     QTest::newRow("ping text") << QStringList{u"--ping-interval"_s, u"soon"_s} << QStringList{}
                                << u"--ping-interval:"_s;
+    QTest::newRow("negative stats") << QStringList{u"--stats-interval"_s, u"-2"_s} << QStringList{}
+                                    << u"--stats-interval:"_s;
+    QTest::newRow("stats text") << QStringList{u"--stats-interval"_s, u"often"_s} << QStringList{}
+                                << u"--stats-interval: 'often'"_s;
+    QTest::newRow("stats too small") << QStringList{u"--stats-interval=0.001"_s} << QStringList{}
+                                     << u"--stats-interval:"_s;
     QTest::newRow("positional") << QStringList{u"extra"_s} << QStringList{}
                                 << u"unexpected argument 'extra'"_s;
 }
@@ -121,12 +129,30 @@ void tst_RelayCommandLine::invalid()
     QVERIFY2(r.message.contains(error), qPrintable(r.message));
 }
 
+void tst_RelayCommandLine::statsInterval_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<int>("statsMs");
+    QTest::newRow("default") << QStringList{} << 2000;
+    QTest::newRow("seconds") << QStringList{u"--stats-interval"_s, u"5"_s} << 5000;
+    QTest::newRow("fraction") << QStringList{u"--stats-interval=0.25"_s} << 250;
+    QTest::newRow("off") << QStringList{u"--stats-interval"_s, u"0"_s} << 0;
+}
+
+void tst_RelayCommandLine::statsInterval()
+{
+    QFETCH(QStringList, args);
+    const RelayCommandLine r = RelayCommandLine::parse(QStringList{u"switchboard-relay"_s} + args, {});
+    QVERIFY2(r.outcome == Outcome::Run, qPrintable(r.message));
+    QTEST(int(r.statsInterval.count()), "statsMs");
+}
+
 void tst_RelayCommandLine::help()
 {
     const RelayCommandLine r = RelayCommandLine::parse({u"switchboard-relay"_s, u"--help"_s}, {});
     QCOMPARE(r.outcome, Outcome::Help);
-    for (const char *option :
-         {"--port", "--bind", "--redis", "--channel-prefix", "--instance-id", "--ping-interval"})
+    for (const char *option : {"--port", "--bind", "--redis", "--channel-prefix", "--instance-id",
+                               "--ping-interval", "--stats-interval"})
         QVERIFY2(r.message.contains(QLatin1StringView(option)), option);
 }
 

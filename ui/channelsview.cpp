@@ -2,253 +2,270 @@
 #include "channelsview.h"
 
 #include "channelfilterproxymodel.h"
+#include "channellistmodel.h"
 #include "channelscontroller.h"
+#include "channeltreemodel.h"
+#include "pubsubclientmodel.h"
 
 #include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QCheckBox>
+#include <QClipboard>
 #include <QComboBox>
 #include <QEvent>
-#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
 #include <QMenu>
-#include <QPushButton>
+#include <QStackedWidget>
 #include <QTabWidget>
 #include <QTableView>
+#include <QToolBar>
 #include <QTreeView>
-#include <QTreeWidget>
+#include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
+using namespace ChannelColumns;
 
 namespace {
-void styleHeader(QHeaderView *header)
-{
-    header->setStretchLastSection(false);
-    header->setSectionResizeMode(QHeaderView::Interactive);
-    header->setSectionResizeMode(ChannelColumns::Name, QHeaderView::Stretch);
-    header->setDefaultAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    header->setMinimumSectionSize(60);
-}
+const int IntervalsMs[] = {0, 1000, 2000, 5000, 10000};
+constexpr int DefaultIntervalIndex = 2;
 } // namespace
 
 ChannelsView::ChannelsView(ChannelsController *controller, QWidget *parent)
     : QWidget(parent)
     , m_controller(controller)
     , m_treeProxy(new ChannelFilterProxyModel(this))
-    , m_listProxy(new ChannelFilterProxyModel(this))
+    , m_tableProxy(new ChannelFilterProxyModel(this))
+    , m_clientProxy(new QSortFilterProxyModel(this))
+    , m_toolBar(new QToolBar(this))
     , m_filter(new QLineEdit(this))
+    , m_intervalLabel(new QLabel(this))
     , m_interval(new QComboBox(this))
-    , m_refresh(new QPushButton(this))
-    , m_tap(new QPushButton(this))
+    , m_refreshAction(new QAction(this))
+    , m_treeAction(new QAction(this))
+    , m_tableAction(new QAction(this))
+    , m_modeGroup(new QActionGroup(this))
+    , m_tapAction(new QAction(this))
+    , m_findAction(new QAction(this))
     , m_tabs(new QTabWidget(this))
+    , m_stack(new QStackedWidget(this))
     , m_tree(new QTreeView(this))
     , m_table(new QTableView(this))
-    , m_patternsPage(new QWidget(this))
-    , m_patternSummary(new QLabel(m_patternsPage))
-    , m_clients(new QTreeWidget(m_patternsPage))
+    , m_patternsLabel(new QLabel(this))
+    , m_patternOnly(new QCheckBox(this))
+    , m_clients(new QTableView(this))
     , m_status(new QLabel(this))
-    , m_tapAction(new QAction(this))
 {
-    m_treeProxy->setSourceModel(controller->treeModel());
-    m_listProxy->setSourceModel(controller->listModel());
+    setObjectName(u"channelsView"_s);
+    m_toolBar->setObjectName(u"channelToolBar"_s);
     m_filter->setObjectName(u"channelFilter"_s);
-    m_filter->setClearButtonEnabled(true);
     m_interval->setObjectName(u"channelRefreshInterval"_s);
-    for (int seconds : {0, 1, 2, 5, 10})
-        m_interval->addItem(QString(), seconds);
-    m_interval->setCurrentIndex(2);
-    m_refresh->setObjectName(u"channelRefresh"_s);
-    m_refresh->setShortcut(QKeySequence::Refresh);
-    m_tap->setObjectName(u"channelTap"_s);
-    m_tapAction->setShortcut(QKeySequence(u"Ctrl+T"_s));
+    m_refreshAction->setObjectName(u"channelRefreshAction"_s);
+    m_treeAction->setObjectName(u"channelTreeModeAction"_s);
+    m_tableAction->setObjectName(u"channelTableModeAction"_s);
+    m_tapAction->setObjectName(u"channelTapAction"_s);
+    m_tabs->setObjectName(u"channelTabs"_s);
+    m_tree->setObjectName(u"channelTree"_s);
+    m_table->setObjectName(u"channelTable"_s);
+    m_patternsLabel->setObjectName(u"channelPatterns"_s);
+    m_patternOnly->setObjectName(u"channelPatternClientsOnly"_s);
+    m_clients->setObjectName(u"channelClientTable"_s);
+    m_status->setObjectName(u"channelStatus"_s);
+
+    // Toolbar
+    m_filter->setClearButtonEnabled(true);
+    m_filter->setMinimumWidth(fontMetrics().horizontalAdvance(u'x') * 36);
+    for (size_t i = 0; i < std::size(IntervalsMs); ++i)
+        m_interval->addItem(QString(), IntervalsMs[i]);
+    m_refreshAction->setShortcut(QKeySequence::Refresh);
+    m_refreshAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_treeAction->setCheckable(true);
+    m_tableAction->setCheckable(true);
+    m_modeGroup->addAction(m_treeAction);
+    m_modeGroup->addAction(m_tableAction);
+    m_modeGroup->setExclusive(true);
+    m_tapAction->setShortcut(Qt::CTRL | Qt::Key_T);
     m_tapAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_findAction->setShortcut(QKeySequence::Find);
+    m_findAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    addAction(m_findAction);
+    addAction(m_refreshAction);
     addAction(m_tapAction);
 
-    m_tree->setObjectName(u"channelTree"_s);
+    m_toolBar->addWidget(m_filter);
+    m_toolBar->addSeparator();
+    m_toolBar->addWidget(m_intervalLabel);
+    m_toolBar->addWidget(m_interval);
+    m_toolBar->addAction(m_refreshAction);
+    m_toolBar->addSeparator();
+    m_toolBar->addAction(m_treeAction);
+    m_toolBar->addAction(m_tableAction);
+    m_toolBar->addSeparator();
+    m_toolBar->addAction(m_tapAction);
+
+    // Channel views
+    m_treeProxy->setSourceModel(controller->treeModel());
+    m_tableProxy->setSourceModel(controller->listModel());
     m_tree->setModel(m_treeProxy);
-    m_tree->setSortingEnabled(true);
-    m_tree->sortByColumn(ChannelColumns::Name, Qt::AscendingOrder);
-    m_tree->setAlternatingRowColors(true);
+    m_table->setModel(m_tableProxy);
     m_tree->setUniformRowHeights(true);
+    m_tree->setAlternatingRowColors(true);
     m_tree->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_tree->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_tree->setSortingEnabled(true);
+    m_tree->sortByColumn(Name, Qt::AscendingOrder);
     m_tree->setContextMenuPolicy(Qt::CustomContextMenu);
-    styleHeader(m_tree->header());
-    m_table->setObjectName(u"channelTable"_s);
-    m_table->setModel(m_listProxy);
-    m_table->setSortingEnabled(true);
-    m_table->sortByColumn(ChannelColumns::Subscribers, Qt::DescendingOrder);
     m_table->setAlternatingRowColors(true);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
-    m_table->setWordWrap(false);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(Subscribers, Qt::DescendingOrder);
     m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
-    styleHeader(m_table->horizontalHeader());
-    m_clients->setObjectName(u"pubsubClients"_s);
-    m_clients->setRootIsDecorated(false);
+    m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    m_table->setWordWrap(false);
+    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_stack->addWidget(m_tree);
+    m_stack->addWidget(m_table);
+    setupColumns();
+
+    // Patterns & clients
+    m_clientProxy->setSourceModel(controller->clientModel());
+    m_clientProxy->setSortRole(PubSubClientModel::SortRole);
+    m_clientProxy->setFilterRole(PubSubClientModel::SortRole);
+    m_clientProxy->setFilterKeyColumn(PubSubClientModel::Patterns);
+    m_clients->setModel(m_clientProxy);
     m_clients->setAlternatingRowColors(true);
     m_clients->setSortingEnabled(true);
-    m_clients->setColumnCount(6);
-    m_patternSummary->setWordWrap(true);
-    auto *patternsLayout = new QVBoxLayout(m_patternsPage);
-    patternsLayout->setContentsMargins(4, 4, 4, 4);
-    patternsLayout->addWidget(m_patternSummary);
-    patternsLayout->addWidget(m_clients);
-    m_tabs->addTab(m_tree, QString());
-    m_tabs->addTab(m_table, QString());
-    m_tabs->addTab(m_patternsPage, QString());
-    m_tabs->setDocumentMode(true);
+    m_clients->sortByColumn(PubSubClientModel::Id, Qt::AscendingOrder);
+    m_clients->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_clients->verticalHeader()->hide();
+    m_clients->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    m_clients->setWordWrap(false);
+    m_clients->horizontalHeader()->setStretchLastSection(false);
+    m_clients->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_clients->horizontalHeader()->setSectionResizeMode(PubSubClientModel::Name, QHeaderView::Stretch);
+    m_patternsLabel->setTextFormat(Qt::PlainText);
+    m_patternsLabel->setWordWrap(true);
+    auto *clientsPage = new QWidget(this);
+    auto *clientsLayout = new QVBoxLayout(clientsPage);
+    clientsLayout->addWidget(m_patternsLabel);
+    clientsLayout->addWidget(m_patternOnly);
+    clientsLayout->addWidget(m_clients, 1);
 
-    auto *bar = new QHBoxLayout;
-    bar->addWidget(m_filter, 1);
-    bar->addWidget(m_interval);
-    bar->addWidget(m_refresh);
-    bar->addWidget(m_tap);
+    m_tabs->addTab(m_stack, QString());
+    m_tabs->addTab(clientsPage, QString());
+
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_status->setContentsMargins(6, 2, 6, 2);
     auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(4, 4, 4, 4);
-    layout->addLayout(bar);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_toolBar);
     layout->addWidget(m_tabs, 1);
     layout->addWidget(m_status);
 
+    // Wiring
     connect(m_filter, &QLineEdit::textChanged, this, [this](const QString &text) {
         m_treeProxy->setFilterText(text);
-        m_listProxy->setFilterText(text);
-        if (!text.isEmpty())
+        m_tableProxy->setFilterText(text);
+        if (!text.trimmed().isEmpty())
             m_tree->expandAll();
+        updateStatus();
+    });
+    connect(m_findAction, &QAction::triggered, this, [this] {
+        m_filter->setFocus(Qt::ShortcutFocusReason);
+        m_filter->selectAll();
     });
     connect(m_interval, &QComboBox::currentIndexChanged, this, [this](int index) {
-        m_controller->setRefreshInterval(std::chrono::seconds(m_interval->itemData(index).toInt()));
+        if (index >= 0)
+            m_controller->setRefreshInterval(std::chrono::milliseconds(m_interval->itemData(index).toInt()));
     });
-    connect(m_refresh, &QPushButton::clicked, m_controller, &ChannelsController::refresh);
-    connect(m_tap, &QPushButton::clicked, this, &ChannelsView::requestTap);
-    connect(m_tapAction, &QAction::triggered, this, &ChannelsView::requestTap);
-    connect(m_tree, &QWidget::customContextMenuRequested, this,
-            [this](const QPoint &pos) { showContextMenu(m_tree, pos); });
-    connect(m_table, &QWidget::customContextMenuRequested, this,
-            [this](const QPoint &pos) { showContextMenu(m_table, pos); });
-    connect(m_controller, &ChannelsController::snapshotReady, this, &ChannelsView::showSnapshot);
-    connect(m_controller, &ChannelsController::refreshFailed, this, [this](const QString &error) {
-        m_lastError = error;
-        m_status->setText(tr("Refresh failed: %1").arg(error));
+    connect(m_controller, &ChannelsController::refreshIntervalChanged, this,
+            &ChannelsView::syncIntervalCombo);
+    connect(m_refreshAction, &QAction::triggered, m_controller, &ChannelsController::refresh);
+    connect(m_treeAction, &QAction::toggled, this, [this](bool on) {
+        m_stack->setCurrentWidget(on ? static_cast<QWidget *>(m_tree) : m_table);
+        updateActions();
     });
-    // Top-level groups open on first sight; later the operator's choice stays.
-    connect(m_treeProxy, &QAbstractItemModel::rowsInserted, this,
-            [this](const QModelIndex &parent, int first, int last) {
-                if (parent.isValid())
-                    return;
-                for (int row = first; row <= last; ++row)
-                    m_tree->expand(m_treeProxy->index(row, 0));
-            });
+    connect(m_tapAction, &QAction::triggered, this, &ChannelsView::tapSelection);
+    connect(m_tree, &QWidget::customContextMenuRequested, this, &ChannelsView::showContextMenu);
+    connect(m_table, &QWidget::customContextMenuRequested, this, &ChannelsView::showContextMenu);
+    connect(m_tree->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &ChannelsView::updateActions);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &ChannelsView::updateActions);
+    connect(m_table, &QAbstractItemView::activated, this, [this] { tapSelection(); });
+    connect(m_patternOnly, &QCheckBox::toggled, this,
+            [this](bool on) { m_clientProxy->setFilterRegularExpression(on ? u"^[1-9]"_s : QString()); });
+    connect(m_controller, &ChannelsController::snapshotReady, this, &ChannelsView::onSnapshot);
+    connect(m_controller, &ChannelsController::refreshFailed, this, &ChannelsView::onRefreshFailed);
 
-    m_controller->setRefreshInterval(2s);
+    m_interval->setCurrentIndex(DefaultIntervalIndex);
+    m_controller->setRefreshInterval(std::chrono::milliseconds(IntervalsMs[DefaultIntervalIndex]));
+    m_treeAction->setChecked(true);
+    m_haveSnapshot = m_controller->lastSnapshot().takenAt.isValid();
     retranslateUi();
-    m_tree->setColumnWidth(ChannelColumns::Name, 220);
+    updateActions();
 }
 
-void ChannelsView::changeEvent(QEvent *event)
+void ChannelsView::setupColumns()
 {
-    if (event->type() == QEvent::LanguageChange)
-        retranslateUi();
-    QWidget::changeEvent(event);
-}
-
-void ChannelsView::retranslateUi()
-{
-    m_filter->setPlaceholderText(tr("Filter channels: text or glob (room:*)   Ctrl+F"));
-    const QStringList intervals{tr("Refresh: off"), tr("Every 1 s"), tr("Every 2 s"), tr("Every 5 s"),
-                                tr("Every 10 s")};
-    for (int i = 0; i < intervals.size(); ++i)
-        m_interval->setItemText(i, intervals[i]);
-    m_refresh->setText(tr("Refresh"));
-    m_refresh->setToolTip(tr("Ask Redis now (F5)"));
-    m_tap->setText(tr("Tap"));
-    m_tap->setToolTip(tr("Watch the selected channels live; on a group, its pattern (Ctrl+T)"));
-    m_tapAction->setText(tr("Tap selected"));
-    m_tabs->setTabText(0, tr("Tree"));
-    m_tabs->setTabText(1, tr("Table"));
-    m_tabs->setTabText(2, tr("Patterns && clients"));
-    m_clients->setHeaderLabels(
-        {tr("Id"), tr("Name"), tr("Address"), tr("Channels"), tr("Patterns"), tr("Relay")});
-    showSnapshot(m_controller->lastSnapshot());
-}
-
-void ChannelsView::showSnapshot(const PubSubSnapshot &snapshot)
-{
-    m_lastError.clear();
-    const QLocale locale;
-    qint64 subscriptions = 0;
-    for (const auto &c : snapshot.channels)
-        subscriptions += c.subscribers;
-    if (!snapshot.takenAt.isValid()) {
-        m_status->setText(tr("Not connected"));
-    } else {
-        m_status->setText(
-            tr("%1 channels · %2 subscriptions · %3 pattern subscriptions · %4 pub/sub clients · "
-               "refreshed %5 in %6 ms")
-                .arg(locale.toString(snapshot.channels.size()), locale.toString(subscriptions),
-                     locale.toString(snapshot.patternSubscriptions), locale.toString(snapshot.clients.size()),
-                     snapshot.takenAt.toString(u"HH:mm:ss"_s), locale.toString(snapshot.durationMs)));
+    const QFontMetrics fm = fontMetrics();
+    const auto widthFor = [&fm](int column) {
+        return std::max(fm.horizontalAdvance(headerText(column)), fm.horizontalAdvance(u"1,000,000"_s)) +
+               fm.averageCharWidth() * 4;
+    };
+    for (QHeaderView *header : {m_tree->header(), m_table->horizontalHeader()}) {
+        header->setStretchLastSection(false);
+        header->setSectionResizeMode(QHeaderView::Interactive);
+        header->setSectionResizeMode(Name, QHeaderView::Stretch);
+        for (int c = Subscribers; c < Count; ++c)
+            header->resizeSection(c, widthFor(c));
+        header->setMinimumSectionSize(fm.averageCharWidth() * 6);
     }
-    m_patternSummary->setText(tr("<b>%1 pattern subscriptions</b> (PUBSUB NUMPAT). NUMSUB leaves them out of "
-                                 "the channel counts: a message "
-                                 "also reaches every client whose pattern matches.")
-                                  .arg(locale.toString(snapshot.patternSubscriptions)));
-    m_clients->setSortingEnabled(false);
-    m_clients->clear();
-    for (const PubSubClient &c : snapshot.clients) {
-        auto *item = new QTreeWidgetItem(m_clients);
-        item->setData(0, Qt::DisplayRole, c.id);
-        item->setText(1, c.name);
-        item->setText(2, c.address);
-        item->setData(3, Qt::DisplayRole, c.channels);
-        item->setData(4, Qt::DisplayRole, c.patterns);
-        item->setText(5, c.isRelay() ? tr("yes") : QString());
-        if (c.patterns > 0)
-            item->setForeground(4, QColor(0xbf, 0x87, 0x00));
-    }
-    m_clients->setSortingEnabled(true);
-    m_tabs->setTabText(2, snapshot.patternSubscriptions > 0
-                              ? tr("Patterns && clients (%1)").arg(snapshot.patternSubscriptions)
-                              : tr("Patterns && clients"));
+}
+
+bool ChannelsView::isTreeShown() const
+{
+    return m_treeAction->isChecked();
+}
+
+void ChannelsView::setTreeShown(bool tree)
+{
+    (tree ? m_treeAction : m_tableAction)->setChecked(true);
 }
 
 QByteArrayList ChannelsView::selectedChannels() const
 {
-    QByteArrayList channels;
-    if (m_tabs->currentWidget() == m_table) {
-        const QModelIndexList rows = m_table->selectionModel()->selectedRows();
-        for (const QModelIndex &index : rows)
-            channels << index.data(ChannelColumns::ChannelRole).toByteArray();
-    } else if (m_tabs->currentWidget() == m_tree) {
-        const QModelIndexList rows = m_tree->selectionModel()->selectedRows();
-        for (const QModelIndex &index : rows) {
-            if (index.data(ChannelColumns::IsChannelRole).toBool() &&
-                !index.data(ChannelColumns::IsGroupRole).toBool())
-                channels << index.data(ChannelColumns::ChannelRole).toByteArray();
-            else if (index.data(ChannelColumns::IsChannelRole).toBool() && !m_tree->isExpanded(index))
-                channels << index.data(ChannelColumns::ChannelRole).toByteArray();
-        }
+    QByteArrayList out;
+    if (isTreeShown()) {
+        for (const QModelIndex &i : m_tree->selectionModel()->selectedRows(Name))
+            if (i.data(IsChannelRole).toBool())
+                out.append(i.data(ChannelNameRole).toByteArray());
+    } else {
+        for (const QModelIndex &i : m_table->selectionModel()->selectedRows(Name))
+            out.append(i.data(ChannelNameRole).toByteArray());
     }
-    return channels;
+    std::sort(out.begin(), out.end());
+    return out;
 }
 
 QByteArrayList ChannelsView::selectedPatterns() const
 {
-    QByteArrayList patterns;
-    if (m_tabs->currentWidget() != m_tree)
-        return patterns;
-    const QModelIndexList rows = m_tree->selectionModel()->selectedRows();
-    for (const QModelIndex &index : rows) {
-        if (index.data(ChannelColumns::IsGroupRole).toBool())
-            patterns << index.data(ChannelColumns::ChannelRole).toByteArray() + ":*";
-    }
-    return patterns;
+    QByteArrayList out;
+    if (!isTreeShown())
+        return out;
+    for (const QModelIndex &i : m_tree->selectionModel()->selectedRows(Name))
+        if (i.data(IsGroupRole).toBool() && !i.data(IsChannelRole).toBool())
+            out.append(i.data(ChannelNameRole).toByteArray() + ":*");
+    std::sort(out.begin(), out.end());
+    return out;
 }
 
-void ChannelsView::requestTap()
+void ChannelsView::tapSelection()
 {
     const QByteArrayList channels = selectedChannels();
     if (!channels.isEmpty())
@@ -257,20 +274,122 @@ void ChannelsView::requestTap()
         Q_EMIT tapPatternRequested(pattern);
 }
 
-void ChannelsView::showContextMenu(QWidget *view, const QPoint &pos)
+void ChannelsView::showContextMenu(const QPoint &pos)
 {
+    auto *view = qobject_cast<QAbstractItemView *>(sender());
+    if (!view)
+        return;
+    const QModelIndex at = view->indexAt(pos);
     QMenu menu(this);
-    const QByteArrayList channels = selectedChannels();
-    const QByteArrayList patterns = selectedPatterns();
-    if (!channels.isEmpty()) {
-        menu.addAction(channels.size() == 1 ? tr("Tap %1").arg(QString::fromUtf8(channels.first()))
-                                            : tr("Tap %n channels", nullptr, int(channels.size())),
-                       this, [this, channels] { Q_EMIT tapChannelsRequested(channels); });
+    menu.addAction(m_tapAction);
+    if (view == m_tree && at.isValid()) {
+        const QModelIndex source = m_treeProxy->mapToSource(at.siblingAtColumn(Name));
+        const QByteArray pattern = m_controller->treeModel()->patternFor(source);
+        if (!pattern.isEmpty()) {
+            QAction *tapPattern = menu.addAction(tr("Tap pattern %1").arg(QString::fromUtf8(pattern)));
+            connect(tapPattern, &QAction::triggered, this,
+                    [this, pattern] { Q_EMIT tapPatternRequested(pattern); });
+        }
     }
-    for (const QByteArray &pattern : patterns) {
-        menu.addAction(tr("Tap pattern %1").arg(QString::fromUtf8(pattern)), this,
-                       [this, pattern] { Q_EMIT tapPatternRequested(pattern); });
+    if (at.isValid()) {
+        const QString name = QString::fromUtf8(at.siblingAtColumn(Name).data(ChannelNameRole).toByteArray());
+        menu.addSeparator();
+        QAction *copy = menu.addAction(tr("Copy name"));
+        connect(copy, &QAction::triggered, this, [name] { QApplication::clipboard()->setText(name); });
     }
-    if (!menu.isEmpty())
-        menu.exec(view->mapToGlobal(pos));
+    menu.addSeparator();
+    menu.addAction(m_refreshAction);
+    menu.exec(view->viewport()->mapToGlobal(pos));
+}
+
+void ChannelsView::updateActions()
+{
+    m_tapAction->setEnabled(!selectedChannels().isEmpty() || !selectedPatterns().isEmpty());
+}
+
+void ChannelsView::syncIntervalCombo()
+{
+    const int ms = int(m_controller->refreshInterval().count());
+    const int index = m_interval->findData(ms);
+    if (index >= 0 && index != m_interval->currentIndex()) {
+        const QSignalBlocker block(m_interval);
+        m_interval->setCurrentIndex(index);
+    }
+}
+
+void ChannelsView::onSnapshot(const PubSubSnapshot &)
+{
+    m_haveSnapshot = true;
+    m_error.clear();
+    updateStatus();
+    updateActions();
+}
+
+void ChannelsView::onRefreshFailed(const QString &error)
+{
+    m_error = error;
+    updateStatus();
+}
+
+void ChannelsView::updateStatus()
+{
+    const PubSubSnapshot &s = m_controller->lastSnapshot();
+    const QLocale locale;
+    m_patternsLabel->setText(tr("Pattern subscriptions (PUBSUB NUMPAT): %1. PUBSUB NUMSUB leaves them out of "
+                                "the channels' subscriber "
+                                "counts; the clients holding them are those with patterns below.")
+                                 .arg(locale.toString(s.patternSubscriptions)));
+    if (!m_error.isEmpty()) {
+        m_status->setText(tr("Refresh failed: %1").arg(m_error));
+        return;
+    }
+    if (!m_controller->isAttached()) {
+        m_status->setText(tr("Not connected"));
+        return;
+    }
+    if (!m_haveSnapshot) {
+        m_status->setText(tr("Waiting for the first refresh…"));
+        return;
+    }
+    QString text = tr("%1 channels · %2 subscriptions · %3 pattern subscriptions · refreshed in %4 ms")
+                       .arg(locale.toString(qsizetype(s.channels.size())),
+                            locale.toString(m_controller->listModel()->totalSubscribers()),
+                            locale.toString(s.patternSubscriptions), locale.toString(s.durationMs));
+    if (!m_filter->text().trimmed().isEmpty())
+        text += tr(" · %1 shown").arg(locale.toString(m_tableProxy->rowCount()));
+    m_status->setText(text);
+}
+
+void ChannelsView::retranslateUi()
+{
+    m_filter->setPlaceholderText(tr("Filter channels: text or glob (room:*)"));
+    m_filter->setToolTip(
+        tr("Text matches anywhere in the name, ignoring case; *, ? or [ make it a glob on the "
+           "whole name, as PSUBSCRIBE matches (Ctrl+F)"));
+    m_intervalLabel->setText(tr("Refresh:"));
+    const QStringList intervals{tr("Off"), tr("1 s"), tr("2 s"), tr("5 s"), tr("10 s")};
+    for (int i = 0; i < m_interval->count() && i < intervals.size(); ++i)
+        m_interval->setItemText(i, intervals[i]);
+    m_interval->setToolTip(tr("How often Redis is asked for its channels and subscribers"));
+    m_refreshAction->setText(tr("Refresh"));
+    m_refreshAction->setToolTip(tr("Ask Redis now (F5)"));
+    m_treeAction->setText(tr("Tree"));
+    m_treeAction->setToolTip(tr("Group channels by their ':' segments"));
+    m_tableAction->setText(tr("Table"));
+    m_tableAction->setToolTip(tr("One sortable row per channel"));
+    m_tapAction->setText(tr("Tap"));
+    m_tapAction->setToolTip(tr("Watch the messages on the selected channels, or a group's pattern (Ctrl+T)"));
+    m_findAction->setText(tr("Find channel"));
+    m_tabs->setTabText(0, tr("Channels"));
+    m_tabs->setTabText(1, tr("Patterns && clients"));
+    m_patternOnly->setText(tr("Only clients with pattern subscriptions"));
+    m_tree->setToolTip(QString());
+    updateStatus();
+}
+
+void ChannelsView::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+    QWidget::changeEvent(event);
 }

@@ -1,31 +1,44 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <QByteArrayList>
 #include <QWidget>
 
 class ChannelFilterProxyModel;
 class ChannelsController;
+class QAction;
+class QActionGroup;
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
-class QPushButton;
+class QMenu;
+class QSortFilterProxyModel;
+class QStackedWidget;
 class QTabWidget;
 class QTableView;
+class QToolBar;
 class QTreeView;
-class QTreeWidget;
 struct PubSubSnapshot;
 
-// Channels and their subscribers, as a tree grouped by ':' and as a sortable table, plus the
-// pattern subscriptions and pub/sub clients Redis reports apart.
+// The console's Channels view: Redis's channels as a ':' tree or a sortable table with subscriber,
+// relay and traffic columns, a filter (text or glob), the refresh interval, and the pattern
+// subscriptions and pub/sub clients apart. "Tap" asks the main window to tap the selection.
 class ChannelsView : public QWidget
 {
     Q_OBJECT
-
 public:
     explicit ChannelsView(ChannelsController *controller, QWidget *parent = nullptr);
 
-    // What the current tab has selected: channels (and, from the tree, group patterns).
+    ChannelsController *controller() const { return m_controller; }
+    QAction *tapAction() const { return m_tapAction; }
+    QAction *refreshAction() const { return m_refreshAction; }
+    bool isTreeShown() const;
+    void setTreeShown(bool tree);
+
+    // The channels selected in the visible view (tree: channel nodes only).
     QByteArrayList selectedChannels() const;
+    // Patterns for the group nodes selected in the tree that are not channels themselves.
     QByteArrayList selectedPatterns() const;
 
 Q_SIGNALS:
@@ -37,24 +50,37 @@ protected:
 
 private:
     void retranslateUi();
-    void requestTap();
-    void showSnapshot(const PubSubSnapshot &snapshot);
-    void showContextMenu(QWidget *view, const QPoint &pos);
+    void tapSelection();
+    void showContextMenu(const QPoint &pos);
+    void onSnapshot(const PubSubSnapshot &snapshot);
+    void onRefreshFailed(const QString &error);
+    void updateStatus();
+    void updateActions();
+    void syncIntervalCombo();
+    void setupColumns();
 
     ChannelsController *m_controller;
     ChannelFilterProxyModel *m_treeProxy;
-    ChannelFilterProxyModel *m_listProxy;
+    ChannelFilterProxyModel *m_tableProxy;
+    QSortFilterProxyModel *m_clientProxy;
+    QToolBar *m_toolBar;
     QLineEdit *m_filter;
+    QLabel *m_intervalLabel;
     QComboBox *m_interval;
-    QPushButton *m_refresh;
-    QPushButton *m_tap;
+    QAction *m_refreshAction;
+    QAction *m_treeAction;
+    QAction *m_tableAction;
+    QActionGroup *m_modeGroup;
+    QAction *m_tapAction;
+    QAction *m_findAction;
     QTabWidget *m_tabs;
+    QStackedWidget *m_stack;
     QTreeView *m_tree;
     QTableView *m_table;
-    QWidget *m_patternsPage;
-    QLabel *m_patternSummary;
-    QTreeWidget *m_clients;
+    QLabel *m_patternsLabel;
+    QCheckBox *m_patternOnly;
+    QTableView *m_clients;
     QLabel *m_status;
-    QAction *m_tapAction;
-    QString m_lastError;
+    QString m_error;
+    bool m_haveSnapshot = false;
 };

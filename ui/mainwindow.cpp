@@ -18,6 +18,7 @@
 #include "logview.h"
 #include "privateredisserver.h"
 #include "redisprobe.h"
+#include "relaydirectory.h"
 #include "relaypanel.h"
 #include "relaysimulator.h"
 #include "secretstore.h"
@@ -134,8 +135,11 @@ MainWindow::MainWindow(QSettings *settings, SecretStore *secrets, LogModel *log,
                 else
                     m_tap->disconnectFromRedis();
             });
-    // Exact audience where known: the embedded relay counts its own clients per channel.
+    // Exact audience where known: relays report their clients per channel (RelayDirectory); an
+    // embedded relay on the in-process bus counts its own.
     m_announcements->setRelayAudience([this](const QByteArray &channel) -> std::optional<qint64> {
+        if (auto reported = m_channels->directory()->relayClientsFor(channel))
+            return reported;
         const RelayServer *server = m_relay->server();
         if (!server || server->options().channelPrefix != m_announcements->channelPrefix())
             return std::nullopt;

@@ -6,6 +6,7 @@
 #include "redisbus.h"
 #include "redisprobe.h"
 #include "relayserver.h"
+#include "relaystatspublisher.h"
 
 using namespace Qt::StringLiterals;
 
@@ -64,6 +65,8 @@ void RelayApp::startWithBus(MessageBus *bus)
     m_bus->start();
     m_server = new RelayServer(m_config.server, m_bus, this);
     connect(m_server, &RelayServer::finished, this, [this] {
+        if (m_stats)
+            m_stats->publishStopped(); // flushed by the bus's stop()
         connect(m_bus, &MessageBus::stopped, this, [this] { Q_EMIT exitRequested(0); });
         m_bus->stop();
     });
@@ -73,6 +76,8 @@ void RelayApp::startWithBus(MessageBus *bus)
         Q_EMIT exitRequested(1);
         return;
     }
+    m_stats = new RelayStatsPublisher(m_server, m_config.statsInterval, this);
+    m_stats->start();
     if (m_stopping)
         m_server->shutdown();
 }

@@ -8,6 +8,7 @@
 
 class MessageBus;
 class RelayServer;
+class RelayStatsPublisher;
 
 // The headless relay process: picks the bus, runs the server, shuts down on SIGTERM / SIGINT.
 class RelayApp : public QObject
@@ -28,6 +29,7 @@ private:
     RelayCommandLine m_config;
     MessageBus *m_bus = nullptr;
     RelayServer *m_server = nullptr;
+    RelayStatsPublisher *m_stats = nullptr;
     QTimer m_deadline;
     bool m_stopping = false;
 };

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "redisconnection.h"
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include <chrono>
+#include <optional>
+
+class RedisSubscriber;
+
+// One relay's latest heartbeat (see RelayStatsPublisher).
+struct RelayInstanceStats
+{
+    QString instance;
+    QByteArray prefix;
+    QString url;
+    qint64 clients = 0;
+    QHash<QByteArray, qint64> channels; // full channel name -> local clients on it
+    std::chrono::milliseconds interval{2000};
+    QDateTime at;         // the relay's clock
+    QDateTime receivedAt; // ours
+};
+
+// Listens on switchboard:relays (own subscriber connection, named switchboard-console:directory) and
+// keeps the latest stats per relay instance. An instance is dropped after 3x its interval without a
+// heartbeat, or at once on relay-stopped.
+class RelayDirectory : public QObject
+{
+    Q_OBJECT
+public:
+    static constexpr int ExpiryFactor = 3;
+
+    explicit RelayDirectory(QObject *parent = nullptr);
+    ~RelayDirectory() override;
+
+    // (Re)starts listening with these connection options (the client name is replaced).
+    void start(const RedisConnectionOptions &options);
+    // Stops listening and forgets every instance.
+    void stop();
+    bool isRunning() const { return m_subscriber != nullptr; }
+    // True once Redis confirmed the subscription.
+    bool isListening() const;
+
+    QList<RelayInstanceStats> instances() const; // sorted by instance id
+    int instanceCount() const { return int(m_instances.size()); }
+    // Relays that serve channel; nullopt when no relay reports at all.
+    std::optional<int> relaysFor(const QByteArray &channel) const;
+    // Relay clients on channel summed over relays; nullopt when no relay reports at all.
+    std::optional<qint64> relayClientsFor(const QByteArray &channel) const;
+    quint64 invalidMessages() const { return m_invalid; }
+
+    // Feeds one payload as if it arrived on switchboard:relays.
+    void handlePayload(const QByteArray &payload);
+
+Q_SIGNALS:
+    void changed();
+
+private:
+    struct Entry
+    {
+        RelayInstanceStats stats;
+        qint64 expiresAt = 0; // m_clock ms
+    };
+    void expire();
+    void scheduleExpiry();
+
+    RedisSubscriber *m_subscriber = nullptr; // owned
+    QHash<QString, Entry> m_instances;
+    QElapsedTimer m_clock;
+    QTimer m_expiryTimer;
+    quint64 m_invalid = 0;
+};

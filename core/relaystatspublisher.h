@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QByteArray>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include <chrono>
+
+class RelayServer;
+
+// A relay's heartbeat on the bus: every interval it publishes on switchboard:relays which channels it
+// serves and how many of its clients are on each, so the console can tell relays from other subscribers.
+//   {"type":"relay-stats","instance":..,"prefix":..,"url":..,"clients":N,
+//    "channels":{"<full channel>":<local members>,...},"interval":<ms>,"at":<ms since epoch>}
+// On the broadcast channel every client counts. publishStopped() sends {"type":"relay-stopped",...}.
+class RelayStatsPublisher : public QObject
+{
+    Q_OBJECT
+public:
+    static QByteArray channel() { return QByteArrayLiteral("switchboard:relays"); }
+
+    // interval 0 = off: start() then does nothing.
+    explicit RelayStatsPublisher(RelayServer *server,
+                                 std::chrono::milliseconds interval = std::chrono::milliseconds(2000),
+                                 QObject *parent = nullptr);
+
+    std::chrono::milliseconds interval() const { return m_interval; }
+    bool isActive() const { return m_timer.isActive(); }
+    quint64 publishedCount() const { return m_published; }
+
+    // Publishes once now, then every interval.
+    void start();
+    void stop();
+    void publishNow();
+    // Stops the heartbeat and tells the console this instance is gone.
+    void publishStopped();
+
+    QByteArray statsPayload() const;
+    QByteArray stoppedPayload() const;
+
+private:
+    QPointer<RelayServer> m_server;
+    std::chrono::milliseconds m_interval;
+    QTimer m_timer;
+    quint64 m_published = 0;
+};

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: MIT
+#include "redisbus.h"
+#include "redisserver.h"
+#include "relaydirectory.h"
+#include "relayserver.h"
+#include "relaystatspublisher.h"
+#include "testclient.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
+
+class tst_RelayDirectory : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void reportsRelaysPerChannel();
+    void expiresSilentRelays();
+    void stoppedRemovesAtOnce();
+    void invalidMessagesAreCounted_data();
+    void invalidMessagesAreCounted();
+    void namedConnection();
+
+private:
+    RelayServer *startRelay(const QString &instanceId);
+    TestClient *connectTo(RelayServer *relay);
+    RedisConnectionOptions options() const;
+
+    std::unique_ptr<RedisServer> m_redis;
+    QList<QObject *> m_owned;
+};
+
+void tst_RelayDirectory::init()
+{
+    m_redis = std::make_unique<RedisServer>();
+    QVERIFY2(m_redis->start(), qPrintable(m_redis->errorString()));
+}
+
+void tst_RelayDirectory::cleanup()
+{
+    qDeleteAll(m_owned);
+    m_owned.clear();
+    m_redis.reset();
+}
+
+RedisConnectionOptions tst_RelayDirectory::options() const
+{
+    RedisConnectionOptions o;
+    o.url = RedisUrl::parse(m_redis->url());
+    return o;
+}
+
+RelayServer *tst_RelayDirectory::startRelay(const QString &instanceId)
+{
+    RedisConnectionOptions o = options();
+    o.clientName = u"switchboard-relay:"_s + instanceId;
+    auto *bus = new RedisBus(o);
+    m_owned.append(bus);
+    bus->start();
+    RelayServerOptions so;
+    so.bindAddress = QHostAddress::LocalHost;
+    so.port = 0;
+    so.instanceId = instanceId;
+    auto *server = new RelayServer(so, bus);
+    m_owned.prepend(server);
+    if (!server->listen())
+        qWarning("listen failed");
+    return server;
+}
+
+TestClient *tst_RelayDirectory::connectTo(RelayServer *relay)
+{
+    auto *c = new TestClient;
+    m_owned.prepend(c);
+    if (!c->open(relay->url()))
+        qWarning("client could not connect");
+    return c;
+}
+
+void tst_RelayDirectory::reportsRelaysPerChannel()
+{
+    RelayDirectory directory;
+    QCOMPARE(directory.relaysFor("broadcast"), std::nullopt);
+    QCOMPARE(directory.relayClientsFor("broadcast"), std::nullopt);
+    directory.start(options());
+    QTRY_VERIFY(directory.isListening());
+
+    RelayServer *r1 = startRelay(u"r1"_s);
+    RelayServer *r2 = startRelay(u"r2"_s);
+    QVERIFY(connectTo(r1)->join(1));
+    QVERIFY(connectTo(r1)->join(1));
+    QVERIFY(connectTo(r2)->join(1));
+    QVERIFY(connectTo(r2)->join(2));
+    RelayStatsPublisher p1(r1, 100ms);
+    RelayStatsPublisher p2(r2, 100ms);
+    p1.start();
+    p2.start();
+
+    QTRY_COMPARE(directory.instanceCount(), 2);
+    QTRY_COMPARE(directory.relayClientsFor("room:1"), std::optional<qint64>(3));
+    QCOMPARE(directory.relaysFor("room:1"), std::optional<int>(2));
+    QCOMPARE(directory.relaysFor("room:2"), std::optional<int>(1));
+    QCOMPARE(directory.relayClientsFor("room:2"), std::optional<qint64>(1));
+    QCOMPARE(directory.relaysFor("broadcast"), std::optional<int>(2));
+    QCOMPARE(directory.relayClientsFor("broadcast"), std::optional<qint64>(4));
+    QCOMPARE(directory.relaysFor("room:404"), std::optional<int>(0));
+    QCOMPARE(directory.relayClientsFor("room:404"), std::optional<qint64>(0));
+    const auto instances = directory.instances();
+    QCOMPARE(instances.size(), 2);
+    QCOMPARE(instances.first().instance, u"r1"_s);
+    QCOMPARE(instances.first().clients, 2);
+    QCOMPARE(instances.last().interval, 100ms);
+    QCOMPARE(directory.invalidMessages(), 0u);
+}
+
+void tst_RelayDirectory::expiresSilentRelays()
+{
+    RelayDirectory directory;
+    directory.start(options());
+    QTRY_VERIFY(directory.isListening());
+    RelayServer *r1 = startRelay(u"quiet"_s);
+    RelayServer *r2 = startRelay(u"chatty"_s);
+    RelayStatsPublisher p1(r1, 100ms);
+    RelayStatsPublisher p2(r2, 100ms);
+    p1.start();
+    p2.start();
+    QTRY_COMPARE(directory.instanceCount(), 2);
+
+    QElapsedTimer silence;
+    p1.stop(); // no relay-stopped: only the silence tells
+    silence.start();
+    QSignalSpy changed(&directory, &RelayDirectory::changed);
+    QTRY_COMPARE_WITH_TIMEOUT(directory.instanceCount(), 1, 5000);
+    QVERIFY2(silence.elapsed() >= 200, "dropped before 3x the interval"); // 300 ms minus one in flight
+    QCOMPARE(directory.instances().first().instance, u"chatty"_s);
+    QVERIFY(!changed.isEmpty());
+
+    p2.stop();
+    QTRY_COMPARE_WITH_TIMEOUT(directory.instanceCount(), 0, 5000);
+    QCOMPARE(directory.relaysFor("broadcast"), std::nullopt);
+}
+
+void tst_RelayDirectory::stoppedRemovesAtOnce()
+{
+    RelayDirectory directory;
+    directory.start(options());
+    QTRY_VERIFY(directory.isListening());
+    RelayServer *r1 = startRelay(u"leaving"_s);
+    RelayStatsPublisher p1(r1, 60s); // would not expire during the test
+    p1.start();
+    QTRY_COMPARE(directory.instanceCount(), 1);
+    p1.publishStopped();
+    QTRY_COMPARE_WITH_TIMEOUT(directory.instanceCount(), 0, 2000);
+}
+
+void tst_RelayDirectory::invalidMessagesAreCounted_data()
+{
+    QTest::addColumn<QByteArray>("payload");
+    QTest::newRow("not json") << "{nope"_ba;
+    QTest::newRow("array") << "[1,2]"_ba;
+    QTest::newRow("scalar") << "42"_ba;
+    QTest::newRow("unknown type") << R"({"type":"hello","instance":"x"})"_ba;
+    QTest::newRow("no instance") << R"({"type":"relay-stats","channels":{}})"_ba;
+    QTest::newRow("binary") << QByteArray("\xff\x00\xfe", 3);
+}
+
+void tst_RelayDirectory::invalidMessagesAreCounted()
+{
+    QFETCH(QByteArray, payload);
+    RelayDirectory directory;
+    directory.start(options());
+    QTRY_VERIFY(directory.isListening());
+    m_redis->command({"PUBLISH", RelayStatsPublisher::channel(), payload});
+    // A valid one after it proves the bad one was processed (messages arrive in order).
+    m_redis->command(
+        {"PUBLISH", RelayStatsPublisher::channel(),
+         R"({"type":"relay-stats","instance":"ok","clients":1,"channels":{"c":1},"interval":60000})"});
+    QTRY_COMPARE(directory.instanceCount(), 1);
+    QCOMPARE(directory.invalidMessages(), 1u);
+    QCOMPARE(directory.relayClientsFor("c"), std::optional<qint64>(1));
+}
+
+void tst_RelayDirectory::namedConnection()
+{
+    RelayDirectory directory;
+    directory.start(options());
+    QTRY_VERIFY(directory.isListening());
+    const QByteArray list = m_redis->command({"CLIENT", "LIST"}).bytes();
+    QVERIFY2(list.contains("name=switchboard-console:directory"), list.constData());
+    directory.stop();
+    QVERIFY(!directory.isRunning());
+}
+
+QTEST_MAIN(tst_RelayDirectory)
+#include "tst_relaydirectory.moc"

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: MIT
+#include "redisbus.h"
+#include "redisserver.h"
+#include "redissubscriber.h"
+#include "relayserver.h"
+#include "relaystatspublisher.h"
+#include "testclient.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
+
+class tst_RelayStatsPublisher : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void publishesChannelsAndClients();
+    void stoppedMessage();
+    void intervalZeroIsOff();
+
+private:
+    RelayServer *startRelay(const QString &instanceId, const QByteArray &prefix = {});
+    TestClient *connectTo(RelayServer *relay);
+    QJsonObject nextMessage(QSignalSpy &spy, const QString &type);
+
+    std::unique_ptr<RedisServer> m_redis;
+    std::unique_ptr<RedisSubscriber> m_listener;
+    QList<QObject *> m_owned;
+};
+
+void tst_RelayStatsPublisher::init()
+{
+    m_redis = std::make_unique<RedisServer>();
+    QVERIFY2(m_redis->start(), qPrintable(m_redis->errorString()));
+    RedisConnectionOptions o;
+    o.url = RedisUrl::parse(m_redis->url());
+    m_listener = std::make_unique<RedisSubscriber>(o);
+    m_listener->subscribe(RelayStatsPublisher::channel());
+    m_listener->open();
+    QTRY_VERIFY(m_listener->isSubscribed(RelayStatsPublisher::channel()));
+}
+
+void tst_RelayStatsPublisher::cleanup()
+{
+    qDeleteAll(m_owned);
+    m_owned.clear();
+    m_listener.reset();
+    m_redis.reset();
+}
+
+RelayServer *tst_RelayStatsPublisher::startRelay(const QString &instanceId, const QByteArray &prefix)
+{
+    RedisConnectionOptions o;
+    o.url = RedisUrl::parse(m_redis->url());
+    o.clientName = u"switchboard-relay:"_s + instanceId;
+    auto *bus = new RedisBus(o);
+    m_owned.append(bus);
+    bus->start();
+    RelayServerOptions so;
+    so.bindAddress = QHostAddress::LocalHost;
+    so.port = 0;
+    so.instanceId = instanceId;
+    so.channelPrefix = prefix;
+    auto *server = new RelayServer(so, bus);
+    m_owned.prepend(server);
+    if (!server->listen())
+        qWarning("listen failed");
+    return server;
+}
+
+TestClient *tst_RelayStatsPublisher::connectTo(RelayServer *relay)
+{
+    auto *c = new TestClient;
+    m_owned.prepend(c);
+    if (!c->open(relay->url()))
+        qWarning("client could not connect");
+    return c;
+}
+
+QJsonObject tst_RelayStatsPublisher::nextMessage(QSignalSpy &spy, const QString &type)
+{
+    for (int attempt = 0; attempt < 50; ++attempt) {
+        while (!spy.isEmpty()) {
+            const auto args = spy.takeFirst();
+            const QJsonObject o = QJsonDocument::fromJson(args.at(1).toByteArray()).object();
+            if (o.value("type"_L1).toString() == type)
+                return o;
+        }
+        if (!spy.wait(5000))
+            break;
+    }
+    return {};
+}
+
+void tst_RelayStatsPublisher::publishesChannelsAndClients()
+{
+    RelayServer *relay = startRelay(u"r1"_s, "app:"_ba);
+    TestClient *a = connectTo(relay);
+    TestClient *b = connectTo(relay);
+    connectTo(relay);
+    QVERIFY(a->join(1));
+    QVERIFY(b->join(1));
+    QVERIFY(b->join(u"blue"_s));
+
+    QSignalSpy messages(m_listener.get(), &RedisSubscriber::message);
+    RelayStatsPublisher publisher(relay, 100ms);
+    QCOMPARE(publisher.interval(), 100ms);
+    publisher.start();
+    const QJsonObject first = nextMessage(messages, u"relay-stats"_s);
+    QCOMPARE(first.value("instance"_L1).toString(), u"r1"_s);
+    QCOMPARE(first.value("prefix"_L1).toString(), u"app:"_s);
+    QCOMPARE(first.value("clients"_L1).toInt(), 3);
+    QCOMPARE(first.value("interval"_L1).toInt(), 100);
+    QVERIFY(first.value("url"_L1).toString().startsWith("ws://"_L1));
+    QVERIFY(qAbs(first.value("at"_L1).toInteger() - QDateTime::currentMSecsSinceEpoch()) < 60000);
+    const QJsonObject channels = first.value("channels"_L1).toObject();
+    QCOMPARE(channels.value("app:broadcast"_L1).toInt(), 3);
+    QCOMPARE(channels.value("app:room:1"_L1).toInt(), 2);
+    QCOMPARE(channels.value("app:room:blue"_L1).toInt(), 1);
+    QCOMPARE(channels.size(), 3);
+
+    // Periodic: the next heartbeats follow the membership.
+    b->close();
+    QTRY_COMPARE(relay->clientCount(), 2);
+    QJsonObject later;
+    QTRY_VERIFY_WITH_TIMEOUT((later = nextMessage(messages, u"relay-stats"_s),
+                              later.value("channels"_L1).toObject().value("app:room:1"_L1).toInt() == 1),
+                             5000);
+    QVERIFY(!later.value("channels"_L1).toObject().contains("app:room:blue"_L1));
+    QVERIFY(publisher.publishedCount() >= 2);
+}
+
+void tst_RelayStatsPublisher::stoppedMessage()
+{
+    RelayServer *relay = startRelay(u"r2"_s);
+    QSignalSpy messages(m_listener.get(), &RedisSubscriber::message);
+    RelayStatsPublisher publisher(relay, 10s);
+    publisher.start();
+    QVERIFY(!nextMessage(messages, u"relay-stats"_s).isEmpty());
+    publisher.publishStopped();
+    QVERIFY(!publisher.isActive());
+    const QJsonObject stopped = nextMessage(messages, u"relay-stopped"_s);
+    QCOMPARE(stopped.value("instance"_L1).toString(), u"r2"_s);
+}
+
+void tst_RelayStatsPublisher::intervalZeroIsOff()
+{
+    RelayServer *relay = startRelay(u"r3"_s);
+    RelayStatsPublisher publisher(relay, 0ms);
+    publisher.start();
+    QVERIFY(!publisher.isActive());
+    QCOMPARE(publisher.publishedCount(), 0u);
+    // The payload is still well-formed for a manual publish.
+    const QJsonObject o = QJsonDocument::fromJson(publisher.statsPayload()).object();
+    QCOMPARE(o.value("type"_L1).toString(), u"relay-stats"_s);
+    QCOMPARE(o.value("channels"_L1).toObject().value("broadcast"_L1).toInt(), 0);
+}
+
+QTEST_MAIN(tst_RelayStatsPublisher)
+#include "tst_relaystatspublisher.moc"
