@@ -243,22 +243,6 @@ Relays melden %1 WebSocket-Clients.</translation>
 <context>
     <name>ChannelColumns</name>
     <message>
-        <source>/s</source>
-        <translation>/s</translation>
-    </message>
-    <message>
-        <source>PUBSUB NUMSUB: connections subscribed to this channel (pattern subscribers are not counted)</source>
-        <translation>PUBSUB NUMSUB: Verbindungen, die diesen Kanal abonniert haben (Muster-Abonnements zählen nicht)</translation>
-    </message>
-    <message>
-        <source>Switchboard relays (connections named switchboard-relay:*) among the subscribers; Redis reports counts only, so this is an upper bound when several relays are connected</source>
-        <translation>Switchboard-Relays (Verbindungen namens switchboard-relay:*) unter den Abonnenten; Redis meldet nur Anzahlen, bei mehreren Relays ist das eine Obergrenze</translation>
-    </message>
-    <message>
-        <source>Tap this channel to measure its traffic</source>
-        <translation>Kanal mitschneiden, um seinen Verkehr zu messen</translation>
-    </message>
-    <message>
         <source>Channel</source>
         <translation>Kanal</translation>
     </message>
@@ -271,10 +255,6 @@ Relays melden %1 WebSocket-Clients.</translation>
         <translation>Relays</translation>
     </message>
     <message>
-        <source>Msg/s</source>
-        <translation>Nachr./s</translation>
-    </message>
-    <message>
         <source>Bytes/s</source>
         <translation>Bytes/s</translation>
     </message>
@@ -282,15 +262,68 @@ Relays melden %1 WebSocket-Clients.</translation>
         <source>Last message</source>
         <translation>Letzte Nachricht</translation>
     </message>
+    <message>
+        <source>Relay clients</source>
+        <translation>Relay-Clients</translation>
+    </message>
+    <message>
+        <source>Messages/s</source>
+        <translation>Nachrichten/s</translation>
+    </message>
+    <message>
+        <source>The Redis Pub/Sub channel (PUBSUB CHANNELS).</source>
+        <translation>Der Redis-Pub/Sub-Kanal (PUBSUB CHANNELS).</translation>
+    </message>
+    <message>
+        <source>Connections subscribed to the channel by name (PUBSUB NUMSUB); pattern subscriptions are not counted.</source>
+        <translation>Verbindungen, die den Kanal namentlich abonniert haben (PUBSUB NUMSUB); Muster-Abonnements zählen nicht.</translation>
+    </message>
+    <message>
+        <source>Of the subscribers, how many are Switchboard relays (from their heartbeats on switchboard:relays).</source>
+        <translation>Wie viele der Abonnenten Switchboard-Relays sind (aus ihren Meldungen auf switchboard:relays).</translation>
+    </message>
+    <message>
+        <source>WebSocket clients the relays serve on this channel.</source>
+        <translation>WebSocket-Clients, die die Relays auf diesem Kanal bedienen.</translation>
+    </message>
+    <message>
+        <source>Messages per second while the channel is tapped.</source>
+        <translation>Nachrichten pro Sekunde, solange der Kanal mitgeschnitten wird.</translation>
+    </message>
+    <message>
+        <source>Payload bytes per second while the channel is tapped.</source>
+        <translation>Nutzlast-Bytes pro Sekunde, solange der Kanal mitgeschnitten wird.</translation>
+    </message>
+    <message>
+        <source>When the tap last saw a message on the channel.</source>
+        <translation>Wann der Mitschnitt zuletzt eine Nachricht auf dem Kanal sah.</translation>
+    </message>
 </context>
 <context>
     <name>ChannelTreeModel</name>
+    <message>
+        <source> Groups add up their channels.</source>
+        <translation> Gruppen summieren ihre Kanäle.</translation>
+    </message>
     <message numerus="yes">
-        <source>
-%n channel(s) in this group</source>
-        <translation><numerusform>
-%n Kanal in dieser Gruppe</numerusform><numerusform>
-%n Kanäle in dieser Gruppe</numerusform></translation>
+        <source>%n channel(s)</source>
+        <translation><numerusform>%n Kanal</numerusform><numerusform>%n Kanäle</numerusform></translation>
+    </message>
+    <message>
+        <source>%1 — a channel with %2 own subscribers, and a group of %3</source>
+        <translation>%1 — ein Kanal mit %2 eigenen Abonnenten und eine Gruppe aus %3</translation>
+    </message>
+    <message>
+        <source>%1:* — a group of %2</source>
+        <translation>%1:* — eine Gruppe aus %2</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Channel name segments separated by ':'; a group adds up the channels below it.</source>
+        <translation>Durch „:“ getrennte Teile des Kanalnamens; eine Gruppe summiert die Kanäle darunter.</translation>
     </message>
 </context>
 <context>
@@ -298,30 +331,6 @@ Relays melden %1 WebSocket-Clients.</translation>
     <message>
         <source>Refresh failed: %1</source>
         <translation>Aktualisierung fehlgeschlagen: %1</translation>
-    </message>
-    <message>
-        <source>Filter channels: text or glob (room:*)   Ctrl+F</source>
-        <translation>Kanäle filtern: Text oder Muster (room:*)   Strg+F</translation>
-    </message>
-    <message>
-        <source>Refresh: off</source>
-        <translation>Aktualisieren: aus</translation>
-    </message>
-    <message>
-        <source>Every 1 s</source>
-        <translation>Jede Sekunde</translation>
-    </message>
-    <message>
-        <source>Every 2 s</source>
-        <translation>Alle 2 s</translation>
-    </message>
-    <message>
-        <source>Every 5 s</source>
-        <translation>Alle 5 s</translation>
-    </message>
-    <message>
-        <source>Every 10 s</source>
-        <translation>Alle 10 s</translation>
     </message>
     <message>
         <source>Refresh</source>
@@ -336,14 +345,6 @@ Relays melden %1 WebSocket-Clients.</translation>
         <translation>Mitschneiden</translation>
     </message>
     <message>
-        <source>Watch the selected channels live; on a group, its pattern (Ctrl+T)</source>
-        <translation>Ausgewählte Kanäle live beobachten; bei einer Gruppe ihr Muster (Strg+T)</translation>
-    </message>
-    <message>
-        <source>Tap selected</source>
-        <translation>Auswahl mitschneiden</translation>
-    </message>
-    <message>
         <source>Tree</source>
         <translation>Baum</translation>
     </message>
@@ -356,60 +357,92 @@ Relays melden %1 WebSocket-Clients.</translation>
         <translation>Muster &amp;&amp; Clients</translation>
     </message>
     <message>
-        <source>Id</source>
-        <translation>ID</translation>
-    </message>
-    <message>
-        <source>Name</source>
-        <translation>Name</translation>
-    </message>
-    <message>
-        <source>Address</source>
-        <translation>Adresse</translation>
-    </message>
-    <message>
         <source>Channels</source>
         <translation>Kanäle</translation>
-    </message>
-    <message>
-        <source>Patterns</source>
-        <translation>Muster</translation>
-    </message>
-    <message>
-        <source>Relay</source>
-        <translation>Relay</translation>
     </message>
     <message>
         <source>Not connected</source>
         <translation>Nicht verbunden</translation>
     </message>
     <message>
-        <source>%1 channels · %2 subscriptions · %3 pattern subscriptions · %4 pub/sub clients · refreshed %5 in %6 ms</source>
-        <translation>%1 Kanäle · %2 Abonnements · %3 Muster-Abonnements · %4 Pub/Sub-Clients · aktualisiert %5 in %6 ms</translation>
-    </message>
-    <message>
-        <source>&lt;b&gt;%1 pattern subscriptions&lt;/b&gt; (PUBSUB NUMPAT). NUMSUB leaves them out of the channel counts: a message also reaches every client whose pattern matches.</source>
-        <translation>&lt;b&gt;%1 Muster-Abonnements&lt;/b&gt; (PUBSUB NUMPAT). NUMSUB zählt sie nicht mit: Eine Nachricht erreicht zusätzlich jeden Client, dessen Muster passt.</translation>
-    </message>
-    <message>
-        <source>yes</source>
-        <translation>ja</translation>
-    </message>
-    <message>
-        <source>Patterns &amp;&amp; clients (%1)</source>
-        <translation>Muster &amp;&amp; Clients (%1)</translation>
-    </message>
-    <message>
-        <source>Tap %1</source>
-        <translation>%1 mitschneiden</translation>
-    </message>
-    <message numerus="yes">
-        <source>Tap %n channels</source>
-        <translation><numerusform>%n Kanal mitschneiden</numerusform><numerusform>%n Kanäle mitschneiden</numerusform></translation>
-    </message>
-    <message>
         <source>Tap pattern %1</source>
         <translation>Muster %1 mitschneiden</translation>
+    </message>
+    <message>
+        <source>Copy name</source>
+        <translation>Name kopieren</translation>
+    </message>
+    <message>
+        <source>Pattern subscriptions (PUBSUB NUMPAT): %1. PUBSUB NUMSUB leaves them out of the channels' subscriber counts; the clients holding them are those with patterns below.</source>
+        <translation>Muster-Abonnements (PUBSUB NUMPAT): %1. PUBSUB NUMSUB zählt sie bei den Abonnenten der Kanäle nicht mit; sie gehören den Clients mit Mustern unten.</translation>
+    </message>
+    <message>
+        <source>Waiting for the first refresh…</source>
+        <translation>Warte auf die erste Aktualisierung…</translation>
+    </message>
+    <message>
+        <source>%1 channels · %2 subscriptions · %3 pattern subscriptions · refreshed in %4 ms</source>
+        <translation>%1 Kanäle · %2 Abonnements · %3 Muster-Abonnements · aktualisiert in %4 ms</translation>
+    </message>
+    <message>
+        <source> · %1 shown</source>
+        <translation> · %1 angezeigt</translation>
+    </message>
+    <message>
+        <source>Filter channels: text or glob (room:*)</source>
+        <translation>Kanäle filtern: Text oder Muster (room:*)</translation>
+    </message>
+    <message>
+        <source>Text matches anywhere in the name, ignoring case; *, ? or [ make it a glob on the whole name, as PSUBSCRIBE matches (Ctrl+F)</source>
+        <translation>Text passt irgendwo im Namen, ohne Groß-/Kleinschreibung; *, ? oder [ machen daraus ein Muster über den ganzen Namen wie bei PSUBSCRIBE (Strg+F)</translation>
+    </message>
+    <message>
+        <source>Refresh:</source>
+        <translation>Aktualisieren:</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>Aus</translation>
+    </message>
+    <message>
+        <source>1 s</source>
+        <translation>1 s</translation>
+    </message>
+    <message>
+        <source>2 s</source>
+        <translation>2 s</translation>
+    </message>
+    <message>
+        <source>5 s</source>
+        <translation>5 s</translation>
+    </message>
+    <message>
+        <source>10 s</source>
+        <translation>10 s</translation>
+    </message>
+    <message>
+        <source>How often Redis is asked for its channels and subscribers</source>
+        <translation>Wie oft Redis nach Kanälen und Abonnenten gefragt wird</translation>
+    </message>
+    <message>
+        <source>Group channels by their ':' segments</source>
+        <translation>Kanäle nach ihren „:“-Teilen gruppieren</translation>
+    </message>
+    <message>
+        <source>One sortable row per channel</source>
+        <translation>Eine sortierbare Zeile pro Kanal</translation>
+    </message>
+    <message>
+        <source>Watch the messages on the selected channels, or a group's pattern (Ctrl+T)</source>
+        <translation>Nachrichten der ausgewählten Kanäle oder des Musters einer Gruppe beobachten (Strg+T)</translation>
+    </message>
+    <message>
+        <source>Find channel</source>
+        <translation>Kanal suchen</translation>
+    </message>
+    <message>
+        <source>Only clients with pattern subscriptions</source>
+        <translation>Nur Clients mit Muster-Abonnements</translation>
     </message>
 </context>
 <context>
@@ -862,6 +895,65 @@ Relays melden %1 WebSocket-Clients.</translation>
     </message>
 </context>
 <context>
+    <name>PubSubClientModel</name>
+    <message>
+        <source>yes</source>
+        <translation>ja</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>nein</translation>
+    </message>
+    <message>
+        <source>A Switchboard relay (client name switchboard-relay:&lt;instance&gt;)</source>
+        <translation>Ein Switchboard-Relay (Clientname switchboard-relay:&lt;instance&gt;)</translation>
+    </message>
+    <message>
+        <source>ID</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <source>Channels</source>
+        <translation>Kanäle</translation>
+    </message>
+    <message>
+        <source>Patterns</source>
+        <translation>Muster</translation>
+    </message>
+    <message>
+        <source>Relay</source>
+        <translation>Relay</translation>
+    </message>
+    <message>
+        <source>Redis client id (CLIENT LIST)</source>
+        <translation>Redis-Client-ID (CLIENT LIST)</translation>
+    </message>
+    <message>
+        <source>Client name set with CLIENT SETNAME</source>
+        <translation>Mit CLIENT SETNAME gesetzter Clientname</translation>
+    </message>
+    <message>
+        <source>Channels this connection is subscribed to (sub=)</source>
+        <translation>Von dieser Verbindung abonnierte Kanäle (sub=)</translation>
+    </message>
+    <message>
+        <source>Pattern subscriptions of this connection (psub=); PUBSUB NUMSUB does not count them</source>
+        <translation>Muster-Abonnements dieser Verbindung (psub=); PUBSUB NUMSUB zählt sie nicht</translation>
+    </message>
+    <message>
+        <source>Whether the client is a Switchboard relay (name switchboard-relay:*)</source>
+        <translation>Ob der Client ein Switchboard-Relay ist (Name switchboard-relay:*)</translation>
+    </message>
+</context>
+<context>
     <name>RelayClientsModel</name>
     <message>
         <source>Id</source>
@@ -1200,6 +1292,10 @@ Relays melden %1 WebSocket-Clients.</translation>
     <message>
         <source>Select a message to see it here; JSON is pretty-printed.</source>
         <translation>Wählen Sie eine Nachricht, um sie hier zu sehen; JSON wird formatiert angezeigt.</translation>
+    </message>
+    <message>
+        <source>pattern %1</source>
+        <translation>Muster %1</translation>
     </message>
 </context>
 <context>

@@ -78,7 +78,7 @@ ChannelsView::ChannelsView(ChannelsController *controller, QWidget *parent)
 
     // Toolbar
     m_filter->setClearButtonEnabled(true);
-    m_filter->setMinimumWidth(fontMetrics().horizontalAdvance(u'x') * 36);
+    m_filter->setMinimumWidth(fontMetrics().horizontalAdvance(u'x') * 18);
     for (size_t i = 0; i < std::size(IntervalsMs); ++i)
         m_interval->addItem(QString(), IntervalsMs[i]);
     m_refreshAction->setShortcut(QKeySequence::Refresh);
@@ -203,6 +203,14 @@ ChannelsView::ChannelsView(ChannelsController *controller, QWidget *parent)
     connect(m_controller, &ChannelsController::snapshotReady, this, &ChannelsView::onSnapshot);
     connect(m_controller, &ChannelsController::refreshFailed, this, &ChannelsView::onRefreshFailed);
 
+    // Top-level groups open when they first appear; afterwards the operator's choice stays.
+    connect(m_treeProxy, &QAbstractItemModel::rowsInserted, this,
+            [this](const QModelIndex &parent, int first, int last) {
+                if (parent.isValid())
+                    return;
+                for (int row = first; row <= last; ++row)
+                    m_tree->expand(m_treeProxy->index(row, 0));
+            });
     m_interval->setCurrentIndex(DefaultIntervalIndex);
     m_controller->setRefreshInterval(std::chrono::milliseconds(IntervalsMs[DefaultIntervalIndex]));
     m_treeAction->setChecked(true);
@@ -215,13 +223,13 @@ void ChannelsView::setupColumns()
 {
     const QFontMetrics fm = fontMetrics();
     const auto widthFor = [&fm](int column) {
-        return std::max(fm.horizontalAdvance(headerText(column)), fm.horizontalAdvance(u"1,000,000"_s)) +
-               fm.averageCharWidth() * 4;
+        return std::max(fm.horizontalAdvance(headerText(column)), fm.horizontalAdvance(u"99,999"_s)) +
+               fm.averageCharWidth() * 2;
     };
     for (QHeaderView *header : {m_tree->header(), m_table->horizontalHeader()}) {
-        header->setStretchLastSection(false);
         header->setSectionResizeMode(QHeaderView::Interactive);
-        header->setSectionResizeMode(Name, QHeaderView::Stretch);
+        header->resizeSection(Name, fm.horizontalAdvance(u"room:lobby-0000"_s) + fm.averageCharWidth() * 6);
+        header->setStretchLastSection(true);
         for (int c = Subscribers; c < Count; ++c)
             header->resizeSection(c, widthFor(c));
         header->setMinimumSectionSize(fm.averageCharWidth() * 6);

@@ -101,7 +101,7 @@ MainWindow::MainWindow(QSettings *settings, SecretStore *secrets, LogModel *log,
     tabifyDockWidget(chartsDock, logDock);
     chartsDock->raise();
     relayDock->raise();
-    resizeDocks({channelsDock, tapDock}, {560, 840}, Qt::Horizontal);
+    resizeDocks({channelsDock, tapDock}, {640, 860}, Qt::Horizontal);
     resizeDocks({channelsDock, chartsDock}, {430, 370}, Qt::Vertical);
     resizeDocks({tapDock, relayDock}, {450, 350}, Qt::Vertical);
 

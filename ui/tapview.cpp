@@ -269,8 +269,8 @@ void TapView::refreshSubscriptions()
 {
     m_subscriptions->clear();
     auto add = [this](const QByteArray &name, bool pattern) {
-        auto *item =
-            new QListWidgetItem(pattern ? u"⁂ "_s + QString::fromUtf8(name) : QString::fromUtf8(name));
+        auto *item = new QListWidgetItem(pattern ? tr("pattern %1").arg(QString::fromUtf8(name))
+                                                 : QString::fromUtf8(name));
         item->setData(Qt::UserRole, name);
         item->setData(Qt::UserRole + 1, pattern);
         item->setToolTip(pattern ? tr("Pattern subscription (PSUBSCRIBE)")
