@@ -186,6 +186,11 @@ MainWindow::MainWindow(QSettings *settings, SecretStore *secrets, LogModel *log,
 MainWindow::~MainWindow()
 {
     m_simulator->stop();
+    // Detach every feature while they all still exist, then make sure no child calls back into
+    // this half-destroyed window while QObject deletes the children.
+    m_connection->disconnectFromServer();
+    for (QObject *child : children())
+        child->disconnect(this);
     delete m_templates;
 }
 
