@@ -3,19 +3,28 @@
 
 #include <hiredis/hiredis.h>
 
+#include <algorithm>
 #include <memory>
 
 using namespace Qt::StringLiterals;
 
 namespace {
 
-// hiredis hands every nested value its parent task; children live inside the parent's
-// pre-sized element vector, so only the root is heap-allocated and freed.
+// hiredis hands every nested value its parent task; children live inside the parent's element
+// vector, so only the root is heap-allocated and freed. The vector grows as children arrive
+// rather than to the declared count, so "*2000000000" from a broken peer allocates nothing big.
+// Growing is safe: a child index only appears once the previous sibling is complete, so no
+// in-progress value lives in the part of the vector that moves.
+constexpr int MaxReservedElements = 4096;
+
 RedisValue *slotFor(const redisReadTask *task)
 {
     if (task->parent) {
-        auto *parent = static_cast<RedisValue *>(task->parent->obj);
-        return &parent->elements()[size_t(task->idx)];
+        auto &elements = static_cast<RedisValue *>(task->parent->obj)->elements();
+        const auto index = size_t(task->idx);
+        if (index >= elements.size())
+            elements.resize(index + 1);
+        return &elements[index];
     }
     return new RedisValue;
 }
@@ -41,7 +50,9 @@ void *createString(const redisReadTask *task, char *str, size_t len)
 void *createArray(const redisReadTask *task, int elements)
 {
     RedisValue *slot = slotFor(task);
-    *slot = RedisValue::array(std::vector<RedisValue>(size_t(elements > 0 ? elements : 0)));
+    std::vector<RedisValue> children;
+    children.reserve(size_t(std::clamp(elements, 0, MaxReservedElements)));
+    *slot = RedisValue::array(std::move(children));
     return slot;
 }
 

@@ -12,6 +12,7 @@ private Q_SLOTS:
     void replies_data();
     void replies();
     void byteAtATime();
+    void hugeDeclaredArrayAllocatesAsItArrives();
     void pipelinedReplies();
     void protocolError();
     void formatCommand_data();
@@ -116,6 +117,24 @@ void tst_RespReader::formatCommand()
 {
     QFETCH(QByteArrayList, args);
     QTEST(RespReader::formatCommand(args), "wire");
+}
+
+void tst_RespReader::hugeDeclaredArrayAllocatesAsItArrives()
+{
+    // Found by fuzz_resp: the declared count used to be allocated up front (8 GB here).
+    RespReader reader;
+    reader.feed("*127777777\r\n:1\r\n$2\r\nhi\r\n"_ba);
+    QVERIFY(!reader.next().has_value());
+    QVERIFY(!reader.hasError());
+    // A nested array completes with exactly its children.
+    RespReader nested;
+    nested.feed("*2\r\n*3\r\n:1\r\n:2\r\n:3\r\n$1\r\nx\r\n"_ba);
+    const auto value = nested.next();
+    QVERIFY(value.has_value());
+    QCOMPARE(value->elements().size(), size_t(2));
+    QCOMPARE(value->elements()[0].elements().size(), size_t(3));
+    QCOMPARE(value->elements()[0].elements()[2].toInteger(), 3);
+    QCOMPARE(value->elements()[1].bytes(), "x"_ba);
 }
 
 QTEST_MAIN(tst_RespReader)
