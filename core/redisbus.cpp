@@ -6,15 +6,34 @@
 
 using namespace Qt::StringLiterals;
 
+namespace {
+// RedisConnection fails the commands it could not complete with this prefix; Redis never does.
+bool isConnectionFailure(const RedisValue &reply)
+{
+    return reply.isError() && reply.bytes().startsWith("ERR switchboard: connection");
+}
+} // namespace
+
 RedisBus::RedisBus(const RedisConnectionOptions &options, QObject *parent)
+    : RedisBus(options, RedisBusOptions(), parent)
+{}
+
+RedisBus::RedisBus(const RedisConnectionOptions &options, const RedisBusOptions &busOptions, QObject *parent)
     : MessageBus(parent)
     , m_publisher(new RedisConnection(options, this))
     , m_subscriber(new RedisSubscriber(options, this))
+    , m_busOptions(busOptions)
 {
     connect(m_subscriber, &RedisSubscriber::message, this, &MessageBus::message);
     connect(m_subscriber, &RedisSubscriber::subscribed, this, &MessageBus::subscribed);
     connect(m_publisher, &RedisConnection::stateChanged, this, &RedisBus::updateConnected);
     connect(m_subscriber->connection(), &RedisConnection::stateChanged, this, &RedisBus::updateConnected);
+    connect(m_subscriber->connection(), &RedisConnection::stateChanged, this, &RedisBus::onSubscriberState);
+    connect(m_subscriber, &RedisSubscriber::resubscribed, this, &RedisBus::onSubscriberState);
+    connect(m_publisher, &RedisConnection::stateChanged, this, &RedisBus::maybeResume);
+    connect(m_subscriber, &RedisSubscriber::resubscribed, this, &RedisBus::maybeResume);
+    m_replayTimer.setSingleShot(true);
+    connect(&m_replayTimer, &QTimer::timeout, this, &RedisBus::resume);
 }
 
 void RedisBus::start()
@@ -28,6 +47,7 @@ void RedisBus::stop()
     if (m_stopping)
         return;
     m_stopping = true;
+    m_replayTimer.stop();
     if (m_subscriber->connection()->isReady()) {
         m_subscriber->connection()->command({"UNSUBSCRIBE"_ba});
         m_subscriber->connection()->command({"PUNSUBSCRIBE"_ba});
@@ -37,12 +57,17 @@ void RedisBus::stop()
             return;
         m_stopping = false;
         m_stopTimer.stop();
+        if (!m_outbox.empty())
+            qCWarning(lcBus).noquote() << "stopping with" << m_outbox.size()
+                                       << "publish(es) not acknowledged by Redis:" << description();
         m_publisher->close();
         m_subscriber->close();
         Q_EMIT stopped();
     };
     // Replies come in order: once PING is answered, every PUBLISH before it has reached Redis.
     if (m_publisher->isReady()) {
+        if (m_holding)
+            resume();
         m_publisher->command({"PING"_ba}, this, [finish](const RedisValue &) { finish(); });
         m_stopTimer.setSingleShot(true);
         m_stopTimer.callOnTimeout(this, finish);
@@ -52,15 +77,152 @@ void RedisBus::stop()
     }
 }
 
+bool RedisBus::canSend() const
+{
+    return !m_holding && m_publisher->isReady();
+}
+
 void RedisBus::publish(const QByteArray &channel, const QByteArray &payload)
 {
-    m_publisher->command({"PUBLISH"_ba, channel, payload}, this, [this, channel](const RedisValue &reply) {
-        if (reply.isError()) {
-            ++m_publishFailures;
-            qCWarning(lcBus).noquote() << "PUBLISH to" << QString::fromUtf8(channel)
-                                       << "failed:" << QString::fromUtf8(reply.bytes());
+    m_outbox.push_back(Outgoing{m_nextSeq++, channel, payload, false});
+    m_outboxBytes += channel.size() + payload.size();
+    if (canSend()) {
+        send(m_outbox.back());
+        return;
+    }
+    if (m_publisherWasReady) {
+        if (!m_hadOutage)
+            qCWarning(lcBus).noquote()
+                << "Redis unreachable: queueing publishes (up to" << m_busOptions.maxQueuedMessages
+                << "messages /" << m_busOptions.maxQueuedBytes << "bytes)";
+        m_hadOutage = true;
+        ++m_stats.queuedDuringOutage;
+    }
+    enforceBounds();
+}
+
+void RedisBus::send(Outgoing &entry)
+{
+    entry.sent = true;
+    const quint64 seq = entry.seq;
+    m_publisher->command({"PUBLISH"_ba, entry.channel, entry.payload}, this,
+                         [this, seq](const RedisValue &reply) { onPublishReply(seq, reply); });
+}
+
+void RedisBus::onPublishReply(quint64 seq, const RedisValue &reply)
+{
+    auto it =
+        std::find_if(m_outbox.begin(), m_outbox.end(), [seq](const Outgoing &o) { return o.seq == seq; });
+    if (it == m_outbox.end())
+        return;
+    if (isConnectionFailure(reply)) {
+        // Not known to have reached Redis: it goes again, in its place, when Redis is back.
+        it->sent = false;
+        m_holding = true;
+        m_hadOutage = true;
+        return;
+    }
+    if (reply.isError()) {
+        ++m_stats.publishFailures;
+        qCWarning(lcBus).noquote() << "PUBLISH to" << QString::fromUtf8(it->channel)
+                                   << "failed:" << QString::fromUtf8(reply.bytes());
+    } else {
+        ++m_stats.published;
+    }
+    m_outboxBytes -= it->channel.size() + it->payload.size();
+    m_outbox.erase(it);
+}
+
+void RedisBus::enforceBounds()
+{
+    while (qsizetype(m_outbox.size()) > m_busOptions.maxQueuedMessages ||
+           m_outboxBytes > m_busOptions.maxQueuedBytes) {
+        auto oldest =
+            std::find_if(m_outbox.begin(), m_outbox.end(), [](const Outgoing &o) { return !o.sent; });
+        if (oldest == m_outbox.end())
+            return;
+        if (m_droppedThisOutage == 0)
+            qCWarning(lcBus).noquote() << "outage queue full: dropping the oldest queued publishes";
+        ++m_droppedThisOutage;
+        ++m_stats.dropped;
+        m_outboxBytes -= oldest->channel.size() + oldest->payload.size();
+        m_outbox.erase(oldest);
+    }
+}
+
+void RedisBus::maybeResume()
+{
+    if (m_stopping)
+        return;
+    if (!m_publisher->isReady()) {
+        m_replayTimer.stop();
+        m_holding = true;
+        return;
+    }
+    m_publisherWasReady = true;
+    if (!m_holding || m_replayTimer.isActive())
+        return;
+    const bool waiting =
+        std::any_of(m_outbox.cbegin(), m_outbox.cend(), [](const Outgoing &o) { return !o.sent; });
+    if (!waiting || !m_hadOutage) {
+        resume();
+        return;
+    }
+    if (!m_subscriber->isSettled())
+        return; // resubscribed() calls again
+    qCInfo(lcBus).noquote() << "Redis is back: replaying" << m_outbox.size() << "queued publish(es) in"
+                            << m_busOptions.replayDelay.count() << "ms";
+    m_replayTimer.start(m_busOptions.replayDelay);
+}
+
+void RedisBus::resume()
+{
+    m_replayTimer.stop();
+    if (!m_publisher->isReady())
+        return;
+    m_holding = false;
+    quint64 count = 0;
+    for (Outgoing &o : m_outbox) {
+        if (!o.sent) {
+            send(o);
+            ++count;
         }
-    });
+    }
+    if (m_hadOutage) {
+        m_stats.replayed += count;
+        qCInfo(lcBus).noquote() << "replayed" << count << "publish(es) queued during the outage;"
+                                << m_droppedThisOutage << "dropped at the queue's bounds";
+        Q_EMIT replayed(count, m_droppedThisOutage);
+    }
+    m_hadOutage = false;
+    m_droppedThisOutage = 0;
+}
+
+void RedisBus::onSubscriberState()
+{
+    RedisConnection *c = m_subscriber->connection();
+    if (!c->isReady()) {
+        if (m_subscriberWasReady && !m_subscriberDownSince.isValid() && !m_stopping &&
+            c->state() != RedisConnection::State::Closed) {
+            m_subscriberDownSince.start();
+            m_subscriberDownCause = c->lastError();
+        }
+        return;
+    }
+    if (!m_subscriber->isSettled())
+        return;
+    m_subscriberWasReady = true;
+    if (!m_subscriberDownSince.isValid())
+        return;
+    const qint64 gap = m_subscriberDownSince.elapsed();
+    m_subscriberDownSince.invalidate();
+    ++m_stats.subscriberGaps;
+    m_stats.subscriberGapMs += gap;
+    qCWarning(lcBus).noquote() << u"subscriber was not listening for %1 ms (%2): messages other instances "
+                                  u"published in that window did not reach this one"_s.arg(gap)
+                                      .arg(m_subscriberDownCause.isEmpty() ? u"disconnected"_s
+                                                                           : m_subscriberDownCause);
+    Q_EMIT subscriberGap(gap, m_subscriberDownCause);
 }
 
 void RedisBus::subscribe(const QByteArray &channel)

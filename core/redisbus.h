@@ -4,17 +4,48 @@
 #include "messagebus.h"
 #include "redisconnection.h"
 
+#include <QElapsedTimer>
 #include <QTimer>
+
+#include <chrono>
+#include <deque>
 
 class RedisSubscriber;
 
+struct RedisBusOptions
+{
+    // Publishes kept while Redis is unreachable (or not yet acknowledged); past either bound the
+    // oldest waiting one is dropped and counted.
+    qsizetype maxQueuedMessages = 10000;
+    qint64 maxQueuedBytes = 16 * 1024 * 1024;
+    // After an outage, queued publishes are replayed this long after this instance has
+    // resubscribed, so the other instances (reconnecting on their own backoff, at most
+    // RedisConnectionOptions::reconnectMaxDelay) are listening again when they arrive.
+    std::chrono::milliseconds replayDelay{2500};
+};
+
+struct RedisBusStats
+{
+    quint64 published = 0;       // acknowledged by Redis
+    quint64 publishFailures = 0; // refused by Redis (an error reply): not retried
+    quint64 queuedDuringOutage = 0;
+    quint64 replayed = 0;
+    quint64 dropped = 0; // oldest queued publishes dropped at the outage queue's bounds
+    quint64 subscriberGaps = 0;
+    qint64 subscriberGapMs = 0; // total time the subscriber was not listening after it first was
+};
+
 // Redis Pub/Sub as a MessageBus: one connection publishes (pipelined), another subscribes.
+// A publish is kept until Redis acknowledges it: while Redis is unreachable publishes wait in a
+// bounded queue and are replayed in order, those in flight when a connection dies included.
 class RedisBus : public MessageBus
 {
     Q_OBJECT
 public:
     // Both connections get clientName (CLIENT SETNAME) so operators can tell relays apart.
-    RedisBus(const RedisConnectionOptions &options, QObject *parent = nullptr);
+    explicit RedisBus(const RedisConnectionOptions &options, QObject *parent = nullptr);
+    RedisBus(const RedisConnectionOptions &options, const RedisBusOptions &busOptions,
+             QObject *parent = nullptr);
 
     void start() override;
     void stop() override;
@@ -27,15 +58,54 @@ public:
 
     RedisConnection *publisher() const { return m_publisher; }
     RedisSubscriber *subscriber() const { return m_subscriber; }
-    quint64 publishFailures() const { return m_publishFailures; }
+    const RedisBusOptions &busOptions() const { return m_busOptions; }
+    const RedisBusStats &stats() const { return m_stats; }
+    quint64 publishFailures() const { return m_stats.publishFailures; }
+    // Publishes not yet acknowledged by Redis (waiting or in flight).
+    qsizetype pendingPublishes() const { return qsizetype(m_outbox.size()); }
+    qint64 pendingBytes() const { return m_outboxBytes; }
+
+Q_SIGNALS:
+    // The subscriber was not listening for gapMs (Redis cut it, or an outage): messages that
+    // other instances published in that window did not reach this one.
+    void subscriberGap(qint64 gapMs, const QString &cause);
+    // Publishes queued during an outage went out.
+    void replayed(quint64 count, quint64 dropped);
 
 private:
+    struct Outgoing
+    {
+        quint64 seq = 0;
+        QByteArray channel;
+        QByteArray payload;
+        bool sent = false;
+    };
+
     void updateConnected();
+    bool canSend() const;
+    void send(Outgoing &entry);
+    void onPublishReply(quint64 seq, const RedisValue &reply);
+    void enforceBounds();
+    void maybeResume();
+    void resume();
+    void onSubscriberState();
 
     RedisConnection *m_publisher;
     RedisSubscriber *m_subscriber;
+    RedisBusOptions m_busOptions;
+    RedisBusStats m_stats;
+    std::deque<Outgoing> m_outbox; // sent entries first, then the ones waiting, in publish order
+    qint64 m_outboxBytes = 0;
+    quint64 m_nextSeq = 1;
+    bool m_holding = true;    // not sending: waiting for Redis (and, after an outage, the replay delay)
+    bool m_hadOutage = false; // publishes were queued while Redis was unreachable
+    bool m_publisherWasReady = false;
+    quint64 m_droppedThisOutage = 0;
+    QTimer m_replayTimer;
     QTimer m_stopTimer;
     bool m_connected = false;
     bool m_stopping = false;
-    quint64 m_publishFailures = 0;
+    bool m_subscriberWasReady = false;
+    QElapsedTimer m_subscriberDownSince;
+    QString m_subscriberDownCause;
 };

@@ -34,6 +34,8 @@ public:
     QList<QByteArray> patterns() const;
 
     quint64 messagesReceived() const { return m_messages; }
+    // Connected, and Redis has confirmed every subscription sent since.
+    bool isSettled() const { return m_connection->isReady() && !m_awaitingResubscribe; }
 
 Q_SIGNALS:
     void message(const QByteArray &channel, const QByteArray &payload);

@@ -76,7 +76,7 @@ QString numberText(double d)
 }
 
 // Reads roomId; returns false and fills *error when it is present but unusable.
-bool readRoom(const QJsonObject &o, Request &r, bool required, Request *error)
+bool readRoom(const QJsonObject &o, Request &r, bool required, RoomIds policy, Request *error)
 {
     const QJsonValue v = o.value("roomId"_L1);
     if (v.isUndefined() || (!required && v.isNull())) {
@@ -104,6 +104,10 @@ bool readRoom(const QJsonObject &o, Request &r, bool required, Request *error)
                          u"\"roomId\" must be a string or a number, not %1"_s.arg(jsonTypeName(v)));
         return false;
     }
+    if (const QString problem = roomKeyProblem(r.roomKey, policy); !problem.isEmpty()) {
+        *error = invalid(Error::InvalidRoom, problem);
+        return false;
+    }
     r.roomId = v;
     r.hasRoom = true;
     return true;
@@ -126,7 +130,24 @@ bool readString(const QJsonObject &o, QLatin1StringView key, QString *out, Reque
 
 } // namespace
 
-Request parse(const QByteArray &utf8Frame)
+QString roomKeyProblem(QStringView roomKey, RoomIds rooms)
+{
+    if (roomKey.size() > MaxRoomIdLength)
+        return u"\"roomId\" is longer than %1 characters"_s.arg(MaxRoomIdLength);
+    if (rooms == RoomIds::Seed)
+        return {};
+    for (const QChar c : roomKey) {
+        const char16_t u = c.unicode();
+        const bool ok = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') ||
+                        u == '_' || u == '.' || u == ':' || u == '-';
+        if (!ok)
+            return u"\"roomId\" may only contain A-Z a-z 0-9 _ . : - (room \"%1\")"_s.arg(
+                roomKey.left(32).toString());
+    }
+    return {};
+}
+
+Request parse(const QByteArray &utf8Frame, RoomIds rooms)
 {
     QJsonParseError pe;
     const QJsonDocument doc = QJsonDocument::fromJson(utf8Frame, &pe);
@@ -154,13 +175,13 @@ Request parse(const QByteArray &utf8Frame)
     Request r;
     Request error;
     if (type == "join"_L1 || type == "leave"_L1) {
-        if (!readRoom(o, r, true, &error))
+        if (!readRoom(o, r, true, rooms, &error))
             return error;
         r.kind = type == "join"_L1 ? Request::Kind::Join : Request::Kind::Leave;
         return r;
     }
     if (type == "message"_L1) {
-        if (!readRoom(o, r, false, &error) || !readString(o, "user"_L1, &r.user, &error) ||
+        if (!readRoom(o, r, false, rooms, &error) || !readString(o, "user"_L1, &r.user, &error) ||
             !readString(o, "text"_L1, &r.text, &error))
             return error;
         r.kind = Request::Kind::Message;

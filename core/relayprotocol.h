@@ -19,7 +19,29 @@ inline constexpr char UnknownType[] = "unknown_type";
 inline constexpr char MissingField[] = "missing_field";
 inline constexpr char InvalidField[] = "invalid_field";
 inline constexpr char BinaryNotSupported[] = "binary_not_supported";
+inline constexpr char InvalidRoom[] = "invalid_room";
+inline constexpr char RateLimited[] = "rate_limited";
+inline constexpr char TooManyRooms[] = "too_many_rooms";
+inline constexpr char Forbidden[] = "forbidden";
 } // namespace Error
+
+// Stable close codes (docs/security.md). 1000-1015 are RFC 6455's; 4000-4999 are ours.
+namespace Close {
+inline constexpr int GoingAway = 1001;       // shutdown, missed pong
+inline constexpr int PolicyViolation = 1008; // rate limit persists, authentication failed, kicked
+inline constexpr int TooBig = 1009;          // a message over the size limit
+// The instance is at its connection limit. RFC 6455's registry has 1013 for this, but QtWebSockets
+// (and other older clients) treat 1012-2999 as a protocol error, so ours is 4013.
+inline constexpr int TryAgainLater = 4013;
+inline constexpr int SlowConsumer = 4001; // outbound queue over its cap: the client does not read
+inline constexpr int IdleTimeout = 4002;  // no frame from the client within the idle timeout
+} // namespace Close
+
+// Which room ids a relay accepts. Strict: 1-128 characters of [A-Za-z0-9_.:-], so a client
+// can never name an arbitrary channel (no spaces, globs or control characters). Seed: any
+// non-empty id of up to 128 characters, as the seed's server accepts (minus its lack of a limit).
+enum class RoomIds { Strict, Seed };
+inline constexpr qsizetype MaxRoomIdLength = 128;
 
 struct Request
 {
@@ -40,7 +62,9 @@ struct Request
     QString errorMessage;
 };
 
-Request parse(const QByteArray &utf8Frame);
+Request parse(const QByteArray &utf8Frame, RoomIds rooms = RoomIds::Strict);
+// Why roomKey is not acceptable under the policy, or an empty string.
+QString roomKeyProblem(QStringView roomKey, RoomIds rooms);
 
 // Outgoing frames, as compact UTF-8 JSON with the keys in the documented order.
 QByteArray joined(const QJsonValue &roomId);

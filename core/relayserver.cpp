@@ -12,6 +12,32 @@
 #include <algorithm>
 
 using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
+
+namespace {
+
+qint64 nowNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+constexpr qint64 OneSecondNs = 1'000'000'000;
+
+// Sends a close frame and lets the socket go: deleted once the peer answers, or cut after a grace.
+void closeAndRelease(QWebSocket *socket, int code, const QString &reason, std::chrono::milliseconds grace)
+{
+    QObject::connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+    socket->close(QWebSocketProtocol::CloseCode(code), reason);
+    socket->flush();
+    QTimer::singleShot(grace, socket, [socket] {
+        socket->abort();
+        socket->deleteLater();
+    });
+}
+
+} // namespace
 
 struct RelayServer::Client
 {
@@ -21,6 +47,12 @@ struct RelayServer::Client
     QSet<QString> rooms;        // acknowledged memberships
     QSet<QString> pendingRooms; // join sent, waiting for the bus
     bool alive = true;
+    bool closing = false; // we closed it: nothing more is sent or processed
+    TokenBucket bucket{0, 1, 0};
+    qint64 lastActivityNs = 0;
+    qint64 limitedSinceNs = -1;
+    qint64 lastDropNs = -1;
+    qint64 lastRateErrorNs = -1;
     quint64 framesIn = 0;
     quint64 framesOut = 0;
     QDateTime connectedAt;
@@ -46,6 +78,12 @@ RelayServer::RelayServer(RelayServerOptions options, MessageBus *bus, QObject *p
 
     m_heartbeat.setInterval(m_options.pingInterval);
     connect(&m_heartbeat, &QTimer::timeout, this, &RelayServer::heartbeat);
+    m_server->setHandshakeTimeout(m_options.limits.handshakeTimeout);
+    if (m_options.limits.idleTimeout.count() > 0) {
+        m_idleSweep.setInterval(std::clamp(m_options.limits.idleTimeout / 4, std::chrono::milliseconds(10),
+                                           std::chrono::milliseconds(1000)));
+        connect(&m_idleSweep, &QTimer::timeout, this, &RelayServer::sweepIdle);
+    }
     m_shutdownTimer.setSingleShot(true);
     connect(&m_shutdownTimer, &QTimer::timeout, this, [this] {
         const QList<Client *> stragglers = m_clients.values();
@@ -85,6 +123,8 @@ bool RelayServer::listen(QString *error)
     }
     if (m_options.pingInterval.count() > 0)
         m_heartbeat.start();
+    if (m_options.limits.idleTimeout.count() > 0)
+        m_idleSweep.start();
     qCInfo(lcRelay).noquote() << u"listening on port %1 (bind %2, %3) instance %4, bus: %5"_s.arg(port()).arg(
         m_options.bindAddress.toString(), url().toString(), m_options.instanceId, m_bus->description());
     return true;
@@ -118,15 +158,28 @@ void RelayServer::onNewConnection()
 {
     while (QWebSocket *socket = m_server->nextPendingConnection()) {
         if (m_shuttingDown) {
-            socket->close(QWebSocketProtocol::CloseCodeGoingAway, u"going away"_s);
-            socket->deleteLater();
+            closeAndRelease(socket, RelayProtocol::Close::GoingAway, u"going away"_s, 1s);
             continue;
         }
+        const QString peer = socket->peerAddress().toString() + u':' + QString::number(socket->peerPort());
+        const RelayLimits &limits = m_options.limits;
+        if (m_clients.size() >= limits.maxConnections) {
+            ++m_stats.connectionsRefused;
+            qCWarning(lcRelay).noquote()
+                << "refusing" << peer << "- at the connection limit of" << limits.maxConnections;
+            closeAndRelease(socket, RelayProtocol::Close::TryAgainLater,
+                            u"server full: %1 connections"_s.arg(limits.maxConnections), 1s);
+            continue;
+        }
+        socket->setMaxAllowedIncomingMessageSize(quint64(limits.maxMessageBytes));
+        socket->setMaxAllowedIncomingFrameSize(quint64(limits.maxMessageBytes));
         auto *client = new Client;
         client->id = m_nextClientId++;
         client->socket = socket;
-        client->peer = socket->peerAddress().toString() + u':' + QString::number(socket->peerPort());
+        client->peer = peer;
         client->connectedAt = QDateTime::currentDateTimeUtc();
+        client->lastActivityNs = nowNs();
+        client->bucket = TokenBucket(limits.messagesPerSecond, limits.messageBurst, client->lastActivityNs);
         m_clients.insert(client->id, client);
         ++m_stats.connectionsAccepted;
         const quint64 id = client->id;
@@ -150,6 +203,11 @@ void RelayServer::onDisconnected(quint64 id)
     Client *client = m_clients.take(id);
     if (!client)
         return;
+    if (client->socket->closeCode() == QWebSocketProtocol::CloseCodeTooMuchData && !client->closing) {
+        ++m_stats.oversizeCloses;
+        qCInfo(lcRelay).noquote() << "client" << id << "closed with 1009: a message over"
+                                  << m_options.limits.maxMessageBytes << "bytes";
+    }
     const QStringList rooms = QStringList(client->rooms.cbegin(), client->rooms.cend()) +
                               QStringList(client->pendingRooms.cbegin(), client->pendingRooms.cend());
     for (const QString &room : rooms)
@@ -169,15 +227,91 @@ void RelayServer::sendFrame(Client *client, const QByteArray &utf8)
 
 void RelayServer::sendText(Client *client, const QString &text)
 {
+    if (client->closing)
+        return;
     ++client->framesOut;
     ++m_stats.framesOut;
     client->socket->sendTextMessage(text);
+    if (client->socket->bytesToWrite() > m_options.limits.maxOutboundBytes)
+        checkOutbound(client);
+}
+
+void RelayServer::checkOutbound(Client *client)
+{
+    // Most of a burst is still in Qt's buffer only because the loop has not flushed it yet; a
+    // client that reads has room for it in the kernel.
+    client->socket->flush();
+    const qint64 queued = client->socket->bytesToWrite();
+    if (queued <= m_options.limits.maxOutboundBytes)
+        return;
+    ++m_stats.slowConsumerCloses;
+    qCWarning(lcRelay).noquote() << "client" << client->id << "from" << client->peer
+                                 << "is not reading:" << queued << "bytes queued (cap"
+                                 << m_options.limits.maxOutboundBytes << ") - closing with 4001";
+    closeClient(client, RelayProtocol::Close::SlowConsumer,
+                u"slow consumer: more than %1 bytes queued"_s.arg(m_options.limits.maxOutboundBytes));
+}
+
+void RelayServer::closeClient(Client *client, int code, const QString &reason)
+{
+    if (client->closing)
+        return;
+    client->closing = true;
+    QWebSocket *socket = client->socket;
+    socket->close(QWebSocketProtocol::CloseCode(code), reason);
+    // The close frame waits behind what is queued; a client that does not read it within the
+    // grace is cut, so what it holds is freed either way.
+    QTimer::singleShot(m_options.shutdownGrace, socket, [socket] { socket->abort(); });
+}
+
+bool RelayServer::admitFrame(Client *client)
+{
+    const qint64 now = nowNs();
+    client->lastActivityNs = now;
+    if (client->bucket.tryTake(now))
+        return true;
+    ++m_stats.rateLimitedFrames;
+    if (client->limitedSinceNs < 0 || now - client->lastDropNs > OneSecondNs)
+        client->limitedSinceNs = now;
+    client->lastDropNs = now;
+    const RelayLimits &limits = m_options.limits;
+    if (now - client->limitedSinceNs >= std::chrono::nanoseconds(limits.rateLimitGrace).count()) {
+        ++m_stats.rateLimitCloses;
+        qCWarning(lcRelay).noquote() << "client" << client->id << "from" << client->peer << "stayed over"
+                                     << limits.messagesPerSecond << "messages/s - closing with 1008";
+        closeClient(client, RelayProtocol::Close::PolicyViolation, u"rate limit exceeded"_s);
+        return false;
+    }
+    if (client->lastRateErrorNs < 0 || now - client->lastRateErrorNs >= OneSecondNs) {
+        client->lastRateErrorNs = now;
+        sendFrame(client,
+                  RelayProtocol::error(RelayProtocol::Error::RateLimited,
+                                       u"more than %1 messages/s (burst %2): frames are being dropped"_s
+                                           .arg(limits.messagesPerSecond)
+                                           .arg(limits.messageBurst)));
+    }
+    return false;
+}
+
+void RelayServer::sweepIdle()
+{
+    const qint64 now = nowNs();
+    const qint64 limit = std::chrono::nanoseconds(m_options.limits.idleTimeout).count();
+    const QList<Client *> all = m_clients.values();
+    for (Client *c : all) {
+        if (c->closing || now - c->lastActivityNs < limit)
+            continue;
+        ++m_stats.idleCloses;
+        qCInfo(lcRelay).noquote() << "client" << c->id << "idle for" << m_options.limits.idleTimeout.count()
+                                  << "ms - closing with 4002";
+        closeClient(c, RelayProtocol::Close::IdleTimeout, u"idle timeout"_s);
+    }
 }
 
 void RelayServer::onBinaryMessage(Client *client)
 {
     ++client->framesIn;
-    if (m_shuttingDown)
+    if (m_shuttingDown || client->closing || !admitFrame(client))
         return;
     ++m_stats.protocolErrors;
     sendFrame(client, RelayProtocol::error(RelayProtocol::Error::BinaryNotSupported,
@@ -188,9 +322,9 @@ void RelayServer::onTextMessage(Client *client, const QString &text)
 {
     ++client->framesIn;
     ++m_stats.framesIn;
-    if (m_shuttingDown)
+    if (m_shuttingDown || client->closing || !admitFrame(client))
         return;
-    const RelayProtocol::Request request = RelayProtocol::parse(text.toUtf8());
+    const RelayProtocol::Request request = RelayProtocol::parse(text.toUtf8(), m_options.limits.roomIds);
     using Kind = RelayProtocol::Request::Kind;
     switch (request.kind) {
     case Kind::Invalid:
@@ -221,6 +355,12 @@ void RelayServer::join(Client *client, const QJsonValue &roomId, const QString &
     }
     if (client->pendingRooms.contains(roomKey))
         return; // acknowledged once the bus confirms
+    const int maxRooms = m_options.limits.maxRoomsPerConnection;
+    if (client->rooms.size() + client->pendingRooms.size() >= maxRooms) {
+        sendFrame(client, RelayProtocol::error(RelayProtocol::Error::TooManyRooms,
+                                               u"a connection may be in at most %1 rooms"_s.arg(maxRooms)));
+        return;
+    }
     auto it = m_rooms.find(roomKey);
     if (it == m_rooms.end()) {
         Room room;

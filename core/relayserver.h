@@ -16,8 +16,35 @@
 #include <memory>
 
 #include "messagebus.h"
+#include "relayprotocol.h"
+#include "tokenbucket.h"
+
 class QWebSocket;
 class QWebSocketServer;
+
+// Per-connection and per-instance limits (docs/security.md lists each with its error or close code).
+struct RelayLimits
+{
+    // A larger message closes the connection with 1009 before it is buffered whole.
+    qint64 maxMessageBytes = 64 * 1024;
+    // Client frames per second (token bucket); 0 = unlimited. A frame over the limit is dropped
+    // and answered with rate_limited (at most one error frame per second); a client still over
+    // the limit rateLimitGrace after its first dropped frame is closed with 1008.
+    double messagesPerSecond = 100;
+    double messageBurst = 200;
+    std::chrono::milliseconds rateLimitGrace{5000};
+    int maxRoomsPerConnection = 100;
+    // Connections beyond this are closed at once with 1013.
+    int maxConnections = 10000;
+    // The WebSocket opening handshake must complete within this.
+    std::chrono::milliseconds handshakeTimeout{10000};
+    // A connection that sends no message for this long is closed with 4002 (pongs do not count:
+    // the heartbeat is for dead peers, this is for live ones that say nothing); 0 = off.
+    std::chrono::milliseconds idleTimeout{0};
+    // Bytes queued for a client that it has not read; past this it is closed with 4001.
+    qint64 maxOutboundBytes = 1024 * 1024;
+    RelayProtocol::RoomIds roomIds = RelayProtocol::RoomIds::Strict;
+};
 
 struct RelayServerOptions
 {
@@ -33,6 +60,7 @@ struct RelayServerOptions
     std::chrono::milliseconds shutdownGrace{1000};
     // Own messages delivered locally and still awaiting their echo from the bus, per channel.
     qsizetype maxPendingEchoes = 10000;
+    RelayLimits limits;
 };
 
 struct RelayStats
@@ -45,6 +73,12 @@ struct RelayStats
     quint64 echoesSuppressed = 0;
     quint64 protocolErrors = 0;
     quint64 heartbeatTimeouts = 0;
+    quint64 rateLimitedFrames = 0;
+    quint64 rateLimitCloses = 0;
+    quint64 oversizeCloses = 0;
+    quint64 slowConsumerCloses = 0;
+    quint64 idleCloses = 0;
+    quint64 connectionsRefused = 0;
 };
 
 struct RelayClientInfo
@@ -124,7 +158,11 @@ private:
     bool consumeEcho(const QByteArray &channel, const QByteArray &payload);
     void sendFrame(Client *client, const QByteArray &utf8);
     void sendText(Client *client, const QString &text);
+    bool admitFrame(Client *client);
+    void checkOutbound(Client *client);
+    void closeClient(Client *client, int code, const QString &reason);
     void heartbeat();
+    void sweepIdle();
     void maybeFinish();
 
     RelayServerOptions m_options;
@@ -140,6 +178,7 @@ private:
     RelayStats m_stats;
     QTimer m_heartbeat;
     QTimer m_shutdownTimer;
+    QTimer m_idleSweep;
     bool m_shuttingDown = false;
     bool m_finished = false;
 };

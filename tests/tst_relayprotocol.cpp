@@ -16,6 +16,8 @@ class tst_RelayProtocol : public QObject
 private Q_SLOTS:
     void parse_data();
     void parse();
+    void seedRoomIds_data();
+    void seedRoomIds();
     void replies();
     void chatMessage_data();
     void chatMessage();
@@ -34,10 +36,17 @@ void tst_RelayProtocol::parse_data()
                                  << u"lobby"_s;
     QTest::newRow("join number") << R"({"type":"join","roomId":42})"_ba << Kind::Join << ""_ba << u"42"_s;
     QTest::newRow("join fraction") << R"({"type":"join","roomId":1.5})"_ba << Kind::Join << ""_ba << u"1.5"_s;
-    QTest::newRow("join big int") << R"({"type":"join","roomId":1e21})"_ba << Kind::Join << ""_ba
-                                  << u"1e+21"_s;
-    QTest::newRow("join unicode") << R"({"type":"join","roomId":"café"})"_ba << Kind::Join << ""_ba
-                                  << u"café"_s;
+    QTest::newRow("join room syntax")
+        << R"({"type":"join","roomId":"team-1:chat_2.x"})"_ba << Kind::Join << ""_ba << u"team-1:chat_2.x"_s;
+    // Strict room ids (the default): 1-128 of [A-Za-z0-9_.:-]; see seedRoomIds for the rest.
+    QTest::newRow("join big int (1e+21 has a +)")
+        << R"({"type":"join","roomId":1e21})"_ba << Kind::Invalid << "invalid_room"_ba << u""_s;
+    QTest::newRow("join unicode") << R"({"type":"join","roomId":"café"})"_ba << Kind::Invalid
+                                  << "invalid_room"_ba << u""_s;
+    QTest::newRow("join space") << R"({"type":"join","roomId":"a b"})"_ba << Kind::Invalid
+                                << "invalid_room"_ba << u""_s;
+    QTest::newRow("message glob room") << R"({"type":"message","roomId":"*","user":"u","text":"t"})"_ba
+                                       << Kind::Invalid << "invalid_room"_ba << u""_s;
     QTest::newRow("leave") << R"({"type":"leave","roomId":"a"})"_ba << Kind::Leave << ""_ba << u"a"_s;
     QTest::newRow("message room") << R"({"type":"message","roomId":"a","user":"u","text":"t"})"_ba
                                   << Kind::Message << ""_ba << u"a"_s;
@@ -100,6 +109,33 @@ void tst_RelayProtocol::parse()
     if (r.kind == Kind::Invalid)
         QVERIFY2(!r.errorMessage.isEmpty(), "every error carries a human-readable message");
     else
+        QTEST(r.roomKey, "roomKey");
+}
+
+void tst_RelayProtocol::seedRoomIds_data()
+{
+    QTest::addColumn<QByteArray>("frame");
+    QTest::addColumn<QByteArray>("errorCode");
+    QTest::addColumn<QString>("roomKey");
+    QTest::newRow("big int") << R"({"type":"join","roomId":1e21})"_ba
+                             << ""_ba << u"1e+21"_s;
+    QTest::newRow("unicode") << R"({"type":"join","roomId":"café"})"_ba
+                             << ""_ba << u"café"_s;
+    QTest::newRow("space") << R"({"type":"join","roomId":"a b"})"_ba
+                           << ""_ba << u"a b"_s;
+    QTest::newRow("128 chars") << "{\"type\":\"join\",\"roomId\":\"" + QByteArray(128, 'y') + "\"}"
+                               << ""_ba << QString(128, u'y');
+    QTest::newRow("129 chars") << "{\"type\":\"join\",\"roomId\":\"" + QByteArray(129, 'y') + "\"}"
+                               << "invalid_room"_ba << u""_s;
+}
+
+void tst_RelayProtocol::seedRoomIds()
+{
+    QFETCH(QByteArray, frame);
+    QFETCH(QByteArray, errorCode);
+    const RelayProtocol::Request r = RelayProtocol::parse(frame, RelayProtocol::RoomIds::Seed);
+    QCOMPARE(r.errorCode, errorCode);
+    if (errorCode.isEmpty())
         QTEST(r.roomKey, "roomKey");
 }
 

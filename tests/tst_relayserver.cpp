@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: MIT
 #include "localbus.h"
+#include "rawwebsocket.h"
 #include "redisbus.h"
 #include "redisserver.h"
 #include "relayserver.h"
 #include "testclient.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTest>
+#include <QTimer>
 
 #include <memory>
 
@@ -67,6 +71,20 @@ private Q_SLOTS:
     void inProcessBus();
     void kick();
 
+    // Limits (docs/security.md)
+    void messageSizeLimit_data();
+    void messageSizeLimit();
+    void rateLimitWarnsThenCloses();
+    void floodDoesNotDelayAnotherRoom();
+    void roomsPerConnection();
+    void roomIdSyntax_data();
+    void roomIdSyntax();
+    void connectionLimit();
+    void handshakeTimeout();
+    void idleTimeout();
+    void slowConsumerIsClosedAtTheCap();
+    void outageLosesNoClientMessage();
+
 private:
     struct Instance
     {
@@ -74,7 +92,12 @@ private:
         RelayServer *server = nullptr;
     };
     Instance startRelay(const QString &instanceId, const QByteArray &prefix = {},
-                        std::chrono::milliseconds ping = 30s, bool inProcess = false);
+                        std::chrono::milliseconds ping = 30s, bool inProcess = false,
+                        const RelayLimits &limits = {});
+    Instance startRelay(const QString &instanceId, const RelayLimits &limits)
+    {
+        return startRelay(instanceId, {}, 30s, false, limits);
+    }
     TestClient *connectTo(const Instance &relay);
     qint64 numsub(const QByteArray &channel) const;
 
@@ -96,7 +119,8 @@ void tst_RelayServer::cleanup()
 }
 
 tst_RelayServer::Instance tst_RelayServer::startRelay(const QString &instanceId, const QByteArray &prefix,
-                                                      std::chrono::milliseconds ping, bool inProcess)
+                                                      std::chrono::milliseconds ping, bool inProcess,
+                                                      const RelayLimits &limits)
 {
     Instance i;
     if (inProcess) {
@@ -115,6 +139,7 @@ tst_RelayServer::Instance tst_RelayServer::startRelay(const QString &instanceId,
     so.instanceId = instanceId;
     so.channelPrefix = prefix;
     so.pingInterval = ping;
+    so.limits = limits;
     i.server = new RelayServer(so, i.bus);
     m_owned.prepend(i.server); // deleted before its bus
     if (!i.server->listen())
@@ -143,7 +168,7 @@ void tst_RelayServer::joinAck_data()
     QTest::addColumn<QByteArray>("channel");
     QTest::newRow("string") << QJsonValue(u"lobby"_s) << "room:lobby"_ba;
     QTest::newRow("number") << QJsonValue(42) << "room:42"_ba;
-    QTest::newRow("unicode") << QJsonValue(u"café"_s) << "room:caf\xc3\xa9"_ba;
+    QTest::newRow("room syntax") << QJsonValue(u"a-b_c.d:e"_s) << "room:a-b_c.d:e"_ba;
 }
 
 void tst_RelayServer::joinAck()
@@ -272,7 +297,9 @@ void tst_RelayServer::numsubReturnsToZero()
 
 void tst_RelayServer::thousandMessagesInOrderNoDuplicates()
 {
-    const Instance a = startRelay(u"a"_s), b = startRelay(u"b"_s);
+    RelayLimits unlimited;
+    unlimited.messagesPerSecond = 0;
+    const Instance a = startRelay(u"a"_s, unlimited), b = startRelay(u"b"_s);
     TestClient *sender = connectTo(a), *local = connectTo(a), *remote = connectTo(b);
     for (TestClient *c : {sender, local, remote})
         QVERIFY(c->join(u"flood"_s));
@@ -455,6 +482,324 @@ void tst_RelayServer::kick()
     QCOMPARE(c->closeCode(), 1008);
     QCOMPARE(c->closeReason(), u"bye"_s);
     QVERIFY(!a.server->kick(9999));
+}
+
+void tst_RelayServer::messageSizeLimit_data()
+{
+    QTest::addColumn<int>("frameBytes");
+    QTest::addColumn<bool>("accepted");
+    QTest::newRow("exactly 64 KiB") << 64 * 1024 << true;
+    QTest::newRow("one byte over") << 64 * 1024 + 1 << false;
+    QTest::newRow("1 MiB") << 1024 * 1024 << false;
+}
+
+void tst_RelayServer::messageSizeLimit()
+{
+    QFETCH(int, frameBytes);
+    QFETCH(bool, accepted);
+    const Instance a = startRelay(u"a"_s); // default limits: 64 KiB
+    TestClient *big = connectTo(a), *other = connectTo(a);
+    QVERIFY(big->join(u"r"_s));
+    QVERIFY(other->join(u"r"_s));
+    // A message frame of exactly frameBytes bytes.
+    const QByteArray head = R"({"type":"message","roomId":"r","user":"u","text":")";
+    const QByteArray tail = R"("})";
+    const QString text(frameBytes - head.size() - tail.size(), u'x');
+    big->sendText(QString::fromUtf8(head) + text + QString::fromUtf8(tail));
+    if (accepted) {
+        QVERIFY(!other->waitFor(textIs(text)).isEmpty());
+        QVERIFY(big->isConnected());
+        QCOMPARE(a.server->stats().oversizeCloses, 0u);
+    } else {
+        QVERIFY(big->waitForClose());
+        QCOMPARE(big->closeCode(), 1009);
+        QTRY_COMPARE(a.server->stats().oversizeCloses, 1u);
+    }
+    // The other member is unaffected either way.
+    other->send(chat(u"still here"_s, u"r"_s));
+    QVERIFY(!other->waitFor(textIs(u"still here"_s)).isEmpty());
+    QVERIFY(other->isConnected());
+}
+
+void tst_RelayServer::rateLimitWarnsThenCloses()
+{
+    RelayLimits limits;
+    limits.messagesPerSecond = 10;
+    limits.messageBurst = 5;
+    limits.rateLimitGrace = 300ms;
+    const Instance a = startRelay(u"a"_s, limits);
+    TestClient *flooder = connectTo(a), *calm = connectTo(a);
+    for (int i = 0; i < 50; ++i)
+        flooder->send({{u"type"_s, u"ping"_s}});
+    const QJsonObject error =
+        flooder->waitFor([](const QJsonObject &f) { return f.value("code"_L1) == "rate_limited"_L1; });
+    QVERIFY(!error.isEmpty());
+    // The burst was served, the rest dropped; one error frame, not one per dropped frame.
+    QTRY_COMPARE(a.server->stats().rateLimitedFrames, 45u);
+    QCOMPARE(flooder->count([](const QJsonObject &f) { return f.value("type"_L1) == "pong"_L1; }), 5);
+    QCOMPARE(flooder->count([](const QJsonObject &f) { return f.value("code"_L1) == "rate_limited"_L1; }), 1);
+    QVERIFY(flooder->isConnected());
+
+    // Still over the limit after the grace: closed with 1008.
+    QElapsedTimer t;
+    t.start();
+    QTRY_VERIFY_WITH_TIMEOUT((flooder->send({{u"type"_s, u"ping"_s}}), !flooder->isConnected()), 5000);
+    QVERIFY(t.elapsed() >= 250);
+    QCOMPARE(flooder->closeCode(), 1008);
+    QCOMPARE(flooder->closeReason(), u"rate limit exceeded"_s);
+    QCOMPARE(a.server->stats().rateLimitCloses, 1u);
+    calm->send({{u"type"_s, u"ping"_s}});
+    QVERIFY(!calm->waitForType(u"pong"_s).isEmpty());
+}
+
+void tst_RelayServer::floodDoesNotDelayAnotherRoom()
+{
+    // Default limits. One client floods room "f" as fast as TCP lets it while two others talk
+    // in room "calm"; the calm room's p99 latency must stay under 100 ms.
+    constexpr qint64 BoundMs = 100;
+    const Instance a = startRelay(u"a"_s);
+    TestClient *sender = connectTo(a), *receiver = connectTo(a);
+    QVERIFY(receiver->join(u"calm"_s));
+    RawWebSocket flooder;
+    QVERIFY(flooder.open(a.server->port()));
+    QByteArray chunk;
+    const QByteArray frame =
+        RawWebSocket::textFrame(R"({"type":"message","roomId":"f","user":"x","text":"flood"})");
+    for (int i = 0; i < 2000; ++i)
+        chunk += frame;
+
+    QElapsedTimer clock;
+    clock.start();
+    QHash<QString, qint64> sentAt;
+    QList<qint64> latencies;
+    connect(&receiver->socket(), &QWebSocket::textMessageReceived, this, [&](const QString &text) {
+        const QJsonObject f = QJsonDocument::fromJson(text.toUtf8()).object();
+        const auto it = sentAt.constFind(f.value("text"_L1).toString());
+        if (it != sentAt.cend())
+            latencies.append(clock.elapsed() - *it);
+    });
+    QTimer floodTimer, probeTimer;
+    connect(&floodTimer, &QTimer::timeout, this, [&] {
+        if (flooder.socket().bytesToWrite() < chunk.size())
+            flooder.send(chunk);
+    });
+    int probes = 0;
+    connect(&probeTimer, &QTimer::timeout, this, [&] {
+        if (probes == 150)
+            return;
+        const QString text = u"probe-%1"_s.arg(probes++);
+        sentAt.insert(text, clock.elapsed());
+        sender->send(chat(text, u"calm"_s));
+    });
+    floodTimer.start(1);
+    probeTimer.start(10); // 100 messages/s: the sender stays within its own limit
+    QTRY_COMPARE_WITH_TIMEOUT(latencies.size(), 150, 20000);
+    floodTimer.stop();
+    std::sort(latencies.begin(), latencies.end());
+    const qint64 p99 = latencies.at(latencies.size() * 99 / 100);
+    qInfo() << "calm room latency under flood: p50" << latencies.at(latencies.size() / 2) << "ms, p99" << p99
+            << "ms; flood frames dropped by the rate limit:" << a.server->stats().rateLimitedFrames;
+    QVERIFY(a.server->stats().rateLimitedFrames > 1000);
+    QVERIFY2(p99 < BoundMs, qPrintable(u"p99 %1 ms"_s.arg(p99)));
+}
+
+void tst_RelayServer::roomsPerConnection()
+{
+    RelayLimits limits;
+    limits.maxRoomsPerConnection = 3;
+    const Instance a = startRelay(u"a"_s, limits);
+    TestClient *c = connectTo(a);
+    for (const char *room : {"r1", "r2", "r3"})
+        QVERIFY(c->join(QString::fromLatin1(room)));
+    c->send(joinFrame(u"r4"_s));
+    const QJsonObject error = c->waitForType(u"error"_s);
+    QCOMPARE(error.value("code"_L1).toString(), u"too_many_rooms"_s);
+    QCOMPARE(numsub("room:r4"_ba), 0);
+    c->send({{u"type"_s, u"leave"_s}, {u"roomId"_s, u"r1"_s}});
+    QVERIFY(c->join(u"r4"_s));
+}
+
+void tst_RelayServer::roomIdSyntax_data()
+{
+    QTest::addColumn<QJsonValue>("roomId");
+    QTest::addColumn<bool>("strictAccepts");
+    QTest::newRow("plain") << QJsonValue(u"team-1:chat_2.x"_s) << true;
+    QTest::newRow("number") << QJsonValue(42) << true;
+    QTest::newRow("128 chars") << QJsonValue(QString(128, u'a')) << true;
+    QTest::newRow("129 chars") << QJsonValue(QString(129, u'a')) << false;
+    QTest::newRow("space") << QJsonValue(u"a b"_s) << false;
+    QTest::newRow("glob") << QJsonValue(u"*"_s) << false;
+    QTest::newRow("non-ASCII") << QJsonValue(u"räum"_s) << false;
+    QTest::newRow("newline") << QJsonValue(u"a\nb"_s) << false;
+}
+
+void tst_RelayServer::roomIdSyntax()
+{
+    QFETCH(QJsonValue, roomId);
+    QFETCH(bool, strictAccepts);
+    RelayLimits seed;
+    seed.roomIds = RelayProtocol::RoomIds::Seed;
+    const Instance strict = startRelay(u"strict"_s), lax = startRelay(u"seed"_s, seed);
+    TestClient *c = connectTo(strict), *d = connectTo(lax);
+    c->send(joinFrame(roomId));
+    const QJsonObject reply = c->waitFor([](const QJsonObject &f) {
+        return f.value("type"_L1) == "joined"_L1 || f.value("type"_L1) == "error"_L1;
+    });
+    if (strictAccepts) {
+        QCOMPARE(reply.value("type"_L1).toString(), u"joined"_s);
+    } else {
+        QCOMPARE(reply.value("code"_L1).toString(), u"invalid_room"_s);
+        // Nothing was subscribed on the client's behalf.
+        const RedisValue channels = m_redis->command({"PUBSUB", "CHANNELS", "room:*"});
+        QCOMPARE(channels.elements().size(), size_t(0));
+    }
+    // The seed policy takes any id up to 128 characters.
+    const bool seedAccepts = !(roomId.isString() && roomId.toString().size() > 128);
+    QCOMPARE(d->join(roomId), seedAccepts);
+}
+
+void tst_RelayServer::connectionLimit()
+{
+    RelayLimits limits;
+    limits.maxConnections = 2;
+    const Instance a = startRelay(u"a"_s, limits);
+    TestClient *first = connectTo(a), *second = connectTo(a);
+    QTRY_COMPARE(a.server->clientCount(), 2);
+    auto *third = new TestClient;
+    m_owned.prepend(third);
+    third->open(a.server->url());
+    QVERIFY(third->waitForClose());
+    QCOMPARE(third->closeCode(), 4013);
+    QCOMPARE(a.server->stats().connectionsRefused, 1u);
+    QVERIFY(first->isConnected() && second->isConnected());
+    first->close();
+    QTRY_COMPARE(a.server->clientCount(), 1);
+    TestClient *fourth = connectTo(a);
+    fourth->send({{u"type"_s, u"ping"_s}});
+    QVERIFY(!fourth->waitForType(u"pong"_s).isEmpty());
+}
+
+void tst_RelayServer::handshakeTimeout()
+{
+    RelayLimits limits;
+    limits.handshakeTimeout = 200ms;
+    const Instance a = startRelay(u"a"_s, limits);
+    QTcpSocket mute, partial;
+    for (QTcpSocket *s : {&mute, &partial}) {
+        s->connectToHost(QHostAddress::LocalHost, a.server->port());
+        QVERIFY(s->waitForConnected(5000));
+    }
+    partial.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n"); // never finished
+    QTRY_COMPARE_WITH_TIMEOUT(mute.state(), QAbstractSocket::UnconnectedState, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(partial.state(), QAbstractSocket::UnconnectedState, 5000);
+    QCOMPARE(a.server->clientCount(), 0);
+}
+
+void tst_RelayServer::idleTimeout()
+{
+    RelayLimits limits;
+    limits.idleTimeout = 300ms;
+    const Instance a = startRelay(u"a"_s, limits);
+    TestClient *quiet = connectTo(a), *chatty = connectTo(a);
+    QTimer keepTalking;
+    connect(&keepTalking, &QTimer::timeout, this, [chatty] { chatty->send({{u"type"_s, u"ping"_s}}); });
+    keepTalking.start(50);
+    QVERIFY(quiet->waitForClose());
+    QCOMPARE(quiet->closeCode(), 4002);
+    QCOMPARE(a.server->stats().idleCloses, 1u);
+    QVERIFY(chatty->isConnected());
+}
+
+void tst_RelayServer::slowConsumerIsClosedAtTheCap()
+{
+    RelayLimits limits;
+    limits.maxOutboundBytes = 256 * 1024;
+    limits.messagesPerSecond = 0;
+    const Instance a = startRelay(u"a"_s, limits);
+    TestClient *sender = connectTo(a), *reader = connectTo(a);
+    QVERIFY(reader->join(u"busy"_s));
+    RawWebSocket stuck;
+    QVERIFY(stuck.open(a.server->port()));
+    stuck.send(RawWebSocket::textFrame(R"({"type":"join","roomId":"busy"})"));
+    QTRY_COMPARE(a.server->roomMemberCount(u"busy"_s), 2);
+    stuck.stopReading();
+
+    const QString filler(16 * 1024, u'x');
+    int sent = 0;
+    // Until the relay gives up on the stuck client; the kernel's buffers absorb the first MBs.
+    QTRY_VERIFY_WITH_TIMEOUT((sender->socket().bytesToWrite() < 1024 * 1024
+                                  ? (sender->send(chat(filler + QString::number(sent++), u"busy"_s)), true)
+                                  : true,
+                              a.server->stats().slowConsumerCloses == 1),
+                             20000);
+    QTRY_COMPARE(a.server->roomMemberCount(u"busy"_s), 1);
+    qInfo() << "stuck client closed after" << sent << "messages of 16 KiB";
+    // The reader got every message, in order.
+    sender->send(chat(u"last"_s, u"busy"_s));
+    QVERIFY(!reader->waitFor(textIs(u"last"_s), 20000).isEmpty());
+    QCOMPARE(reader->count([](const QJsonObject &f) { return f.value("type"_L1) == "message"_L1; }),
+             sent + 1);
+}
+
+void tst_RelayServer::outageLosesNoClientMessage()
+{
+    // Five senders on relay A publish 1,000 messages (200 each, within the default rate limit)
+    // while redis-server is down for at least 5 s; members on A get them at once, the member on B
+    // once Redis is back. Everyone gets each message exactly once, in each sender's order.
+    const Instance a = startRelay(u"a"_s), b = startRelay(u"b"_s);
+    QList<TestClient *> senders;
+    for (int i = 0; i < 5; ++i)
+        senders << connectTo(a);
+    TestClient *localMember = connectTo(a), *remoteMember = connectTo(b);
+    QVERIFY(localMember->join(u"o"_s));
+    QVERIFY(remoteMember->join(u"o"_s));
+
+    m_redis->stop();
+    QTRY_VERIFY(!a.bus->isConnected() && !b.bus->isConnected());
+    QElapsedTimer down;
+    down.start();
+    int next = 0;
+    QTimer pace;
+    connect(&pace, &QTimer::timeout, this, [&] {
+        if (next == 1000)
+            return;
+        senders[next % 5]->send(chat(u"%1:%2"_s.arg(next % 5).arg(next / 5), u"o"_s));
+        ++next;
+    });
+    pace.start(5);
+    QTRY_COMPARE_WITH_TIMEOUT(next, 1000, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        localMember->count([](const QJsonObject &f) { return f.value("type"_L1) == "message"_L1; }), 1000,
+        10000);
+    QTRY_VERIFY_WITH_TIMEOUT(down.elapsed() >= 5000, 10000);
+    QCOMPARE(remoteMember->frames().size(), 1); // only its joined ack: nothing crossed yet
+    QVERIFY(m_redis->start());
+
+    auto messages = [](TestClient *c) {
+        return c->count([](const QJsonObject &f) { return f.value("type"_L1) == "message"_L1; });
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(messages(remoteMember), 1000, 20000);
+    // Let any duplicate show up: a marker published after the replay arrives after them.
+    senders[0]->send(chat(u"marker"_s, u"o"_s));
+    for (TestClient *c : {localMember, remoteMember}) {
+        QVERIFY(!c->waitFor(textIs(u"marker"_s), 10000).isEmpty());
+        QHash<int, int> lastSeen;
+        QSet<QString> texts;
+        for (const QJsonObject &f : c->frames()) {
+            const QString text = f.value("text"_L1).toString();
+            if (f.value("type"_L1) != "message"_L1 || text == "marker"_L1)
+                continue;
+            QVERIFY2(!texts.contains(text), qPrintable(u"duplicate "_s + text));
+            texts.insert(text);
+            const int sender = text.section(u':', 0, 0).toInt(), seq = text.section(u':', 1).toInt();
+            QCOMPARE(seq, lastSeen.value(sender, -1) + 1);
+            lastSeen[sender] = seq;
+        }
+        QCOMPARE(texts.size(), 1000);
+    }
+    auto *bus = static_cast<RedisBus *>(a.bus);
+    QCOMPARE(bus->stats().replayed, 1000u);
+    QCOMPARE(bus->stats().dropped, 0u);
 }
 
 QTEST_MAIN(tst_RelayServer)
