@@ -2,6 +2,11 @@
 #include "relaycommandline.h"
 
 #include <QCommandLineParser>
+#include <QFile>
+#include <QFileInfo>
+#include <QUrl>
+
+#include <cmath>
 #include <QRandomGenerator>
 #include <QRegularExpression>
 
@@ -24,6 +29,54 @@ bool parsePort(const QString &text, quint16 *port)
     if (!ok || value > 65535)
         return false;
     *port = quint16(value);
+    return true;
+}
+
+// A number within [min, max] (0 also allowed when zeroAllowed); otherwise a specific message.
+bool readNumber(const QCommandLineParser &parser, const QCommandLineOption &option, double min, double max,
+                bool zeroAllowed, double *out, QString *error)
+{
+    if (!parser.isSet(option))
+        return true;
+    const QString text = parser.value(option);
+    bool ok = false;
+    const double value = text.trimmed().toDouble(&ok);
+    if (ok && std::isfinite(value) && ((value >= min && value <= max) || (zeroAllowed && value == 0))) {
+        *out = value;
+        return true;
+    }
+    *error = u"--%1: '%2' must be a number between %3 and %4%5"_s.arg(option.names().constLast(), text)
+                 .arg(min)
+                 .arg(max)
+                 .arg(zeroAllowed ? u", or 0"_s : QString());
+    return false;
+}
+
+std::chrono::milliseconds seconds(double s)
+{
+    return std::chrono::milliseconds(qint64(s * 1000));
+}
+
+// The JWT secret: --jwt-secret-file, else SWITCHBOARD_JWT_SECRET. Never a command-line value.
+bool readSecret(const QString &file, const QProcessEnvironment &env, QByteArray *secret, QString *error)
+{
+    if (!file.isEmpty()) {
+        QFile f(file);
+        if (!f.open(QIODevice::ReadOnly)) {
+            *error = u"--jwt-secret-file: cannot read '%1': %2"_s.arg(file, f.errorString());
+            return false;
+        }
+        *secret = f.read(64 * 1024).trimmed();
+    } else if (env.contains(u"SWITCHBOARD_JWT_SECRET"_s)) {
+        *secret = env.value(u"SWITCHBOARD_JWT_SECRET"_s).toUtf8().trimmed();
+    } else {
+        return true;
+    }
+    if (secret->size() < 32) {
+        *error = u"%1: the JWT secret must be at least 32 bytes (it has %2)"_s.arg(
+            file.isEmpty() ? u"SWITCHBOARD_JWT_SECRET"_s : u"--jwt-secret-file"_s).arg(secret->size());
+        return false;
+    }
     return true;
 }
 
@@ -63,6 +116,70 @@ RelayCommandLine RelayCommandLine::parse(const QStringList &arguments, const QPr
                                    u"seconds"_s);
     const QCommandLineOption verbose({u"v"_s, u"verbose"_s}, u"Log every connection and subscription."_s);
     parser.addOptions({help, version, port, bind, redis, inProcess, prefix, instance, ping, stats, verbose});
+
+    // Limits (docs/security.md).
+    const QCommandLineOption maxMessage(u"max-message-bytes"_s,
+                                        u"Largest client message; larger closes with 1009 (default 65536)."_s,
+                                        u"bytes"_s);
+    const QCommandLineOption rate(u"rate-limit"_s,
+                                  u"Client messages per second per connection; over it frames are dropped "
+                                  "with a rate_limited error (default 100, 0 = unlimited)."_s,
+                                  u"per-second"_s);
+    const QCommandLineOption burst(u"rate-burst"_s, u"Messages a client may send at once (default 200)."_s,
+                                   u"messages"_s);
+    const QCommandLineOption grace(u"rate-limit-grace"_s,
+                                   u"Seconds a client may stay over the rate limit before it is closed with "
+                                   "1008 (default 5)."_s,
+                                   u"seconds"_s);
+    const QCommandLineOption maxRooms(u"max-rooms"_s, u"Rooms one connection may join (default 100)."_s, u"n"_s);
+    const QCommandLineOption maxConnections(
+        u"max-connections"_s, u"Connections this instance accepts; more close with 4013 (default 10000)."_s,
+        u"n"_s);
+    const QCommandLineOption handshake(u"handshake-timeout"_s,
+                                       u"Seconds to complete the WebSocket handshake (default 10)."_s,
+                                       u"seconds"_s);
+    const QCommandLineOption idle(u"idle-timeout"_s,
+                                  u"Close a connection that sends no message for this many seconds with 4002 "
+                                  "(default 0 = never)."_s,
+                                  u"seconds"_s);
+    const QCommandLineOption maxOutbound(
+        u"max-outbound-bytes"_s,
+        u"Bytes queued for a client that does not read; past it the client is closed with 4001 "
+        "(default 1048576)."_s,
+        u"bytes"_s);
+    const QCommandLineOption roomIds(u"room-ids"_s,
+                                     u"strict: room ids are 1-128 of A-Z a-z 0-9 _ . : - (default); seed: any "
+                                     "id up to 128 characters, as the seed's server accepts."_s,
+                                     u"strict|seed"_s);
+    const QCommandLineOption queueMessages(
+        u"outage-queue-messages"_s,
+        u"Publishes kept while Redis is unreachable; beyond it the oldest are dropped (default 10000)."_s,
+        u"n"_s);
+    const QCommandLineOption queueBytes(u"outage-queue-bytes"_s,
+                                        u"Bytes of publishes kept while Redis is unreachable (default 16777216)."_s,
+                                        u"bytes"_s);
+    const QCommandLineOption replayDelay(
+        u"replay-delay"_s,
+        u"Seconds after reconnecting before queued publishes are replayed, so that the other instances "
+        "have resubscribed (default 2.5)."_s,
+        u"seconds"_s);
+    // Security.
+    const QCommandLineOption jwtFile(u"jwt-secret-file"_s,
+                                     u"Require an HS256 JWT signed with the secret in this file (or env "
+                                     "SWITCHBOARD_JWT_SECRET); at least 32 bytes."_s,
+                                     u"file"_s);
+    const QCommandLineOption jwtLeeway(u"jwt-leeway"_s, u"Seconds of clock skew allowed for exp/nbf (default 0)."_s,
+                                       u"seconds"_s);
+    const QCommandLineOption origins(u"allowed-origins"_s,
+                                     u"Comma-separated browser Origins allowed to connect, e.g. "
+                                     "https://app.example.com (env SWITCHBOARD_ALLOWED_ORIGINS; default any)."_s,
+                                     u"list"_s);
+    const QCommandLineOption tlsCert(u"tls-cert"_s, u"PEM certificate (chain): serve wss:// (needs --tls-key)."_s,
+                                     u"file"_s);
+    const QCommandLineOption tlsKey(u"tls-key"_s, u"PEM private key for --tls-cert."_s, u"file"_s);
+    parser.addOptions({maxMessage, rate, burst, grace, maxRooms, maxConnections, handshake, idle, maxOutbound,
+                       roomIds, queueMessages, queueBytes, replayDelay, jwtFile, jwtLeeway, origins, tlsCert,
+                       tlsKey});
 
     QStringList args = arguments;
     if (args.isEmpty())
@@ -159,6 +276,95 @@ RelayCommandLine RelayCommandLine::parse(const QStringList &arguments, const QPr
                 u"--stats-interval: '%1' must be a number of seconds between 0.01 and 86400, or 0"_s.arg(
                     parser.value(stats)));
         r.statsInterval = std::chrono::milliseconds(qint64(seconds * 1000));
+    }
+
+    RelayLimits &limits = r.server.limits;
+    QString error;
+    double value = 0;
+    if (!readNumber(parser, maxMessage, 16, 256.0 * 1024 * 1024, false, &value, &error))
+        return failWith(error);
+    if (parser.isSet(maxMessage))
+        limits.maxMessageBytes = qint64(value);
+    value = limits.messagesPerSecond;
+    if (!readNumber(parser, rate, 0.01, 1e7, true, &value, &error))
+        return failWith(error);
+    limits.messagesPerSecond = value;
+    value = limits.messageBurst;
+    if (!readNumber(parser, burst, 1, 1e7, false, &value, &error))
+        return failWith(error);
+    limits.messageBurst = value;
+    value = double(limits.rateLimitGrace.count()) / 1000;
+    if (!readNumber(parser, grace, 0, 86400, true, &value, &error))
+        return failWith(error);
+    limits.rateLimitGrace = seconds(value);
+    value = limits.maxRoomsPerConnection;
+    if (!readNumber(parser, maxRooms, 1, 1e6, false, &value, &error))
+        return failWith(error);
+    limits.maxRoomsPerConnection = int(value);
+    value = limits.maxConnections;
+    if (!readNumber(parser, maxConnections, 1, 1e7, false, &value, &error))
+        return failWith(error);
+    limits.maxConnections = int(value);
+    value = double(limits.handshakeTimeout.count()) / 1000;
+    if (!readNumber(parser, handshake, 0.01, 3600, false, &value, &error))
+        return failWith(error);
+    limits.handshakeTimeout = seconds(value);
+    value = double(limits.idleTimeout.count()) / 1000;
+    if (!readNumber(parser, idle, 0.01, 86400 * 7, true, &value, &error))
+        return failWith(error);
+    limits.idleTimeout = seconds(value);
+    value = double(limits.maxOutboundBytes);
+    if (!readNumber(parser, maxOutbound, 1024, 1024.0 * 1024 * 1024, false, &value, &error))
+        return failWith(error);
+    limits.maxOutboundBytes = qint64(value);
+    if (parser.isSet(roomIds)) {
+        const QString v = parser.value(roomIds);
+        if (v == "strict"_L1)
+            limits.roomIds = RelayProtocol::RoomIds::Strict;
+        else if (v == "seed"_L1)
+            limits.roomIds = RelayProtocol::RoomIds::Seed;
+        else
+            return failWith(u"--room-ids: '%1' must be strict or seed"_s.arg(v));
+    }
+    value = double(r.outage.maxQueuedMessages);
+    if (!readNumber(parser, queueMessages, 0, 1e8, true, &value, &error))
+        return failWith(error);
+    r.outage.maxQueuedMessages = qsizetype(value);
+    value = double(r.outage.maxQueuedBytes);
+    if (!readNumber(parser, queueBytes, 0, 64.0 * 1024 * 1024 * 1024, true, &value, &error))
+        return failWith(error);
+    r.outage.maxQueuedBytes = qint64(value);
+    value = double(r.outage.replayDelay.count()) / 1000;
+    if (!readNumber(parser, replayDelay, 0, 3600, true, &value, &error))
+        return failWith(error);
+    r.outage.replayDelay = seconds(value);
+
+    if (!readSecret(parser.value(jwtFile), env, &r.server.auth.jwtSecret, &error))
+        return failWith(error);
+    value = 0;
+    if (!readNumber(parser, jwtLeeway, 0, 3600, true, &value, &error))
+        return failWith(error);
+    r.server.auth.jwtLeeway = std::chrono::seconds(qint64(value));
+    const QString originList =
+        parser.isSet(origins) ? parser.value(origins) : env.value(u"SWITCHBOARD_ALLOWED_ORIGINS"_s);
+    for (const QString &o : originList.split(u',', Qt::SkipEmptyParts)) {
+        const QString origin = o.trimmed();
+        const QUrl url(origin, QUrl::StrictMode);
+        if (!url.isValid() || url.scheme().isEmpty() || url.host().isEmpty() || !url.path().isEmpty())
+            return failWith(
+                u"--allowed-origins: '%1' is not an origin (scheme://host[:port], no path)"_s.arg(origin));
+        r.server.auth.allowedOrigins.append(origin);
+    }
+    if (parser.isSet(tlsCert) != parser.isSet(tlsKey))
+        return failWith(u"--tls-cert and --tls-key must be given together"_s);
+    if (parser.isSet(tlsCert)) {
+        for (const QString &file : {parser.value(tlsCert), parser.value(tlsKey)}) {
+            if (!QFileInfo(file).isReadable())
+                return failWith(u"%1: cannot read '%2'"_s.arg(
+                    file == parser.value(tlsCert) ? u"--tls-cert"_s : u"--tls-key"_s, file));
+        }
+        r.server.tlsCertificateFile = parser.value(tlsCert);
+        r.server.tlsKeyFile = parser.value(tlsKey);
     }
     return r;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "redisbus.h"
 #include "redisurl.h"
 #include "relayserver.h"
 
@@ -27,6 +28,7 @@ struct RelayCommandLine
     bool verbose = false;
     // Period of the switchboard:relays heartbeat (RelayStatsPublisher); 0 = off.
     std::chrono::milliseconds statsInterval{2000};
+    RedisBusOptions outage;
 
     static RelayCommandLine parse(const QStringList &arguments, const QProcessEnvironment &env);
 };

@@ -1,11 +1,19 @@
 // SPDX-License-Identifier: MIT
 #include "relayserver.h"
 
+#include "jwtverifier.h"
 #include "logging.h"
 #include "messagebus.h"
 #include "relayprotocol.h"
 
+#include <QFile>
+#include <QNetworkRequest>
 #include <QRandomGenerator>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QUrlQuery>
+#include <QWebSocketCorsAuthenticator>
 #include <QWebSocket>
 #include <QWebSocketServer>
 
@@ -24,6 +32,42 @@ qint64 nowNs()
 }
 
 constexpr qint64 OneSecondNs = 1'000'000'000;
+
+// The subprotocol a client offers next to "bearer.<token>" so that browsers, which must get one
+// of their offers back, accept the handshake.
+const QString Subprotocol = u"switchboard"_s;
+
+// The token from ?token=, "Authorization: Bearer", or a "bearer.<token>" subprotocol offer.
+QByteArray tokenOf(const QWebSocket *socket)
+{
+    const QNetworkRequest request = socket->request();
+    const QString query = QUrlQuery(request.url()).queryItemValue(u"token"_s, QUrl::FullyDecoded);
+    if (!query.isEmpty())
+        return query.toUtf8();
+    const QByteArray authorization = request.rawHeader("Authorization").trimmed();
+    if (authorization.size() > 7 && authorization.first(7).compare("Bearer ", Qt::CaseInsensitive) == 0)
+        return authorization.mid(7).trimmed();
+    for (const QByteArray &offer : request.rawHeader("Sec-WebSocket-Protocol").split(',')) {
+        const QByteArray p = offer.trimmed();
+        if (p.startsWith("bearer."))
+            return p.mid(7);
+    }
+    return {};
+}
+
+// A close reason fits in a control frame: at most 123 bytes of UTF-8.
+QString closeReason(const QString &text)
+{
+    QByteArray utf8 = text.toUtf8();
+    if (utf8.size() <= 123)
+        return text;
+    utf8.truncate(120);
+    while (!utf8.isEmpty() && (uchar(utf8.back()) & 0xc0) == 0x80)
+        utf8.chop(1);
+    if (!utf8.isEmpty() && uchar(utf8.back()) >= 0xc0)
+        utf8.chop(1);
+    return QString::fromUtf8(utf8) + u"..."_s;
+}
 
 // Sends a close frame and lets the socket go: deleted once the peer answers, or cut after a grace.
 void closeAndRelease(QWebSocket *socket, int code, const QString &reason, std::chrono::milliseconds grace)
@@ -53,6 +97,7 @@ struct RelayServer::Client
     qint64 limitedSinceNs = -1;
     qint64 lastDropNs = -1;
     qint64 lastRateErrorNs = -1;
+    std::optional<JwtClaims> claims; // set when the relay requires tokens
     quint64 framesIn = 0;
     quint64 framesOut = 0;
     QDateTime connectedAt;
@@ -62,8 +107,30 @@ RelayServer::RelayServer(RelayServerOptions options, MessageBus *bus, QObject *p
     : QObject(parent)
     , m_options(std::move(options))
     , m_bus(bus)
-    , m_server(new QWebSocketServer(u"switchboard-relay"_s, QWebSocketServer::NonSecureMode, this))
+    , m_server(new QWebSocketServer(u"switchboard-relay"_s,
+                                    m_options.tlsCertificateFile.isEmpty() ? QWebSocketServer::NonSecureMode
+                                                                           : QWebSocketServer::SecureMode,
+                                    this))
 {
+    if (!m_options.auth.jwtSecret.isEmpty())
+        m_jwt = std::make_unique<JwtVerifier>(m_options.auth.jwtSecret, m_options.auth.jwtLeeway);
+    m_server->setSupportedSubprotocols({Subprotocol});
+    connect(m_server, &QWebSocketServer::originAuthenticationRequired, this,
+            [this](QWebSocketCorsAuthenticator *authenticator) {
+                const QStringList &allowed = m_options.auth.allowedOrigins;
+                const QString origin = authenticator->origin();
+                const bool ok = allowed.isEmpty() || origin.isEmpty() || allowed.contains(origin);
+                authenticator->setAllowed(ok);
+                if (!ok) {
+                    ++m_stats.originsRefused;
+                    qCInfo(lcRelay).noquote() << "refused a handshake from Origin" << origin.left(200)
+                                              << "(not in --allowed-origins)";
+                }
+            });
+    connect(m_server, &QWebSocketServer::sslErrors, this, [](const QList<QSslError> &errors) {
+        for (const QSslError &e : errors)
+            qCDebug(lcRelay) << "TLS error from a client:" << e.errorString();
+    });
     if (m_options.instanceId.isEmpty())
         m_options.instanceId = QString::number(QRandomGenerator::global()->generate(), 16);
     // Ids stay unique across restarts of an instance that reuses its instance id.
@@ -113,6 +180,36 @@ QByteArray RelayServer::roomChannel(const QString &roomKey) const
 
 bool RelayServer::listen(QString *error)
 {
+    if (!m_options.tlsCertificateFile.isEmpty()) {
+        QString why;
+        const QList<QSslCertificate> chain = QSslCertificate::fromPath(m_options.tlsCertificateFile, QSsl::Pem);
+        QFile keyFile(m_options.tlsKeyFile);
+        QSslKey key;
+        if (chain.isEmpty()) {
+            why = u"--tls-cert: no PEM certificate in '%1'"_s.arg(m_options.tlsCertificateFile);
+        } else if (!keyFile.open(QIODevice::ReadOnly)) {
+            why = u"--tls-key: cannot read '%1': %2"_s.arg(m_options.tlsKeyFile, keyFile.errorString());
+        } else {
+            const QByteArray pem = keyFile.readAll();
+            for (const QSsl::KeyAlgorithm algorithm : {QSsl::Ec, QSsl::Rsa}) {
+                key = QSslKey(pem, algorithm, QSsl::Pem);
+                if (!key.isNull())
+                    break;
+            }
+            if (key.isNull())
+                why = u"--tls-key: no unencrypted PEM EC or RSA private key in '%1'"_s.arg(m_options.tlsKeyFile);
+        }
+        if (!why.isEmpty()) {
+            if (error)
+                *error = why;
+            return false;
+        }
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        tls.setLocalCertificateChain(chain);
+        tls.setPrivateKey(key);
+        tls.setPeerVerifyMode(QSslSocket::VerifyNone);
+        m_server->setSslConfiguration(tls);
+    }
     if (!m_server->listen(m_options.bindAddress, m_options.port)) {
         const QString why = u"cannot listen on %1:%2: %3"_s.arg(m_options.bindAddress.toString())
                                 .arg(m_options.port)
@@ -148,7 +245,7 @@ QUrl RelayServer::url() const
     else if (address == QHostAddress::AnyIPv6)
         address = QHostAddress::LocalHostIPv6;
     QUrl u;
-    u.setScheme(u"ws"_s);
+    u.setScheme(m_server->secureMode() == QWebSocketServer::SecureMode ? u"wss"_s : u"ws"_s);
     u.setHost(address.toString());
     u.setPort(port());
     return u;
@@ -171,6 +268,24 @@ void RelayServer::onNewConnection()
                             u"server full: %1 connections"_s.arg(limits.maxConnections), 1s);
             continue;
         }
+        std::optional<JwtClaims> claims;
+        if (m_jwt) {
+            const QByteArray token = tokenOf(socket);
+            const JwtVerifier::Result result =
+                token.isEmpty() ? JwtVerifier::Result{false, "token_missing",
+                                                      u"a token is required (?token=, Authorization: Bearer, "
+                                                      u"or a bearer.<token> subprotocol)"_s,
+                                                      {}}
+                                : m_jwt->verify(token, QDateTime::currentSecsSinceEpoch());
+            if (!result.ok) {
+                ++m_stats.authFailures;
+                qCInfo(lcRelay).noquote() << "refused" << peer << "-" << result.code << result.reason;
+                closeAndRelease(socket, RelayProtocol::Close::PolicyViolation,
+                                closeReason(QString::fromLatin1(result.code) + u": "_s + result.reason), 1s);
+                continue;
+            }
+            claims = result.claims;
+        }
         socket->setMaxAllowedIncomingMessageSize(quint64(limits.maxMessageBytes));
         socket->setMaxAllowedIncomingFrameSize(quint64(limits.maxMessageBytes));
         auto *client = new Client;
@@ -178,6 +293,7 @@ void RelayServer::onNewConnection()
         client->socket = socket;
         client->peer = peer;
         client->connectedAt = QDateTime::currentDateTimeUtc();
+        client->claims = std::move(claims);
         client->lastActivityNs = nowNs();
         client->bucket = TokenBucket(limits.messagesPerSecond, limits.messageBurst, client->lastActivityNs);
         m_clients.insert(client->id, client);
@@ -332,19 +448,36 @@ void RelayServer::onTextMessage(Client *client, const QString &text)
         sendFrame(client, RelayProtocol::error(request.errorCode, request.errorMessage));
         return;
     case Kind::Join:
-        join(client, request.roomId, request.roomKey);
+        if (mayUseRoom(client, &request.roomId, request.roomKey))
+            join(client, request.roomId, request.roomKey);
         return;
     case Kind::Leave:
         leave(client, request.roomKey);
         sendFrame(client, RelayProtocol::left(request.roomId));
         return;
     case Kind::Message:
+        if (!mayUseRoom(client, request.hasRoom ? &request.roomId : nullptr, request.roomKey))
+            return;
         publish(request.user, request.text, request.hasRoom ? &request.roomId : nullptr, request.roomKey);
         return;
     case Kind::Ping:
         sendFrame(client, RelayProtocol::pong());
         return;
     }
+}
+
+bool RelayServer::mayUseRoom(Client *client, const QJsonValue *roomId, const QString &roomKey)
+{
+    if (!client->claims)
+        return true;
+    const bool ok = roomId ? client->claims->allowsRoom(roomKey) : client->claims->broadcast;
+    if (ok)
+        return true;
+    ++m_stats.forbidden;
+    sendFrame(client, RelayProtocol::error(RelayProtocol::Error::Forbidden,
+                                           roomId ? u"the token does not allow room \"%1\""_s.arg(roomKey)
+                                                  : u"the token does not allow broadcasting"_s));
+    return false;
 }
 
 void RelayServer::join(Client *client, const QJsonValue &roomId, const QString &roomKey)

@@ -19,6 +19,7 @@
 #include "relayprotocol.h"
 #include "tokenbucket.h"
 
+class JwtVerifier;
 class QWebSocket;
 class QWebSocketServer;
 
@@ -46,6 +47,17 @@ struct RelayLimits
     RelayProtocol::RoomIds roomIds = RelayProtocol::RoomIds::Strict;
 };
 
+// Who may connect (docs/security.md). Off by default: no token, any Origin.
+struct RelayAuthOptions
+{
+    // HS256 secret; empty = no authentication. From a file or the environment, never argv.
+    QByteArray jwtSecret;
+    std::chrono::seconds jwtLeeway{0};
+    // Browser Origins allowed to open a connection (exact, e.g. https://app.example.com);
+    // empty = any. A handshake without an Origin header (not a browser) is allowed.
+    QStringList allowedOrigins;
+};
+
 struct RelayServerOptions
 {
     QHostAddress bindAddress = QHostAddress::Any;
@@ -61,6 +73,10 @@ struct RelayServerOptions
     // Own messages delivered locally and still awaiting their echo from the bus, per channel.
     qsizetype maxPendingEchoes = 10000;
     RelayLimits limits;
+    RelayAuthOptions auth;
+    // PEM files; both set = wss:// (TLS) on the listening port.
+    QString tlsCertificateFile;
+    QString tlsKeyFile;
 };
 
 struct RelayStats
@@ -79,6 +95,9 @@ struct RelayStats
     quint64 slowConsumerCloses = 0;
     quint64 idleCloses = 0;
     quint64 connectionsRefused = 0;
+    quint64 authFailures = 0;
+    quint64 originsRefused = 0;
+    quint64 forbidden = 0; // joins and publishes outside a token's rooms
 };
 
 struct RelayClientInfo
@@ -143,6 +162,7 @@ private:
     };
 
     void onNewConnection();
+    bool mayUseRoom(Client *client, const QJsonValue *roomId, const QString &roomKey);
     void onTextMessage(Client *client, const QString &text);
     void onBinaryMessage(Client *client);
     void onDisconnected(quint64 id);
@@ -168,6 +188,7 @@ private:
     RelayServerOptions m_options;
     QPointer<MessageBus> m_bus;
     QWebSocketServer *m_server;
+    std::unique_ptr<JwtVerifier> m_jwt;
     Recipients m_clients;
     QHash<QString, Room> m_rooms;
     QHash<QByteArray, QString> m_roomByChannel;

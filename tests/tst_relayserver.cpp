@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "jwtverifier.h"
 #include "localbus.h"
 #include "rawwebsocket.h"
 #include "redisbus.h"
@@ -84,6 +85,13 @@ private Q_SLOTS:
     void idleTimeout();
     void slowConsumerIsClosedAtTheCap();
     void outageLosesNoClientMessage();
+
+    // Authentication and authorization
+    void tokens_data();
+    void tokens();
+    void tokenRoomsClaim();
+    void originAllowList_data();
+    void originAllowList();
 
 private:
     struct Instance
@@ -800,6 +808,161 @@ void tst_RelayServer::outageLosesNoClientMessage()
     auto *bus = static_cast<RedisBus *>(a.bus);
     QCOMPARE(bus->stats().replayed, 1000u);
     QCOMPARE(bus->stats().dropped, 0u);
+}
+
+
+namespace {
+const QByteArray Secret = "0123456789abcdef0123456789abcdef-test-secret";
+
+QByteArray tokenFor(const QJsonObject &claims, const QByteArray &secret = Secret)
+{
+    return JwtVerifier::sign(claims, secret);
+}
+} // namespace
+
+void tst_RelayServer::tokens_data()
+{
+    QTest::addColumn<QString>("via"); // query, header, subprotocol
+    QTest::addColumn<QByteArray>("token");
+    QTest::addColumn<QString>("refusal"); // empty: accepted
+
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const QByteArray good = tokenFor({{u"sub"_s, u"alice"_s}, {u"exp"_s, now + 600}});
+    QTest::newRow("query") << u"query"_s << good << QString();
+    QTest::newRow("bearer header") << u"header"_s << good << QString();
+    QTest::newRow("subprotocol") << u"subprotocol"_s << good << QString();
+    QTest::newRow("missing") << u"query"_s << QByteArray() << u"token_missing"_s;
+    QTest::newRow("forged") << u"header"_s << tokenFor({{u"sub"_s, u"mallory"_s}}, "another-secret-of-32-bytes-or-more!!")
+                            << u"token_signature"_s;
+    QTest::newRow("expired") << u"query"_s << tokenFor({{u"sub"_s, u"bob"_s}, {u"exp"_s, now - 60}})
+                             << u"token_expired"_s;
+    QTest::newRow("not yet valid") << u"subprotocol"_s << tokenFor({{u"nbf"_s, now + 3600}})
+                                   << u"token_not_yet_valid"_s;
+    QTest::newRow("garbage") << u"header"_s << "not.a.token"_ba << u"token_malformed"_s;
+}
+
+void tst_RelayServer::tokens()
+{
+    QFETCH(QString, via);
+    QFETCH(QByteArray, token);
+    QFETCH(QString, refusal);
+    RelayServerOptions so;
+    so.bindAddress = QHostAddress::LocalHost;
+    so.port = 0;
+    so.auth.jwtSecret = Secret;
+    auto *bus = new RedisBus(RedisConnectionOptions{RedisUrl::parse(m_redis->url())});
+    m_owned.append(bus);
+    bus->start();
+    auto *server = new RelayServer(so, bus);
+    m_owned.prepend(server);
+    QVERIFY(server->listen());
+
+    QUrl url = server->url();
+    QNetworkRequest request;
+    QStringList subprotocols;
+    if (via == "query"_L1 && !token.isEmpty())
+        url.setQuery(u"token="_s + QString::fromLatin1(token));
+    else if (via == "header"_L1)
+        request.setRawHeader("Authorization", "Bearer " + token);
+    else if (via == "subprotocol"_L1)
+        subprotocols = {u"switchboard"_s, u"bearer."_s + QString::fromLatin1(token)};
+    request.setUrl(url);
+    auto *c = new TestClient;
+    m_owned.prepend(c);
+    QVERIFY(c->open(request, subprotocols));
+    if (refusal.isEmpty()) {
+        QVERIFY(c->join(u"lobby"_s));
+        if (via == "subprotocol"_L1)
+            QCOMPARE(c->socket().subprotocol(), u"switchboard"_s);
+        QCOMPARE(server->stats().authFailures, 0u);
+        return;
+    }
+    QVERIFY(c->waitForClose());
+    QCOMPARE(c->closeCode(), 1008);
+    QVERIFY2(c->closeReason().startsWith(refusal), qPrintable(c->closeReason()));
+    QCOMPARE(server->stats().authFailures, 1u);
+    QCOMPARE(server->clientCount(), 0);
+    // No Redis channel was touched on its behalf.
+    QCOMPARE(m_redis->command({"PUBSUB", "CHANNELS", "room:*"}).elements().size(), size_t(0));
+}
+
+void tst_RelayServer::tokenRoomsClaim()
+{
+    RelayServerOptions so;
+    so.bindAddress = QHostAddress::LocalHost;
+    so.port = 0;
+    so.auth.jwtSecret = Secret;
+    auto *bus = new RedisBus(RedisConnectionOptions{RedisUrl::parse(m_redis->url())});
+    m_owned.append(bus);
+    bus->start();
+    auto *server = new RelayServer(so, bus);
+    m_owned.prepend(server);
+    QVERIFY(server->listen());
+    const Instance open = startRelay(u"open"_s); // no tokens: watches room:b
+    TestClient *watcher = connectTo(open);
+    QVERIFY(watcher->join(u"b"_s));
+
+    QUrl url = server->url();
+    url.setQuery(u"token="_s + QString::fromLatin1(tokenFor(
+                                   {{u"sub"_s, u"carol"_s}, {u"rooms"_s, QJsonArray{u"a"_s, u"team:*"_s}}})));
+    auto *c = new TestClient;
+    m_owned.prepend(c);
+    QVERIFY(c->open(url));
+    QVERIFY(c->join(u"a"_s));
+    QVERIFY(c->join(u"team:red"_s));
+    c->send(joinFrame(u"b"_s));
+    c->send(chat(u"sneaky"_s, u"b"_s));
+    c->send(chat(u"to all"_s));
+    c->send({{u"type"_s, u"ping"_s}});
+    QVERIFY(!c->waitForType(u"pong"_s).isEmpty());
+    QCOMPARE(c->count([](const QJsonObject &f) { return f.value("code"_L1) == "forbidden"_L1; }), 3);
+    QCOMPARE(server->stats().forbidden, 3u);
+    QCOMPARE(server->roomMemberCount(u"b"_s), 0);
+    QCOMPARE(server->stats().published, 0u);
+    // The watcher in room b saw nothing, and Redis knows only the allowed rooms' channels.
+    watcher->send(chat(u"marker"_s, u"b"_s));
+    QVERIFY(!watcher->waitFor(textIs(u"marker"_s)).isEmpty());
+    QCOMPARE(watcher->count(textIs(u"sneaky"_s)), 0);
+    QCOMPARE(watcher->count(textIs(u"to all"_s)), 0);
+    QCOMPARE(numsub("room:b"_ba), 1);
+    c->send(chat(u"allowed"_s, u"a"_s));
+    QVERIFY(!c->waitFor(textIs(u"allowed"_s)).isEmpty());
+}
+
+void tst_RelayServer::originAllowList_data()
+{
+    QTest::addColumn<QByteArray>("origin");
+    QTest::addColumn<bool>("allowed");
+    QTest::newRow("listed") << "https://app.example.com"_ba << true;
+    QTest::newRow("other site") << "https://evil.example.net"_ba << false;
+    QTest::newRow("listed host, other scheme") << "http://app.example.com"_ba << false;
+    QTest::newRow("no Origin (not a browser)") << QByteArray() << true;
+}
+
+void tst_RelayServer::originAllowList()
+{
+    QFETCH(QByteArray, origin);
+    QFETCH(bool, allowed);
+    RelayServerOptions so;
+    so.bindAddress = QHostAddress::LocalHost;
+    so.port = 0;
+    so.auth.allowedOrigins = {u"https://app.example.com"_s};
+    auto *bus = new LocalBus;
+    m_owned.append(bus);
+    bus->start();
+    auto *server = new RelayServer(so, bus);
+    m_owned.prepend(server);
+    QVERIFY(server->listen());
+    RawWebSocket raw;
+    const bool upgraded = raw.open(server->port(), origin.isEmpty() ? QByteArrayList{} : QByteArrayList{"Origin: " + origin});
+    QCOMPARE(upgraded, allowed);
+    if (!allowed) {
+        QVERIFY2(raw.response().startsWith("HTTP/1.1 403"), raw.response().constData());
+        QCOMPARE(server->stats().originsRefused, 1u);
+        QCOMPARE(server->clientCount(), 0);
+    } else {
+        QTRY_COMPARE(server->clientCount(), 1);
+    }
 }
 
 QTEST_MAIN(tst_RelayServer)

@@ -35,7 +35,7 @@ void RelayApp::start()
         startWithBus(new LocalBus(this));
         return;
     case RelayCommandLine::BusMode::Redis:
-        startWithBus(new RedisBus(redisOptions(), this));
+        startWithBus(new RedisBus(redisOptions(), m_config.outage, this));
         return;
     case RelayCommandLine::BusMode::Auto:
         RedisProbe::probe(
@@ -45,7 +45,7 @@ void RelayApp::start()
                     qCInfo(lcRelay).noquote()
                         << "no Redis configured; using the one found at" << m_config.redis.toDisplayString()
                         << "(Redis" << result.serverVersion << ")";
-                    startWithBus(new RedisBus(redisOptions(), this));
+                    startWithBus(new RedisBus(redisOptions(), m_config.outage, this));
                     return;
                 }
                 qCWarning(lcRelay).noquote()

@@ -3,6 +3,7 @@
 
 #include <QJsonDocument>
 #include <QTest>
+#include <QWebSocketHandshakeOptions>
 
 using namespace Qt::StringLiterals;
 
@@ -25,6 +26,19 @@ bool TestClient::open(const QUrl &url, int timeoutMs)
 {
     m_socket.open(url);
     return QTest::qWaitFor([this] { return m_connected; }, timeoutMs);
+}
+
+bool TestClient::open(const QNetworkRequest &request, const QStringList &subprotocols, int timeoutMs)
+{
+    QWebSocketHandshakeOptions options;
+    options.setSubprotocols(subprotocols);
+    bool failed = false;
+    const QMetaObject::Connection c =
+        connect(&m_socket, &QWebSocket::errorOccurred, this, [&failed] { failed = true; });
+    m_socket.open(request, options);
+    const bool done = QTest::qWaitFor([&] { return m_connected || failed || m_closeCode >= 0; }, timeoutMs);
+    disconnect(c);
+    return done && m_connected;
 }
 
 void TestClient::send(const QJsonObject &frame)

@@ -3,6 +3,7 @@
 
 #include <QJsonObject>
 #include <QList>
+#include <QNetworkRequest>
 #include <QObject>
 #include <QUrl>
 #include <QWebSocket>
@@ -17,6 +18,10 @@ public:
     explicit TestClient(QObject *parent = nullptr);
 
     bool open(const QUrl &url, int timeoutMs = 5000);
+    // With headers (Authorization, Origin) and subprotocol offers. Returns once the handshake
+    // succeeded (true) or failed (false); a refusal after the handshake shows as a close.
+    bool open(const QNetworkRequest &request, const QStringList &subprotocols, int timeoutMs = 5000);
+    QString errorString() const { return m_socket.errorString(); }
     void send(const QJsonObject &frame);
     void sendText(const QString &text);
     void sendBinary(const QByteArray &bytes);
