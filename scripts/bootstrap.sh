@@ -10,7 +10,7 @@ PACKAGES=(
   qt6-websockets-dev qt6-charts-dev libqt6opengl6-dev qt6-httpserver-dev qt6-svg-dev
   qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n
   qtkeychain-qt6-dev
-  libhiredis-dev redis-server redis-tools
+  libhiredis-dev redis-server redis-tools openssl
   xvfb xauth imagemagick
   nodejs npm
   clang libclang-rt-14-dev

@@ -36,6 +36,11 @@ QString RedisServer::url() const
     return u"redis://127.0.0.1:%1"_s.arg(m_port);
 }
 
+QString RedisServer::tlsUrl() const
+{
+    return m_tlsPort ? u"rediss://127.0.0.1:%1"_s.arg(m_tlsPort) : QString();
+}
+
 QString RedisServer::unixSocketPath() const
 {
     return m_dir.filePath(u"redis.sock"_s);
@@ -50,8 +55,12 @@ bool RedisServer::start()
 {
     const bool keepPort = m_port != 0;
     for (int attempt = 0; attempt < (keepPort ? 1 : 5); ++attempt) {
-        if (!keepPort)
+        if (!keepPort) {
             m_port = freePort();
+            m_tlsPort = 0;
+        }
+        for (int tries = 0; m_tls && tries < 10 && (m_tlsPort == 0 || m_tlsPort == m_port); ++tries)
+            m_tlsPort = freePort();
         QStringList args{u"--port"_s,
                          QString::number(m_port),
                          u"--bind"_s,
@@ -72,6 +81,13 @@ bool RedisServer::start()
                          m_dir.path(),
                          u"--loglevel"_s,
                          u"warning"_s};
+        if (m_tls) {
+            args += {u"--tls-port"_s,         QString::number(m_tlsPort),
+                     u"--tls-cert-file"_s,    m_tls->cert,
+                     u"--tls-key-file"_s,     m_tls->key,
+                     u"--tls-ca-cert-file"_s, m_tls->ca,
+                     u"--tls-auth-clients"_s, m_tls->authClients ? u"yes"_s : u"no"_s};
+        }
         args += m_extra;
         m_process.start(u"redis-server"_s, args);
         if (!m_process.waitForStarted(5000)) {
@@ -80,7 +96,8 @@ bool RedisServer::start()
         }
         if (waitUntilReady(10000))
             return true;
-        m_error = u"redis-server on port %1 did not become ready: %2"_s.arg(m_port).arg(
+        m_error = u"redis-server on port %1%2 did not become ready: %3"_s.arg(
+            QString::number(m_port), m_tls ? u" (TLS %1)"_s.arg(m_tlsPort) : QString(),
             QString::fromUtf8(m_process.readAll()));
         stop();
     }

@@ -8,8 +8,22 @@
 #include <QStringList>
 #include <QTemporaryDir>
 
+#include <optional>
+
+// TLS for a RedisServer: PEM files (e.g. from TestPki). With authClients the server demands a
+// client certificate signed by ca; without, it accepts clients that present none.
+struct RedisTlsOptions
+{
+    QString cert;
+    QString key;
+    QString ca;
+    bool authClients = true;
+};
+
 // A private redis-server for one test: started on a free loopback port (never 6379), with a
-// unix socket in a temporary directory, no persistence; stopped by the destructor.
+// unix socket in a temporary directory, no persistence; stopped by the destructor. With
+// setTls() it also listens for TLS on a second free loopback port, tlsPort(); the plain
+// port stays open (readiness checks and command() use it).
 class RedisServer
 {
 public:
@@ -17,6 +31,10 @@ public:
     ~RedisServer();
     RedisServer(const RedisServer &) = delete;
     RedisServer &operator=(const RedisServer &) = delete;
+
+    // Also listen for TLS on tlsPort() from the next start() on. (A setter, not a constructor
+    // overload: RedisServer({u"--requirepass"_s, u"pw"_s}) must stay a QStringList.)
+    void setTls(const RedisTlsOptions &tls) { m_tls = tls; }
 
     // Starts and waits until PING answers. A restart keeps the same port.
     bool start();
@@ -26,6 +44,11 @@ public:
 
     quint16 port() const { return m_port; }
     QString url() const;
+    bool hasTls() const { return m_tls.has_value(); }
+    // 0 without TLS.
+    quint16 tlsPort() const { return m_tlsPort; }
+    // rediss://127.0.0.1:<tlsPort> without options (the test adds ca=, cert=, ...).
+    QString tlsUrl() const;
     QString unixSocketPath() const;
     QString errorString() const { return m_error; }
 
@@ -38,8 +61,10 @@ private:
     bool waitUntilReady(int timeoutMs);
 
     QStringList m_extra;
+    std::optional<RedisTlsOptions> m_tls;
     QTemporaryDir m_dir;
     QProcess m_process;
     quint16 m_port = 0;
+    quint16 m_tlsPort = 0;
     QString m_error;
 };
