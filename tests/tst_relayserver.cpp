@@ -6,10 +6,13 @@
 #include "redisserver.h"
 #include "relayserver.h"
 #include "testclient.h"
+#include "testpki.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSslCertificate>
+#include <QSslConfiguration>
 #include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTest>
@@ -92,6 +95,7 @@ private Q_SLOTS:
     void tokenRoomsClaim();
     void originAllowList_data();
     void originAllowList();
+    void tlsEndToEnd();
 
 private:
     struct Instance
@@ -963,6 +967,68 @@ void tst_RelayServer::originAllowList()
     } else {
         QTRY_COMPARE(server->clientCount(), 1);
     }
+}
+
+
+void tst_RelayServer::tlsEndToEnd()
+{
+    // wss:// clients on two relays that reach a TLS-only Redis (rediss://, client certificates
+    // required, verification on) with certificates from a CA made for this test.
+    TestPki pki;
+    QVERIFY2(pki.create(), qPrintable(pki.errorString()));
+    m_redis.reset();
+    m_redis = std::make_unique<RedisServer>();
+    m_redis->setTls({pki.serverCert(), pki.serverKey(), pki.caCert(), true});
+    QVERIFY2(m_redis->start(), qPrintable(m_redis->errorString()));
+
+    QList<RelayServer *> relays;
+    for (const QString &id : {u"tls-a"_s, u"tls-b"_s}) {
+        RedisConnectionOptions ro;
+        QString error;
+        ro.url = RedisUrl::parse(m_redis->tlsUrl() + u"?ca=%1&cert=%2&key=%3"_s.arg(pki.caCert(), pki.clientCert(),
+                                                                                   pki.clientKey()),
+                                 &error);
+        QVERIFY2(ro.url.isValid(), qPrintable(error));
+        auto *bus = new RedisBus(ro);
+        m_owned.append(bus);
+        bus->start();
+        RelayServerOptions so;
+        so.bindAddress = QHostAddress::LocalHost;
+        so.port = 0;
+        so.instanceId = id;
+        so.tlsCertificateFile = pki.serverCert();
+        so.tlsKeyFile = pki.serverKey();
+        auto *server = new RelayServer(so, bus);
+        m_owned.prepend(server);
+        QString listenError;
+        QVERIFY2(server->listen(&listenError), qPrintable(listenError));
+        QCOMPARE(server->url().scheme(), u"wss"_s);
+        relays << server;
+        QTRY_VERIFY(bus->isConnected());
+    }
+    QSslConfiguration trust = QSslConfiguration::defaultConfiguration();
+    trust.setCaCertificates(QSslCertificate::fromPath(pki.caCert()));
+    QList<TestClient *> clients;
+    for (RelayServer *r : relays) {
+        auto *c = new TestClient;
+        m_owned.prepend(c);
+        c->socket().setSslConfiguration(trust);
+        QVERIFY2(c->open(r->url()), qPrintable(c->errorString()));
+        QVERIFY(c->join(u"secure"_s));
+        clients << c;
+    }
+    clients[0]->send(chat(u"over tls"_s, u"secure"_s));
+    for (TestClient *c : clients) {
+        QVERIFY(!c->waitFor(textIs(u"over tls"_s)).isEmpty());
+        QCOMPARE(c->count(textIs(u"over tls"_s)), 1);
+    }
+    // A client that does not trust the relay's CA cannot connect.
+    auto *untrusting = new TestClient;
+    m_owned.prepend(untrusting);
+    QVERIFY(!untrusting->open(relays[0]->url(), 3000));
+    // Redis saw the relays only on its TLS port.
+    const QByteArray clientList = m_redis->command({"CLIENT", "LIST"}).bytes();
+    QVERIFY(clientList.contains("name=switchboard") || clientList.contains("cmd=subscribe"));
 }
 
 QTEST_MAIN(tst_RelayServer)
