@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "relaycommandline.h"
 
+#include "jwtverifier.h"
+
 #include <QCommandLineParser>
-#include <QFile>
 #include <QFileInfo>
 #include <QUrl>
 
@@ -61,20 +62,22 @@ std::chrono::milliseconds seconds(double s)
 bool readSecret(const QString &file, const QProcessEnvironment &env, QByteArray *secret, QString *error)
 {
     if (!file.isEmpty()) {
-        QFile f(file);
-        if (!f.open(QIODevice::ReadOnly)) {
-            *error = u"--jwt-secret-file: cannot read '%1': %2"_s.arg(file, f.errorString());
+        QString why;
+        const std::optional<QByteArray> fromFile = JwtVerifier::secretFromFile(file, &why);
+        if (!fromFile) {
+            *error = u"--jwt-secret-file: "_s + why;
             return false;
         }
-        *secret = f.read(64 * 1024).trimmed();
-    } else if (env.contains(u"SWITCHBOARD_JWT_SECRET"_s)) {
-        *secret = env.value(u"SWITCHBOARD_JWT_SECRET"_s).toUtf8().trimmed();
-    } else {
+        *secret = *fromFile;
         return true;
     }
-    if (secret->size() < 32) {
-        *error = u"%1: the JWT secret must be at least 32 bytes (it has %2)"_s.arg(
-            file.isEmpty() ? u"SWITCHBOARD_JWT_SECRET"_s : u"--jwt-secret-file"_s).arg(secret->size());
+    if (!env.contains(u"SWITCHBOARD_JWT_SECRET"_s))
+        return true;
+    *secret = env.value(u"SWITCHBOARD_JWT_SECRET"_s).toUtf8().trimmed();
+    if (secret->size() < JwtVerifier::MinSecretFileLength) {
+        *error = u"SWITCHBOARD_JWT_SECRET: the JWT secret must be at least %1 bytes (it has %2)"_s
+                     .arg(JwtVerifier::MinSecretFileLength)
+                     .arg(secret->size());
         return false;
     }
     return true;
