@@ -7,9 +7,9 @@
 #include <QFileInfo>
 #include <QUrl>
 
-#include <cmath>
 #include <QRandomGenerator>
 #include <QRegularExpression>
+#include <cmath>
 
 using namespace Qt::StringLiterals;
 
@@ -47,9 +47,8 @@ bool readNumber(const QCommandLineParser &parser, const QCommandLineOption &opti
         return true;
     }
     *error = u"--%1: '%2' must be a number between %3 and %4%5"_s.arg(option.names().constLast(), text)
-                 .arg(min)
-                 .arg(max)
-                 .arg(zeroAllowed ? u", or 0"_s : QString());
+                 .arg(QString::number(min, 'g', 15), QString::number(max, 'g', 15),
+                      zeroAllowed ? u", or 0"_s : QString());
     return false;
 }
 
@@ -134,13 +133,13 @@ RelayCommandLine RelayCommandLine::parse(const QStringList &arguments, const QPr
                                    u"Seconds a client may stay over the rate limit before it is closed with "
                                    "1008 (default 5)."_s,
                                    u"seconds"_s);
-    const QCommandLineOption maxRooms(u"max-rooms"_s, u"Rooms one connection may join (default 100)."_s, u"n"_s);
+    const QCommandLineOption maxRooms(u"max-rooms"_s, u"Rooms one connection may join (default 100)."_s,
+                                      u"n"_s);
     const QCommandLineOption maxConnections(
         u"max-connections"_s, u"Connections this instance accepts; more close with 4013 (default 10000)."_s,
         u"n"_s);
-    const QCommandLineOption handshake(u"handshake-timeout"_s,
-                                       u"Seconds to complete the WebSocket handshake (default 10)."_s,
-                                       u"seconds"_s);
+    const QCommandLineOption handshake(
+        u"handshake-timeout"_s, u"Seconds to complete the WebSocket handshake (default 10)."_s, u"seconds"_s);
     const QCommandLineOption idle(u"idle-timeout"_s,
                                   u"Close a connection that sends no message for this many seconds with 4002 "
                                   "(default 0 = never)."_s,
@@ -150,17 +149,18 @@ RelayCommandLine RelayCommandLine::parse(const QStringList &arguments, const QPr
         u"Bytes queued for a client that does not read; past it the client is closed with 4001 "
         "(default 1048576)."_s,
         u"bytes"_s);
-    const QCommandLineOption roomIds(u"room-ids"_s,
-                                     u"strict: room ids are 1-128 of A-Z a-z 0-9 _ . : - (default); seed: any "
-                                     "id up to 128 characters, as the seed's server accepts."_s,
-                                     u"strict|seed"_s);
+    const QCommandLineOption roomIds(
+        u"room-ids"_s,
+        u"strict: room ids are 1-128 of A-Z a-z 0-9 _ . : - (default); seed: any "
+        "id up to 128 characters, as the seed's server accepts."_s,
+        u"strict|seed"_s);
     const QCommandLineOption queueMessages(
         u"outage-queue-messages"_s,
         u"Publishes kept while Redis is unreachable; beyond it the oldest are dropped (default 10000)."_s,
         u"n"_s);
-    const QCommandLineOption queueBytes(u"outage-queue-bytes"_s,
-                                        u"Bytes of publishes kept while Redis is unreachable (default 16777216)."_s,
-                                        u"bytes"_s);
+    const QCommandLineOption queueBytes(
+        u"outage-queue-bytes"_s, u"Bytes of publishes kept while Redis is unreachable (default 16777216)."_s,
+        u"bytes"_s);
     const QCommandLineOption replayDelay(
         u"replay-delay"_s,
         u"Seconds after reconnecting before queued publishes are replayed, so that the other instances "
@@ -171,14 +171,15 @@ RelayCommandLine RelayCommandLine::parse(const QStringList &arguments, const QPr
                                      u"Require an HS256 JWT signed with the secret in this file (or env "
                                      "SWITCHBOARD_JWT_SECRET); at least 32 bytes."_s,
                                      u"file"_s);
-    const QCommandLineOption jwtLeeway(u"jwt-leeway"_s, u"Seconds of clock skew allowed for exp/nbf (default 0)."_s,
-                                       u"seconds"_s);
-    const QCommandLineOption origins(u"allowed-origins"_s,
-                                     u"Comma-separated browser Origins allowed to connect, e.g. "
-                                     "https://app.example.com (env SWITCHBOARD_ALLOWED_ORIGINS; default any)."_s,
-                                     u"list"_s);
-    const QCommandLineOption tlsCert(u"tls-cert"_s, u"PEM certificate (chain): serve wss:// (needs --tls-key)."_s,
-                                     u"file"_s);
+    const QCommandLineOption jwtLeeway(
+        u"jwt-leeway"_s, u"Seconds of clock skew allowed for exp/nbf (default 0)."_s, u"seconds"_s);
+    const QCommandLineOption origins(
+        u"allowed-origins"_s,
+        u"Comma-separated browser Origins allowed to connect, e.g. "
+        "https://app.example.com (env SWITCHBOARD_ALLOWED_ORIGINS; default any)."_s,
+        u"list"_s);
+    const QCommandLineOption tlsCert(
+        u"tls-cert"_s, u"PEM certificate (chain): serve wss:// (needs --tls-key)."_s, u"file"_s);
     const QCommandLineOption tlsKey(u"tls-key"_s, u"PEM private key for --tls-cert."_s, u"file"_s);
     parser.addOptions({maxMessage, rate, burst, grace, maxRooms, maxConnections, handshake, idle, maxOutbound,
                        roomIds, queueMessages, queueBytes, replayDelay, jwtFile, jwtLeeway, origins, tlsCert,

@@ -13,8 +13,8 @@
 #include <QSslConfiguration>
 #include <QSslKey>
 #include <QUrlQuery>
-#include <QWebSocketCorsAuthenticator>
 #include <QWebSocket>
+#include <QWebSocketCorsAuthenticator>
 #include <QWebSocketServer>
 
 #include <algorithm>
@@ -182,7 +182,8 @@ bool RelayServer::listen(QString *error)
 {
     if (!m_options.tlsCertificateFile.isEmpty()) {
         QString why;
-        const QList<QSslCertificate> chain = QSslCertificate::fromPath(m_options.tlsCertificateFile, QSsl::Pem);
+        const QList<QSslCertificate> chain =
+            QSslCertificate::fromPath(m_options.tlsCertificateFile, QSsl::Pem);
         QFile keyFile(m_options.tlsKeyFile);
         QSslKey key;
         if (chain.isEmpty()) {
@@ -197,7 +198,8 @@ bool RelayServer::listen(QString *error)
                     break;
             }
             if (key.isNull())
-                why = u"--tls-key: no unencrypted PEM EC or RSA private key in '%1'"_s.arg(m_options.tlsKeyFile);
+                why = u"--tls-key: no unencrypted PEM EC or RSA private key in '%1'"_s.arg(
+                    m_options.tlsKeyFile);
         }
         if (!why.isEmpty()) {
             if (error)
@@ -272,7 +274,8 @@ void RelayServer::onNewConnection()
         if (m_jwt) {
             const QByteArray token = tokenOf(socket);
             const JwtVerifier::Result result =
-                token.isEmpty() ? JwtVerifier::Result{false, "token_missing",
+                token.isEmpty() ? JwtVerifier::Result{false,
+                                                      "token_missing",
                                                       u"a token is required (?token=, Authorization: Bearer, "
                                                       u"or a bearer.<token> subprotocol)"_s,
                                                       {}}

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+#include "announcement.h"
+#include "announcementcontroller.h"
 #include "auditlog.h"
 #include "channelscontroller.h"
 #include "connectioncontroller.h"
@@ -20,6 +22,7 @@
 #include <QMenuBar>
 #include <QPushButton>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QTableView>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -39,6 +42,7 @@ private Q_SLOTS:
     void switchesTheme();
     void restoresItsLayout();
     void privateRedisDiesWithTheWindow();
+    void announcementsNeverUseTheTapConnection();
 
 private:
     std::unique_ptr<MainWindow> window();
@@ -174,6 +178,39 @@ void tst_MainWindow::privateRedisDiesWithTheWindow()
         return probe.listen(QHostAddress::LocalHost, port);
     };
     QTRY_VERIFY(portIsFree());
+}
+
+void tst_MainWindow::announcementsNeverUseTheTapConnection()
+{
+    auto w = window();
+    QVERIFY(w->connectToProfile(profile(), QString()));
+    QTRY_VERIFY(w->tapController()->isConnected());
+    Announcement a;
+    a.text = u"maintenance at noon"_s;
+    a.stamp();
+    QTRY_COMPARE(w->announcementController()->blocker(a), QString());
+    QSignalSpy published(w->announcementController(), &AnnouncementController::published);
+    QVERIFY(w->announcementController()->publish(a));
+    QVERIFY(published.wait());
+    // Redis's own view: the PUBLISH came from a connection that is not the tap's, and the tap's
+    // connection did not.
+    const QByteArray list = m_redis->command({"CLIENT", "LIST"}).bytes();
+    bool sawTap = false, sawPublisher = false;
+    for (const QByteArray &line : list.split('\n')) {
+        if (line.contains("name=switchboard-console:tap ")) {
+            sawTap = true;
+            QVERIFY2(!line.contains("cmd=publish"), line.constData());
+        } else if (line.contains("cmd=publish")) {
+            sawPublisher = true;
+            QVERIFY2(!line.contains(":tap"), line.constData());
+        }
+    }
+    QVERIFY(sawTap);
+    QVERIFY(sawPublisher);
+
+    // A read-only profile cannot publish at all.
+    w->announcementController()->setReadOnly(true);
+    QVERIFY(!w->announcementController()->publish(a));
 }
 
 QTEST_MAIN(tst_MainWindow)

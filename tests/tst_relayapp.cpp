@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "rawwebsocket.h"
 #include "redisserver.h"
 #include "testclient.h"
 #include "testenvironment.h"
@@ -31,6 +32,7 @@ private Q_SLOTS:
     void portInUse();
     void embeddedDefaultWithoutRedis();
     void configuredRedisDownIsAnOutage();
+    void memoryStaysFlatWithAClientThatNeverReads();
 
 private:
     bool startRelay(QProcess &p, const QStringList &args, const QProcessEnvironment &env = cleanEnv());
@@ -222,6 +224,69 @@ void tst_RelayApp::configuredRedisDownIsAnOutage()
         5000));
     relay.terminate();
     QVERIFY(exitsWithin(relay, 3000));
+}
+
+// Resident set size of a process, and its peak, in KiB (from /proc).
+static qint64 statusKiB(qint64 pid, const char *field)
+{
+    QFile f(u"/proc/%1/status"_s.arg(pid));
+    if (!f.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : f.readAll().split('\n')) {
+        if (line.startsWith(field))
+            return line.mid(qstrlen(field)).trimmed().split(' ').first().toLongLong();
+    }
+    return -1;
+}
+
+void tst_RelayApp::memoryStaysFlatWithAClientThatNeverReads()
+{
+    // 64 MiB flow through a room with one reader and one client that stops reading. The relay
+    // closes the stuck one at its outbound cap (1 MiB by default), and its peak RSS stays within
+    // 32 MiB of where it started.
+    constexpr qint64 BoundKiB = 32 * 1024;
+    QProcess relay;
+    QVERIFY(startRelay(relay, {u"--port"_s, u"0"_s, u"--bind"_s, u"127.0.0.1"_s, u"--in-process"_s,
+                               u"--rate-limit"_s, u"0"_s}));
+    QString log;
+    const quint16 port = waitForPort(relay, &log);
+    QVERIFY2(port != 0, qPrintable(log));
+
+    TestClient sender;
+    QVERIFY(sender.open(QUrl(u"ws://127.0.0.1:%1"_s.arg(port))));
+    RawWebSocket reader, stuck;
+    QVERIFY(reader.open(port));
+    QVERIFY(stuck.open(port));
+    qint64 readerBytes = 0;
+    connect(&reader.socket(), &QTcpSocket::readyRead, this,
+            [&] { readerBytes += reader.socket().readAll().size(); });
+    const QByteArray join = RawWebSocket::textFrame(R"({"type":"join","roomId":"busy"})");
+    reader.send(join);
+    stuck.send(join);
+    QTRY_VERIFY(readerBytes > 0 && stuck.socket().bytesAvailable() > 0); // both acks
+    stuck.stopReading();
+
+    const qint64 pid = relay.processId();
+    const qint64 baseline = statusKiB(pid, "VmRSS:");
+    QVERIFY(baseline > 0);
+    const QString filler(16 * 1024, u'x');
+    constexpr int Messages = 4096; // 64 MiB
+    for (int sent = 0; sent < Messages; ++sent) {
+        QVERIFY(QTest::qWaitFor([&] { return sender.socket().bytesToWrite() < 512 * 1024; }, 30000));
+        sender.send(
+            {{u"type"_s, u"message"_s}, {u"roomId"_s, u"busy"_s}, {u"user"_s, u"u"_s}, {u"text"_s, filler}});
+    }
+    // Everything reached the reader (16 KiB and a little framing per message).
+    QTRY_VERIFY_WITH_TIMEOUT(readerBytes >= qint64(Messages) * 16 * 1024, 60000);
+    const qint64 peak = statusKiB(pid, "VmHWM:");
+    log += QString::fromUtf8(relay.readAllStandardError());
+    qInfo() << "relay RSS: baseline" << baseline << "KiB, peak" << peak << "KiB while" << Messages * 16 / 1024
+            << "MiB flowed";
+    QVERIFY2(log.contains(u"is not reading"_s) && log.contains(u"closing with 4001"_s), qPrintable(log));
+    QVERIFY2(peak - baseline < BoundKiB,
+             qPrintable(u"peak %1 KiB, baseline %2 KiB"_s.arg(peak).arg(baseline)));
+    relay.terminate();
+    QVERIFY(exitsWithin(relay, 5000));
 }
 
 QTEST_MAIN(tst_RelayApp)

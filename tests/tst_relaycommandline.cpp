@@ -2,9 +2,11 @@
 #include "relaycommandline.h"
 #include "testenvironment.h"
 
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
 using Outcome = RelayCommandLine::Outcome;
 using BusMode = RelayCommandLine::BusMode;
 
@@ -21,6 +23,7 @@ private Q_SLOTS:
     void statsInterval_data();
     void statsInterval();
     void help();
+    void limits();
 };
 
 void tst_RelayCommandLine::valid_data()
@@ -116,6 +119,95 @@ void tst_RelayCommandLine::invalid_data()
                                      << u"--stats-interval:"_s;
     QTest::newRow("positional") << QStringList{u"extra"_s} << QStringList{}
                                 << u"unexpected argument 'extra'"_s;
+    QTest::newRow("message size text") << QStringList{u"--max-message-bytes=big"_s} << QStringList{}
+                                       << u"--max-message-bytes: 'big' must be a number between 16 and"_s;
+    QTest::newRow("message size too small")
+        << QStringList{u"--max-message-bytes=8"_s} << QStringList{} << u"--max-message-bytes: '8'"_s;
+    QTest::newRow("negative rate")
+        << QStringList{u"--rate-limit=-1"_s} << QStringList{}
+        << u"--rate-limit: '-1' must be a number between 0.01 and 10000000, or 0"_s;
+    QTest::newRow("zero burst") << QStringList{u"--rate-burst=0"_s} << QStringList{}
+                                << u"--rate-burst: '0'"_s;
+    QTest::newRow("zero rooms") << QStringList{u"--max-rooms=0"_s} << QStringList{} << u"--max-rooms: '0'"_s;
+    QTest::newRow("zero connections")
+        << QStringList{u"--max-connections=0"_s} << QStringList{} << u"--max-connections: '0'"_s;
+    QTest::newRow("handshake off") << QStringList{u"--handshake-timeout=0"_s} << QStringList{}
+                                   << u"--handshake-timeout: '0'"_s;
+    QTest::newRow("outbound tiny") << QStringList{u"--max-outbound-bytes=10"_s} << QStringList{}
+                                   << u"--max-outbound-bytes: '10'"_s;
+    QTest::newRow("room ids") << QStringList{u"--room-ids=loose"_s} << QStringList{}
+                              << u"--room-ids: 'loose' must be strict or seed"_s;
+    QTest::newRow("replay delay") << QStringList{u"--replay-delay=-3"_s} << QStringList{}
+                                  << u"--replay-delay: '-3'"_s;
+    QTest::newRow("missing secret file") << QStringList{u"--jwt-secret-file=/nonexistent/secret"_s}
+                                         << QStringList{} << u"--jwt-secret-file: "_s;
+    QTest::newRow("short secret env")
+        << QStringList{} << QStringList{u"SWITCHBOARD_JWT_SECRET=short"_s}
+        << u"SWITCHBOARD_JWT_SECRET: the JWT secret must be at least 32 bytes (it has 5)"_s;
+    QTest::newRow("origin with path")
+        << QStringList{u"--allowed-origins=https://a.example/app"_s} << QStringList{}
+        << u"--allowed-origins: 'https://a.example/app' is not an origin"_s;
+    QTest::newRow("origin without scheme")
+        << QStringList{} << QStringList{u"SWITCHBOARD_ALLOWED_ORIGINS=a.example"_s}
+        << u"--allowed-origins: 'a.example' is not an origin"_s;
+    QTest::newRow("cert without key") << QStringList{u"--tls-cert=/etc/hostname"_s} << QStringList{}
+                                      << u"--tls-cert and --tls-key must be given together"_s;
+    QTest::newRow("unreadable cert") << QStringList{u"--tls-cert=/nonexistent.pem"_s,
+                                                    u"--tls-key=/etc/hostname"_s}
+                                     << QStringList{} << u"--tls-cert: cannot read '/nonexistent.pem'"_s;
+}
+
+void tst_RelayCommandLine::limits()
+{
+    const RelayCommandLine defaults = RelayCommandLine::parse({u"switchboard-relay"_s}, {});
+    const RelayLimits &d = defaults.server.limits;
+    QCOMPARE(d.maxMessageBytes, 65536);
+    QCOMPARE(d.messagesPerSecond, 100.0);
+    QCOMPARE(d.messageBurst, 200.0);
+    QCOMPARE(d.rateLimitGrace, 5000ms);
+    QCOMPARE(d.maxRoomsPerConnection, 100);
+    QCOMPARE(d.maxConnections, 10000);
+    QCOMPARE(d.handshakeTimeout, 10000ms);
+    QCOMPARE(d.idleTimeout, 0ms);
+    QCOMPARE(d.maxOutboundBytes, 1024 * 1024);
+    QCOMPARE(d.roomIds, RelayProtocol::RoomIds::Strict);
+    QCOMPARE(defaults.outage.maxQueuedMessages, 10000);
+    QCOMPARE(defaults.outage.maxQueuedBytes, 16 * 1024 * 1024);
+    QVERIFY(defaults.server.auth.jwtSecret.isEmpty());
+    QVERIFY(defaults.server.auth.allowedOrigins.isEmpty());
+
+    QTemporaryDir dir;
+    const QString secretFile = dir.filePath(u"secret"_s);
+    QFile f(secretFile);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("0123456789abcdef0123456789abcdef\n");
+    f.close();
+    const RelayCommandLine r = RelayCommandLine::parse(
+        {u"switchboard-relay"_s, u"--max-message-bytes=1024"_s, u"--rate-limit=0"_s, u"--rate-burst=10"_s,
+         u"--rate-limit-grace=0.5"_s, u"--max-rooms=3"_s, u"--max-connections=7"_s,
+         u"--handshake-timeout=2"_s, u"--idle-timeout=60"_s, u"--max-outbound-bytes=4096"_s,
+         u"--room-ids=seed"_s, u"--outage-queue-messages=5"_s, u"--outage-queue-bytes=0"_s,
+         u"--replay-delay=0.1"_s, u"--jwt-secret-file"_s, secretFile, u"--jwt-leeway=5"_s,
+         u"--allowed-origins=https://a.example, http://localhost:8080"_s},
+        {});
+    QVERIFY2(r.outcome == Outcome::Run, qPrintable(r.message));
+    const RelayLimits &l = r.server.limits;
+    QCOMPARE(l.maxMessageBytes, 1024);
+    QCOMPARE(l.messagesPerSecond, 0.0);
+    QCOMPARE(l.messageBurst, 10.0);
+    QCOMPARE(l.rateLimitGrace, 500ms);
+    QCOMPARE(l.maxRoomsPerConnection, 3);
+    QCOMPARE(l.maxConnections, 7);
+    QCOMPARE(l.handshakeTimeout, 2000ms);
+    QCOMPARE(l.idleTimeout, 60000ms);
+    QCOMPARE(l.maxOutboundBytes, 4096);
+    QCOMPARE(l.roomIds, RelayProtocol::RoomIds::Seed);
+    QCOMPARE(r.outage.maxQueuedMessages, 5);
+    QCOMPARE(r.outage.maxQueuedBytes, 0);
+    QCOMPARE(r.outage.replayDelay, 100ms);
+    QCOMPARE(r.server.auth.jwtSecret, "0123456789abcdef0123456789abcdef"_ba);
+    QCOMPARE(r.server.auth.jwtLeeway, std::chrono::seconds(5));
+    QCOMPARE(r.server.auth.allowedOrigins, (QStringList{u"https://a.example"_s, u"http://localhost:8080"_s}));
 }
 
 void tst_RelayCommandLine::invalid()

@@ -466,7 +466,9 @@ async function startRedis() {
 async function startRelay(instanceId, redisPort) {
     const rec = startChild(`relay:${instanceId}`, options.relay,
                            ['--port', '0', '--bind', '127.0.0.1', '--redis', `redis://127.0.0.1:${redisPort}`,
-                            '--instance-id', instanceId, '--ping-interval', '0.5']);
+                            '--instance-id', instanceId, '--ping-interval', '0.5',
+                            // The seed takes any room id; the relay's default (strict) does not.
+                            '--room-ids', 'seed']);
     const match = await waitFor(() => {
         if (rec.exited)
             throw new Error(`relay ${instanceId} exited early (${rec.spawnError?.message ?? rec.exitCode ?? rec.exitSignal}); its output:\n${rec.output}`);

@@ -34,7 +34,8 @@ bool TestClient::open(const QNetworkRequest &request, const QStringList &subprot
     options.setSubprotocols(subprotocols);
     bool failed = false;
     const QMetaObject::Connection c =
-        connect(&m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [&failed] { failed = true; });
+        connect(&m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
+                [&failed] { failed = true; });
     m_socket.open(request, options);
     const bool done = QTest::qWaitFor([&] { return m_connected || failed || m_closeCode >= 0; }, timeoutMs);
     disconnect(c);
