@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "redistransport.h"
 
+#include "logging.h"
+
 #include <QFile>
 #include <QLocalSocket>
 #include <QSslCertificate>
@@ -76,6 +78,9 @@ void RedisTransport::open()
             config.setPrivateKey(key);
         }
         config.setPeerVerifyMode(m_url.verifyPeer() ? QSslSocket::VerifyPeer : QSslSocket::VerifyNone);
+        if (!m_url.verifyPeer())
+            qCWarning(lcRedis).noquote() << "TLS verification is off for" << m_url.toDisplayString()
+                                         << "- the server's identity is not checked (verify=false)";
         ssl->setSslConfiguration(config);
         connect(ssl, &QSslSocket::encrypted, this, &RedisTransport::connected);
         connect(ssl, &QSslSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
