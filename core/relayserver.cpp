@@ -618,10 +618,47 @@ bool RelayServer::consumeEcho(const QByteArray &channel, const QByteArray &paylo
     return true;
 }
 
+bool RelayServer::isRepeat(const QByteArray &payload)
+{
+    // Relays publish {"type":"message",...,"id":"<instance>-<nonce>-<seq>"} with seq rising in
+    // publish order, and one subscriber connection receives a relay's messages in that order. A
+    // relay whose PUBLISH reply was lost with its connection publishes again; a sequence number at
+    // or below the last one seen from that relay is that second copy. Other payloads pass.
+    static constexpr QByteArrayView Head = R"({"type":"message",)";
+    static constexpr QByteArrayView IdKey = R"("id":")";
+    if (!payload.startsWith(Head) || !payload.endsWith("\"}"))
+        return false;
+    const qsizetype at = payload.lastIndexOf(IdKey);
+    if (at < 0)
+        return false;
+    const QByteArrayView id(payload.constData() + at + IdKey.size(), payload.size() - 2 - at - IdKey.size());
+    const qsizetype dash = id.lastIndexOf('-');
+    if (dash <= 0)
+        return false;
+    bool ok = false;
+    const quint64 seq = id.sliced(dash + 1).toULongLong(&ok, 36);
+    if (!ok)
+        return false;
+    const QByteArrayView origin = id.first(dash);
+    auto it = m_lastSeqByOrigin.find(origin.toByteArray());
+    if (it == m_lastSeqByOrigin.end()) {
+        if (m_lastSeqByOrigin.size() >= 10000)
+            m_lastSeqByOrigin.clear(); // a fleet never has this many processes; forget old restarts
+        m_lastSeqByOrigin.insert(origin.toByteArray(), seq);
+        return false;
+    }
+    if (seq <= *it) {
+        ++m_stats.duplicatesDropped;
+        return true;
+    }
+    *it = seq;
+    return false;
+}
+
 void RelayServer::onBusMessage(const QByteArray &channel, const QByteArray &payload)
 {
     ++m_stats.busMessages;
-    if (m_shuttingDown || consumeEcho(channel, payload))
+    if (m_shuttingDown || consumeEcho(channel, payload) || isRepeat(payload))
         return;
     if (const Recipients *to = recipientsFor(channel))
         deliver(*to, payload);

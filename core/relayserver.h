@@ -98,6 +98,8 @@ struct RelayStats
     quint64 authFailures = 0;
     quint64 originsRefused = 0;
     quint64 forbidden = 0; // joins and publishes outside a token's rooms
+    quint64 duplicatesDropped =
+        0; // another relay's message seen again (a publish replayed after a lost reply)
 };
 
 struct RelayClientInfo
@@ -176,6 +178,7 @@ private:
     const Recipients *recipientsFor(const QByteArray &channel) const;
     void deliver(const Recipients &to, const QByteArray &payload);
     bool consumeEcho(const QByteArray &channel, const QByteArray &payload);
+    bool isRepeat(const QByteArray &payload);
     void sendFrame(Client *client, const QByteArray &utf8);
     void sendText(Client *client, const QString &text);
     bool admitFrame(Client *client);
@@ -193,6 +196,8 @@ private:
     QHash<QString, Room> m_rooms;
     QHash<QByteArray, QString> m_roomByChannel;
     QHash<QByteArray, std::deque<QByteArray>> m_echoes;
+    // Highest message sequence number seen per publishing relay process ("<instance>-<nonce>").
+    QHash<QByteArray, quint64> m_lastSeqByOrigin;
     QByteArray m_idPrefix;
     quint64 m_nextClientId = 1;
     quint64 m_nextMessageId = 1;

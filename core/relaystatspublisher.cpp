@@ -2,6 +2,7 @@
 #include "relaystatspublisher.h"
 
 #include "messagebus.h"
+#include "redisbus.h"
 #include "relayserver.h"
 
 #include <QDateTime>
@@ -58,6 +59,31 @@ QByteArray RelayStatsPublisher::statsPayload() const
     const QStringList rooms = m_server->rooms();
     for (const QString &room : rooms)
         channels.insert(QString::fromUtf8(m_server->roomChannel(room)), m_server->roomMemberCount(room));
+    const RelayStats &st = m_server->stats();
+    const QJsonObject protection{
+        {u"oversizeCloses"_s, qint64(st.oversizeCloses)},
+        {u"rateLimitedFrames"_s, qint64(st.rateLimitedFrames)},
+        {u"rateLimitCloses"_s, qint64(st.rateLimitCloses)},
+        {u"slowConsumerCloses"_s, qint64(st.slowConsumerCloses)},
+        {u"idleCloses"_s, qint64(st.idleCloses)},
+        {u"connectionsRefused"_s, qint64(st.connectionsRefused)},
+        {u"authFailures"_s, qint64(st.authFailures)},
+        {u"originsRefused"_s, qint64(st.originsRefused)},
+        {u"forbidden"_s, qint64(st.forbidden)},
+        {u"duplicatesDropped"_s, qint64(st.duplicatesDropped)},
+    };
+    QJsonObject bus;
+    if (const auto *redis = qobject_cast<const RedisBus *>(m_server->bus())) {
+        const RedisBusStats &b = redis->stats();
+        bus = {
+            {u"pendingPublishes"_s, qint64(redis->pendingPublishes())},
+            {u"publishFailures"_s, qint64(b.publishFailures)},
+            {u"replayed"_s, qint64(b.replayed)},
+            {u"dropped"_s, qint64(b.dropped)},
+            {u"subscriberGaps"_s, qint64(b.subscriberGaps)},
+            {u"subscriberGapMs"_s, b.subscriberGapMs},
+        };
+    }
     const QJsonObject o{
         {u"type"_s, u"relay-stats"_s},
         {u"instance"_s, m_server->options().instanceId},
@@ -67,6 +93,8 @@ QByteArray RelayStatsPublisher::statsPayload() const
         {u"channels"_s, channels},
         {u"interval"_s, qint64(m_interval.count())},
         {u"at"_s, QDateTime::currentMSecsSinceEpoch()},
+        {u"protection"_s, protection},
+        {u"bus"_s, bus},
     };
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }

@@ -88,6 +88,7 @@ private Q_SLOTS:
     void idleTimeout();
     void slowConsumerIsClosedAtTheCap();
     void outageLosesNoClientMessage();
+    void republishedMessageIsDeliveredOnce();
 
     // Authentication and authorization
     void tokens_data();
@@ -1035,6 +1036,30 @@ void tst_RelayServer::tlsEndToEnd()
     // Redis saw the relays only on its TLS port.
     const QByteArray clientList = m_redis->command({"CLIENT", "LIST"}).bytes();
     QVERIFY(clientList.contains("name=switchboard") || clientList.contains("cmd=subscribe"));
+}
+
+void tst_RelayServer::republishedMessageIsDeliveredOnce()
+{
+    // A relay whose PUBLISH was executed but whose reply was lost publishes it again; the other
+    // relays deliver it once. Payloads that are not a relay's messages always pass.
+    const Instance b = startRelay(u"b"_s);
+    TestClient *member = connectTo(b);
+    QVERIFY(member->join(u"d"_s));
+    const QByteArray first =
+        R"({"type":"message","user":"u","text":"one","timestamp":1,"roomId":"d","id":"x-abc-1"})";
+    const QByteArray second =
+        R"({"type":"message","user":"u","text":"two","timestamp":2,"roomId":"d","id":"x-abc-2"})";
+    const QByteArray foreign = R"({"type":"message","user":"seed","text":"same","timestamp":3})";
+    for (const QByteArray &payload : {first, first, second, first, second, foreign, foreign})
+        m_redis->command({"PUBLISH", "room:d", payload});
+    const QByteArray marker =
+        R"({"type":"message","user":"u","text":"end","timestamp":4,"roomId":"d","id":"x-abc-3"})";
+    m_redis->command({"PUBLISH", "room:d", marker});
+    QVERIFY(!member->waitFor(textIs(u"end"_s)).isEmpty());
+    QCOMPARE(member->count(textIs(u"one"_s)), 1);
+    QCOMPARE(member->count(textIs(u"two"_s)), 1);
+    QCOMPARE(member->count(textIs(u"same"_s)), 2);
+    QCOMPARE(b.server->stats().duplicatesDropped, 3u);
 }
 
 QTEST_MAIN(tst_RelayServer)

@@ -162,6 +162,16 @@ void tst_RelayStatsPublisher::intervalZeroIsOff()
     const QJsonObject o = QJsonDocument::fromJson(publisher.statsPayload()).object();
     QCOMPARE(o.value("type"_L1).toString(), u"relay-stats"_s);
     QCOMPARE(o.value("channels"_L1).toObject().value("broadcast"_L1).toInt(), 0);
+    // The protection counters and the bus's outage figures travel with it.
+    const QJsonObject protection = o.value("protection"_L1).toObject();
+    for (const char *key :
+         {"oversizeCloses", "rateLimitedFrames", "rateLimitCloses", "slowConsumerCloses", "idleCloses",
+          "connectionsRefused", "authFailures", "originsRefused", "forbidden", "duplicatesDropped"})
+        QVERIFY2(protection.value(QLatin1StringView(key)).isDouble(), key);
+    const QJsonObject bus = o.value("bus"_L1).toObject();
+    for (const char *key :
+         {"pendingPublishes", "publishFailures", "replayed", "dropped", "subscriberGaps", "subscriberGapMs"})
+        QVERIFY2(bus.value(QLatin1StringView(key)).isDouble(), key);
 }
 
 QTEST_MAIN(tst_RelayStatsPublisher)
