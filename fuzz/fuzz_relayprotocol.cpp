@@ -7,10 +7,30 @@
 
 #include <cstdlib>
 
+namespace {
+
+// A strict room key is 1-128 of [A-Za-z0-9_.:-]: a client can never name another kind of channel.
+void checkStrictRoomKey(const QString &key)
+{
+    if (key.isEmpty() || key.size() > RelayProtocol::MaxRoomIdLength)
+        std::abort();
+    for (const QChar c : key) {
+        const char16_t u = c.unicode();
+        if (!((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == '_' ||
+              u == '.' || u == ':' || u == '-'))
+            std::abort();
+    }
+}
+
+} // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const QByteArray frame = QByteArray::fromRawData(reinterpret_cast<const char *>(data), qsizetype(size));
-    const RelayProtocol::Request request = RelayProtocol::parse(frame);
+    const RelayProtocol::Request strict = RelayProtocol::parse(frame, RelayProtocol::RoomIds::Strict);
+    if (strict.hasRoom)
+        checkStrictRoomKey(strict.roomKey);
+    const RelayProtocol::Request request = RelayProtocol::parse(frame, RelayProtocol::RoomIds::Seed);
     QByteArray reply;
     if (request.kind == RelayProtocol::Request::Kind::Invalid)
         reply = RelayProtocol::error(request.errorCode, request.errorMessage);
