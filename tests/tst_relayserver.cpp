@@ -591,8 +591,13 @@ void tst_RelayServer::rateLimitWarnsThenCloses()
 void tst_RelayServer::floodDoesNotDelayAnotherRoom()
 {
     // Default limits. One client floods room "f" as fast as TCP lets it while two others talk
-    // in room "calm"; the calm room's p99 latency must stay under 100 ms.
+    // in room "calm"; the calm room's p99 latency must stay under 100 ms (400 ms in the ASan+UBSan
+    // build, which makes the relay's per-frame work several times slower).
+#ifdef SWITCHBOARD_SANITIZED
+    constexpr qint64 BoundMs = 400;
+#else
     constexpr qint64 BoundMs = 100;
+#endif
     const Instance a = startRelay(u"a"_s);
     TestClient *sender = connectTo(a), *receiver = connectTo(a);
     QVERIFY(receiver->join(u"calm"_s));
