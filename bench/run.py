@@ -1,0 +1,247 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Side-by-side relay benchmark: Switchboard's relay and the seed's Node.js server (bench/baseline),
+two instances each on one private redis-server, driven by switchboard-loadgen. Scenarios run
+interleaved (Switchboard, then the baseline, per scenario) so that drift of the machine hits both.
+Prints a Markdown table and writes the raw results as JSON.
+
+Usage: bench/run.py --build <build dir> [--quick] [--only scenario,...] [--json out.json]
+(bench/run.sh builds everything first and calls this.)
+"""
+import argparse
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port, proc, timeout=15):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"process exited early with {proc.returncode}")
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise RuntimeError(f"nothing listening on {port}")
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+class Redis:
+    def __init__(self):
+        self.port = free_port()
+        self.dir = tempfile.mkdtemp(prefix="sb-bench-redis-")
+        self.proc = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", self.dir, "--loglevel", "warning"], stdout=subprocess.DEVNULL)
+        wait_port(self.port, self.proc)
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait()
+
+
+class Fleet:
+    """Two instances of one implementation on the shared Redis."""
+
+    def __init__(self, impl, build, redis_port):
+        self.impl = impl
+        self.ports = [free_port(), free_port()]
+        self.procs = []
+        for i, port in enumerate(self.ports):
+            if impl == "switchboard":
+                cmd = [os.path.join(build, "app/relay/switchboard-relay"), "--port", str(port), "--bind",
+                       "127.0.0.1", "--redis", f"redis://127.0.0.1:{redis_port}", "--instance-id", f"bench-{i}",
+                       "--stats-interval", "0", "--rate-limit", "0", "--max-connections", "100000"]
+                env = dict(os.environ)
+            else:
+                cmd = ["node", os.path.join(ROOT, "bench/baseline/server.js")]
+                env = dict(os.environ, PORT=str(port), REDIS_HOST="127.0.0.1", REDIS_PORT=str(redis_port),
+                           SEED_QUIET="1")
+            self.procs.append(subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL,
+                                               stderr=subprocess.DEVNULL))
+        for port, proc in zip(self.ports, self.procs):
+            wait_port(port, proc)
+        time.sleep(0.3)  # subscriptions to broadcast settle
+
+    def urls(self):
+        out = []
+        for p in self.ports:
+            out += ["--url", f"ws://127.0.0.1:{p}"]
+        return out
+
+    def rss_kib(self):
+        return sum(rss_kib(p.pid) for p in self.procs)
+
+    def stop(self):
+        for p in self.procs:
+            p.send_signal(signal.SIGTERM)
+        for p in self.procs:
+            try:
+                p.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+
+
+def loadgen(build, fleet, args, timeout=300):
+    cmd = [os.path.join(build, "bench/switchboard-loadgen")] + fleet.urls() + [str(a) for a in args]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
+    if not lines:
+        raise RuntimeError(f"loadgen failed ({out.returncode}): {out.stderr.strip()}")
+    return json.loads(lines[-1])
+
+
+def ok(r, p99_bound_ms=50.0):
+    return r["lost"] == 0 and r["duplicates"] == 0 and r["reordered"] == 0 and r["p99_ms"] < p99_bound_ms
+
+
+# Each scenario: (name, description, function(build, fleet, quick) -> dict with "value", "unit", details)
+
+def fanout(build, fleet, quick):
+    """1,000 clients over 2 instances in one room: the highest delivery rate with p99 < 50 ms and nothing lost."""
+    best = None
+    rates = [25, 50, 100, 150, 200, 300, 400, 600, 800, 1000, 1300, 1600, 2000]
+    duration = 3 if quick else 5
+    for rate in rates:
+        r = loadgen(build, fleet, ["--clients", 1000, "--rooms", 1, "--publishers", 10, "--rate", rate,
+                                   "--duration", duration, "--size", 100])
+        r["rate"] = rate
+        if not ok(r):
+            break
+        best = r
+    if best is None:
+        return {"value": 0, "unit": "deliveries/s", "note": "failed at the lowest rate"}
+    return {"value": best["deliveries_per_s"], "unit": "deliveries/s", "p99_ms": best["p99_ms"],
+            "published_per_s": best["rate"]}
+
+
+def big_room(build, fleet, quick):
+    """10,000 clients in one room (5,000 per instance), 10 messages/s: p99 latency."""
+    r = loadgen(build, fleet, ["--clients", 10000, "--rooms", 1, "--publishers", 2, "--rate", 10,
+                               "--duration", 3 if quick else 5, "--size", 100, "--drain", 10])
+    return {"value": r["p99_ms"], "unit": "ms p99", "lost": r["lost"], "deliveries_per_s": r["deliveries_per_s"]}
+
+
+def many_rooms(build, fleet, quick):
+    """1,000 rooms of 10 (10,000 clients), one publisher per room at 1 message/s each: p99 latency."""
+    r = loadgen(build, fleet, ["--clients", 10000, "--rooms", 1000, "--publishers", 1000, "--rate", 1000,
+                               "--duration", 3 if quick else 5, "--size", 100, "--drain", 10])
+    return {"value": r["p99_ms"], "unit": "ms p99", "lost": r["lost"], "deliveries_per_s": r["deliveries_per_s"]}
+
+
+def cross_latency(build, fleet, quick):
+    """Cross-instance latency at 10k deliveries/s: 100 clients in one room, 100 messages/s."""
+    r = loadgen(build, fleet, ["--clients", 100, "--rooms", 1, "--publishers", 2, "--rate", 100,
+                               "--duration", 3 if quick else 5, "--size", 100])
+    return {"value": r["cross_p99_ms"], "unit": "ms p99 (cross)", "cross_p50_ms": r["cross_p50_ms"],
+            "lost": r["lost"]}
+
+
+def ingest(build, fleet, quick):
+    """Client publish ingest: 200 publishers each alone in its room; the highest rate with nothing lost
+    and p99 < 50 ms."""
+    best = None
+    for rate in [5000, 10000, 20000, 40000, 60000, 80000, 120000, 160000, 200000, 250000]:
+        r = loadgen(build, fleet, ["--clients", 200, "--rooms", 200, "--publishers", 200, "--rate", rate,
+                                   "--duration", 2 if quick else 4, "--size", 100])
+        if not ok(r):
+            break
+        best = r
+    if best is None:
+        return {"value": 0, "unit": "publishes/s"}
+    return {"value": best["deliveries_per_s"], "unit": "publishes/s", "p99_ms": best["p99_ms"]}
+
+
+def idle_rss(build, fleet, quick):
+    """Idle RSS per connection at 10,000 connections (both instances together)."""
+    before = fleet.rss_kib()
+    n = 2000 if quick else 10000
+    proc = subprocess.Popen([os.path.join(build, "bench/switchboard-loadgen")] + fleet.urls() +
+                            ["--clients", str(n), "--rooms", "100", "--idle", "--hold", "30"],
+                            stdout=subprocess.PIPE, text=True)
+    line = proc.stdout.readline()  # printed once every client has joined
+    time.sleep(1.0)
+    after = fleet.rss_kib()
+    proc.terminate()
+    proc.wait()
+    if not line.startswith("{"):
+        return {"value": 0, "unit": "KiB/conn", "note": "clients did not all join"}
+    return {"value": round((after - before) / n, 2), "unit": "KiB/conn", "before_kib": before, "after_kib": after}
+
+
+SCENARIOS = [
+    ("fanout", "fan-out capacity: 1,000 clients, 2 instances, 1 room (p99 < 50 ms, no loss)", fanout, "higher"),
+    ("big_room", "10,000-client room at 10 msg/s (p99)", big_room, "lower"),
+    ("many_rooms", "1,000 rooms of 10 at 1 msg/s per room (p99)", many_rooms, "lower"),
+    ("cross", "cross-instance latency at 10k deliveries/s (p99)", cross_latency, "lower"),
+    ("ingest", "client publish ingest, 200 publishers (no loss, p99 < 50 ms)", ingest, "higher"),
+    ("idle_rss", "idle RSS per connection at 10,000 connections", idle_rss, "lower"),
+]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--quick", action="store_true", help="shorter runs, fewer idle connections")
+    ap.add_argument("--only", default="")
+    ap.add_argument("--json", default="")
+    a = ap.parse_args()
+    only = set(filter(None, a.only.split(",")))
+    redis = Redis()
+    results = {}
+    try:
+        for name, title, fn, better in SCENARIOS:
+            if only and name not in only:
+                continue
+            results[name] = {"title": title, "better": better}
+            for impl in ["switchboard", "baseline"]:
+                fleet = Fleet(impl, a.build, redis.port)
+                try:
+                    results[name][impl] = fn(a.build, fleet, a.quick)
+                except Exception as e:  # a scenario that cannot run is reported, not hidden
+                    results[name][impl] = {"value": None, "unit": "", "error": str(e)}
+                finally:
+                    fleet.stop()
+                print(f"{name} {impl}: {json.dumps(results[name][impl])}", file=sys.stderr, flush=True)
+    finally:
+        redis.stop()
+    print("| scenario | Switchboard | baseline (seed, Node) | ratio |")
+    print("|---|---|---|---|")
+    for name, r in results.items():
+        s, b = r["switchboard"], r["baseline"]
+        unit = s.get("unit") or b.get("unit")
+        ratio = ""
+        if s.get("value") and b.get("value"):
+            x = s["value"] / b["value"] if r["better"] == "higher" else b["value"] / s["value"]
+            ratio = f"{x:.2f}x {'better' if x >= 1 else 'worse'}"
+        fmt = lambda v: "n/a" if v is None else f"{v:g} {unit}"
+        print(f"| {r['title']} | {fmt(s.get('value'))} | {fmt(b.get('value'))} | {ratio} |")
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump(results, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()
