@@ -13,6 +13,12 @@ using namespace Qt::StringLiterals;
 
 int main(int argc, char *argv[])
 {
+    // Qt's GLib event dispatcher finds a socket notifier by walking a list, and every socket write
+    // toggles one: with 10,000 clients that was 2/3 of the relay's time (perf) and a 2.4 s p99 in
+    // a 10,000-client room; the UNIX dispatcher keeps them in a hash (p99 0.36 s). See
+    // docs/benchmarks.md. An empty QT_NO_GLIB= in the environment keeps the GLib one.
+    if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
+        qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(u"switchboard-relay"_s);
     QCoreApplication::setApplicationVersion(QStringLiteral(SWITCHBOARD_VERSION));
