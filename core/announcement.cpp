@@ -5,7 +5,6 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
-#include <QRegularExpression>
 #include <QUuid>
 
 using namespace Qt::StringLiterals;
@@ -41,8 +40,8 @@ Announcement::Level Announcement::levelFromKey(const QString &key)
 
 bool Announcement::isValidRoomId(const QString &room)
 {
-    static const QRegularExpression valid(u"^[A-Za-z0-9_.:-]{1,128}$"_s);
-    return valid.match(room).hasMatch();
+    // The relays' own rule, so an announcement never targets a room no client could have joined.
+    return RelayProtocol::roomKeyProblem(room, RelayProtocol::RoomIds::Strict).isEmpty();
 }
 
 QStringList Announcement::parseRooms(const QString &text, QStringList *invalid)

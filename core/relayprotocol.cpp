@@ -132,6 +132,8 @@ bool readString(const QJsonObject &o, QLatin1StringView key, QString *out, Reque
 
 QString roomKeyProblem(QStringView roomKey, RoomIds rooms)
 {
+    if (roomKey.isEmpty())
+        return u"\"roomId\" must not be empty"_s;
     if (roomKey.size() > MaxRoomIdLength)
         return u"\"roomId\" is longer than %1 characters"_s.arg(MaxRoomIdLength);
     if (rooms == RoomIds::Seed)
