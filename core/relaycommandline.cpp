@@ -33,9 +33,10 @@ bool parsePort(const QString &text, quint16 *port)
     return true;
 }
 
-// A number within [min, max] (0 also allowed when zeroAllowed); otherwise a specific message.
+// A number within [min, max] (0 also allowed when zeroAllowed); otherwise a specific message that
+// calls it `what`.
 bool readNumber(const QCommandLineParser &parser, const QCommandLineOption &option, double min, double max,
-                bool zeroAllowed, double *out, QString *error)
+                bool zeroAllowed, double *out, QString *error, const QString &what = u"a number"_s)
 {
     if (!parser.isSet(option))
         return true;
@@ -46,15 +47,35 @@ bool readNumber(const QCommandLineParser &parser, const QCommandLineOption &opti
         *out = value;
         return true;
     }
-    *error = u"--%1: '%2' must be a number between %3 and %4%5"_s.arg(option.names().constLast(), text)
+    *error = u"--%1: '%2' must be %3 between %4 and %5%6"_s.arg(option.names().constLast(), text, what)
                  .arg(QString::number(min, 'g', 15), QString::number(max, 'g', 15),
                       zeroAllowed ? u", or 0"_s : QString());
     return false;
 }
 
-std::chrono::milliseconds seconds(double s)
+// readNumber() into a field, keeping its value when the option is absent. Durations are given
+// in seconds on the command line.
+template<typename T>
+bool readInto(const QCommandLineParser &parser, const QCommandLineOption &option, double min, double max,
+              bool zeroAllowed, T *field, QString *error)
 {
-    return std::chrono::milliseconds(qint64(s * 1000));
+    double value = double(*field);
+    if (!readNumber(parser, option, min, max, zeroAllowed, &value, error))
+        return false;
+    *field = T(value);
+    return true;
+}
+
+template<typename Rep, typename Period>
+bool readInto(const QCommandLineParser &parser, const QCommandLineOption &option, double min, double max,
+              bool zeroAllowed, std::chrono::duration<Rep, Period> *field, QString *error)
+{
+    double seconds = std::chrono::duration<double>(*field).count();
+    if (!readNumber(parser, option, min, max, zeroAllowed, &seconds, error, u"a number of seconds"_s))
+        return false;
+    *field = std::chrono::duration_cast<std::chrono::duration<Rep, Period>>(
+        std::chrono::milliseconds(qint64(seconds * 1000)));
+    return true;
 }
 
 // The JWT secret: --jwt-secret-file, else SWITCHBOARD_JWT_SECRET. Never a command-line value.
@@ -262,65 +283,23 @@ RelayCommandLine RelayCommandLine::parse(const QStringList &arguments, const QPr
         r.server.instanceId = QString::number(QRandomGenerator::global()->generate() | 0x10000000u, 16);
     }
 
-    if (parser.isSet(ping)) {
-        bool ok = false;
-        const double seconds = parser.value(ping).toDouble(&ok);
-        if (!ok || seconds < 0 || seconds > 86400 || (seconds > 0 && seconds < 0.01))
-            return failWith(
-                u"--ping-interval: '%1' must be a number of seconds between 0.01 and 86400, or 0"_s.arg(
-                    parser.value(ping)));
-        r.server.pingInterval = std::chrono::milliseconds(qint64(seconds * 1000));
-    }
-
-    if (parser.isSet(stats)) {
-        bool ok = false;
-        const double seconds = parser.value(stats).toDouble(&ok);
-        if (!ok || seconds < 0 || seconds > 86400 || (seconds > 0 && seconds < 0.01))
-            return failWith(
-                u"--stats-interval: '%1' must be a number of seconds between 0.01 and 86400, or 0"_s.arg(
-                    parser.value(stats)));
-        r.statsInterval = std::chrono::milliseconds(qint64(seconds * 1000));
-    }
+    QString error;
+    if (!readInto(parser, ping, 0.01, 86400, true, &r.server.pingInterval, &error) ||
+        !readInto(parser, stats, 0.01, 86400, true, &r.statsInterval, &error))
+        return failWith(error);
 
     RelayLimits &limits = r.server.limits;
-    QString error;
-    double value = 0;
-    if (!readNumber(parser, maxMessage, 16, 256.0 * 1024 * 1024, false, &value, &error))
+    RedisBusOptions &outage = r.outage;
+    if (!readInto(parser, maxMessage, 16, 256.0 * 1024 * 1024, false, &limits.maxMessageBytes, &error) ||
+        !readInto(parser, rate, 0.01, 1e7, true, &limits.messagesPerSecond, &error) ||
+        !readInto(parser, burst, 1, 1e7, false, &limits.messageBurst, &error) ||
+        !readInto(parser, grace, 0, 86400, false, &limits.rateLimitGrace, &error) ||
+        !readInto(parser, maxRooms, 1, 1e6, false, &limits.maxRoomsPerConnection, &error) ||
+        !readInto(parser, maxConnections, 1, 1e7, false, &limits.maxConnections, &error) ||
+        !readInto(parser, handshake, 0.01, 3600, false, &limits.handshakeTimeout, &error) ||
+        !readInto(parser, idle, 0.01, 86400 * 7, true, &limits.idleTimeout, &error) ||
+        !readInto(parser, maxOutbound, 1024, 1024.0 * 1024 * 1024, false, &limits.maxOutboundBytes, &error))
         return failWith(error);
-    if (parser.isSet(maxMessage))
-        limits.maxMessageBytes = qint64(value);
-    value = limits.messagesPerSecond;
-    if (!readNumber(parser, rate, 0.01, 1e7, true, &value, &error))
-        return failWith(error);
-    limits.messagesPerSecond = value;
-    value = limits.messageBurst;
-    if (!readNumber(parser, burst, 1, 1e7, false, &value, &error))
-        return failWith(error);
-    limits.messageBurst = value;
-    value = double(limits.rateLimitGrace.count()) / 1000;
-    if (!readNumber(parser, grace, 0, 86400, true, &value, &error))
-        return failWith(error);
-    limits.rateLimitGrace = seconds(value);
-    value = limits.maxRoomsPerConnection;
-    if (!readNumber(parser, maxRooms, 1, 1e6, false, &value, &error))
-        return failWith(error);
-    limits.maxRoomsPerConnection = int(value);
-    value = limits.maxConnections;
-    if (!readNumber(parser, maxConnections, 1, 1e7, false, &value, &error))
-        return failWith(error);
-    limits.maxConnections = int(value);
-    value = double(limits.handshakeTimeout.count()) / 1000;
-    if (!readNumber(parser, handshake, 0.01, 3600, false, &value, &error))
-        return failWith(error);
-    limits.handshakeTimeout = seconds(value);
-    value = double(limits.idleTimeout.count()) / 1000;
-    if (!readNumber(parser, idle, 0.01, 86400 * 7, true, &value, &error))
-        return failWith(error);
-    limits.idleTimeout = seconds(value);
-    value = double(limits.maxOutboundBytes);
-    if (!readNumber(parser, maxOutbound, 1024, 1024.0 * 1024 * 1024, false, &value, &error))
-        return failWith(error);
-    limits.maxOutboundBytes = qint64(value);
     if (parser.isSet(roomIds)) {
         const QString v = parser.value(roomIds);
         if (v == "strict"_L1)
@@ -330,25 +309,15 @@ RelayCommandLine RelayCommandLine::parse(const QStringList &arguments, const QPr
         else
             return failWith(u"--room-ids: '%1' must be strict or seed"_s.arg(v));
     }
-    value = double(r.outage.maxQueuedMessages);
-    if (!readNumber(parser, queueMessages, 0, 1e8, true, &value, &error))
+    if (!readInto(parser, queueMessages, 0, 1e8, false, &outage.maxQueuedMessages, &error) ||
+        !readInto(parser, queueBytes, 0, 64.0 * 1024 * 1024 * 1024, false, &outage.maxQueuedBytes, &error) ||
+        !readInto(parser, replayDelay, 0, 3600, false, &outage.replayDelay, &error))
         return failWith(error);
-    r.outage.maxQueuedMessages = qsizetype(value);
-    value = double(r.outage.maxQueuedBytes);
-    if (!readNumber(parser, queueBytes, 0, 64.0 * 1024 * 1024 * 1024, true, &value, &error))
-        return failWith(error);
-    r.outage.maxQueuedBytes = qint64(value);
-    value = double(r.outage.replayDelay.count()) / 1000;
-    if (!readNumber(parser, replayDelay, 0, 3600, true, &value, &error))
-        return failWith(error);
-    r.outage.replayDelay = seconds(value);
 
     if (!readSecret(parser.value(jwtFile), env, &r.server.auth.jwtSecret, &error))
         return failWith(error);
-    value = 0;
-    if (!readNumber(parser, jwtLeeway, 0, 3600, true, &value, &error))
+    if (!readInto(parser, jwtLeeway, 0, 3600, false, &r.server.auth.jwtLeeway, &error))
         return failWith(error);
-    r.server.auth.jwtLeeway = std::chrono::seconds(qint64(value));
     const QString originList =
         parser.isSet(origins) ? parser.value(origins) : env.value(u"SWITCHBOARD_ALLOWED_ORIGINS"_s);
     for (const QString &o : originList.split(u',', Qt::SkipEmptyParts)) {
