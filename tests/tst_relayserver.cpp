@@ -137,29 +137,13 @@ tst_RelayServer::Instance tst_RelayServer::startRelay(const QString &instanceId,
                                                       std::chrono::milliseconds ping, bool inProcess,
                                                       const RelayLimits &limits)
 {
-    Instance i;
-    if (inProcess) {
-        i.bus = new LocalBus;
-    } else {
-        RedisConnectionOptions o;
-        o.url = RedisUrl::parse(m_redis->url());
-        o.clientName = u"switchboard-relay:"_s + instanceId;
-        i.bus = new RedisBus(o);
-    }
-    m_owned.append(i.bus);
-    i.bus->start();
     RelayServerOptions so;
-    so.bindAddress = QHostAddress::LocalHost;
-    so.port = 0;
     so.instanceId = instanceId;
     so.channelPrefix = prefix;
     so.pingInterval = ping;
     so.limits = limits;
-    i.server = new RelayServer(so, i.bus);
-    m_owned.prepend(i.server); // deleted before its bus
-    if (!i.server->listen())
-        qWarning("listen failed");
-    return i;
+    RelayServer *server = startRelayWith(so, inProcess);
+    return {server->bus(), server};
 }
 
 RelayServer *tst_RelayServer::startRelayWith(RelayServerOptions options, bool inProcess)
@@ -170,6 +154,8 @@ RelayServer *tst_RelayServer::startRelayWith(RelayServerOptions options, bool in
     } else {
         RedisConnectionOptions o;
         o.url = RedisUrl::parse(m_redis->url());
+        if (!options.instanceId.isEmpty())
+            o.clientName = u"switchboard-relay:"_s + options.instanceId;
         bus = new RedisBus(o);
     }
     m_owned.append(bus);
@@ -177,7 +163,7 @@ RelayServer *tst_RelayServer::startRelayWith(RelayServerOptions options, bool in
     options.bindAddress = QHostAddress::LocalHost;
     options.port = 0;
     auto *server = new RelayServer(options, bus);
-    m_owned.prepend(server);
+    m_owned.prepend(server); // deleted before its bus
     if (!server->listen())
         qWarning("listen failed");
     return server;
