@@ -6,14 +6,6 @@
 
 using namespace Qt::StringLiterals;
 
-namespace {
-// RedisConnection fails the commands it could not complete with this prefix; Redis never does.
-bool isConnectionFailure(const RedisValue &reply)
-{
-    return reply.isError() && reply.bytes().startsWith("ERR switchboard: connection");
-}
-} // namespace
-
 RedisBus::RedisBus(const RedisConnectionOptions &options, QObject *parent)
     : RedisBus(options, RedisBusOptions(), parent)
 {}
@@ -115,7 +107,7 @@ void RedisBus::onPublishReply(quint64 seq, const RedisValue &reply)
         std::find_if(m_outbox.begin(), m_outbox.end(), [seq](const Outgoing &o) { return o.seq == seq; });
     if (it == m_outbox.end())
         return;
-    if (isConnectionFailure(reply)) {
+    if (RedisConnection::isConnectionFailure(reply)) {
         // Not known to have reached Redis: it goes again, in its place, when Redis is back.
         it->sent = false;
         m_holding = true;

@@ -6,6 +6,16 @@
 
 using namespace Qt::StringLiterals;
 
+namespace {
+// Starts every error this class makes up for a command the connection could not complete.
+constexpr char ConnectionFailure[] = "ERR switchboard: connection ";
+} // namespace
+
+bool RedisConnection::isConnectionFailure(const RedisValue &reply)
+{
+    return reply.isError() && reply.bytes().startsWith(ConnectionFailure);
+}
+
 RedisConnection::RedisConnection(RedisConnectionOptions options, QObject *parent)
     : QObject(parent)
     , m_options(std::move(options))
@@ -77,8 +87,8 @@ void RedisConnection::close()
     for (Queued &q : m_queued)
         queued.push_back(std::move(q.pending));
     m_queued.clear();
-    failAll(queued, m_lastError.isEmpty() ? "ERR switchboard: connection closed"_ba
-                                          : "ERR switchboard: connection closed: "_ba + m_lastError.toUtf8());
+    failAll(queued, m_lastError.isEmpty() ? ConnectionFailure + "closed"_ba
+                                          : ConnectionFailure + "closed: "_ba + m_lastError.toUtf8());
     if (!guard)
         return;
     setState(State::Closed);
@@ -211,7 +221,7 @@ void RedisConnection::send(const QByteArray &wire, Pending pending)
     }
     if (m_state == State::Closed || qsizetype(m_queued.size()) >= m_options.maxQueuedCommands) {
         const QByteArray why = m_state == State::Closed
-                                   ? "ERR switchboard: connection closed"_ba
+                                   ? ConnectionFailure + "closed"_ba
                                    : "ERR switchboard: command queue full while disconnected ("_ba +
                                          QByteArray::number(m_options.maxQueuedCommands) + " commands)"_ba;
         invoke(pending, RedisValue::error(why));
@@ -312,8 +322,8 @@ void RedisConnection::teardown(const QString &reason)
     m_handshakeRemaining = 0;
     std::deque<Pending> inFlight;
     inFlight.swap(m_inFlight);
-    const QByteArray why = reason.isEmpty() ? "ERR switchboard: connection closed"_ba
-                                            : "ERR switchboard: connection lost: "_ba + reason.toUtf8();
+    const QByteArray why = reason.isEmpty() ? ConnectionFailure + "closed"_ba
+                                            : ConnectionFailure + "lost: "_ba + reason.toUtf8();
     failAll(inFlight, why);
 }
 

@@ -71,6 +71,9 @@ public:
     quint64 reconnectCount() const { return m_reconnects; }
 
     static QString stateName(State state);
+    // True for the error a command gets when the connection closed or dropped before Redis
+    // answered it: it may or may not have run. Redis's own errors are never such a failure.
+    static bool isConnectionFailure(const RedisValue &reply);
 
 Q_SIGNALS:
     void stateChanged(RedisConnection::State state, const QString &lastError);
