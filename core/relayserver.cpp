@@ -5,6 +5,7 @@
 #include "logging.h"
 #include "messagebus.h"
 #include "relayprotocol.h"
+#include "websocketframe.h"
 
 #include <QFile>
 #include <QNetworkRequest>
@@ -12,6 +13,8 @@
 #include <QSslCertificate>
 #include <QSslConfiguration>
 #include <QSslKey>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QUrlQuery>
 #include <QWebSocket>
 #include <QWebSocketCorsAuthenticator>
@@ -36,6 +39,20 @@ constexpr qint64 OneSecondNs = 1'000'000'000;
 // The subprotocol a client offers next to "bearer.<token>" so that browsers, which must get one
 // of their offers back, accept the handshake.
 const QString Subprotocol = u"switchboard"_s;
+
+const QString HandshakeTimerName = u"switchboardHandshakeTimer"_s;
+
+QString peerOf(const QTcpSocket *socket)
+{
+    return socket->peerAddress().toString() + u':' + QString::number(socket->peerPort());
+}
+
+// Text frames must carry valid UTF-8; anything else published to a channel is sent with U+FFFD
+// in place of the broken sequences, as QWebSocket would.
+QByteArray validUtf8(const QByteArray &bytes)
+{
+    return bytes.isValidUtf8() ? bytes : QString::fromUtf8(bytes).toUtf8();
+}
 
 // The token from ?token=, "Authorization: Bearer", or a "bearer.<token>" subprotocol offer.
 QByteArray tokenOf(const QWebSocket *socket)
@@ -87,6 +104,7 @@ struct RelayServer::Client
 {
     quint64 id = 0;
     QWebSocket *socket = nullptr;
+    QPointer<QTcpSocket> tcp; // under socket; null over TLS (frames go through socket)
     QString peer;
     QSet<QString> rooms;        // acknowledged memberships
     QSet<QString> pendingRooms; // join sent, waiting for the bus
@@ -212,10 +230,28 @@ bool RelayServer::listen(QString *error)
         tls.setPeerVerifyMode(QSslSocket::VerifyNone);
         m_server->setSslConfiguration(tls);
     }
-    if (!m_server->listen(m_options.bindAddress, m_options.port)) {
+    bool listening = false;
+    QString listenError;
+    if (m_server->secureMode() == QWebSocketServer::SecureMode) {
+        listening = m_server->listen(m_options.bindAddress, m_options.port);
+        listenError = m_server->errorString();
+    } else {
+        m_listener = new QTcpServer(this);
+        m_listener->setMaxPendingConnections(1000);
+        connect(m_listener, &QTcpServer::newConnection, this, &RelayServer::onTcpConnection);
+        connect(m_listener, &QTcpServer::acceptError, this,
+                [](QAbstractSocket::SocketError error) { qCWarning(lcRelay) << "accept failed:" << error; });
+        listening = m_listener->listen(m_options.bindAddress, m_options.port);
+        listenError = m_listener->errorString();
+        if (!listening) {
+            delete m_listener;
+            m_listener = nullptr;
+        }
+    }
+    if (!listening) {
         const QString why = u"cannot listen on %1:%2: %3"_s.arg(m_options.bindAddress.toString())
                                 .arg(m_options.port)
-                                .arg(m_server->errorString());
+                                .arg(listenError);
         if (error)
             *error = why;
         return false;
@@ -231,17 +267,17 @@ bool RelayServer::listen(QString *error)
 
 bool RelayServer::isListening() const
 {
-    return m_server->isListening();
+    return m_listener ? m_listener->isListening() : m_server->isListening();
 }
 
 quint16 RelayServer::port() const
 {
-    return m_server->serverPort();
+    return m_listener ? m_listener->serverPort() : m_server->serverPort();
 }
 
 QUrl RelayServer::url() const
 {
-    QHostAddress address = m_server->serverAddress();
+    QHostAddress address = m_listener ? m_listener->serverAddress() : m_server->serverAddress();
     if (address == QHostAddress::Any || address == QHostAddress::AnyIPv4)
         address = QHostAddress::LocalHost;
     else if (address == QHostAddress::AnyIPv6)
@@ -253,14 +289,40 @@ QUrl RelayServer::url() const
     return u;
 }
 
+void RelayServer::onTcpConnection()
+{
+    while (QTcpSocket *tcp = m_listener->nextPendingConnection()) {
+        // Frames are written whole and at once; Nagle would hold a small one for the peer's ACK.
+        tcp->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        const QString peer = peerOf(tcp);
+        m_upgrading.insert(peer, tcp);
+        connect(tcp, &QObject::destroyed, this, [this, peer, tcp] {
+            const auto it = m_upgrading.constFind(peer);
+            if (it != m_upgrading.cend() && *it == tcp)
+                m_upgrading.erase(it);
+        });
+        if (m_options.limits.handshakeTimeout.count() > 0) {
+            auto *timer = new QTimer(tcp);
+            timer->setObjectName(HandshakeTimerName);
+            timer->setSingleShot(true);
+            connect(timer, &QTimer::timeout, tcp, [tcp] { tcp->abort(); });
+            timer->start(m_options.limits.handshakeTimeout);
+        }
+        m_server->handleConnection(tcp);
+    }
+}
+
 void RelayServer::onNewConnection()
 {
     while (QWebSocket *socket = m_server->nextPendingConnection()) {
+        const QString peer = socket->peerAddress().toString() + u':' + QString::number(socket->peerPort());
+        QTcpSocket *tcp = m_upgrading.take(peer);
+        if (tcp)
+            delete tcp->findChild<QTimer *>(HandshakeTimerName, Qt::FindDirectChildrenOnly);
         if (m_shuttingDown) {
             closeAndRelease(socket, RelayProtocol::Close::GoingAway, u"going away"_s, 1s);
             continue;
         }
-        const QString peer = socket->peerAddress().toString() + u':' + QString::number(socket->peerPort());
         const RelayLimits &limits = m_options.limits;
         if (m_clients.size() >= limits.maxConnections) {
             ++m_stats.connectionsRefused;
@@ -294,6 +356,7 @@ void RelayServer::onNewConnection()
         auto *client = new Client;
         client->id = m_nextClientId++;
         client->socket = socket;
+        client->tcp = tcp;
         client->peer = peer;
         client->connectedAt = QDateTime::currentDateTimeUtc();
         client->claims = std::move(claims);
@@ -341,7 +404,22 @@ void RelayServer::onDisconnected(quint64 id)
 
 void RelayServer::sendFrame(Client *client, const QByteArray &utf8)
 {
-    sendText(client, QString::fromUtf8(utf8));
+    if (client->tcp)
+        writeFrame(client, WebSocketFrame::text(validUtf8(utf8)));
+    else
+        sendText(client, QString::fromUtf8(utf8));
+}
+
+void RelayServer::writeFrame(Client *client, const QByteArray &frame)
+{
+    QTcpSocket *tcp = client->tcp;
+    if (client->closing || !tcp || client->socket->state() != QAbstractSocket::ConnectedState)
+        return;
+    ++client->framesOut;
+    ++m_stats.framesOut;
+    tcp->write(frame);
+    if (tcp->bytesToWrite() > m_options.limits.maxOutboundBytes)
+        checkOutbound(client);
 }
 
 void RelayServer::sendText(Client *client, const QString &text)
@@ -598,9 +676,16 @@ void RelayServer::deliver(const Recipients &to, const QByteArray &payload)
 {
     if (to.isEmpty())
         return;
-    const QString text = QString::fromUtf8(payload); // once per message, not per recipient
-    for (Client *c : to)
-        sendText(c, text);
+    // Once per message, not per recipient.
+    if (m_listener) {
+        const QByteArray frame = WebSocketFrame::text(validUtf8(payload));
+        for (Client *c : to)
+            writeFrame(c, frame);
+    } else {
+        const QString text = QString::fromUtf8(payload);
+        for (Client *c : to)
+            sendText(c, text);
+    }
 }
 
 bool RelayServer::consumeEcho(const QByteArray &channel, const QByteArray &payload)
@@ -731,6 +816,8 @@ void RelayServer::shutdown()
     m_shuttingDown = true;
     m_heartbeat.stop();
     m_server->close();
+    if (m_listener)
+        m_listener->close();
     qCInfo(lcRelay) << "shutting down: closing" << m_clients.size() << "client(s)";
     const QStringList roomNames = m_rooms.keys();
     for (const QString &roomKey : roomNames) {

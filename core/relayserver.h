@@ -21,6 +21,8 @@
 
 class JwtVerifier;
 class QWebSocket;
+class QTcpServer;
+class QTcpSocket;
 class QWebSocketServer;
 
 // Per-connection and per-instance limits (docs/security.md lists each with its error or close code).
@@ -163,6 +165,7 @@ private:
         QHash<quint64, QJsonValue> pendingJoins; // waiting for the bus to confirm the channel
     };
 
+    void onTcpConnection();
     void onNewConnection();
     bool mayUseRoom(Client *client, const QJsonValue *roomId, const QString &roomKey);
     void onTextMessage(Client *client, const QString &text);
@@ -180,7 +183,9 @@ private:
     bool consumeEcho(const QByteArray &channel, const QByteArray &payload);
     bool isRepeat(const QByteArray &payload);
     void sendFrame(Client *client, const QByteArray &utf8);
-    void sendText(Client *client, const QString &text);
+    // Writes an encoded WebSocket frame (WebSocketFrame) to the client's TCP socket.
+    void writeFrame(Client *client, const QByteArray &frame);
+    void sendText(Client *client, const QString &text); // over TLS, through QWebSocket
     bool admitFrame(Client *client);
     void checkOutbound(Client *client);
     void closeClient(Client *client, int code, const QString &reason);
@@ -191,6 +196,11 @@ private:
     RelayServerOptions m_options;
     QPointer<MessageBus> m_bus;
     QWebSocketServer *m_server;
+    // Plain ws:// accepts here and hands sockets to m_server (handleConnection), so the relay keeps
+    // each client's QTcpSocket and writes frames encoded once per message to it. wss:// listens
+    // through m_server (its TLS handshake) and sends through QWebSocket.
+    QTcpServer *m_listener = nullptr;
+    QHash<QString, QTcpSocket *> m_upgrading; // by peer "address:port", until the handshake ends
     std::unique_ptr<JwtVerifier> m_jwt;
     Recipients m_clients;
     QHash<QString, Room> m_rooms;

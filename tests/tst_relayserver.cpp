@@ -61,6 +61,8 @@ private Q_SLOTS:
     void broadcastReachesAll();
     void leaveStopsDelivery();
     void plainPublishReachesRoomMembersOnly();
+    void busPayloadFraming_data();
+    void busPayloadFraming();
     void numsubReturnsToZero_data();
     void numsubReturnsToZero();
     void thousandMessagesInOrderNoDuplicates();
@@ -285,6 +287,39 @@ void tst_RelayServer::plainPublishReachesRoomMembersOnly()
     m_redis->command({"PUBLISH", "broadcast", "marker"});
     QTRY_COMPARE(outsider->rawFrames().size(), 2);
     QCOMPARE(outsider->rawFrames().last(), u"marker"_s);
+}
+
+void tst_RelayServer::busPayloadFraming_data()
+{
+    QTest::addColumn<QByteArray>("payload");
+    QTest::addColumn<QString>("expected");
+    // Frame length encodings: 7-bit up to 125, 16-bit up to 65,535, 64-bit above.
+    for (const int size : {0, 1, 125, 126, 127, 65535, 65536, 200000}) {
+        const QByteArray payload(size, 'p');
+        QTest::addRow("%d bytes", size) << payload << QString::fromLatin1(payload);
+    }
+    QTest::newRow("multi-byte UTF-8") << "é 🚀 中"_ba << u"é 🚀 中"_s;
+    // A text frame must be valid UTF-8: broken sequences arrive as U+FFFD, the client stays.
+    QTest::newRow("invalid UTF-8") << "a\xff\xfe" "b"_ba << u"a\ufffd\ufffdb"_s;
+    QTest::newRow("truncated sequence") << "ok \xe2\x82"_ba << QString::fromUtf8("ok \xe2\x82");
+}
+
+void tst_RelayServer::busPayloadFraming()
+{
+    QFETCH(QByteArray, payload);
+    QFETCH(QString, expected);
+    const Instance a = startRelay(u"a"_s), b = startRelay(u"b"_s);
+    TestClient *m1 = connectTo(a), *m2 = connectTo(a), *m3 = connectTo(b);
+    for (TestClient *c : {m1, m2, m3})
+        QVERIFY(c->join(u"frames"_s));
+    QCOMPARE(m_redis->command({"PUBLISH", "room:frames", payload}).toInteger(), 2);
+    m_redis->command({"PUBLISH", "room:frames", "after"});
+    for (TestClient *c : {m1, m2, m3}) {
+        QTRY_COMPARE(c->rawFrames().size(), 3);
+        QCOMPARE(c->rawFrames().at(1), expected);
+        QCOMPARE(c->rawFrames().at(2), u"after"_s);
+        QVERIFY(c->isConnected());
+    }
 }
 
 void tst_RelayServer::numsubReturnsToZero_data()
