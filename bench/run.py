@@ -11,6 +11,7 @@ Usage: bench/run.py --build <build dir> [--quick] [--only scenario,...] [--json 
 import argparse
 import json
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -39,6 +40,16 @@ def wait_port(port, proc, timeout=15):
     raise RuntimeError(f"nothing listening on {port}")
 
 
+def cpu_s(pid):
+    """User + system CPU seconds used so far by a running process."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def rss_kib(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -64,8 +75,10 @@ class Redis:
 class Fleet:
     """Two instances of one implementation on the shared Redis."""
 
-    def __init__(self, impl, build, redis_port):
+    def __init__(self, impl, build, redis):
         self.impl = impl
+        self.redis_pid = redis.proc.pid
+        redis_port = redis.port
         self.ports = [free_port(), free_port()]
         self.procs = []
         for i, port in enumerate(self.ports):
@@ -105,12 +118,25 @@ class Fleet:
 
 
 def loadgen(build, fleet, args, timeout=300):
+    """Runs the load generator once; adds where the machine's CPU went during the run ("cpu": percent of
+    one core for the two relays together, the load generator and redis-server)."""
     cmd = [os.path.join(build, "bench/switchboard-loadgen")] + fleet.urls() + [str(a) for a in args]
+    relays0 = sum(cpu_s(p.pid) for p in fleet.procs)
+    redis0 = cpu_s(fleet.redis_pid)
+    children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.monotonic()
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    wall = time.monotonic() - start
+    children1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
     if not lines:
         raise RuntimeError(f"loadgen failed ({out.returncode}): {out.stderr.strip()}")
-    return json.loads(lines[-1])
+    r = json.loads(lines[-1])
+    pct = lambda seconds: round(100.0 * seconds / wall, 1)
+    r["cpu"] = {"relays_pct": pct(sum(cpu_s(p.pid) for p in fleet.procs) - relays0),
+                "loadgen_pct": pct(children1.ru_utime + children1.ru_stime - children0.ru_utime - children0.ru_stime),
+                "redis_pct": pct(cpu_s(fleet.redis_pid) - redis0), "wall_s": round(wall, 2)}
+    return r
 
 
 def ok(r, p99_bound_ms=50.0):
@@ -134,21 +160,23 @@ def fanout(build, fleet, quick):
     if best is None:
         return {"value": 0, "unit": "deliveries/s", "note": "failed at the lowest rate"}
     return {"value": best["deliveries_per_s"], "unit": "deliveries/s", "p99_ms": best["p99_ms"],
-            "published_per_s": best["rate"]}
+            "published_per_s": best["rate"], "cpu": best["cpu"]}
 
 
 def big_room(build, fleet, quick):
     """10,000 clients in one room (5,000 per instance), 10 messages/s: p99 latency."""
     r = loadgen(build, fleet, ["--clients", 10000, "--rooms", 1, "--publishers", 2, "--rate", 10,
                                "--duration", 3 if quick else 5, "--size", 100, "--drain", 10])
-    return {"value": r["p99_ms"], "unit": "ms p99", "lost": r["lost"], "deliveries_per_s": r["deliveries_per_s"]}
+    return {"value": r["p99_ms"], "unit": "ms p99", "lost": r["lost"], "deliveries_per_s": r["deliveries_per_s"],
+            "cpu": r["cpu"]}
 
 
 def many_rooms(build, fleet, quick):
     """1,000 rooms of 10 (10,000 clients), one publisher per room at 1 message/s each: p99 latency."""
     r = loadgen(build, fleet, ["--clients", 10000, "--rooms", 1000, "--publishers", 1000, "--rate", 1000,
                                "--duration", 3 if quick else 5, "--size", 100, "--drain", 10])
-    return {"value": r["p99_ms"], "unit": "ms p99", "lost": r["lost"], "deliveries_per_s": r["deliveries_per_s"]}
+    return {"value": r["p99_ms"], "unit": "ms p99", "lost": r["lost"], "deliveries_per_s": r["deliveries_per_s"],
+            "cpu": r["cpu"]}
 
 
 def cross_latency(build, fleet, quick):
@@ -156,22 +184,35 @@ def cross_latency(build, fleet, quick):
     r = loadgen(build, fleet, ["--clients", 100, "--rooms", 1, "--publishers", 2, "--rate", 100,
                                "--duration", 3 if quick else 5, "--size", 100])
     return {"value": r["cross_p99_ms"], "unit": "ms p99 (cross)", "cross_p50_ms": r["cross_p50_ms"],
+            "lost": r["lost"], "cpu": r["cpu"]}
+
+
+def cross_floor(build, fleet, quick):
+    """The same path with one client per instance (no fan-out): what this machine's scheduling, loopback
+    and Redis hop cost before any relay work per recipient."""
+    r = loadgen(build, fleet, ["--clients", 2, "--rooms", 1, "--publishers", 2, "--rate", 100,
+                               "--duration", 3 if quick else 5, "--size", 100])
+    return {"value": r["cross_p99_ms"], "unit": "ms p99 (cross)", "cross_p50_ms": r["cross_p50_ms"],
             "lost": r["lost"]}
 
 
 def ingest(build, fleet, quick):
     """Client publish ingest: 200 publishers each alone in its room; the highest rate with nothing lost
-    and p99 < 50 ms."""
+    and p99 < 50 ms. Also reports the first rate that failed and where the CPU went there."""
     best = None
+    failed = None
     for rate in [5000, 10000, 20000, 40000, 60000, 80000, 120000, 160000, 200000, 250000]:
         r = loadgen(build, fleet, ["--clients", 200, "--rooms", 200, "--publishers", 200, "--rate", rate,
                                    "--duration", 2 if quick else 4, "--size", 100])
+        r["rate"] = rate
         if not ok(r):
+            failed = {k: r[k] for k in ["rate", "deliveries_per_s", "p99_ms", "lost", "cpu"]}
             break
         best = r
     if best is None:
-        return {"value": 0, "unit": "publishes/s"}
-    return {"value": best["deliveries_per_s"], "unit": "publishes/s", "p99_ms": best["p99_ms"]}
+        return {"value": 0, "unit": "publishes/s", "failed_at": failed}
+    return {"value": best["deliveries_per_s"], "unit": "publishes/s", "p99_ms": best["p99_ms"],
+            "cpu": best["cpu"], "failed_at": failed}
 
 
 def idle_rss(build, fleet, quick):
@@ -196,6 +237,8 @@ SCENARIOS = [
     ("big_room", "10,000-client room at 10 msg/s (p99)", big_room, "lower"),
     ("many_rooms", "1,000 rooms of 10 at 1 msg/s per room (p99)", many_rooms, "lower"),
     ("cross", "cross-instance latency at 10k deliveries/s (p99)", cross_latency, "lower"),
+    ("cross_floor", "cross-instance latency, 1 client per instance, 100 msg/s (path floor, p99)", cross_floor,
+     "lower"),
     ("ingest", "client publish ingest, 200 publishers (no loss, p99 < 50 ms)", ingest, "higher"),
     ("idle_rss", "idle RSS per connection at 10,000 connections", idle_rss, "lower"),
 ]
@@ -217,7 +260,7 @@ def main():
                 continue
             results[name] = {"title": title, "better": better}
             for impl in ["switchboard", "baseline"]:
-                fleet = Fleet(impl, a.build, redis.port)
+                fleet = Fleet(impl, a.build, redis)
                 try:
                     results[name][impl] = fn(a.build, fleet, a.quick)
                 except Exception as e:  # a scenario that cannot run is reported, not hidden
