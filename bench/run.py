@@ -75,7 +75,7 @@ class Redis:
 class Fleet:
     """Two instances of one implementation on the shared Redis."""
 
-    def __init__(self, impl, build, redis):
+    def __init__(self, impl, build, redis, relay_args=()):
         self.impl = impl
         self.redis_pid = redis.proc.pid
         redis_port = redis.port
@@ -85,7 +85,7 @@ class Fleet:
             if impl == "switchboard":
                 cmd = [os.path.join(build, "app/relay/switchboard-relay"), "--port", str(port), "--bind",
                        "127.0.0.1", "--redis", f"redis://127.0.0.1:{redis_port}", "--instance-id", f"bench-{i}",
-                       "--stats-interval", "0", "--rate-limit", "0", "--max-connections", "100000"]
+                       "--stats-interval", "0", "--rate-limit", "0", "--max-connections", "100000"] + list(relay_args)
                 env = dict(os.environ)
             else:
                 cmd = ["node", os.path.join(ROOT, "bench/baseline/server.js")]
@@ -250,6 +250,9 @@ def main():
     ap.add_argument("--quick", action="store_true", help="shorter runs, fewer idle connections")
     ap.add_argument("--only", default="")
     ap.add_argument("--json", default="")
+    ap.add_argument("--relay-args", default="", help="extra switchboard-relay options, for A/B runs "
+                    "(e.g. '--event-loop qt')")
+    ap.add_argument("--impl", default="switchboard,baseline", help="which implementations to run")
     a = ap.parse_args()
     only = set(filter(None, a.only.split(",")))
     redis = Redis()
@@ -259,8 +262,8 @@ def main():
             if only and name not in only:
                 continue
             results[name] = {"title": title, "better": better}
-            for impl in ["switchboard", "baseline"]:
-                fleet = Fleet(impl, a.build, redis)
+            for impl in a.impl.split(","):
+                fleet = Fleet(impl, a.build, redis, a.relay_args.split())
                 try:
                     results[name][impl] = fn(a.build, fleet, a.quick)
                 except Exception as e:  # a scenario that cannot run is reported, not hidden
@@ -273,7 +276,7 @@ def main():
     print("| scenario | Switchboard | baseline (seed, Node) | ratio |")
     print("|---|---|---|---|")
     for name, r in results.items():
-        s, b = r["switchboard"], r["baseline"]
+        s, b = r.get("switchboard", {}), r.get("baseline", {})
         unit = s.get("unit") or b.get("unit")
         ratio = ""
         if s.get("value") and b.get("value"):

@@ -138,7 +138,13 @@ RelayCommandLine RelayCommandLine::parse(const QStringList &arguments, const QPr
                                    "which the console shows (default 2, 0 disables)."_s,
                                    u"seconds"_s);
     const QCommandLineOption verbose({u"v"_s, u"verbose"_s}, u"Log every connection and subscription."_s);
-    parser.addOptions({help, version, port, bind, redis, inProcess, prefix, instance, ping, stats, verbose});
+    const QCommandLineOption eventLoop(
+        u"event-loop"_s,
+        u"epoll: the relay's epoll event dispatcher (default); qt: Qt's own, which polls every socket "
+        "on every loop turn."_s,
+        u"epoll|qt"_s);
+    parser.addOptions(
+        {help, version, port, bind, redis, inProcess, prefix, instance, ping, stats, verbose, eventLoop});
 
     // Limits (docs/security.md).
     const QCommandLineOption maxMessage(u"max-message-bytes"_s,
@@ -225,6 +231,15 @@ RelayCommandLine RelayCommandLine::parse(const QStringList &arguments, const QPr
         return r;
     }
     r.verbose = parser.isSet(verbose);
+    if (parser.isSet(eventLoop)) {
+        const QString v = parser.value(eventLoop);
+        if (v == "epoll"_L1)
+            r.eventLoop = EventLoop::Epoll;
+        else if (v == "qt"_L1)
+            r.eventLoop = EventLoop::Qt;
+        else
+            return failWith(u"--event-loop: '%1' must be epoll or qt"_s.arg(v));
+    }
 
     const QString portText = parser.isSet(port) ? parser.value(port) : env.value(u"PORT"_s);
     if (!portText.isEmpty() && !parsePort(portText, &r.server.port))
@@ -340,4 +355,15 @@ RelayCommandLine RelayCommandLine::parse(const QStringList &arguments, const QPr
         r.server.tlsKeyFile = parser.value(tlsKey);
     }
     return r;
+}
+
+RelayCommandLine::EventLoop RelayCommandLine::eventLoopBeforeParsing(int argc, const char *const *argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        const QByteArrayView arg(argv[i]);
+        if (arg == "--event-loop=qt" ||
+            (arg == "--event-loop" && i + 1 < argc && QByteArrayView(argv[i + 1]) == "qt"))
+            return EventLoop::Qt;
+    }
+    return EventLoop::Epoll;
 }

@@ -20,15 +20,24 @@ struct RelayCommandLine
         InProcess // --in-process
     };
 
+    enum class EventLoop {
+        Epoll, // EpollEventDispatcher (default)
+        Qt     // Qt's own dispatcher (ppoll over every socket each turn)
+    };
+
     Outcome outcome = Outcome::Run;
     QString message; // help text, version, or the error
     RelayServerOptions server;
     BusMode busMode = BusMode::Auto;
     RedisUrl redis;
     bool verbose = false;
+    EventLoop eventLoop = EventLoop::Epoll;
     // Period of the switchboard:relays heartbeat (RelayStatsPublisher); 0 = off.
     std::chrono::milliseconds statsInterval{2000};
     RedisBusOptions outage;
 
     static RelayCommandLine parse(const QStringList &arguments, const QProcessEnvironment &env);
+    // The dispatcher is installed before the application (and this parser) exists: a look at argv
+    // for --event-loop qt only; parse() validates the option.
+    static EventLoop eventLoopBeforeParsing(int argc, const char *const *argv);
 };

@@ -110,6 +110,7 @@ struct RelayServer::Client
     QSet<QString> pendingRooms; // join sent, waiting for the bus
     bool alive = true;
     bool closing = false; // we closed it: nothing more is sent or processed
+    bool flushPending = false;
     TokenBucket bucket{0, 1, 0};
     qint64 lastActivityNs = 0;
     qint64 limitedSinceNs = -1;
@@ -418,8 +419,33 @@ void RelayServer::writeFrame(Client *client, const QByteArray &frame)
     ++client->framesOut;
     ++m_stats.framesOut;
     tcp->write(frame);
-    if (tcp->bytesToWrite() > m_options.limits.maxOutboundBytes)
+    if (tcp->bytesToWrite() > m_options.limits.maxOutboundBytes) {
         checkOutbound(client);
+        return;
+    }
+    // Everything written to a client in one turn goes out in one write() when the turn ends,
+    // rather than when the socket's write notifier fires in the next one: with the epoll
+    // dispatcher the notifier is then enabled and disabled within the turn, which costs nothing.
+    if (!client->flushPending) {
+        client->flushPending = true;
+        if (m_written.empty())
+            QMetaObject::invokeMethod(this, &RelayServer::flushWritten, Qt::QueuedConnection);
+        m_written.push_back(client->id);
+    }
+}
+
+void RelayServer::flushWritten()
+{
+    std::vector<quint64> written;
+    written.swap(m_written);
+    for (quint64 id : written) {
+        Client *client = m_clients.value(id);
+        if (!client)
+            continue;
+        client->flushPending = false;
+        if (client->tcp && client->tcp->state() == QAbstractSocket::ConnectedState)
+            client->tcp->flush();
+    }
 }
 
 void RelayServer::sendText(Client *client, const QString &text)

@@ -186,6 +186,7 @@ private:
     // Writes an encoded WebSocket frame (WebSocketFrame) to the client's TCP socket.
     void writeFrame(Client *client, const QByteArray &frame);
     void sendText(Client *client, const QString &text); // over TLS, through QWebSocket
+    void flushWritten();
     bool admitFrame(Client *client);
     void checkOutbound(Client *client);
     void closeClient(Client *client, int code, const QString &reason);
@@ -201,6 +202,8 @@ private:
     // through m_server (its TLS handshake) and sends through QWebSocket.
     QTcpServer *m_listener = nullptr;
     QHash<QString, QTcpSocket *> m_upgrading; // by peer "address:port", until the handshake ends
+    // Clients written to in this loop turn, flushed together at its end (flushWritten).
+    std::vector<quint64> m_written;
     std::unique_ptr<JwtVerifier> m_jwt;
     Recipients m_clients;
     QHash<QString, Room> m_rooms;

@@ -24,6 +24,8 @@ private Q_SLOTS:
     void statsInterval();
     void help();
     void limits();
+    void eventLoop_data();
+    void eventLoop();
 };
 
 void tst_RelayCommandLine::valid_data()
@@ -137,6 +139,8 @@ void tst_RelayCommandLine::invalid_data()
                                    << u"--max-outbound-bytes: '10'"_s;
     QTest::newRow("room ids") << QStringList{u"--room-ids=loose"_s} << QStringList{}
                               << u"--room-ids: 'loose' must be strict or seed"_s;
+    QTest::newRow("event loop") << QStringList{u"--event-loop=select"_s} << QStringList{}
+                                << u"--event-loop: 'select' must be epoll or qt"_s;
     QTest::newRow("replay delay") << QStringList{u"--replay-delay=-3"_s} << QStringList{}
                                   << u"--replay-delay: '-3'"_s;
     QTest::newRow("missing secret file") << QStringList{u"--jwt-secret-file=/nonexistent/secret"_s}
@@ -246,6 +250,37 @@ void tst_RelayCommandLine::help()
     for (const char *option : {"--port", "--bind", "--redis", "--channel-prefix", "--instance-id",
                                "--ping-interval", "--stats-interval"})
         QVERIFY2(r.message.contains(QLatin1StringView(option)), option);
+}
+
+void tst_RelayCommandLine::eventLoop_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<RelayCommandLine::EventLoop>("expected");
+    using EventLoop = RelayCommandLine::EventLoop;
+    QTest::newRow("default") << QStringList{} << EventLoop::Epoll;
+    QTest::newRow("epoll") << QStringList{u"--event-loop=epoll"_s} << EventLoop::Epoll;
+    QTest::newRow("qt, one argument") << QStringList{u"--event-loop=qt"_s} << EventLoop::Qt;
+    QTest::newRow("qt, two arguments")
+        << QStringList{u"--port"_s, u"0"_s, u"--event-loop"_s, u"qt"_s} << EventLoop::Qt;
+    QTest::newRow("qt is an option value, not the option")
+        << QStringList{u"--instance-id"_s, u"qt"_s} << EventLoop::Epoll;
+}
+
+void tst_RelayCommandLine::eventLoop()
+{
+    QFETCH(QStringList, args);
+    const QStringList all = QStringList{u"switchboard-relay"_s} + args;
+    const RelayCommandLine r = RelayCommandLine::parse(all, {});
+    QVERIFY2(r.outcome == Outcome::Run, qPrintable(r.message));
+    QTEST(r.eventLoop, "expected");
+    // what main() decides before the application exists agrees with the parser
+    QList<QByteArray> bytes;
+    std::vector<const char *> argv;
+    for (const QString &a : all)
+        bytes.append(a.toLocal8Bit());
+    for (const QByteArray &b : bytes)
+        argv.push_back(b.constData());
+    QTEST(RelayCommandLine::eventLoopBeforeParsing(int(argv.size()), argv.data()), "expected");
 }
 
 QTEST_MAIN(tst_RelayCommandLine)
