@@ -3,6 +3,8 @@
 """Side-by-side relay benchmark: Switchboard's relay and the seed's Node.js server (bench/baseline),
 two instances each on one private redis-server, driven by switchboard-loadgen. Scenarios run
 interleaved (Switchboard, then the baseline, per scenario) so that drift of the machine hits both.
+The console scenarios (console_tap, console_channels) run switchboard-consolebench, the real console
+window offscreen, on the same redis-server; the seed has no console, so they show their targets.
 Prints a Markdown table and writes the raw results as JSON.
 
 Usage: bench/run.py --build <build dir> [--quick] [--only scenario,...] [--json out.json]
@@ -232,6 +234,62 @@ def idle_rss(build, fleet, quick):
     return {"value": round((after - before) / n, 2), "unit": "KiB/conn", "before_kib": before, "after_kib": after}
 
 
+def consolebench(build, redis_port, args, timeout=600):
+    cmd = [os.path.join(build, "bench/switchboard-consolebench"), "--redis-port", str(redis_port)] + \
+        [str(a) for a in args]
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
+    sys.stderr.write(out.stderr)
+    lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
+    if out.returncode != 0 or not lines:
+        raise RuntimeError(f"consolebench failed ({out.returncode}): {out.stderr.strip()[-500:]}")
+    return json.loads(lines[-1])
+
+
+RSS_FLAT_PCT = 5.0  # "flat": RSS at the end within 5 % of RSS after warm-up
+
+
+def console_tap(build, redis_port, quick):
+    """The console taps '*' while a publisher sends 100k msg/s (100-byte payloads, 100 channels) for 60 s
+    (10 s with --quick): event-loop lag p99 on the GUI thread and RSS over time."""
+    r = consolebench(build, redis_port, ["--mode", "tap", "--rate", 100000, "--seconds", 10 if quick else 60,
+                                         "--size", 100])
+    lag_met = r["lag"]["p99_ms"] <= 50.0
+    flat = r["rss_growth_pct"] <= RSS_FLAT_PCT
+    kept = r["tap_connection_kept"] and r["caught_up"]
+    r["value"] = r["lag"]["p99_ms"]
+    r["unit"] = "ms lag p99"
+    r["target"] = (f"target p99 <= 50 ms: {'met' if lag_met else 'missed'}; RSS flat (within {RSS_FLAT_PCT:g} % "
+                   f"after {r['rss_warm_s']} s: {r['rss_growth_pct']:+g} %): {'met' if flat else 'missed'}; "
+                   f"tap kept up ({r['received']:,} of {r['published']:,} received, connection kept): "
+                   f"{'yes' if kept else 'no'}")
+    r["met"] = lag_met and flat and kept
+    return r
+
+
+def console_channels(build, redis_port, quick):
+    """The console lists 100,000 channels (10,000 with --quick) with their subscriber counts: from the refresh
+    until the Channels view's model has every row with the right counts; 3 rounds on an empty model (cold) and
+    3 on a full one (warm), plus the first listing right after connecting."""
+    r = consolebench(build, redis_port, ["--mode", "channels", "--channels", 10000 if quick else 100000,
+                                         "--rounds", 3])
+    worst = max(r["first_listing_ms"], r["cold"]["max_ms"], r["warm"]["max_ms"])
+    r["value"] = worst
+    r["unit"] = "ms (worst round)"
+    r["met"] = worst <= 1000
+    r["target"] = (f"target <= 1 s: {'met' if r['met'] else 'missed'} (first {r['first_listing_ms']} ms, "
+                   f"cold median {r['cold']['median_ms']:g} ms, warm median {r['warm']['median_ms']:g} ms)")
+    return r
+
+
+# Console scenarios measure Switchboard only: the seed has no console.
+CONSOLE_SCENARIOS = [
+    ("console_tap", "console: tap of 100k msg/s for 60 s (event-loop lag p99, RSS)",
+     "console: tap of 100k msg/s for 10 s (--quick; event-loop lag p99, RSS)", console_tap),
+    ("console_channels", "console: introspection of 100,000 channels with counts",
+     "console: introspection of 10,000 channels with counts (--quick)", console_channels),
+]
+
 SCENARIOS = [
     ("fanout", "fan-out capacity: 1,000 clients, 2 instances, 1 room (p99 < 50 ms, no loss)", fanout, "higher"),
     ("big_room", "10,000-client room at 10 msg/s (p99)", big_room, "lower"),
@@ -271,12 +329,25 @@ def main():
                 finally:
                     fleet.stop()
                 print(f"{name} {impl}: {json.dumps(results[name][impl])}", file=sys.stderr, flush=True)
+        for name, title, quick_title, fn in CONSOLE_SCENARIOS:
+            if (only and name not in only) or "switchboard" not in a.impl.split(","):
+                continue
+            results[name] = {"title": quick_title if a.quick else title, "console": True, "baseline": {"value": None, "note": "no console"}}
+            try:
+                results[name]["switchboard"] = fn(a.build, redis.port, a.quick)
+            except Exception as e:  # a scenario that cannot run is reported, not hidden
+                results[name]["switchboard"] = {"value": None, "unit": "", "error": str(e)}
+            print(f"{name} switchboard: {json.dumps(results[name]['switchboard'])}", file=sys.stderr, flush=True)
     finally:
         redis.stop()
     print("| scenario | Switchboard | baseline (seed, Node) | ratio |")
     print("|---|---|---|---|")
     for name, r in results.items():
         s, b = r.get("switchboard", {}), r.get("baseline", {})
+        if r.get("console"):
+            v = "n/a" if s.get("value") is None else f"{s['value']:g} {s['unit']}"
+            print(f"| {r['title']} | {v} | n/a (no console) | {s.get('target') or s.get('error', '')} |")
+            continue
         unit = s.get("unit") or b.get("unit")
         ratio = ""
         if s.get("value") and b.get("value"):

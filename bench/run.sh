@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# The benchmark in one command: installs what is missing, builds the relay and the load generator
-# (release), installs the seed baseline's npm packages, and runs every scenario against both
-# implementations on one private redis-server. Arguments go to bench/run.py (--quick, --only).
+# The benchmark in one command: installs what is missing, builds every target in release (the relay,
+# the load generator, the console benchmark), installs the seed baseline's npm packages, and runs every
+# scenario (relay: against both implementations; console: Switchboard only) on one private
+# redis-server. Arguments go to bench/run.py (--quick, --only).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 "$root/scripts/bootstrap.sh"
