@@ -145,16 +145,32 @@ def ok(r, p99_bound_ms=50.0):
     return r["lost"] == 0 and r["duplicates"] == 0 and r["reordered"] == 0 and r["p99_ms"] < p99_bound_ms
 
 
+def step(run):
+    """One step of a capacity sweep. A step that is not ok runs once more: on two shared vCPUs a single
+    scheduling hiccup can push a p99 over the bound; a load the implementation cannot carry fails twice."""
+    r = run()
+    if ok(r):
+        return r
+    again = run()
+    again["first_try"] = {k: r.get(k) for k in ["p99_ms", "lost", "duplicates", "reordered"]}
+    return again
+
+
+def median_of(runs, key):
+    values = sorted(r[key] for r in runs)
+    return values[len(values) // 2]
+
+
 # Each scenario: (name, description, function(build, fleet, quick) -> dict with "value", "unit", details)
 
 def fanout(build, fleet, quick):
     """1,000 clients over 2 instances in one room: the highest delivery rate with p99 < 50 ms and nothing lost."""
     best = None
-    rates = [25, 50, 100, 150, 200, 300, 400, 600, 800, 1000, 1300, 1600, 2000]
+    rates = [25, 50, 100, 150, 200, 300, 400, 600, 800, 1000, 1300, 1600, 2000, 2500, 3000, 4000, 5000]
     duration = 3 if quick else 5
     for rate in rates:
-        r = loadgen(build, fleet, ["--clients", 1000, "--rooms", 1, "--publishers", 10, "--rate", rate,
-                                   "--duration", duration, "--size", 100])
+        r = step(lambda: loadgen(build, fleet, ["--clients", 1000, "--rooms", 1, "--publishers", 10, "--rate",
+                                                rate, "--duration", duration, "--size", 100]))
         r["rate"] = rate
         if not ok(r):
             break
@@ -182,20 +198,23 @@ def many_rooms(build, fleet, quick):
 
 
 def cross_latency(build, fleet, quick):
-    """Cross-instance latency at 10k deliveries/s: 100 clients in one room, 100 messages/s."""
-    r = loadgen(build, fleet, ["--clients", 100, "--rooms", 1, "--publishers", 2, "--rate", 100,
-                               "--duration", 3 if quick else 5, "--size", 100])
-    return {"value": r["cross_p99_ms"], "unit": "ms p99 (cross)", "cross_p50_ms": r["cross_p50_ms"],
-            "lost": r["lost"], "cpu": r["cpu"]}
+    """Cross-instance latency at 10k deliveries/s: 100 clients in one room, 100 messages/s. Three runs; the
+    median run's p99 (a single 5 s run's p99 rests on about 250 samples and moves with VM scheduling)."""
+    runs = [loadgen(build, fleet, ["--clients", 100, "--rooms", 1, "--publishers", 2, "--rate", 100,
+                                   "--duration", 3 if quick else 5, "--size", 100]) for _ in range(3)]
+    return {"value": median_of(runs, "cross_p99_ms"), "unit": "ms p99 (cross)",
+            "cross_p50_ms": median_of(runs, "cross_p50_ms"), "runs_cross_p99_ms": [r["cross_p99_ms"] for r in runs],
+            "lost": sum(r["lost"] for r in runs), "cpu": runs[0]["cpu"]}
 
 
 def cross_floor(build, fleet, quick):
     """The same path with one client per instance (no fan-out): what this machine's scheduling, loopback
-    and Redis hop cost before any relay work per recipient."""
-    r = loadgen(build, fleet, ["--clients", 2, "--rooms", 1, "--publishers", 2, "--rate", 100,
-                               "--duration", 3 if quick else 5, "--size", 100])
-    return {"value": r["cross_p99_ms"], "unit": "ms p99 (cross)", "cross_p50_ms": r["cross_p50_ms"],
-            "lost": r["lost"]}
+    and Redis hop cost before any relay work per recipient. Three runs, the median."""
+    runs = [loadgen(build, fleet, ["--clients", 2, "--rooms", 1, "--publishers", 2, "--rate", 100,
+                                   "--duration", 3 if quick else 5, "--size", 100]) for _ in range(3)]
+    return {"value": median_of(runs, "cross_p99_ms"), "unit": "ms p99 (cross)",
+            "cross_p50_ms": median_of(runs, "cross_p50_ms"), "runs_cross_p99_ms": [r["cross_p99_ms"] for r in runs],
+            "lost": sum(r["lost"] for r in runs)}
 
 
 def ingest(build, fleet, quick):
@@ -204,8 +223,8 @@ def ingest(build, fleet, quick):
     best = None
     failed = None
     for rate in [5000, 10000, 20000, 40000, 60000, 80000, 120000, 160000, 200000, 250000]:
-        r = loadgen(build, fleet, ["--clients", 200, "--rooms", 200, "--publishers", 200, "--rate", rate,
-                                   "--duration", 2 if quick else 4, "--size", 100])
+        r = step(lambda: loadgen(build, fleet, ["--clients", 200, "--rooms", 200, "--publishers", 200,
+                                                "--rate", rate, "--duration", 2 if quick else 4, "--size", 100]))
         r["rate"] = rate
         if not ok(r):
             failed = {k: r[k] for k in ["rate", "deliveries_per_s", "p99_ms", "lost", "cpu"]}
@@ -353,7 +372,7 @@ def main():
         if s.get("value") and b.get("value"):
             x = s["value"] / b["value"] if r["better"] == "higher" else b["value"] / s["value"]
             ratio = f"{x:.2f}x {'better' if x >= 1 else 'worse'}"
-        fmt = lambda v: "n/a" if v is None else f"{v:g} {unit}"
+        fmt = lambda v: "n/a" if v is None else (f"{v:,.0f} {unit}" if v >= 1000 else f"{v:g} {unit}")
         print(f"| {r['title']} | {fmt(s.get('value'))} | {fmt(b.get('value'))} | {ratio} |")
     if a.json:
         with open(a.json, "w") as f:
