@@ -5,6 +5,7 @@
 #include "logging.h"
 #include "messagebus.h"
 #include "relayprotocol.h"
+#include "relaysocket.h"
 #include "websocketframe.h"
 
 #include <QFile>
@@ -22,10 +23,32 @@
 
 #include <algorithm>
 
+#include <unistd.h>
+
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
 
 namespace {
+
+// Accepts plain connections as RelaySockets.
+class RelayTcpServer : public QTcpServer
+{
+public:
+    using QTcpServer::QTcpServer;
+
+protected:
+    void incomingConnection(qintptr descriptor) override
+    {
+        auto *socket = new RelaySocket(this);
+        if (!socket->setSocketDescriptor(descriptor)) {
+            qCWarning(lcRelay).noquote() << "cannot take an accepted connection:" << socket->errorString();
+            ::close(int(descriptor));
+            delete socket;
+            return;
+        }
+        addPendingConnection(socket);
+    }
+};
 
 qint64 nowNs()
 {
@@ -104,7 +127,7 @@ struct RelayServer::Client
 {
     quint64 id = 0;
     QWebSocket *socket = nullptr;
-    QPointer<QTcpSocket> tcp; // under socket; null over TLS (frames go through socket)
+    QPointer<RelaySocket> tcp; // under socket; null over TLS (frames go through socket)
     QString peer;
     QSet<QString> rooms;        // acknowledged memberships
     QSet<QString> pendingRooms; // join sent, waiting for the bus
@@ -237,7 +260,7 @@ bool RelayServer::listen(QString *error)
         listening = m_server->listen(m_options.bindAddress, m_options.port);
         listenError = m_server->errorString();
     } else {
-        m_listener = new QTcpServer(this);
+        m_listener = new RelayTcpServer(this);
         m_listener->setMaxPendingConnections(1000);
         connect(m_listener, &QTcpServer::newConnection, this, &RelayServer::onTcpConnection);
         connect(m_listener, &QTcpServer::acceptError, this,
@@ -317,7 +340,7 @@ void RelayServer::onNewConnection()
 {
     while (QWebSocket *socket = m_server->nextPendingConnection()) {
         const QString peer = socket->peerAddress().toString() + u':' + QString::number(socket->peerPort());
-        QTcpSocket *tcp = m_upgrading.take(peer);
+        auto *tcp = qobject_cast<RelaySocket *>(m_upgrading.take(peer));
         if (tcp)
             delete tcp->findChild<QTimer *>(HandshakeTimerName, Qt::FindDirectChildrenOnly);
         if (m_shuttingDown) {
@@ -413,19 +436,17 @@ void RelayServer::sendFrame(Client *client, const QByteArray &utf8)
 
 void RelayServer::writeFrame(Client *client, const QByteArray &frame)
 {
-    QTcpSocket *tcp = client->tcp;
+    RelaySocket *tcp = client->tcp;
     if (client->closing || !tcp || client->socket->state() != QAbstractSocket::ConnectedState)
         return;
     ++client->framesOut;
     ++m_stats.framesOut;
-    tcp->write(frame);
+    tcp->queue(frame);
     if (tcp->bytesToWrite() > m_options.limits.maxOutboundBytes) {
         checkOutbound(client);
         return;
     }
-    // Everything written to a client in one turn goes out in one write() when the turn ends,
-    // rather than when the socket's write notifier fires in the next one: with the epoll
-    // dispatcher the notifier is then enabled and disabled within the turn, which costs nothing.
+    // Everything written to a client in one turn goes out in one sendmsg() when the turn ends.
     if (!client->flushPending) {
         client->flushPending = true;
         if (m_written.empty())
@@ -443,8 +464,8 @@ void RelayServer::flushWritten()
         if (!client)
             continue;
         client->flushPending = false;
-        if (client->tcp && client->tcp->state() == QAbstractSocket::ConnectedState)
-            client->tcp->flush();
+        if (client->tcp)
+            client->tcp->flushQueued();
     }
 }
 
@@ -463,6 +484,8 @@ void RelayServer::checkOutbound(Client *client)
 {
     // Most of a burst is still in Qt's buffer only because the loop has not flushed it yet; a
     // client that reads has room for it in the kernel.
+    if (client->tcp)
+        client->tcp->flushQueued();
     client->socket->flush();
     const qint64 queued = client->socket->bytesToWrite();
     if (queued <= m_options.limits.maxOutboundBytes)
