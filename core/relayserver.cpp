@@ -6,6 +6,7 @@
 #include "messagebus.h"
 #include "relayprotocol.h"
 #include "relaysocket.h"
+#include "roomset.h"
 #include "websocketframe.h"
 
 #include <QFile>
@@ -129,8 +130,8 @@ struct RelayServer::Client
     QWebSocket *socket = nullptr;
     QPointer<RelaySocket> tcp; // under socket; null over TLS (frames go through socket)
     QString peer;
-    QSet<QString> rooms;        // acknowledged memberships
-    QSet<QString> pendingRooms; // join sent, waiting for the bus
+    RoomSet rooms;        // acknowledged memberships
+    RoomSet pendingRooms; // join sent, waiting for the bus
     bool alive = true;
     bool closing = false; // we closed it: nothing more is sent or processed
     bool flushPending = false;
@@ -341,8 +342,10 @@ void RelayServer::onNewConnection()
     while (QWebSocket *socket = m_server->nextPendingConnection()) {
         const QString peer = socket->peerAddress().toString() + u':' + QString::number(socket->peerPort());
         auto *tcp = qobject_cast<RelaySocket *>(m_upgrading.take(peer));
-        if (tcp)
+        if (tcp) {
             delete tcp->findChild<QTimer *>(HandshakeTimerName, Qt::FindDirectChildrenOnly);
+            tcp->disconnect(this); // the m_upgrading cleanup; a few hundred bytes per connection
+        }
         if (m_shuttingDown) {
             closeAndRelease(socket, RelayProtocol::Close::GoingAway, u"going away"_s, 1s);
             continue;
@@ -414,8 +417,7 @@ void RelayServer::onDisconnected(quint64 id)
         qCInfo(lcRelay).noquote() << "client" << id << "closed with 1009: a message over"
                                   << m_options.limits.maxMessageBytes << "bytes";
     }
-    const QStringList rooms = QStringList(client->rooms.cbegin(), client->rooms.cend()) +
-                              QStringList(client->pendingRooms.cbegin(), client->pendingRooms.cend());
+    const QStringList rooms = client->rooms.toList() + client->pendingRooms.toList();
     for (const QString &room : rooms)
         removeFromRoom(client, room);
     client->socket->disconnect(this);
@@ -836,7 +838,7 @@ QList<RelayClientInfo> RelayServer::clients() const
         RelayClientInfo info;
         info.id = c->id;
         info.peer = c->peer;
-        info.rooms = QStringList(c->rooms.cbegin(), c->rooms.cend());
+        info.rooms = c->rooms.toList();
         info.rooms.sort();
         info.framesIn = c->framesIn;
         info.framesOut = c->framesOut;
