@@ -15,6 +15,7 @@
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -25,6 +26,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -37,6 +39,17 @@ using Clock = std::chrono::steady_clock;
 int64_t nowNs()
 {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
+}
+
+// A kernel receive timestamp (CLOCK_REALTIME) on nowNs()'s clock.
+int64_t steadyFromRealtime(const timespec &kernel)
+{
+    timespec real{};
+    clock_gettime(CLOCK_REALTIME, &real);
+    const int64_t steady = nowNs();
+    const int64_t realNs = int64_t(real.tv_sec) * 1'000'000'000 + real.tv_nsec;
+    const int64_t kernelNs = int64_t(kernel.tv_sec) * 1'000'000'000 + kernel.tv_nsec;
+    return steady - (realNs - kernelNs);
 }
 
 [[noreturn]] void die(const std::string &message)
@@ -128,6 +141,7 @@ struct Conn
     bool wantWrite = false;
     std::vector<int64_t> lastSeq; // per publisher, for order and duplicates
     uint64_t received = 0;
+    int64_t kernelRxNs = 0; // when the kernel queued the last bytes read (SO_TIMESTAMPNS), or 0
 };
 
 struct Stats
@@ -139,8 +153,12 @@ struct Stats
     uint64_t reordered = 0;
     uint64_t gaps = 0;
     uint64_t closedEarly = 0;
-    Histogram latency;
+    Histogram latency;      // until the load generator reads the delivery
     Histogram crossLatency; // receiver on another relay than the publisher
+    // Until the delivery reached the receiver's socket (kernel timestamp): without the time this
+    // single-threaded tool takes to get round to reading it.
+    Histogram kernelLatency;
+    Histogram crossKernelLatency;
 };
 
 class LoadGen
@@ -195,6 +213,7 @@ void LoadGen::connectAll()
             die("socket() failed: " + std::string(std::strerror(errno)) + " (raise ulimit -n)");
         const int one = 1;
         setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        setsockopt(c->fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
         sockaddr_in addr{};
         addr.sin_family = AF_INET;
         addr.sin_port = htons(e.port);
@@ -287,10 +306,24 @@ void LoadGen::onEvent(Conn &c, uint32_t events)
     }
     if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
         char buf[65536];
+        alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timespec))];
         while (true) {
-            const ssize_t n = ::recv(c.fd, buf, sizeof buf, 0);
+            iovec iov{buf, sizeof buf};
+            msghdr message{};
+            message.msg_iov = &iov;
+            message.msg_iovlen = 1;
+            message.msg_control = control;
+            message.msg_controllen = sizeof control;
+            const ssize_t n = ::recvmsg(c.fd, &message, 0);
             if (n > 0) {
                 c.in.append(buf, size_t(n));
+                for (cmsghdr *cm = CMSG_FIRSTHDR(&message); cm; cm = CMSG_NXTHDR(&message, cm)) {
+                    if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_TIMESTAMPNS) {
+                        timespec ts{};
+                        std::memcpy(&ts, CMSG_DATA(cm), sizeof ts);
+                        c.kernelRxNs = steadyFromRealtime(ts);
+                    }
+                }
                 continue;
             }
             if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
@@ -379,9 +412,17 @@ void LoadGen::onText(Conn &c, std::string_view text)
     if (publisher < 0 || publisher >= long(c.lastSeq.size()))
         return;
     const int64_t latency = nowNs() - sent;
+    // The last read's timestamp: for a frame that arrived in an earlier read of the same burst
+    // this is late, never early.
+    const int64_t kernelLatency =
+        c.kernelRxNs > 0 ? std::min<int64_t>(latency, c.kernelRxNs - sent) : latency;
+    const bool cross = size_t(publisher) % m_o.urls.size() != size_t(c.index) % m_o.urls.size();
     m_stats.latency.add(latency);
-    if (size_t(publisher) % m_o.urls.size() != size_t(c.index) % m_o.urls.size())
+    m_stats.kernelLatency.add(kernelLatency);
+    if (cross) {
         m_stats.crossLatency.add(latency);
+        m_stats.crossKernelLatency.add(kernelLatency);
+    }
     ++m_stats.received;
     ++c.received;
     int64_t &last = c.lastSeq[size_t(publisher)];
@@ -463,7 +504,8 @@ int LoadGen::run()
         "\"expected\":%llu,\"received\":%llu,\"lost\":%llu,\"duplicates\":%llu,\"reordered\":%llu,"
         "\"gaps\":%llu,\"closed\":%llu,\"deliveries_per_s\":%.0f,\"p50_ms\":%.2f,\"p90_ms\":%.2f,"
         "\"p99_ms\":%.2f,\"p999_ms\":%.2f,\"max_ms\":%.2f,\"cross_p50_ms\":%.2f,\"cross_p99_ms\":%.2f,"
-        "\"connect_s\":%.3f}\n",
+        "\"kernel_p50_ms\":%.2f,\"kernel_p99_ms\":%.2f,\"cross_kernel_p50_ms\":%.2f,"
+        "\"cross_kernel_p99_ms\":%.2f,\"connect_s\":%.3f}\n",
         m_o.clients, m_o.rooms, m_o.publishers, m_o.rate, (unsigned long long)m_stats.published,
         (unsigned long long)m_stats.expected, (unsigned long long)m_stats.received, (unsigned long long)lost,
         (unsigned long long)m_stats.duplicates, (unsigned long long)m_stats.reordered,
@@ -471,7 +513,9 @@ int LoadGen::run()
         double(m_stats.received) / seconds, m_stats.latency.percentileMs(50),
         m_stats.latency.percentileMs(90), m_stats.latency.percentileMs(99),
         m_stats.latency.percentileMs(99.9), m_stats.latency.maxMs(), m_stats.crossLatency.percentileMs(50),
-        m_stats.crossLatency.percentileMs(99), connectSeconds);
+        m_stats.crossLatency.percentileMs(99), m_stats.kernelLatency.percentileMs(50),
+        m_stats.kernelLatency.percentileMs(99), m_stats.crossKernelLatency.percentileMs(50),
+        m_stats.crossKernelLatency.percentileMs(99), connectSeconds);
     return lost == 0 && m_stats.duplicates == 0 && m_stats.reordered == 0 ? 0 : 1;
 }
 

@@ -17,6 +17,8 @@ public:
     // Flushes what was published, drops subscriptions, then emits stopped().
     virtual void stop() = 0;
     virtual void publish(const QByteArray &channel, const QByteArray &payload) = 0;
+    // Sends what publish() buffered now instead of at the next loop turn.
+    virtual void flush() {}
     virtual void subscribe(const QByteArray &channel) = 0;
     virtual void unsubscribe(const QByteArray &channel) = 0;
     // Confirmed by the bus: a message published from now on will be delivered.

@@ -93,6 +93,11 @@ void RedisBus::publish(const QByteArray &channel, const QByteArray &payload)
     enforceBounds();
 }
 
+void RedisBus::flush()
+{
+    m_publisher->flush();
+}
+
 void RedisBus::send(Outgoing &entry)
 {
     entry.sent = true;

@@ -50,6 +50,7 @@ public:
     void start() override;
     void stop() override;
     void publish(const QByteArray &channel, const QByteArray &payload) override;
+    void flush() override;
     void subscribe(const QByteArray &channel) override;
     void unsubscribe(const QByteArray &channel) override;
     bool isSubscribed(const QByteArray &channel) const override;

@@ -100,6 +100,12 @@ qint64 RedisConnection::bytesToWrite() const
     return m_transport ? m_transport->bytesToWrite() : 0;
 }
 
+void RedisConnection::flush()
+{
+    if (m_transport)
+        m_transport->flush();
+}
+
 void RedisConnection::startAttempt()
 {
     if (m_closing)

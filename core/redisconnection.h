@@ -68,6 +68,7 @@ public:
     qsizetype inFlightCount() const { return qsizetype(m_inFlight.size()); }
     qsizetype queuedCount() const { return qsizetype(m_queued.size()); }
     qint64 bytesToWrite() const;
+    void flush();
     quint64 reconnectCount() const { return m_reconnects; }
 
     static QString stateName(State state);

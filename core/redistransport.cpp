@@ -138,6 +138,14 @@ qint64 RedisTransport::write(const QByteArray &bytes)
     return m_device ? m_device->write(bytes) : -1;
 }
 
+void RedisTransport::flush()
+{
+    if (m_socket)
+        m_socket->flush();
+    else if (m_local)
+        m_local->flush();
+}
+
 qint64 RedisTransport::bytesToWrite() const
 {
     return m_device ? m_device->bytesToWrite() : 0;

@@ -24,6 +24,8 @@ public:
     bool isOpen() const;
 
     qint64 write(const QByteArray &bytes);
+    // Writes what the socket buffered now, as far as the kernel takes it.
+    void flush();
     qint64 bytesToWrite() const;
     // Appends everything available to *buffer; returns the number of bytes read.
     qint64 readInto(QByteArray *buffer);

@@ -459,6 +459,9 @@ void RelayServer::writeFrame(Client *client, const QByteArray &frame)
 
 void RelayServer::flushWritten()
 {
+    // Publishes first: the other instances' clients need not wait for this one's.
+    if (m_bus)
+        m_bus->flush();
     std::vector<quint64> written;
     written.swap(m_written);
     for (quint64 id : written) {

@@ -24,6 +24,7 @@ private Q_SLOTS:
     void outageQueueDropsOldest();
     void redisRefusalIsCountedNotRetried();
     void cutSubscriberIsReportedAndRecovers();
+    void flushSendsWithoutTheEventLoop();
 
 private:
     RedisBus *makeBus(const QString &name, RedisBusOptions busOptions = {}, const QString &url = {});
@@ -190,6 +191,25 @@ void tst_RedisBus::cutSubscriberIsReportedAndRecovers()
     QTRY_VERIFY(bus->isSubscribed("live"));
     QCOMPARE(m_redis->command({"PUBLISH", "live", "after"}).toInteger(), 1);
     QTRY_COMPARE(received, QByteArrayList{"after"});
+}
+
+void tst_RedisBus::flushSendsWithoutTheEventLoop()
+{
+    RedisBus *bus = makeBus(u"flusher"_s);
+    QTRY_VERIFY(bus->isConnected());
+    // Blocking calls on their own socket: no event loop runs from here on.
+    const auto publishCalls = [this] {
+        const QByteArray info = m_redis->command({"INFO", "commandstats"}).bytes();
+        const qsizetype at = info.indexOf("cmdstat_publish:calls=");
+        return at < 0 ? 0 : info.mid(at + 22, info.indexOf(',', at) - at - 22).toInt();
+    };
+    QCOMPARE(publishCalls(), 0);
+    bus->publish("flushed"_ba, "now"_ba);
+    bus->flush();
+    const QDeadlineTimer deadline(5000);
+    while (publishCalls() == 0 && !deadline.hasExpired()) {
+    }
+    QCOMPARE(publishCalls(), 1);
 }
 
 QTEST_MAIN(tst_RedisBus)
