@@ -220,20 +220,24 @@ def many_rooms(build, fleet, quick):
             "cpu": r["cpu"]}
 
 
-def cross_latency(build, fleet, quick):
-    """Cross-instance latency at 10k deliveries/s: 100 clients in one room, 100 messages/s. Three runs; the
-    median run's p99 (a single 5 s run's p99 rests on about 250 samples and moves with VM scheduling)."""
-    runs = [loadgen(build, fleet, ["--clients", 100, "--rooms", 1, "--publishers", 2, "--rate", 100,
+def cross_runs(build, fleet, quick, clients):
+    """Three runs of one room at 100 messages/s from 2 publishers (a single 5 s run's p99 rests on a few
+    hundred samples and moves with VM scheduling)."""
+    return [loadgen(build, fleet, ["--clients", clients, "--rooms", 1, "--publishers", 2, "--rate", 100,
                                    "--duration", 3 if quick else 5, "--size", 100]) for _ in range(3)]
+
+
+def cross_latency(build, fleet, quick):
+    """Cross-instance latency at 10k deliveries/s: 100 clients in one room, 100 messages/s; the median
+    of three runs."""
+    runs = cross_runs(build, fleet, quick, 100)
     return dict(cross_summary(runs), cpu=runs[0]["cpu"])
 
 
 def cross_floor(build, fleet, quick):
     """The same path with one client per instance (no fan-out): what this machine's scheduling, loopback
     and Redis hop cost before any relay work per recipient. Three runs, the median."""
-    runs = [loadgen(build, fleet, ["--clients", 2, "--rooms", 1, "--publishers", 2, "--rate", 100,
-                                   "--duration", 3 if quick else 5, "--size", 100]) for _ in range(3)]
-    return cross_summary(runs)
+    return cross_summary(cross_runs(build, fleet, quick, 2))
 
 
 def ingest(build, fleet, quick):

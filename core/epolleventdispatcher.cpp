@@ -334,10 +334,8 @@ void EpollEventDispatcher::wakeUp()
     }
     if (QThread::currentThread() == thread())
         return;
-    if (!m_wakePending.exchange(true, std::memory_order_acq_rel)) {
-        const quint64 one = 1;
-        [[maybe_unused]] const auto written = ::write(m_wake, &one, sizeof one);
-    }
+    if (!m_wakePending.exchange(true, std::memory_order_acq_rel))
+        signalWake();
 }
 
 void EpollEventDispatcher::interrupt()
@@ -348,6 +346,11 @@ void EpollEventDispatcher::interrupt()
         return;
     }
     m_wakePending.store(true, std::memory_order_release);
+    signalWake();
+}
+
+void EpollEventDispatcher::signalWake()
+{
     const quint64 one = 1;
     [[maybe_unused]] const auto written = ::write(m_wake, &one, sizeof one);
 }

@@ -81,6 +81,7 @@ private:
     bool activateTimers();
     bool activateSocket(int fd, quint32 events);
     void drainWake();
+    void signalWake(); // makes a blocked epoll_wait return
 
     int m_epoll = -1;
     int m_wake = -1;

@@ -134,7 +134,6 @@ struct RelayServer::Client
     RoomSet pendingRooms; // join sent, waiting for the bus
     bool alive = true;
     bool closing = false; // we closed it: nothing more is sent or processed
-    bool flushPending = false;
     TokenBucket bucket{0, 1, 0};
     qint64 lastActivityNs = 0;
     qint64 limitedSinceNs = -1;
@@ -443,14 +442,16 @@ void RelayServer::writeFrame(Client *client, const QByteArray &frame)
         return;
     ++client->framesOut;
     ++m_stats.framesOut;
+    // A client with frames queued is already listed for this turn's flush. (One whose queue a
+    // write of QWebSocket's emptied may be listed twice; the second flush finds nothing to send.)
+    const bool listed = tcp->queuedFrames() > 0;
     tcp->queue(frame);
     if (tcp->bytesToWrite() > m_options.limits.maxOutboundBytes) {
-        checkOutbound(client);
+        checkOutbound(client); // sends the queue
         return;
     }
     // Everything written to a client in one turn goes out in one sendmsg() when the turn ends.
-    if (!client->flushPending) {
-        client->flushPending = true;
+    if (!listed) {
         if (m_written.empty())
             QMetaObject::invokeMethod(this, &RelayServer::flushWritten, Qt::QueuedConnection);
         m_written.push_back(client->id);
@@ -462,16 +463,13 @@ void RelayServer::flushWritten()
     // Publishes first: the other instances' clients need not wait for this one's.
     if (m_bus)
         m_bus->flush();
-    std::vector<quint64> written;
-    written.swap(m_written);
-    for (quint64 id : written) {
-        Client *client = m_clients.value(id);
-        if (!client)
-            continue;
-        client->flushPending = false;
-        if (client->tcp)
+    // Swapped, not moved: both vectors keep their capacity from turn to turn.
+    m_flushing.swap(m_written);
+    for (quint64 id : m_flushing) {
+        if (Client *client = m_clients.value(id); client && client->tcp)
             client->tcp->flushQueued();
     }
+    m_flushing.clear();
 }
 
 void RelayServer::sendText(Client *client, const QString &text)

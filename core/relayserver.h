@@ -204,6 +204,7 @@ private:
     QHash<QString, QTcpSocket *> m_upgrading; // by peer "address:port", until the handshake ends
     // Clients written to in this loop turn, flushed together at its end (flushWritten).
     std::vector<quint64> m_written;
+    std::vector<quint64> m_flushing; // m_written while flushWritten walks it
     std::unique_ptr<JwtVerifier> m_jwt;
     Recipients m_clients;
     QHash<QString, Room> m_rooms;
