@@ -14,6 +14,7 @@ PACKAGES=(
   xvfb xauth imagemagick
   nodejs npm
   clang libclang-rt-14-dev
+  ccache
 )
 
 missing=()

@@ -13,7 +13,7 @@
 #include "connectiondialog.h"
 #include "embeddedrelay.h"
 #include "languagemanager.h"
-#include "logging.h"
+#include "consolelogging.h"
 #include "logmodel.h"
 #include "logview.h"
 #include "privateredisserver.h"

@@ -2,7 +2,7 @@
 #include "relayapp.h"
 
 #include "localbus.h"
-#include "logging.h"
+#include "relaylogging.h"
 #include "redisbus.h"
 #include "redisprobe.h"
 #include "relayserver.h"

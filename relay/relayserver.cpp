@@ -2,7 +2,7 @@
 #include "relayserver.h"
 
 #include "jwtverifier.h"
-#include "logging.h"
+#include "relaylogging.h"
 #include "messagebus.h"
 #include "relayprotocol.h"
 #include "relaysocket.h"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "relaydirectory.h"
 
-#include "logging.h"
+#include "relaylogging.h"
 #include "redissubscriber.h"
 #include "relaystatspublisher.h"
 

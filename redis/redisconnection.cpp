@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "redisconnection.h"
 
-#include "logging.h"
+#include "redislogging.h"
 #include "redistransport.h"
 
 using namespace Qt::StringLiterals;

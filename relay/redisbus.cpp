@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "redisbus.h"
 
-#include "logging.h"
+#include "relaylogging.h"
 #include "redissubscriber.h"
 
 using namespace Qt::StringLiterals;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "redistransport.h"
 
-#include "logging.h"
+#include "redislogging.h"
 
 #include <QFile>
 #include <QLocalSocket>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "redissubscriber.h"
 
-#include "logging.h"
+#include "redislogging.h"
 
 using namespace Qt::StringLiterals;
 

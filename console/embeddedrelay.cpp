@@ -2,7 +2,7 @@
 #include "embeddedrelay.h"
 
 #include "localbus.h"
-#include "logging.h"
+#include "relaylogging.h"
 #include "redisbus.h"
 #include "relaystatspublisher.h"
 

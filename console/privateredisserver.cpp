@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "privateredisserver.h"
 
-#include "logging.h"
+#include "redislogging.h"
 
 #include <QStandardPaths>
 #include <QTcpServer>

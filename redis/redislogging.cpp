@@ -1,0 +1,4 @@
+// SPDX-License-Identifier: MIT
+#include "redislogging.h"
+
+Q_LOGGING_CATEGORY(lcRedis, "switchboard.redis", QtInfoMsg)
