@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+#include "echofilter.h"
+
+#include <QRandomGenerator>
+
+#include <algorithm>
+
+EchoFilter::EchoFilter(const QString &instanceId, qsizetype maxPendingEchoes)
+    // Ids stay unique across restarts of an instance that reuses its instance id.
+    : m_idPrefix(instanceId.toUtf8() + '-' +
+                 QByteArray::number(QRandomGenerator::global()->generate() & 0xffffff, 36) + '-')
+    , m_maxPendingEchoes(maxPendingEchoes)
+{
+}
+
+QByteArray EchoFilter::nextMessageId()
+{
+    return m_idPrefix + QByteArray::number(m_nextMessageId++, 36);
+}
+
+void EchoFilter::expectEcho(const QByteArray &channel, const QByteArray &payload)
+{
+    std::deque<QByteArray> &echoes = m_echoes[channel];
+    echoes.push_back(payload);
+    while (qsizetype(echoes.size()) > m_maxPendingEchoes)
+        echoes.pop_front();
+}
+
+bool EchoFilter::consumeEcho(const QByteArray &channel, const QByteArray &payload)
+{
+    auto it = m_echoes.find(channel);
+    if (it == m_echoes.end() || it->empty())
+        return false;
+    // Our own publishes come back in the order we sent them; anything older than a match was
+    // lost on the way (for example in an outage) and will not come back.
+    auto match = std::find(it->begin(), it->end(), payload);
+    if (match == it->end())
+        return false;
+    it->erase(it->begin(), match + 1);
+    return true;
+}
+
+bool EchoFilter::isRepeat(const QByteArray &payload)
+{
+    // Relays publish {"type":"message",...,"id":"<instance>-<nonce>-<seq>"} with seq rising in
+    // publish order, and one subscriber connection receives a relay's messages in that order. A
+    // relay whose PUBLISH reply was lost with its connection publishes again; a sequence number at
+    // or below the last one seen from that relay is that second copy. Other payloads pass.
+    static constexpr QByteArrayView Head = R"({"type":"message",)";
+    static constexpr QByteArrayView IdKey = R"("id":")";
+    if (!payload.startsWith(Head) || !payload.endsWith("\"}"))
+        return false;
+    const qsizetype at = payload.lastIndexOf(IdKey);
+    if (at < 0)
+        return false;
+    const QByteArrayView id(payload.constData() + at + IdKey.size(), payload.size() - 2 - at - IdKey.size());
+    const qsizetype dash = id.lastIndexOf('-');
+    if (dash <= 0)
+        return false;
+    bool ok = false;
+    const quint64 seq = id.sliced(dash + 1).toULongLong(&ok, 36);
+    if (!ok)
+        return false;
+    const QByteArrayView origin = id.first(dash);
+    auto it = m_lastSeqByOrigin.find(origin.toByteArray());
+    if (it == m_lastSeqByOrigin.end()) {
+        if (m_lastSeqByOrigin.size() >= 10000)
+            m_lastSeqByOrigin.clear(); // a fleet never has this many processes; forget old restarts
+        m_lastSeqByOrigin.insert(origin.toByteArray(), seq);
+        return false;
+    }
+    if (seq <= *it)
+        return true;
+    *it = seq;
+    return false;
+}

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QByteArray>
+#include <QHash>
+#include <QString>
+
+#include <deque>
+
+// Echo and duplicate suppression. A relay delivers its own clients' messages locally at once and
+// publishes them; when the bus sends them back, consumeEcho() recognises and drops them. Message
+// ids carry a per-process sequence, so a publish that reached Redis twice (re-sent after a lost
+// reply) is recognised by every relay as a repeat.
+class EchoFilter
+{
+public:
+    EchoFilter(const QString &instanceId, qsizetype maxPendingEchoes);
+
+    // "<instance>-<nonce>-<seq>", seq rising in publish order.
+    QByteArray nextMessageId();
+
+    // A message of ours on channel was delivered locally; its echo from the bus is to be dropped.
+    void expectEcho(const QByteArray &channel, const QByteArray &payload);
+    // True (and forgotten) when payload is an echo expectEcho() announced.
+    bool consumeEcho(const QByteArray &channel, const QByteArray &payload);
+    // True when payload is a relay message whose sequence number was seen before.
+    bool isRepeat(const QByteArray &payload);
+
+    void forget(const QByteArray &channel) { m_echoes.remove(channel); }
+    void clear() { m_echoes.clear(); }
+
+private:
+    QByteArray m_idPrefix;
+    quint64 m_nextMessageId = 1;
+    qsizetype m_maxPendingEchoes;
+    QHash<QByteArray, std::deque<QByteArray>> m_echoes;
+    // Highest message sequence number seen per publishing relay process ("<instance>-<nonce>").
+    QHash<QByteArray, quint64> m_lastSeqByOrigin;
+};

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+#include "relayclient.h"
+
+#include <QTimer>
+#include <QWebSocket>
+
+namespace {
+constexpr qint64 OneSecondNs = 1'000'000'000;
+}
+
+qint64 relayNowNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+RelayClient::RelayClient(quint64 id, QWebSocket *socket, RelaySocket *tcp, QString peer,
+                         const RelayLimits &limits, std::optional<JwtClaims> claims, qint64 nowNs)
+    : id(id)
+    , socket(socket)
+    , tcp(tcp)
+    , peer(std::move(peer))
+    , claims(std::move(claims))
+    , connectedAt(QDateTime::currentDateTimeUtc())
+    , m_bucket(limits.messagesPerSecond, limits.messageBurst, nowNs)
+    , m_lastActivityNs(nowNs)
+{
+}
+
+RelayClient::Admission RelayClient::admit(qint64 nowNs, const RelayLimits &limits)
+{
+    m_lastActivityNs = nowNs;
+    if (m_bucket.tryTake(nowNs))
+        return Admission::Accept;
+    if (m_limitedSinceNs < 0 || nowNs - m_lastDropNs > OneSecondNs)
+        m_limitedSinceNs = nowNs;
+    m_lastDropNs = nowNs;
+    if (nowNs - m_limitedSinceNs >= std::chrono::nanoseconds(limits.rateLimitGrace).count())
+        return Admission::Close;
+    if (m_lastRateErrorNs < 0 || nowNs - m_lastRateErrorNs >= OneSecondNs) {
+        m_lastRateErrorNs = nowNs;
+        return Admission::DropAndWarn;
+    }
+    return Admission::Drop;
+}
+
+bool RelayClient::isIdleSince(qint64 nowNs, std::chrono::milliseconds limit) const
+{
+    return nowNs - m_lastActivityNs >= std::chrono::nanoseconds(limit).count();
+}
+
+void RelayClient::close(int code, const QString &reason, std::chrono::milliseconds grace)
+{
+    if (closing)
+        return;
+    closing = true;
+    QWebSocket *s = socket;
+    s->close(QWebSocketProtocol::CloseCode(code), reason);
+    // The close frame waits behind what is queued; a client that does not read it within the
+    // grace is cut, so what it holds is freed either way.
+    QTimer::singleShot(grace, s, [s] { s->abort(); });
+}

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QDateTime>
+#include <QHash>
+#include <QPointer>
+#include <QString>
+
+#include <chrono>
+#include <optional>
+
+#include "jwtverifier.h"
+#include "relayoptions.h"
+#include "relaysocket.h"
+#include "roomset.h"
+#include "tokenbucket.h"
+
+class QWebSocket;
+
+// One client's connection: its socket, its rooms, its rate limit and its counters. RelayServer
+// owns it from the upgrade until the socket disconnects.
+class RelayClient
+{
+public:
+    RelayClient(quint64 id, QWebSocket *socket, RelaySocket *tcp, QString peer, const RelayLimits &limits,
+                std::optional<JwtClaims> claims, qint64 nowNs);
+
+    // What to do with a frame the client sent (the token bucket of RelayLimits).
+    enum class Admission {
+        Accept,
+        Drop,        // over the limit: drop it
+        DropAndWarn, // drop it and tell the client (at most once a second)
+        Close,       // over the limit for longer than the grace: close with 1008
+    };
+    Admission admit(qint64 nowNs, const RelayLimits &limits);
+    bool isIdleSince(qint64 nowNs, std::chrono::milliseconds limit) const;
+
+    // Sends a close frame once; the socket is cut if the peer has not answered after grace.
+    void close(int code, const QString &reason, std::chrono::milliseconds grace);
+
+    const quint64 id;
+    QWebSocket *const socket;
+    const QPointer<RelaySocket> tcp; // under socket; null over TLS (frames go through socket)
+    const QString peer;
+    const std::optional<JwtClaims> claims; // set when the relay requires tokens
+    const QDateTime connectedAt;
+    RoomSet rooms;        // acknowledged memberships
+    RoomSet pendingRooms; // join sent, waiting for the bus
+    bool alive = true;    // answered the last ping
+    bool closing = false; // we closed it: nothing more is sent or processed
+    quint64 framesIn = 0;
+    quint64 framesOut = 0;
+
+private:
+    TokenBucket m_bucket;
+    qint64 m_lastActivityNs = 0;
+    qint64 m_limitedSinceNs = -1;
+    qint64 m_lastDropNs = -1;
+    qint64 m_lastRateErrorNs = -1;
+};
+
+// Local clients by id: everyone connected, or the members of one room.
+using RelayRecipients = QHash<quint64, RelayClient *>;
+
+qint64 relayNowNs();

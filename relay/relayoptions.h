@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QDateTime>
+#include <QHostAddress>
+#include <QStringList>
+
+#include <chrono>
+
+#include "relayprotocol.h"
+
+// The relay's options, limits and counters, shared by RelayServer and the classes it assembles.
+
+// Per-connection and per-instance limits (docs/security.md lists each with its error or close code).
+struct RelayLimits
+{
+    // A larger message closes the connection with 1009 before it is buffered whole.
+    qint64 maxMessageBytes = 64 * 1024;
+    // Client frames per second (token bucket); 0 = unlimited. A frame over the limit is dropped
+    // and answered with rate_limited (at most one error frame per second); a client still over
+    // the limit rateLimitGrace after its first dropped frame is closed with 1008.
+    double messagesPerSecond = 100;
+    double messageBurst = 200;
+    std::chrono::milliseconds rateLimitGrace{5000};
+    int maxRoomsPerConnection = 100;
+    // Connections beyond this are closed at once with 1013.
+    int maxConnections = 10000;
+    // The WebSocket opening handshake must complete within this.
+    std::chrono::milliseconds handshakeTimeout{10000};
+    // A connection that sends no message for this long is closed with 4002 (pongs do not count:
+    // the heartbeat is for dead peers, this is for live ones that say nothing); 0 = off.
+    std::chrono::milliseconds idleTimeout{0};
+    // Bytes queued for a client that it has not read; past this it is closed with 4001.
+    qint64 maxOutboundBytes = 1024 * 1024;
+    RelayProtocol::RoomIds roomIds = RelayProtocol::RoomIds::Strict;
+};
+
+// Who may connect (docs/security.md). Off by default: no token, any Origin.
+struct RelayAuthOptions
+{
+    // HS256 secret; empty = no authentication. From a file or the environment, never argv.
+    QByteArray jwtSecret;
+    std::chrono::seconds jwtLeeway{0};
+    // Browser Origins allowed to open a connection (exact, e.g. https://app.example.com);
+    // empty = any. A handshake without an Origin header (not a browser) is allowed.
+    QStringList allowedOrigins;
+};
+
+struct RelayServerOptions
+{
+    QHostAddress bindAddress = QHostAddress::Any;
+    quint16 port = 3000;
+    // Prepended to every channel: "app:chat:" gives app:chat:broadcast and app:chat:room:<id>.
+    QByteArray channelPrefix;
+    // Names this instance in message ids and Redis client names; must be unique in a fleet.
+    QString instanceId;
+    // WebSocket ping period; a client that has not answered the previous ping is closed.
+    std::chrono::milliseconds pingInterval{30000};
+    // How long shutdown() waits for clients to acknowledge the close before cutting them.
+    std::chrono::milliseconds shutdownGrace{1000};
+    // Own messages delivered locally and still awaiting their echo from the bus, per channel.
+    qsizetype maxPendingEchoes = 10000;
+    RelayLimits limits;
+    RelayAuthOptions auth;
+    // PEM files; both set = wss:// (TLS) on the listening port.
+    QString tlsCertificateFile;
+    QString tlsKeyFile;
+};
+
+struct RelayStats
+{
+    quint64 connectionsAccepted = 0;
+    quint64 framesIn = 0;
+    quint64 framesOut = 0;
+    quint64 published = 0;
+    quint64 busMessages = 0;
+    quint64 echoesSuppressed = 0;
+    quint64 protocolErrors = 0;
+    quint64 heartbeatTimeouts = 0;
+    quint64 rateLimitedFrames = 0;
+    quint64 rateLimitCloses = 0;
+    quint64 oversizeCloses = 0;
+    quint64 slowConsumerCloses = 0;
+    quint64 idleCloses = 0;
+    quint64 connectionsRefused = 0;
+    quint64 authFailures = 0;
+    quint64 originsRefused = 0;
+    quint64 forbidden = 0; // joins and publishes outside a token's rooms
+    // Another relay's message seen again (a publish replayed after a lost reply).
+    quint64 duplicatesDropped = 0;
+};
+
+struct RelayClientInfo
+{
+    quint64 id = 0;
+    QString peer;
+    QStringList rooms;
+    quint64 framesIn = 0;
+    quint64 framesOut = 0;
+    qint64 queuedBytes = 0;
+    QDateTime connectedAt;
+};

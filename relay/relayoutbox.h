@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QByteArray>
+#include <QObject>
+#include <QPointer>
+
+#include <vector>
+
+#include "relayclient.h"
+#include "relayoptions.h"
+
+class MessageBus;
+
+// Everything the relay writes to its clients. Over plain ws:// a message is encoded into one
+// WebSocket frame once for all its recipients, queued on each client's RelaySocket, and every
+// client written to in a loop turn is flushed with one sendmsg() at the turn's end, after the
+// bus's own buffered publishes. Over wss:// frames go through QWebSocket. A client that leaves
+// more than maxOutboundBytes unread is closed as a slow consumer (4001).
+class RelayOutbox : public QObject
+{
+    Q_OBJECT
+public:
+    RelayOutbox(const RelayServerOptions &options, RelayStats &stats, MessageBus *bus,
+                const RelayRecipients &clients, QObject *parent = nullptr);
+
+    // One frame (UTF-8 JSON) to one client.
+    void send(RelayClient *client, const QByteArray &utf8);
+    // One message to many clients, encoded once.
+    void deliver(const RelayRecipients &to, const QByteArray &payload);
+    // Sends the bus's buffered publishes, then what this turn queued for clients.
+    void flush();
+
+private:
+    void writeFrame(RelayClient *client, const QByteArray &frame);
+    void sendText(RelayClient *client, const QString &text); // over TLS, through QWebSocket
+    void checkOutbound(RelayClient *client);
+
+    const RelayServerOptions &m_options;
+    RelayStats &m_stats;
+    QPointer<MessageBus> m_bus;
+    const RelayRecipients &m_clients;
+    const bool m_plain; // ws:// on RelaySockets
+    // Clients written to in this loop turn, flushed together at its end.
+    std::vector<quint64> m_written;
+    std::vector<quint64> m_flushing; // m_written while flush() walks it
+};
