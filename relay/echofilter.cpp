@@ -7,15 +7,14 @@
 
 EchoFilter::EchoFilter(const QString &instanceId, qsizetype maxPendingEchoes)
     // Ids stay unique across restarts of an instance that reuses its instance id.
-    : m_idPrefix(instanceId.toUtf8() + '-' +
-                 QByteArray::number(QRandomGenerator::global()->generate() & 0xffffff, 36) + '-')
+    : m_origin(instanceId.toUtf8() + '-' + QByteArray::number(QRandomGenerator::global()->generate() & 0xffffff, 36))
     , m_maxPendingEchoes(maxPendingEchoes)
 {
 }
 
 QByteArray EchoFilter::nextMessageId()
 {
-    return m_idPrefix + QByteArray::number(m_nextMessageId++, 36);
+    return m_origin + '-' + QByteArray::number(m_nextMessageId++, 36);
 }
 
 void EchoFilter::expectEcho(const QByteArray &channel, const QByteArray &payload)
@@ -42,27 +41,34 @@ bool EchoFilter::consumeEcho(const QByteArray &channel, const QByteArray &payloa
 
 bool EchoFilter::isRepeat(const QByteArray &payload)
 {
-    // Relays publish {"type":"message",...,"id":"<instance>-<nonce>-<seq>"} with seq rising in
-    // publish order, and one subscriber connection receives a relay's messages in that order. A
-    // relay whose PUBLISH reply was lost with its connection publishes again; a sequence number at
-    // or below the last one seen from that relay is that second copy. Other payloads pass.
+    // A relay's message ends with ,"id":"<origin>-<seq>","relay":"<origin>"} (RelayProtocol::
+    // chatMessage), seq rising in publish order, and one subscriber connection receives a relay's
+    // messages in that order. A relay whose PUBLISH reply was lost with its connection publishes
+    // again; a sequence number at or below the last one seen from that origin is that second copy.
     static constexpr QByteArrayView Head = R"({"type":"message",)";
-    static constexpr QByteArrayView IdKey = R"("id":")";
+    static constexpr QByteArrayView RelayKey = R"(","relay":")";
+    static constexpr QByteArrayView IdKey = R"(,"id":")";
     if (!payload.startsWith(Head) || !payload.endsWith("\"}"))
         return false;
-    const qsizetype at = payload.lastIndexOf(IdKey);
-    if (at < 0)
+    const qsizetype relayAt = payload.lastIndexOf(RelayKey);
+    if (relayAt < 0)
         return false;
-    const QByteArrayView id(payload.constData() + at + IdKey.size(), payload.size() - 2 - at - IdKey.size());
-    const qsizetype dash = id.lastIndexOf('-');
-    if (dash <= 0)
+    const qsizetype originAt = relayAt + RelayKey.size();
+    const QByteArrayView origin(payload.constData() + originAt, payload.size() - 2 - originAt);
+    if (origin.isEmpty() || origin.contains('"') || origin.contains('\\'))
+        return false;
+    const qsizetype idAt = payload.lastIndexOf(IdKey, relayAt);
+    if (idAt < 0)
+        return false;
+    const QByteArrayView id(payload.constData() + idAt + IdKey.size(), relayAt - idAt - IdKey.size());
+    if (id.size() < origin.size() + 2 || !id.startsWith(origin) || id[origin.size()] != '-')
         return false;
     bool ok = false;
-    const quint64 seq = id.sliced(dash + 1).toULongLong(&ok, 36);
+    const quint64 seq = id.sliced(origin.size() + 1).toULongLong(&ok, 36);
     if (!ok)
         return false;
-    const QByteArrayView origin = id.first(dash);
-    auto it = m_lastSeqByOrigin.find(origin.toByteArray());
+    // fromRawData: no copy on the path every bus message takes.
+    auto it = m_lastSeqByOrigin.find(QByteArray::fromRawData(origin.data(), origin.size()));
     if (it == m_lastSeqByOrigin.end()) {
         if (m_lastSeqByOrigin.size() >= 10000)
             m_lastSeqByOrigin.clear(); // a fleet never has this many processes; forget old restarts

@@ -8,29 +8,34 @@
 #include <deque>
 
 // Echo and duplicate suppression. A relay delivers its own clients' messages locally at once and
-// publishes them; when the bus sends them back, consumeEcho() recognises and drops them. Message
-// ids carry a per-process sequence, so a publish that reached Redis twice (re-sent after a lost
-// reply) is recognised by every relay as a repeat.
+// publishes them; when the bus sends them back, consumeEcho() recognises and drops them. A relay's
+// messages carry its origin and a per-process sequence ("id":"<origin>-<seq>","relay":"<origin>"
+// at the end of the payload), so a publish that reached Redis twice (re-sent after a lost reply)
+// is recognised by every relay, its own included, as a repeat. Any other payload (a backend's,
+// a seed instance's) is never taken for a repeat, whatever its "id" looks like.
 class EchoFilter
 {
 public:
     EchoFilter(const QString &instanceId, qsizetype maxPendingEchoes);
 
-    // "<instance>-<nonce>-<seq>", seq rising in publish order.
+    // "<instance>-<nonce>": names this relay process in its messages.
+    const QByteArray &origin() const { return m_origin; }
+    // "<origin>-<seq>", seq rising in publish order.
     QByteArray nextMessageId();
 
     // A message of ours on channel was delivered locally; its echo from the bus is to be dropped.
     void expectEcho(const QByteArray &channel, const QByteArray &payload);
     // True (and forgotten) when payload is an echo expectEcho() announced.
     bool consumeEcho(const QByteArray &channel, const QByteArray &payload);
-    // True when payload is a relay message whose sequence number was seen before.
+    // True when payload is a relay's message whose sequence number was seen before. Run it on
+    // every bus message before consumeEcho(), so that our own sequence numbers are recorded too.
     bool isRepeat(const QByteArray &payload);
 
     void forget(const QByteArray &channel) { m_echoes.remove(channel); }
     void clear() { m_echoes.clear(); }
 
 private:
-    QByteArray m_idPrefix;
+    QByteArray m_origin;
     quint64 m_nextMessageId = 1;
     qsizetype m_maxPendingEchoes;
     QHash<QByteArray, std::deque<QByteArray>> m_echoes;

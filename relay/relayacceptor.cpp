@@ -93,18 +93,6 @@ QString closeReason(const QString &text)
     return QString::fromUtf8(utf8) + u"..."_s;
 }
 
-// Sends a close frame and lets the socket go: deleted once the peer answers, or cut after a grace.
-void closeAndRelease(QWebSocket *socket, int code, const QString &reason, std::chrono::milliseconds grace)
-{
-    QObject::connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
-    socket->close(QWebSocketProtocol::CloseCode(code), reason);
-    socket->flush();
-    QTimer::singleShot(grace, socket, [socket] {
-        socket->abort();
-        socket->deleteLater();
-    });
-}
-
 } // namespace
 
 RelayAcceptor::RelayAcceptor(const RelayServerOptions &options, RelayStats &stats,
@@ -245,9 +233,48 @@ void RelayAcceptor::close()
         m_listener->close();
 }
 
+void RelayAcceptor::refuse(QWebSocket *socket, int code, const QString &reason)
+{
+    // Sends a close frame and lets the socket go: deleted once the peer answers, or cut after 1 s.
+    ++m_refusing;
+    connect(socket, &QObject::destroyed, this, [this] { --m_refusing; });
+    connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+    socket->close(QWebSocketProtocol::CloseCode(code), reason);
+    socket->flush();
+    QTimer::singleShot(1s, socket, [socket] {
+        socket->abort();
+        socket->deleteLater();
+    });
+}
+
+void RelayAcceptor::refuseBeforeHandshake(QTcpSocket *tcp)
+{
+    ++m_stats.connectionsRefused;
+    ++m_stats.handshakesRefused;
+    const QByteArray body = u"server full: %1 connections\n"_s.arg(m_options.limits.maxConnections).toUtf8();
+    tcp->write("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\n"
+               "Content-Type: text/plain; charset=utf-8\r\nContent-Length: " +
+               QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    ++m_refusing;
+    connect(tcp, &QObject::destroyed, this, [this] { --m_refusing; });
+    connect(tcp, &QAbstractSocket::disconnected, tcp, &QObject::deleteLater);
+    tcp->disconnectFromHost();
+    QTimer::singleShot(1s, tcp, [tcp] {
+        tcp->abort();
+        tcp->deleteLater();
+    });
+}
+
 void RelayAcceptor::onTcpConnection()
 {
     while (QTcpSocket *tcp = m_listener->nextPendingConnection()) {
+        if (m_clientCount() + pendingSockets() >= m_options.limits.maxConnections + RefusalReserve) {
+            qCWarning(lcRelay).noquote() << "refusing" << peerOf(tcp) << "before its handshake - at the connection limit of"
+                                         << m_options.limits.maxConnections << "with" << pendingSockets()
+                                         << "handshakes and refusals pending";
+            refuseBeforeHandshake(tcp);
+            continue;
+        }
         // Frames are written whole and at once; Nagle would hold a small one for the peer's ACK.
         tcp->setSocketOption(QAbstractSocket::LowDelayOption, 1);
         const QString peer = peerOf(tcp);
@@ -257,6 +284,8 @@ void RelayAcceptor::onTcpConnection()
             if (it != m_upgrading.cend() && *it == tcp)
                 m_upgrading.erase(it);
         });
+        // A peer that goes away mid-handshake frees its place at once, not at the timeout.
+        connect(tcp, &QAbstractSocket::disconnected, this, [tcp] { tcp->deleteLater(); });
         if (m_options.limits.handshakeTimeout.count() > 0) {
             auto *timer = new QTimer(tcp);
             timer->setObjectName(HandshakeTimerName);
@@ -284,8 +313,8 @@ std::optional<std::optional<JwtClaims>> RelayAcceptor::authenticate(QWebSocket *
         return std::optional<JwtClaims>(result.claims);
     ++m_stats.authFailures;
     qCInfo(lcRelay).noquote() << "refused" << peer << "-" << result.code << result.reason;
-    closeAndRelease(socket, RelayProtocol::Close::PolicyViolation,
-                    closeReason(QString::fromLatin1(result.code) + u": "_s + result.reason), 1s);
+    refuse(socket, RelayProtocol::Close::PolicyViolation,
+           closeReason(QString::fromLatin1(result.code) + u": "_s + result.reason));
     return std::nullopt;
 }
 
@@ -299,7 +328,7 @@ void RelayAcceptor::onNewConnection()
             tcp->disconnect(this); // the m_upgrading cleanup; a few hundred bytes per connection
         }
         if (m_closed) {
-            closeAndRelease(socket, RelayProtocol::Close::GoingAway, u"going away"_s, 1s);
+            refuse(socket, RelayProtocol::Close::GoingAway, u"going away"_s);
             continue;
         }
         const RelayLimits &limits = m_options.limits;
@@ -307,8 +336,8 @@ void RelayAcceptor::onNewConnection()
             ++m_stats.connectionsRefused;
             qCWarning(lcRelay).noquote()
                 << "refusing" << peer << "- at the connection limit of" << limits.maxConnections;
-            closeAndRelease(socket, RelayProtocol::Close::TryAgainLater,
-                            u"server full: %1 connections"_s.arg(limits.maxConnections), 1s);
+            refuse(socket, RelayProtocol::Close::TryAgainLater,
+                   u"server full: %1 connections"_s.arg(limits.maxConnections));
             continue;
         }
         std::optional<std::optional<JwtClaims>> claims = authenticate(socket, peer);

@@ -22,12 +22,19 @@ class RelaySocket;
 // QTcpServer of RelaySockets, upgraded by QWebSocketServer::handleConnection; wss:// through
 // QWebSocketServer's TLS), the handshake timeout, the Origin allow-list, the connection limit
 // and token verification. Every connection that passes is handed on with accepted(); every other
-// one is answered (HTTP 403, or a close frame with its code) and released here.
+// one is answered (HTTP 403 or 503, or a close frame with its code) and released here.
+//
+// Handshakes in progress and refusals still closing count against the connection limit: a
+// plain connection that arrives while clients + those reach maxConnections + RefusalReserve is
+// answered with HTTP 503 before any upgrade, so the relay never holds more sockets than that.
+// Up to RefusalReserve over the limit are upgraded to be told why (close code 4013).
 class RelayAcceptor : public QObject
 {
     Q_OBJECT
 public:
     // clientCount: the relay's current clients, for the connection limit.
+    static constexpr int RefusalReserve = 16;
+
     RelayAcceptor(const RelayServerOptions &options, RelayStats &stats, std::function<qsizetype()> clientCount,
                   QObject *parent = nullptr);
     ~RelayAcceptor() override;
@@ -37,6 +44,8 @@ public:
     bool isSecure() const;
     quint16 port() const;
     QUrl url() const;
+    // Sockets held before they become clients: handshakes in progress and refusals closing.
+    int pendingConnections() const { return int(pendingSockets()); }
     // Stops listening; handshakes that still complete are closed with 1001.
     void close();
 
@@ -47,6 +56,10 @@ Q_SIGNALS:
 
 private:
     bool loadTls(QString *error);
+    // Sockets this acceptor holds: handshakes in progress and refusals still closing.
+    qsizetype pendingSockets() const { return m_upgrading.size() + m_refusing; }
+    void refuse(QWebSocket *socket, int code, const QString &reason);
+    void refuseBeforeHandshake(QTcpSocket *tcp);
     void onTcpConnection();
     void onNewConnection();
     // The verified claims, or nullopt after refusing the client.
@@ -59,5 +72,6 @@ private:
     QTcpServer *m_listener = nullptr;
     QHash<QString, QTcpSocket *> m_upgrading; // by peer "address:port", until the handshake ends
     std::unique_ptr<JwtVerifier> m_jwt;
+    int m_refusing = 0;
     bool m_closed = false;
 };

@@ -4,9 +4,33 @@
 #include <QTimer>
 #include <QWebSocket>
 
+using namespace Qt::StringLiterals;
+
 namespace {
+
 constexpr qint64 OneSecondNs = 1'000'000'000;
+
+QString identityOf(const std::optional<JwtClaims> &claims)
+{
+    if (!claims)
+        return {};
+    const QJsonValue name = claims->raw.value("name"_L1);
+    if (name.isString() && !name.toString().isEmpty())
+        return name.toString();
+    return claims->subject;
 }
+
+qint64 expiryOf(const std::optional<JwtClaims> &claims, std::chrono::seconds leeway)
+{
+    if (!claims)
+        return 0;
+    const QJsonValue exp = claims->raw.value("exp"_L1);
+    if (!exp.isDouble())
+        return 0;
+    return qint64((exp.toDouble() + double(leeway.count())) * 1000.0);
+}
+
+} // namespace
 
 qint64 relayNowNs()
 {
@@ -16,12 +40,15 @@ qint64 relayNowNs()
 }
 
 RelayClient::RelayClient(quint64 id, QWebSocket *socket, RelaySocket *tcp, QString peer,
-                         const RelayLimits &limits, std::optional<JwtClaims> claims, qint64 nowNs)
+                         const RelayLimits &limits, std::optional<JwtClaims> claims, std::chrono::seconds leeway,
+                         qint64 nowNs)
     : id(id)
     , socket(socket)
     , tcp(tcp)
     , peer(std::move(peer))
     , claims(std::move(claims))
+    , identity(identityOf(this->claims))
+    , expiresAtMs(expiryOf(this->claims, leeway))
     , connectedAt(QDateTime::currentDateTimeUtc())
     , m_bucket(limits.messagesPerSecond, limits.messageBurst, nowNs)
     , m_lastActivityNs(nowNs)

@@ -23,7 +23,7 @@ class RelayClient
 {
 public:
     RelayClient(quint64 id, QWebSocket *socket, RelaySocket *tcp, QString peer, const RelayLimits &limits,
-                std::optional<JwtClaims> claims, qint64 nowNs);
+                std::optional<JwtClaims> claims, std::chrono::seconds leeway, qint64 nowNs);
 
     // What to do with a frame the client sent (the token bucket of RelayLimits).
     enum class Admission {
@@ -43,6 +43,11 @@ public:
     const QPointer<RelaySocket> tcp; // under socket; null over TLS (frames go through socket)
     const QString peer;
     const std::optional<JwtClaims> claims; // set when the relay requires tokens
+    // The token's "name" claim, or else its "sub": stamped as "user" on the client's messages;
+    // empty without tokens or when the token has neither.
+    const QString identity;
+    // The token's exp plus the leeway, in ms since the epoch; 0 = never.
+    const qint64 expiresAtMs;
     const QDateTime connectedAt;
     RoomSet rooms;        // acknowledged memberships
     RoomSet pendingRooms; // join sent, waiting for the bus

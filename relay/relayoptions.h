@@ -83,11 +83,16 @@ struct RelayStats
     quint64 slowConsumerCloses = 0;
     quint64 idleCloses = 0;
     quint64 connectionsRefused = 0;
+    quint64 handshakesRefused = 0; // of connectionsRefused: HTTP 503 before the upgrade
     quint64 authFailures = 0;
     quint64 originsRefused = 0;
     quint64 forbidden = 0; // joins and publishes outside a token's rooms
-    // Another relay's message seen again (a publish replayed after a lost reply).
+    // A relay's message seen again (a publish replayed after a lost reply).
     quint64 duplicatesDropped = 0;
+    // Bus messages larger than maxOutboundBytes: not delivered (they would close every recipient).
+    quint64 oversizeBusMessages = 0;
+    quint64 userMismatches = 0;     // tokens on: a message whose "user" is not the token's identity
+    quint64 tokenExpiredCloses = 0; // tokens on: connections closed when their token expired
 };
 
 struct RelayClientInfo

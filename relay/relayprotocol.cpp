@@ -149,7 +149,7 @@ QString roomKeyProblem(QStringView roomKey, RoomIds rooms)
     return {};
 }
 
-Request parse(const QByteArray &utf8Frame, RoomIds rooms)
+Request parse(const QByteArray &utf8Frame, RoomIds rooms, UserField user)
 {
     QJsonParseError pe;
     const QJsonDocument doc = QJsonDocument::fromJson(utf8Frame, &pe);
@@ -183,7 +183,8 @@ Request parse(const QByteArray &utf8Frame, RoomIds rooms)
         return r;
     }
     if (type == "message"_L1) {
-        if (!readRoom(o, r, false, rooms, &error) || !readString(o, "user"_L1, &r.user, &error) ||
+        r.hasUser = user == UserField::Required || o.contains("user"_L1);
+        if (!readRoom(o, r, false, rooms, &error) || (r.hasUser && !readString(o, "user"_L1, &r.user, &error)) ||
             !readString(o, "text"_L1, &r.text, &error))
             return error;
         r.kind = Request::Kind::Message;
@@ -312,10 +313,10 @@ QByteArray error(const QByteArray &code, const QString &message)
 }
 
 QByteArray chatMessage(const QString &user, const QString &text, qint64 timestampMs, const QJsonValue *roomId,
-                       const QByteArray &id)
+                       const QByteArray &id, const QByteArray &origin)
 {
     QByteArray out;
-    out.reserve(64 + user.size() + text.size() * 3 / 2 + id.size());
+    out.reserve(76 + user.size() + text.size() * 3 / 2 + id.size() + origin.size());
     out.append(R"({"type":"message","user":)");
     appendJsonString(out, user);
     out.append(R"(,"text":)");
@@ -328,6 +329,10 @@ QByteArray chatMessage(const QString &user, const QString &text, qint64 timestam
     }
     out.append(R"(,"id":)");
     appendJsonString(out, QString::fromLatin1(id));
+    if (!origin.isEmpty()) {
+        out.append(R"(,"relay":)");
+        appendJsonString(out, QString::fromLatin1(origin));
+    }
     out.append('}');
     return out;
 }

@@ -23,12 +23,14 @@ inline constexpr char InvalidRoom[] = "invalid_room";
 inline constexpr char RateLimited[] = "rate_limited";
 inline constexpr char TooManyRooms[] = "too_many_rooms";
 inline constexpr char Forbidden[] = "forbidden";
+// With tokens on, a message whose "user" is not the token's identity (docs/security.md).
+inline constexpr char UserMismatch[] = "user_mismatch";
 } // namespace Error
 
 // Stable close codes (docs/security.md). 1000-1015 are RFC 6455's; 4000-4999 are ours.
 namespace Close {
 inline constexpr int GoingAway = 1001;       // shutdown, missed pong
-inline constexpr int PolicyViolation = 1008; // rate limit persists, authentication failed, kicked
+inline constexpr int PolicyViolation = 1008; // rate limit persists, authentication failed, token expired, kicked
 inline constexpr int TooBig = 1009;          // a message over the size limit
 // The instance is at its connection limit. RFC 6455's registry has 1013 for this, but QtWebSockets
 // (and other older clients) treat 1012-2999 as a protocol error, so ours is 4013.
@@ -55,6 +57,7 @@ struct Request
     QString roomKey;
     bool hasRoom = false;
     QString user;
+    bool hasUser = false;
     QString text;
 
     // Set when kind == Invalid.
@@ -62,7 +65,11 @@ struct Request
     QString errorMessage;
 };
 
-Request parse(const QByteArray &utf8Frame, RoomIds rooms = RoomIds::Strict);
+// Whether a message must name its "user". Optional where the relay stamps it from a token.
+enum class UserField { Required, Optional };
+
+Request parse(const QByteArray &utf8Frame, RoomIds rooms = RoomIds::Strict,
+              UserField user = UserField::Required);
 // Why roomKey is not acceptable under the policy, or an empty string.
 QString roomKeyProblem(QStringView roomKey, RoomIds rooms);
 
@@ -71,9 +78,11 @@ QByteArray joined(const QJsonValue &roomId);
 QByteArray left(const QJsonValue &roomId);
 QByteArray pong();
 QByteArray error(const QByteArray &code, const QString &message);
-// The payload published to Redis for a client's message.
+// The payload published to Redis for a client's message. A relay passes its origin
+// ("<instance>-<nonce>", the id without its sequence number) and the payload ends with
+// "relay":origin, which marks it as a relay's: only such payloads are checked for repeats.
 QByteArray chatMessage(const QString &user, const QString &text, qint64 timestampMs, const QJsonValue *roomId,
-                       const QByteArray &id);
+                       const QByteArray &id, const QByteArray &origin = {});
 
 // Appends value as JSON (strings escaped, numbers in shortest round-trip form).
 void appendJson(QByteArray &out, const QJsonValue &value);

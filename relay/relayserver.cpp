@@ -50,6 +50,8 @@ RelayServer::RelayServer(RelayServerOptions options, MessageBus *bus, QObject *p
                                            std::chrono::milliseconds(1000)));
         connect(&m_idleSweep, &QTimer::timeout, this, &RelayServer::sweepIdle);
     }
+    m_expiryTimer.setSingleShot(true);
+    connect(&m_expiryTimer, &QTimer::timeout, this, &RelayServer::closeExpired);
     m_shutdownTimer.setSingleShot(true);
     connect(&m_shutdownTimer, &QTimer::timeout, this, [this] {
         const QList<RelayClient *> stragglers = m_clients.values();
@@ -74,6 +76,14 @@ RelayServer::~RelayServer()
 
 bool RelayServer::listen(QString *error)
 {
+    const RelayLimits &limits = m_options.limits;
+    if (limits.maxMessageBytes > limits.maxOutboundBytes) {
+        // Every client message would close its recipients as slow consumers.
+        if (error)
+            *error = u"--max-message-bytes (%1) must not exceed --max-outbound-bytes (%2)"_s.arg(limits.maxMessageBytes)
+                         .arg(limits.maxOutboundBytes);
+        return false;
+    }
     if (!m_acceptor->listen(error))
         return false;
     if (m_options.pingInterval.count() > 0)
@@ -103,7 +113,8 @@ QUrl RelayServer::url() const
 void RelayServer::onAccepted(QWebSocket *socket, RelaySocket *tcp, const QString &peer,
                              const std::optional<JwtClaims> &claims)
 {
-    auto *client = new RelayClient(m_nextClientId++, socket, tcp, peer, m_options.limits, claims, relayNowNs());
+    auto *client = new RelayClient(m_nextClientId++, socket, tcp, peer, m_options.limits, claims,
+                                   m_options.auth.jwtLeeway, relayNowNs());
     m_clients.insert(client->id, client);
     ++m_stats.connectionsAccepted;
     const quint64 id = client->id;
@@ -114,6 +125,7 @@ void RelayServer::onAccepted(QWebSocket *socket, RelaySocket *tcp, const QString
     // Queued: a send can report a broken socket synchronously, and the client must not vanish
     // while a delivery loop is walking over it.
     connect(socket, &QWebSocket::disconnected, this, [this, id] { onDisconnected(id); }, Qt::QueuedConnection);
+    watchExpiry(client);
     qCDebug(lcRelay).noquote() << "client" << id << "connected from" << client->peer;
     Q_EMIT clientConnected(id);
 }
@@ -129,6 +141,15 @@ void RelayServer::onDisconnected(quint64 id)
                                   << m_options.limits.maxMessageBytes << "bytes";
     }
     m_rooms->leaveAll(client);
+    if (client->expiresAtMs > 0) {
+        const auto [first, last] = m_expiries.equal_range(client->expiresAtMs);
+        for (auto it = first; it != last; ++it) {
+            if (it->second == id) {
+                m_expiries.erase(it);
+                break;
+            }
+        }
+    }
     client->socket->disconnect(this);
     client->socket->deleteLater();
     qCDebug(lcRelay).noquote() << "client" << id << "disconnected";
@@ -199,7 +220,10 @@ void RelayServer::onTextMessage(RelayClient *client, const QString &text)
     ++m_stats.framesIn;
     if (m_shuttingDown || client->closing || !admitFrame(client))
         return;
-    const RelayProtocol::Request request = RelayProtocol::parse(text.toUtf8(), m_options.limits.roomIds);
+    const RelayProtocol::Request request =
+        RelayProtocol::parse(text.toUtf8(), m_options.limits.roomIds,
+                             client->identity.isEmpty() ? RelayProtocol::UserField::Required
+                                                        : RelayProtocol::UserField::Optional);
     using Kind = RelayProtocol::Request::Kind;
     switch (request.kind) {
     case Kind::Invalid:
@@ -214,11 +238,14 @@ void RelayServer::onTextMessage(RelayClient *client, const QString &text)
         m_rooms->leave(client, request.roomKey);
         send(client, RelayProtocol::left(request.roomId));
         return;
-    case Kind::Message:
+    case Kind::Message: {
         if (!mayUseRoom(client, request.hasRoom ? &request.roomId : nullptr, request.roomKey))
             return;
-        publish(request.user, request.text, request.hasRoom ? &request.roomId : nullptr, request.roomKey);
+        const std::optional<QString> user = userOf(client, request);
+        if (user)
+            publish(*user, request.text, request.hasRoom ? &request.roomId : nullptr, request.roomKey);
         return;
+    }
     case Kind::Ping:
         send(client, RelayProtocol::pong());
         return;
@@ -237,6 +264,17 @@ bool RelayServer::mayUseRoom(RelayClient *client, const QJsonValue *roomId, cons
                                       roomId ? u"the token does not allow room \"%1\""_s.arg(roomKey)
                                              : u"the token does not allow broadcasting"_s));
     return false;
+}
+
+std::optional<QString> RelayServer::userOf(RelayClient *client, const RelayProtocol::Request &request)
+{
+    if (client->identity.isEmpty() || !request.hasUser || request.user == client->identity)
+        return client->identity.isEmpty() ? request.user : client->identity;
+    ++m_stats.userMismatches;
+    send(client, RelayProtocol::error(RelayProtocol::Error::UserMismatch,
+                                      u"\"user\" must be \"%1\" (the token's identity) or left out"_s.arg(
+                                          client->identity.left(128))));
+    return std::nullopt;
 }
 
 void RelayServer::join(RelayClient *client, const QJsonValue &roomId, const QString &roomKey)
@@ -267,7 +305,7 @@ void RelayServer::publish(const QString &user, const QString &text, const QJsonV
                           const QString &roomKey)
 {
     const QByteArray payload = RelayProtocol::chatMessage(user, text, QDateTime::currentMSecsSinceEpoch(), roomId,
-                                                          m_echoes.nextMessageId());
+                                                          m_echoes.nextMessageId(), m_echoes.origin());
     const QByteArray channel = roomId ? roomChannel(roomKey) : broadcastChannel();
     // Local members get it now; the copy that comes back from the bus is then dropped. This also
     // keeps an instance's own clients talking while the bus is unreachable.
@@ -291,16 +329,66 @@ void RelayServer::onBusMessage(const QByteArray &channel, const QByteArray &payl
     ++m_stats.busMessages;
     if (m_shuttingDown)
         return;
-    if (m_echoes.consumeEcho(channel, payload)) {
-        ++m_stats.echoesSuppressed;
-        return;
-    }
+    // Repeats first: a second copy of our own message must not pass as the echo's miss.
     if (m_echoes.isRepeat(payload)) {
         ++m_stats.duplicatesDropped;
         return;
     }
-    if (const RelayRecipients *to = recipientsFor(channel))
+    if (m_echoes.consumeEcho(channel, payload)) {
+        ++m_stats.echoesSuppressed;
+        return;
+    }
+    const RelayRecipients *to = recipientsFor(channel);
+    if (to && !to->isEmpty() && fitsOutbound(payload))
         m_outbox->deliver(*to, payload);
+}
+
+bool RelayServer::fitsOutbound(const QByteArray &payload)
+{
+    // A frame over the outbound cap would close every recipient as a slow consumer.
+    if (payload.size() <= m_options.limits.maxOutboundBytes)
+        return true;
+    ++m_stats.oversizeBusMessages;
+    const qint64 now = relayNowNs();
+    if (m_lastOversizeLogNs < 0 || now - m_lastOversizeLogNs >= 10'000'000'000) {
+        m_lastOversizeLogNs = now;
+        qCWarning(lcRelay).noquote() << "not delivering a bus message of" << payload.size()
+                                     << "bytes: over --max-outbound-bytes" << m_options.limits.maxOutboundBytes
+                                     << "(" << m_stats.oversizeBusMessages << "so far)";
+    }
+    return false;
+}
+
+void RelayServer::watchExpiry(RelayClient *client)
+{
+    if (client->expiresAtMs <= 0)
+        return;
+    const auto it = m_expiries.emplace(client->expiresAtMs, client->id);
+    if (it == m_expiries.begin())
+        closeExpired(); // arms the timer for the new earliest
+}
+
+void RelayServer::closeExpired()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    while (!m_expiries.empty() && m_expiries.begin()->first <= now) {
+        const quint64 id = m_expiries.begin()->second;
+        m_expiries.erase(m_expiries.begin());
+        RelayClient *c = m_clients.value(id);
+        if (!c || c->closing)
+            continue;
+        ++m_stats.tokenExpiredCloses;
+        qCInfo(lcRelay).noquote() << "client" << id << "from" << c->peer << "- token expired; closing with 1008";
+        c->close(RelayProtocol::Close::PolicyViolation, u"token_expired: the token has expired"_s,
+                 m_options.shutdownGrace);
+    }
+    if (m_expiries.empty()) {
+        m_expiryTimer.stop();
+        return;
+    }
+    // QTimer takes an int of milliseconds; a later expiry is looked at again within a day.
+    const qint64 wait = std::clamp<qint64>(m_expiries.begin()->first - now, 0, 24 * 3600 * 1000);
+    m_expiryTimer.start(std::chrono::milliseconds(wait));
 }
 
 void RelayServer::heartbeat()
@@ -318,6 +406,11 @@ void RelayServer::heartbeat()
         c->alive = false;
         c->socket->ping();
     }
+}
+
+int RelayServer::pendingConnections() const
+{
+    return m_acceptor->pendingConnections();
 }
 
 int RelayServer::roomCount() const
@@ -360,8 +453,9 @@ bool RelayServer::kick(quint64 clientId, const QString &reason)
     RelayClient *c = m_clients.value(clientId);
     if (!c)
         return false;
-    c->socket->close(QWebSocketProtocol::CloseCodePolicyViolated,
-                     reason.isEmpty() ? u"kicked by operator"_s : reason);
+    // Through the grace: a kicked client that does not read its close frame is cut all the same.
+    c->close(RelayProtocol::Close::PolicyViolation, reason.isEmpty() ? u"kicked by operator"_s : reason,
+             m_options.shutdownGrace);
     return true;
 }
 

@@ -7,6 +7,7 @@
 #include <QTimer>
 #include <QUrl>
 
+#include <map>
 #include <optional>
 
 #include "echofilter.h"
@@ -51,6 +52,9 @@ public:
     bool isShuttingDown() const { return m_shuttingDown; }
 
     int clientCount() const { return int(m_clients.size()); }
+    // Handshakes in progress and refused connections still closing (they count against
+    // maxConnections, docs/security.md).
+    int pendingConnections() const;
     int roomCount() const;
     int roomMemberCount(const QString &roomKey) const;
     QList<RelayClientInfo> clients() const;
@@ -74,14 +78,20 @@ private:
     bool admitFrame(RelayClient *client);
     bool mayUseRoom(RelayClient *client, const QJsonValue *roomId, const QString &roomKey);
     void join(RelayClient *client, const QJsonValue &roomId, const QString &roomKey);
+    // The user a client's message goes out with: its own, or with tokens the token's identity;
+    // nullopt after refusing a message that names someone else.
+    std::optional<QString> userOf(RelayClient *client, const RelayProtocol::Request &request);
     void publish(const QString &user, const QString &text, const QJsonValue *roomId, const QString &roomKey);
     void onBusMessage(const QByteArray &channel, const QByteArray &payload);
     void onBusSubscribed(const QByteArray &channel);
     // Local clients a message on channel goes to: everyone for broadcast, a room's members.
     const RelayRecipients *recipientsFor(const QByteArray &channel) const;
     void send(RelayClient *client, const QByteArray &utf8);
+    bool fitsOutbound(const QByteArray &payload);
     void heartbeat();
     void sweepIdle();
+    void watchExpiry(RelayClient *client);
+    void closeExpired();
     void maybeFinish();
 
     RelayServerOptions m_options;
@@ -96,6 +106,10 @@ private:
     QTimer m_heartbeat;
     QTimer m_shutdownTimer;
     QTimer m_idleSweep;
+    // Connections whose token expires, by expiry (ms since the epoch); one timer for the earliest.
+    std::multimap<qint64, quint64> m_expiries;
+    QTimer m_expiryTimer;
+    qint64 m_lastOversizeLogNs = -1;
     bool m_shuttingDown = false;
     bool m_finished = false;
 };

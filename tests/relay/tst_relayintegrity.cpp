@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: MIT
+// What a relay must never do to its users (issue 18): drop or duplicate a payload, let a client
+// speak as someone else, keep a connection past its token, close a room for one large backend
+// message, or hold sockets beyond its limits. Real redis-server, real sockets.
+#include "jwtverifier.h"
+#include "rawwebsocket.h"
+#include "redisbus.h"
+#include "redisserver.h"
+#include "relayserver.h"
+#include "testclient.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTcpSocket>
+#include <QTest>
+#include <QUrlQuery>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
+
+namespace {
+
+const QByteArray Secret = "integrity-test-secret-0123456789abcdef";
+
+QJsonObject chat(const QString &text, const QString &room, const QJsonValue &user = u"u"_s)
+{
+    QJsonObject o{{u"type"_s, u"message"_s}, {u"text"_s, text}, {u"roomId"_s, room}};
+    if (!user.isUndefined())
+        o.insert(u"user"_s, user);
+    return o;
+}
+
+auto textIs(const QString &text)
+{
+    return [text](const QJsonObject &f) {
+        return f.value("type"_L1) == "message"_L1 && f.value("text"_L1) == text;
+    };
+}
+
+} // namespace
+
+class tst_RelayIntegrity : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void cleanup();
+
+    void backendPayloadsAreDeliveredByteForByte_data();
+    void backendPayloadsAreDeliveredByteForByte();
+    void relayMessagesNameTheirOrigin();
+    void ownRepeatIsDeliveredOnceLocally();
+    void tokenIdentityIsStamped_data();
+    void tokenIdentityIsStamped();
+    void expiredTokenClosesTheConnection();
+    void oversizeBusMessageDoesNotCloseTheRoom();
+    void startupRefusesMessagesLargerThanTheOutboundCap();
+    void kickedClientThatNeverAnswersIsCut();
+    void pendingHandshakesCountAgainstTheLimit();
+
+private:
+    RelayServer *startRelay(RelayServerOptions options);
+    TestClient *connect(const QUrl &url);
+    QUrl withToken(QUrl url, const QJsonObject &claims) const;
+
+    std::unique_ptr<RedisServer> m_redis;
+    QList<QObject *> m_owned;
+};
+
+void tst_RelayIntegrity::initTestCase()
+{
+    // One server for the whole binary: every test uses its own room names.
+    m_redis = std::make_unique<RedisServer>();
+    QVERIFY2(m_redis->start(), qPrintable(m_redis->errorString()));
+}
+
+void tst_RelayIntegrity::cleanupTestCase()
+{
+    m_redis.reset();
+}
+
+void tst_RelayIntegrity::cleanup()
+{
+    qDeleteAll(m_owned);
+    m_owned.clear();
+}
+
+RelayServer *tst_RelayIntegrity::startRelay(RelayServerOptions options)
+{
+    RedisConnectionOptions o;
+    o.url = RedisUrl::parse(m_redis->url());
+    auto *bus = new RedisBus(o);
+    m_owned.append(bus);
+    bus->start();
+    options.bindAddress = QHostAddress::LocalHost;
+    options.port = 0;
+    auto *server = new RelayServer(options, bus);
+    m_owned.prepend(server); // deleted before its bus
+    QString error;
+    if (!server->listen(&error))
+        qWarning("listen failed: %s", qPrintable(error));
+    return server;
+}
+
+TestClient *tst_RelayIntegrity::connect(const QUrl &url)
+{
+    auto *c = new TestClient;
+    m_owned.prepend(c);
+    if (!c->open(url))
+        qWarning("client could not connect");
+    return c;
+}
+
+QUrl tst_RelayIntegrity::withToken(QUrl url, const QJsonObject &claims) const
+{
+    url.setQuery(u"token="_s + QString::fromLatin1(JwtVerifier::sign(claims, Secret)));
+    return url;
+}
+
+void tst_RelayIntegrity::backendPayloadsAreDeliveredByteForByte_data()
+{
+    QTest::addColumn<QByteArrayList>("payloads");
+    // The issue's reproduction: "order-3" after "order-17" read as a lower sequence number.
+    QTest::newRow("backend ids") << QByteArrayList{
+        R"({"type":"message","user":"bot","text":"first","id":"order-17"})",
+        R"({"type":"message","user":"bot","text":"second","id":"order-3"})"};
+    QTest::newRow("relay-like ids without the relay field") << QByteArrayList{
+        R"({"type":"message","user":"u","text":"one","timestamp":1,"roomId":"i","id":"x-abc-2"})",
+        R"({"type":"message","user":"u","text":"two","timestamp":2,"roomId":"i","id":"x-abc-1"})"};
+    QTest::newRow("the same backend payload twice") << QByteArrayList{
+        R"({"type":"message","user":"bot","text":"same","id":"job-1"})",
+        R"({"type":"message","user":"bot","text":"same","id":"job-1"})"};
+    QTest::newRow("relay field naming another origin than the id") << QByteArrayList{
+        R"({"type":"message","user":"u","text":"a","id":"r-n-5","relay":"q-n"})",
+        R"({"type":"message","user":"u","text":"b","id":"r-n-4","relay":"q-n"})"};
+}
+
+void tst_RelayIntegrity::backendPayloadsAreDeliveredByteForByte()
+{
+    QFETCH(QByteArrayList, payloads);
+    RelayServerOptions so;
+    so.instanceId = u"b"_s;
+    RelayServer *relay = startRelay(so);
+    TestClient *member = connect(relay->url());
+    static int rows = 0;
+    const QString room = u"bytes%1"_s.arg(++rows);
+    QVERIFY(member->join(room));
+    for (const QByteArray &payload : payloads)
+        m_redis->command({"PUBLISH", "room:" + room.toUtf8(), payload});
+    m_redis->command({"PUBLISH", "room:" + room.toUtf8(), R"({"type":"message","text":"end"})"});
+    QVERIFY(!member->waitFor(textIs(u"end"_s)).isEmpty());
+    QStringList expected;
+    for (const QByteArray &p : payloads)
+        expected << QString::fromUtf8(p);
+    expected << u"{\"type\":\"message\",\"text\":\"end\"}"_s;
+    QCOMPARE(member->rawFrames().mid(member->rawFrames().size() - expected.size()), expected);
+    QCOMPARE(relay->stats().duplicatesDropped, 0u);
+}
+
+void tst_RelayIntegrity::relayMessagesNameTheirOrigin()
+{
+    RelayServerOptions so;
+    so.instanceId = u"origin-a"_s;
+    RelayServer *relay = startRelay(so);
+    TestClient *member = connect(relay->url());
+    QVERIFY(member->join(u"origin"_s));
+    member->send(chat(u"hi"_s, u"origin"_s));
+    const QJsonObject got = member->waitFor(textIs(u"hi"_s));
+    const QString id = got.value("id"_L1).toString();
+    const QString origin = got.value("relay"_L1).toString();
+    QVERIFY2(origin.startsWith(u"origin-a-"_s), qPrintable(origin));
+    QCOMPARE(id, origin + u"-1"_s);
+    QVERIFY(member->rawFrames().last().endsWith(u",\"relay\":\"%1\"}"_s.arg(origin)));
+}
+
+void tst_RelayIntegrity::ownRepeatIsDeliveredOnceLocally()
+{
+    // The relay's PUBLISH reached Redis but its reply was lost; the bus sends it again, and Redis
+    // delivers both copies. The sender's own relay already delivered it locally and must drop
+    // both: the first as its echo, the second as a repeat.
+    RelayServerOptions so;
+    so.instanceId = u"own"_s;
+    RelayServer *relay = startRelay(so);
+    TestClient *member = connect(relay->url());
+    QVERIFY(member->join(u"own"_s));
+    member->send(chat(u"once"_s, u"own"_s));
+    QVERIFY(!member->waitFor(textIs(u"once"_s)).isEmpty());
+    QTRY_COMPARE(relay->stats().echoesSuppressed, 1u);
+    const QByteArray payload = member->rawFrames().last().toUtf8();
+    m_redis->command({"PUBLISH", "room:own", payload});
+    m_redis->command({"PUBLISH", "room:own", R"({"type":"message","text":"end"})"});
+    QVERIFY(!member->waitFor(textIs(u"end"_s)).isEmpty());
+    QCOMPARE(member->count(textIs(u"once"_s)), 1);
+    QCOMPARE(relay->stats().duplicatesDropped, 1u);
+}
+
+void tst_RelayIntegrity::tokenIdentityIsStamped_data()
+{
+    QTest::addColumn<QJsonObject>("claims");
+    QTest::addColumn<QJsonValue>("user");     // what the client writes; Undefined = left out
+    QTest::addColumn<QString>("deliveredAs"); // empty = refused with user_mismatch
+    const QJsonObject sub{{u"sub"_s, u"alice"_s}};
+    const QJsonObject named{{u"sub"_s, u"u-17"_s}, {u"name"_s, u"Alice"_s}};
+    const QJsonObject anonymous{{u"rooms"_s, QJsonArray{u"*"_s}}};
+    QTest::newRow("sub, user left out") << sub << QJsonValue(QJsonValue::Undefined) << u"alice"_s;
+    QTest::newRow("sub, same user") << sub << QJsonValue(u"alice"_s) << u"alice"_s;
+    QTest::newRow("sub, someone else") << sub << QJsonValue(u"mallory"_s) << QString();
+    QTest::newRow("name wins over sub") << named << QJsonValue(QJsonValue::Undefined) << u"Alice"_s;
+    QTest::newRow("name, the sub is not the name") << named << QJsonValue(u"u-17"_s) << QString();
+    QTest::newRow("no identity: the frame's user") << anonymous << QJsonValue(u"guest"_s) << u"guest"_s;
+}
+
+void tst_RelayIntegrity::tokenIdentityIsStamped()
+{
+    QFETCH(QJsonObject, claims);
+    QFETCH(QJsonValue, user);
+    QFETCH(QString, deliveredAs);
+    RelayServerOptions so;
+    so.auth.jwtSecret = Secret;
+    RelayServer *relay = startRelay(so);
+    TestClient *sender = connect(withToken(relay->url(), claims));
+    TestClient *witness = connect(withToken(relay->url(), {{u"sub"_s, u"witness"_s}}));
+    QVERIFY(sender->join(u"stamp"_s));
+    QVERIFY(witness->join(u"stamp"_s));
+    sender->send(chat(u"hello"_s, u"stamp"_s, user));
+    sender->send(QJsonObject{{u"type"_s, u"ping"_s}});
+    QVERIFY(!sender->waitForType(u"pong"_s).isEmpty());
+    if (deliveredAs.isEmpty()) {
+        const QJsonObject error = sender->waitForType(u"error"_s);
+        QCOMPARE(error.value("code"_L1).toString(), u"user_mismatch"_s);
+        QCOMPARE(relay->stats().userMismatches, 1u);
+        QCOMPARE(relay->stats().published, 0u);
+        witness->send(chat(u"after"_s, u"stamp"_s, QJsonValue::Undefined));
+        QVERIFY(!witness->waitFor(textIs(u"after"_s)).isEmpty());
+        QCOMPARE(witness->count(textIs(u"hello"_s)), 0);
+        return;
+    }
+    const QJsonObject got = witness->waitFor(textIs(u"hello"_s));
+    QCOMPARE(got.value("user"_L1).toString(), deliveredAs);
+    QCOMPARE(relay->stats().userMismatches, 0u);
+}
+
+void tst_RelayIntegrity::expiredTokenClosesTheConnection()
+{
+    RelayServerOptions so;
+    so.auth.jwtSecret = Secret;
+    RelayServer *relay = startRelay(so);
+    const qint64 exp = QDateTime::currentSecsSinceEpoch() + 2;
+    TestClient *expiring = connect(withToken(relay->url(), {{u"sub"_s, u"a"_s}, {u"exp"_s, exp}}));
+    TestClient *lasting = connect(withToken(relay->url(), {{u"sub"_s, u"b"_s}, {u"exp"_s, exp + 3600}}));
+    QVERIFY(expiring->isConnected() && lasting->isConnected());
+    // exp is in whole seconds: closed within about 2 s of connecting, not at the handshake.
+    QVERIFY(expiring->waitForClose(10000));
+    QVERIFY(QDateTime::currentSecsSinceEpoch() >= exp);
+    QCOMPARE(expiring->closeCode(), 1008);
+    QVERIFY2(expiring->closeReason().startsWith(u"token_expired"_s), qPrintable(expiring->closeReason()));
+    QCOMPARE(relay->stats().tokenExpiredCloses, 1u);
+    QTRY_COMPARE(relay->clientCount(), 1);
+    QVERIFY(lasting->isConnected());
+}
+
+void tst_RelayIntegrity::oversizeBusMessageDoesNotCloseTheRoom()
+{
+    RelayServerOptions so;
+    so.limits.maxOutboundBytes = 64 * 1024;
+    so.limits.maxMessageBytes = 16 * 1024;
+    RelayServer *relay = startRelay(so);
+    TestClient *first = connect(relay->url()), *second = connect(relay->url());
+    QVERIFY(first->join(u"big"_s));
+    QVERIFY(second->join(u"big"_s));
+    // Larger than the kernel takes at once, so without the check both would be slow consumers.
+    m_redis->command({"PUBLISH", "room:big", QByteArray(16 * 1024 * 1024, 'x')});
+    m_redis->command({"PUBLISH", "room:big", R"({"type":"message","text":"after"})"});
+    for (TestClient *c : {first, second}) {
+        QVERIFY(!c->waitFor(textIs(u"after"_s), 10000).isEmpty());
+        QVERIFY(c->isConnected());
+        QCOMPARE(c->rawFrames().size(), 2); // joined, after
+    }
+    QCOMPARE(relay->stats().oversizeBusMessages, 1u);
+    QCOMPARE(relay->stats().slowConsumerCloses, 0u);
+}
+
+void tst_RelayIntegrity::startupRefusesMessagesLargerThanTheOutboundCap()
+{
+    RedisConnectionOptions o;
+    o.url = RedisUrl::parse(m_redis->url());
+    RedisBus bus(o);
+    RelayServerOptions so;
+    so.bindAddress = QHostAddress::LocalHost;
+    so.port = 0;
+    so.limits.maxMessageBytes = 2 * 1024 * 1024;
+    so.limits.maxOutboundBytes = 1024 * 1024;
+    RelayServer relay(so, &bus);
+    QString error;
+    QVERIFY(!relay.listen(&error));
+    QCOMPARE(error, u"--max-message-bytes (2097152) must not exceed --max-outbound-bytes (1048576)"_s);
+    QVERIFY(!relay.isListening());
+}
+
+void tst_RelayIntegrity::kickedClientThatNeverAnswersIsCut()
+{
+    RelayServerOptions so;
+    so.pingInterval = 0ms; // no heartbeat to find it either
+    so.shutdownGrace = 300ms;
+    RelayServer *relay = startRelay(so);
+    RawWebSocket silent;
+    QVERIFY(silent.open(relay->port()));
+    QTRY_COMPARE(relay->clientCount(), 1);
+    silent.stopReading(); // never reads the close frame, never answers it
+    QVERIFY(relay->kick(relay->clients().first().id, u"bye"_s));
+    QTRY_COMPARE_WITH_TIMEOUT(relay->clientCount(), 0, 10000);
+}
+
+void tst_RelayIntegrity::pendingHandshakesCountAgainstTheLimit()
+{
+    RelayServerOptions so;
+    so.limits.maxConnections = 2;
+    so.limits.handshakeTimeout = 60s; // the mute sockets stay pending for the whole test
+    RelayServer *relay = startRelay(so);
+    const int holdable = so.limits.maxConnections + 16; // RelayAcceptor::RefusalReserve
+    std::vector<std::unique_ptr<QTcpSocket>> mute;
+    for (int i = 0; i < holdable; ++i) {
+        mute.push_back(std::make_unique<QTcpSocket>());
+        mute.back()->connectToHost(QHostAddress::LocalHost, relay->port());
+        QVERIFY(mute.back()->waitForConnected(5000));
+    }
+    QTRY_COMPARE(relay->pendingConnections(), holdable);
+    QTcpSocket over;
+    over.connectToHost(QHostAddress::LocalHost, relay->port());
+    QVERIFY(over.waitForConnected(5000));
+    over.write("GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+               "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    QByteArray response;
+    QTRY_VERIFY_WITH_TIMEOUT((response += over.readAll()).contains("\r\n\r\nserver full"), 10000);
+    QVERIFY2(response.startsWith("HTTP/1.1 503 Service Unavailable\r\n"), response.constData());
+    QCOMPARE(relay->stats().handshakesRefused, 1u);
+    QCOMPARE(relay->stats().connectionsRefused, 1u);
+    // Once the pending ones go away, their places are free at once (not at the handshake timeout).
+    mute.clear();
+    QTRY_COMPARE_WITH_TIMEOUT(relay->pendingConnections(), 0, 10000);
+    TestClient *later = connect(relay->url());
+    QVERIFY2(later->isConnected(), qPrintable(later->errorString()));
+}
+
+QTEST_MAIN(tst_RelayIntegrity)
+#include "tst_relayintegrity.moc"
