@@ -70,6 +70,12 @@ run_suite() {
   (cd "$root" && git ls-files -z --cached --others --exclude-standard |
      tar --null -T - --ignore-failed-read -cf - 2>/dev/null) | tar -xf - -C "$dir/src"
   cp /etc/resolv.conf "$dir/etc/resolv.conf" 2>/dev/null || true
+  # npm in the chroot trusts what this machine trusts (a TLS-inspecting proxy's CA, for one).
+  local extra_ca=()
+  if [[ -f /etc/ssl/certs/ca-certificates.crt ]]; then
+    cp /etc/ssl/certs/ca-certificates.crt "$dir/etc/switchboard-host-ca.crt"
+    extra_ca=(NODE_EXTRA_CA_CERTS=/etc/switchboard-host-ca.crt)
+  fi
   # Packages must not start services in the chroot: it shares this machine's network, and a
   # redis-server started by its package would listen on port 6379.
   printf '#!/bin/sh\nexit 101\n' >"$dir/usr/sbin/policy-rc.d"
@@ -81,7 +87,7 @@ run_suite() {
   echo "== $suite: bootstrap --relay-only, test --relay-only (log: $base/$suite.log)" >&2
   local status=0
   chroot "$dir" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-    HOME=/root LANG=C.UTF-8 SWITCHBOARD_JOBS="${SWITCHBOARD_JOBS:-2}" \
+    HOME=/root LANG=C.UTF-8 SWITCHBOARD_JOBS="${SWITCHBOARD_JOBS:-2}" "${extra_ca[@]}" \
     bash -c 'cd /src && scripts/bootstrap.sh --relay-only && scripts/test.sh --relay-only' \
     >"$base/$suite.log" 2>&1 || status=$?
   unmount_all
