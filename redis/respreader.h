@@ -6,12 +6,14 @@
 #include <QByteArrayList>
 #include <QString>
 
+#include <memory>
 #include <optional>
 
 struct redisReader;
 
-// Incremental RESP2 parser on top of hiredis's reader. Bytes go in with feed(); complete
-// replies come out of next(). Values are built directly as RedisValue trees.
+// Incremental RESP2 parser on top of hiredis's reader (0.14 or 1.x, same behaviour: RESP3 types
+// are protocol errors). Bytes go in with feed(); complete replies come out of next(). Values are
+// built directly as RedisValue trees.
 class RespReader
 {
 public:
@@ -33,8 +35,12 @@ public:
 
     // A command in RESP form (hiredis's redisFormatCommandArgv).
     static QByteArray formatCommand(const QByteArrayList &args);
+    // The hiredis this was compiled against, "major.minor.patch".
+    static QString hiredisVersion();
 
 private:
+    struct State;
+    std::unique_ptr<State> m_state;
     redisReader *m_reader = nullptr;
     QString m_error;
 };

@@ -62,6 +62,93 @@ bool isAsciiSpace(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
+// The header: base64url JSON with "alg": "HS256", an optional string "typ", no "crit".
+std::optional<JwtVerifier::Result> checkHeader(QByteArrayView headerPart)
+{
+    const std::optional<QByteArray> headerJson = decodeSegment(headerPart);
+    if (!headerJson)
+        return failure(JwtError::Malformed, u"token header is not valid base64url"_s);
+    const std::optional<QJsonObject> header = parseObject(*headerJson);
+    if (!header)
+        return failure(JwtError::Malformed, u"token header is not a JSON object"_s);
+    const QJsonValue alg = header->value("alg"_L1);
+    if (alg.isUndefined())
+        return failure(JwtError::Alg, u"token header has no \"alg\""_s);
+    if (alg.toString() != "HS256"_L1)
+        return failure(JwtError::Alg, u"token algorithm must be HS256"_s);
+    const QJsonValue typ = header->value("typ"_L1);
+    if (!typ.isUndefined() && !typ.isString())
+        return failure(JwtError::Malformed, u"token header \"typ\" must be a string"_s);
+    if (header->contains("crit"_L1)) // RFC 7515 4.1.11: no extensions are understood
+        return failure(JwtError::Malformed, u"token header \"crit\" is not supported"_s);
+    return std::nullopt;
+}
+
+// "exp" and "nbf", each optional, against now with the leeway.
+std::optional<JwtVerifier::Result> checkTimes(const QJsonObject &payload, qint64 nowSecs,
+                                              std::chrono::seconds leewaySecs)
+{
+    const double leeway = double(leewaySecs.count());
+    const double now = double(nowSecs);
+    const QJsonValue exp = payload.value("exp"_L1);
+    if (!exp.isUndefined()) {
+        if (!exp.isDouble())
+            return failure(JwtError::Claims, u"\"exp\" must be a number"_s);
+        if (!(now < exp.toDouble() + leeway))
+            return failure(JwtError::Expired, u"token has expired"_s);
+    }
+    const QJsonValue nbf = payload.value("nbf"_L1);
+    if (!nbf.isUndefined()) {
+        if (!nbf.isDouble())
+            return failure(JwtError::Claims, u"\"nbf\" must be a number"_s);
+        if (!(now >= nbf.toDouble() - leeway))
+            return failure(JwtError::NotYetValid, u"token is not valid yet"_s);
+    }
+    return std::nullopt;
+}
+
+// "rooms": an array of non-empty strings; with it, broadcast defaults to false.
+std::optional<JwtVerifier::Result> readRooms(const QJsonValue &rooms, JwtClaims *claims)
+{
+    if (!rooms.isArray())
+        return failure(JwtError::Claims, u"\"rooms\" must be an array of strings"_s);
+    QStringList list;
+    const QJsonArray array = rooms.toArray();
+    list.reserve(array.size());
+    for (const QJsonValue &room : array) {
+        if (!room.isString() || room.toString().isEmpty())
+            return failure(JwtError::Claims, u"\"rooms\" must be an array of non-empty strings"_s);
+        list.append(room.toString());
+    }
+    claims->rooms = std::move(list);
+    claims->broadcast = false;
+    return std::nullopt;
+}
+
+// The claims the relay acts on: "sub", "rooms", "broadcast", and the whole payload.
+std::optional<JwtVerifier::Result> readClaims(const QJsonObject &payload, JwtClaims *claims)
+{
+    const QJsonValue sub = payload.value("sub"_L1);
+    if (!sub.isUndefined()) {
+        if (!sub.isString())
+            return failure(JwtError::Claims, u"\"sub\" must be a string"_s);
+        claims->subject = sub.toString();
+    }
+    const QJsonValue rooms = payload.value("rooms"_L1);
+    if (!rooms.isUndefined()) {
+        if (std::optional<JwtVerifier::Result> refused = readRooms(rooms, claims))
+            return refused;
+    }
+    const QJsonValue broadcast = payload.value("broadcast"_L1);
+    if (!broadcast.isUndefined()) {
+        if (!broadcast.isBool())
+            return failure(JwtError::Claims, u"\"broadcast\" must be a boolean"_s);
+        claims->broadcast = broadcast.toBool();
+    }
+    claims->raw = payload;
+    return std::nullopt;
+}
+
 } // namespace
 
 bool JwtClaims::allowsRoom(const QString &roomKey) const
@@ -110,23 +197,8 @@ JwtVerifier::Result JwtVerifier::verify(QByteArrayView token, qint64 nowSecs) co
     if (headerPart.isEmpty() || payloadPart.isEmpty())
         return failure(JwtError::Malformed, u"token has an empty segment"_s);
 
-    // Header.
-    const std::optional<QByteArray> headerJson = decodeSegment(headerPart);
-    if (!headerJson)
-        return failure(JwtError::Malformed, u"token header is not valid base64url"_s);
-    const std::optional<QJsonObject> header = parseObject(*headerJson);
-    if (!header)
-        return failure(JwtError::Malformed, u"token header is not a JSON object"_s);
-    const QJsonValue alg = header->value("alg"_L1);
-    if (alg.isUndefined())
-        return failure(JwtError::Alg, u"token header has no \"alg\""_s);
-    if (alg.toString() != "HS256"_L1)
-        return failure(JwtError::Alg, u"token algorithm must be HS256"_s);
-    const QJsonValue typ = header->value("typ"_L1);
-    if (!typ.isUndefined() && !typ.isString())
-        return failure(JwtError::Malformed, u"token header \"typ\" must be a string"_s);
-    if (header->contains("crit"_L1)) // RFC 7515 4.1.11: no extensions are understood
-        return failure(JwtError::Malformed, u"token header \"crit\" is not supported"_s);
+    if (std::optional<Result> refused = checkHeader(headerPart))
+        return *refused;
 
     // Signature, before anything in the payload is looked at.
     const std::optional<QByteArray> signature = decodeSegment(signaturePart);
@@ -145,57 +217,13 @@ JwtVerifier::Result JwtVerifier::verify(QByteArrayView token, qint64 nowSecs) co
     const std::optional<QJsonObject> payload = parseObject(*payloadJson);
     if (!payload)
         return failure(JwtError::Malformed, u"token payload is not a JSON object"_s);
-
-    const double leeway = double(m_leeway.count());
-    const double now = double(nowSecs);
-    const QJsonValue exp = payload->value("exp"_L1);
-    if (!exp.isUndefined()) {
-        if (!exp.isDouble())
-            return failure(JwtError::Claims, u"\"exp\" must be a number"_s);
-        if (!(now < exp.toDouble() + leeway))
-            return failure(JwtError::Expired, u"token has expired"_s);
-    }
-    const QJsonValue nbf = payload->value("nbf"_L1);
-    if (!nbf.isUndefined()) {
-        if (!nbf.isDouble())
-            return failure(JwtError::Claims, u"\"nbf\" must be a number"_s);
-        if (!(now >= nbf.toDouble() - leeway))
-            return failure(JwtError::NotYetValid, u"token is not valid yet"_s);
-    }
-
-    JwtClaims claims;
-    const QJsonValue sub = payload->value("sub"_L1);
-    if (!sub.isUndefined()) {
-        if (!sub.isString())
-            return failure(JwtError::Claims, u"\"sub\" must be a string"_s);
-        claims.subject = sub.toString();
-    }
-    const QJsonValue rooms = payload->value("rooms"_L1);
-    if (!rooms.isUndefined()) {
-        if (!rooms.isArray())
-            return failure(JwtError::Claims, u"\"rooms\" must be an array of strings"_s);
-        QStringList list;
-        const QJsonArray array = rooms.toArray();
-        list.reserve(array.size());
-        for (const QJsonValue &room : array) {
-            if (!room.isString() || room.toString().isEmpty())
-                return failure(JwtError::Claims, u"\"rooms\" must be an array of non-empty strings"_s);
-            list.append(room.toString());
-        }
-        claims.rooms = std::move(list);
-        claims.broadcast = false;
-    }
-    const QJsonValue broadcast = payload->value("broadcast"_L1);
-    if (!broadcast.isUndefined()) {
-        if (!broadcast.isBool())
-            return failure(JwtError::Claims, u"\"broadcast\" must be a boolean"_s);
-        claims.broadcast = broadcast.toBool();
-    }
-    claims.raw = *payload;
+    if (std::optional<Result> refused = checkTimes(*payload, nowSecs, m_leeway))
+        return *refused;
 
     Result r;
+    if (std::optional<Result> refused = readClaims(*payload, &r.claims))
+        return *refused;
     r.ok = true;
-    r.claims = std::move(claims);
     return r;
 }
 

@@ -1,21 +1,42 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Installs the Debian 12 packages Switchboard needs to build, run and test.
-# Idempotent: prints nothing and does nothing when everything is present.
+# bootstrap.sh [--relay-only]: installs the Debian packages (12 or later) Switchboard needs to
+# build, run and test, and the interop test's node modules. --relay-only installs only what
+# switchboard-relay's build (-DSWITCHBOARD_CONSOLE=OFF) and its tests need: no Qt Widgets, Charts,
+# Svg, Linguist, QtKeychain, X server or fuzzing toolchain. Idempotent: prints nothing and does
+# nothing when everything is present.
 set -euo pipefail
 
-PACKAGES=(
-  build-essential cmake ninja-build pkg-config git
-  qt6-base-dev qt6-base-dev-tools qt6-qpa-plugins libgl-dev
-  qt6-websockets-dev qt6-charts-dev libqt6opengl6-dev qt6-httpserver-dev qt6-svg-dev
-  qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n
-  qtkeychain-qt6-dev
+relay_only=0
+for arg in "$@"; do
+  case $arg in
+    --relay-only) relay_only=1 ;;
+    -h|--help) sed -n '3,7p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "bootstrap: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
+  esac
+done
+
+# switchboard-relay: compiler and build tools, Qt Core/Network/WebSockets/Test, hiredis, and for
+# the tests redis-server, openssl (the test PKI), python3 (scripts/check-structure.py) and node.
+RELAY_PACKAGES=(
+  build-essential cmake ninja-build pkg-config git python3
+  qt6-base-dev qt6-base-dev-tools qt6-websockets-dev
   libhiredis-dev redis-server redis-tools openssl
-  xvfb xauth imagemagick
   nodejs npm
-  clang libclang-rt-14-dev
   ccache
 )
+# The console on top: widgets, charts, the SVG icon, translations, the keychain, screenshots
+# under Xvfb, and clang for the fuzzers.
+CONSOLE_PACKAGES=(
+  qt6-qpa-plugins libgl-dev
+  qt6-charts-dev libqt6opengl6-dev qt6-httpserver-dev qt6-svg-dev
+  qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n
+  qtkeychain-qt6-dev
+  xvfb xauth imagemagick
+  clang libclang-rt-dev
+)
+PACKAGES=("${RELAY_PACKAGES[@]}")
+((relay_only)) || PACKAGES+=("${CONSOLE_PACKAGES[@]}")
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -41,8 +62,6 @@ if ((${#missing[@]})); then
   $SUDO apt-get update -qq >/dev/null
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-
-
 
 # The interop test drives the relay with Node's `ws`, pinned in tests/interop/package-lock.json.
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

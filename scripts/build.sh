@@ -15,4 +15,4 @@ fi
 if [[ ! -f $dir/build.ninja ]]; then
   cmake -S "$root" -B "$dir" -G Ninja -DSWITCHBOARD_WERROR=ON "${launcher[@]}" "$@" >/dev/null
 fi
-cmake --build "$dir" -j"$(nproc)"
+cmake --build "$dir" -j"${SWITCHBOARD_JOBS:-$(nproc)}"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "epolleventdispatcher.h"
 #include "relayapp.h"
+#include "redisurl.h"
 #include "relaycommandline.h"
 #include "unixsignalwatcher.h"
 
@@ -51,6 +52,20 @@ int main(int argc, char *argv[])
         return 2;
     case RelayCommandLine::Outcome::Run:
         break;
+    }
+    // In auto mode (no --redis, REDIS_URL, REDIS_HOST or REDIS_PORT) the relay looks for a Redis
+    // at redis://127.0.0.1:6379, else runs on the in-process bus. This moves where it looks
+    // (tests point it at a port they own) without making Redis a configured one.
+    if (const QString probe = qEnvironmentVariable("SWITCHBOARD_DEFAULT_REDIS_URL");
+        !probe.isEmpty() && config.busMode == RelayCommandLine::BusMode::Auto) {
+        QString why;
+        const RedisUrl url = RedisUrl::parse(probe, &why);
+        if (!url.isValid()) {
+            std::fprintf(stderr, "switchboard-relay: SWITCHBOARD_DEFAULT_REDIS_URL: %s\nTry 'switchboard-relay --help'.\n",
+                         qPrintable(why));
+            return 2;
+        }
+        config.redis = url;
     }
     if (config.verbose)
         QLoggingCategory::setFilterRules(u"switchboard.*.debug=true"_s);

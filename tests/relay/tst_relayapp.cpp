@@ -30,7 +30,8 @@ private Q_SLOTS:
     void badOptions_data();
     void badOptions();
     void portInUse();
-    void embeddedDefaultWithoutRedis();
+    void autoModeProbesTheDefaultAddress_data();
+    void autoModeProbesTheDefaultAddress();
     void configuredRedisDownIsAnOutage();
     void memoryStaysFlatWithAClientThatNeverReads();
 
@@ -51,7 +52,7 @@ void tst_RelayApp::initTestCase()
 QProcessEnvironment tst_RelayApp::cleanEnv()
 {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (const char *v : {"REDIS_URL", "REDIS_HOST", "REDIS_PORT", "PORT"})
+    for (const char *v : {"REDIS_URL", "REDIS_HOST", "REDIS_PORT", "PORT", "SWITCHBOARD_DEFAULT_REDIS_URL"})
         env.remove(QString::fromLatin1(v));
     return env;
 }
@@ -134,6 +135,9 @@ void tst_RelayApp::badOptions_data()
     QTest::newRow("redis url") << QStringList{u"--redis"_s, u"redis://"_s} << QStringList{} << u"--redis:"_s;
     QTest::newRow("env REDIS_URL") << QStringList{} << QStringList{u"REDIS_URL=tcp://x"_s} << u"REDIS_URL:"_s;
     QTest::newRow("env PORT") << QStringList{} << QStringList{u"PORT=99999"_s} << u"PORT: invalid port"_s;
+    QTest::newRow("env SWITCHBOARD_DEFAULT_REDIS_URL")
+        << QStringList{} << QStringList{u"SWITCHBOARD_DEFAULT_REDIS_URL=tcp://x"_s}
+        << u"SWITCHBOARD_DEFAULT_REDIS_URL: "_s;
 }
 
 void tst_RelayApp::badOptions()
@@ -163,34 +167,52 @@ void tst_RelayApp::portInUse()
     QVERIFY2(err.contains(u"cannot listen on 127.0.0.1:%1"_s.arg(occupier.serverPort())), qPrintable(err));
 }
 
-void tst_RelayApp::embeddedDefaultWithoutRedis()
+void tst_RelayApp::autoModeProbesTheDefaultAddress_data()
 {
-    // With nothing configured the relay probes localhost:6379. Tests never start anything there;
-    // whether something else does decides which branch we can assert.
-    QTcpSocket probe;
-    probe.connectToHost(QHostAddress::LocalHost, 6379);
-    const bool redisOnDefaultPort = probe.waitForConnected(500);
-    probe.abort();
+    QTest::addColumn<bool>("redisThere");
+    QTest::newRow("nothing answers: in-process bus") << false;
+    QTest::newRow("a Redis answers: it is used") << true;
+}
 
+void tst_RelayApp::autoModeProbesTheDefaultAddress()
+{
+    // With nothing configured the relay probes SWITCHBOARD_DEFAULT_REDIS_URL (else
+    // localhost:6379, which no test touches): here a port this test owns, where either a private
+    // redis-server runs or a listener accepts and never answers, so the probe times out.
+    QFETCH(bool, redisThere);
+    RedisServer redis;
+    QTcpServer mute;
+    QString probeUrl;
+    if (redisThere) {
+        QVERIFY2(redis.start(), qPrintable(redis.errorString()));
+        probeUrl = redis.url();
+    } else {
+        QVERIFY(mute.listen(QHostAddress::LocalHost, 0));
+        probeUrl = u"redis://127.0.0.1:%1"_s.arg(mute.serverPort());
+    }
     QProcess relay;
-    QVERIFY(startRelay(relay, {u"--port"_s, u"0"_s, u"--bind"_s, u"127.0.0.1"_s}));
+    QVERIFY(startRelay(relay, {u"--port"_s, u"0"_s, u"--bind"_s, u"127.0.0.1"_s},
+                       environmentFrom({u"SWITCHBOARD_DEFAULT_REDIS_URL="_s + probeUrl}, cleanEnv())));
     QString log;
     const quint16 port = waitForPort(relay, &log);
     QVERIFY2(port != 0, qPrintable(log));
-    if (redisOnDefaultPort)
-        QVERIFY2(log.contains(u"using the one found at redis://127.0.0.1:6379"_s), qPrintable(log));
-    else
+    if (redisThere) {
+        QVERIFY2(log.contains(u"using the one found at "_s + probeUrl), qPrintable(log));
+    } else {
+        QVERIFY2(log.contains(u"none reachable at "_s + probeUrl), qPrintable(log));
         QVERIFY2(log.contains(u"in-process bus"_s) && log.contains(u"single instance"_s), qPrintable(log));
+    }
 
     TestClient a, b;
     const QUrl url(u"ws://127.0.0.1:%1"_s.arg(port));
     QVERIFY(a.open(url));
     QVERIFY(b.open(url));
-    const QString room = u"embedded-%1"_s.arg(port);
-    QVERIFY(a.join(room));
-    QVERIFY(b.join(room));
+    QVERIFY(a.join(u"embedded"_s));
+    QVERIFY(b.join(u"embedded"_s));
+    if (redisThere) // the join went through that Redis
+        QCOMPARE(redis.command({"PUBSUB", "NUMSUB", "room:embedded"}).elements()[1].toInteger(), 1);
     a.send(QJsonObject{
-        {u"type"_s, u"message"_s}, {u"roomId"_s, room}, {u"user"_s, u"a"_s}, {u"text"_s, u"hi"_s}});
+        {u"type"_s, u"message"_s}, {u"roomId"_s, u"embedded"_s}, {u"user"_s, u"a"_s}, {u"text"_s, u"hi"_s}});
     QVERIFY(!b.waitForType(u"message"_s).isEmpty());
     relay.terminate();
     QVERIFY(exitsWithin(relay, 3000));

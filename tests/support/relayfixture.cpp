@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+#include "relayfixture.h"
+
+#include "localbus.h"
+#include "redisbus.h"
+
+using namespace Qt::StringLiterals;
+
+QJsonObject joinFrame(const QJsonValue &room)
+{
+    return {{u"type"_s, u"join"_s}, {u"roomId"_s, room}};
+}
+
+QJsonObject chat(const QString &text, const QJsonValue &room, const QString &user)
+{
+    QJsonObject o{{u"type"_s, u"message"_s}, {u"user"_s, user}, {u"text"_s, text}};
+    if (!room.isUndefined())
+        o.insert(u"roomId"_s, room);
+    return o;
+}
+
+std::function<bool(const QJsonObject &)> textIs(const QString &text)
+{
+    return [text](const QJsonObject &f) {
+        return f.value("type"_L1) == "message"_L1 && f.value("text"_L1) == text;
+    };
+}
+
+bool RelayFixture::init()
+{
+    m_redis = std::make_unique<RedisServer>();
+    if (m_redis->start())
+        return true;
+    qWarning("%s", qPrintable(m_redis->errorString()));
+    return false;
+}
+
+void RelayFixture::cleanup()
+{
+    qDeleteAll(m_owned);
+    m_owned.clear();
+    m_redis.reset();
+}
+
+RelayFixture::Instance RelayFixture::startRelay(const QString &instanceId, const QByteArray &prefix,
+                                                std::chrono::milliseconds ping, bool inProcess,
+                                                const RelayLimits &limits)
+{
+    RelayServerOptions so;
+    so.instanceId = instanceId;
+    so.channelPrefix = prefix;
+    so.pingInterval = ping;
+    so.limits = limits;
+    RelayServer *server = startRelayWith(so, inProcess);
+    return {server->bus(), server};
+}
+
+RelayServer *RelayFixture::startRelayWith(RelayServerOptions options, bool inProcess)
+{
+    MessageBus *bus = nullptr;
+    if (inProcess) {
+        bus = new LocalBus;
+    } else {
+        RedisConnectionOptions o;
+        o.url = RedisUrl::parse(m_redis->url());
+        if (!options.instanceId.isEmpty())
+            o.clientName = u"switchboard-relay:"_s + options.instanceId;
+        bus = new RedisBus(o);
+    }
+    m_owned.append(bus);
+    bus->start();
+    options.bindAddress = QHostAddress::LocalHost;
+    options.port = 0;
+    auto *server = new RelayServer(options, bus);
+    m_owned.prepend(server); // deleted before its bus
+    if (!server->listen())
+        qWarning("listen failed");
+    return server;
+}
+
+TestClient *RelayFixture::connectTo(const Instance &relay)
+{
+    auto *c = new TestClient;
+    m_owned.prepend(c);
+    if (!c->open(relay.server->url()))
+        qWarning("client could not connect");
+    return c;
+}
+
+qint64 RelayFixture::numsub(const QByteArray &channel) const
+{
+    const RedisValue r = m_redis->command({"PUBSUB", "NUMSUB", channel});
+    return r.elements().size() == 2 ? r.elements()[1].toInteger() : -1;
+}

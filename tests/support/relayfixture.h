@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "redisserver.h"
+#include "relayserver.h"
+#include "testclient.h"
+
+#include <QJsonObject>
+#include <QJsonValue>
+#include <QList>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+
+// Frames the relay tests send and match.
+QJsonObject joinFrame(const QJsonValue &room);
+QJsonObject chat(const QString &text, const QJsonValue &room = QJsonValue::Undefined,
+                 const QString &user = QStringLiteral("u"));
+std::function<bool(const QJsonObject &)> textIs(const QString &text);
+
+// RelayServers on real buses for one test function: a private redis-server started by init()
+// (call it from the test's init slot), relays bound to 127.0.0.1 on free ports, WebSocket
+// clients; cleanup() deletes clients, then relays, then buses, then stops Redis.
+class RelayFixture
+{
+public:
+    struct Instance
+    {
+        MessageBus *bus = nullptr;
+        RelayServer *server = nullptr;
+    };
+
+    bool init();
+    void cleanup();
+
+    Instance startRelay(const QString &instanceId, const QByteArray &prefix = {},
+                        std::chrono::milliseconds ping = std::chrono::seconds(30), bool inProcess = false,
+                        const RelayLimits &limits = {});
+    Instance startRelay(const QString &instanceId, const RelayLimits &limits)
+    {
+        return startRelay(instanceId, {}, std::chrono::seconds(30), false, limits);
+    }
+    // A relay with its own options (bound to 127.0.0.1, port 0) on a new bus.
+    RelayServer *startRelayWith(RelayServerOptions options, bool inProcess = false);
+    TestClient *connectTo(const Instance &relay);
+    qint64 numsub(const QByteArray &channel) const;
+
+protected:
+    std::unique_ptr<RedisServer> m_redis;
+    // Deleted front to back: clients and servers are prepended, buses appended.
+    QList<QObject *> m_owned;
+};
