@@ -3,10 +3,13 @@
 #include "redisserver.h"
 #include "redissubscriber.h"
 
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTest>
 
 #include <memory>
+
+#include <signal.h>
 
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
@@ -23,6 +26,8 @@ private Q_SLOTS:
     void outageQueueDropsOldest_data();
     void outageQueueDropsOldest();
     void redisRefusalIsCountedNotRetried();
+    void stalledRedisHoldsPublishesWithinBounds_data();
+    void stalledRedisHoldsPublishesWithinBounds();
     void cutSubscriberIsReportedAndRecovers();
     void flushSendsWithoutTheEventLoop();
 
@@ -150,6 +155,76 @@ void tst_RedisBus::outageQueueDropsOldest()
     // The newest survive, in order.
     for (int i = 0; i < kept; ++i)
         QCOMPARE(received.at(i), u"msg-%1"_s.arg(published - kept + i, 4, 10, QLatin1Char('0')).toUtf8());
+}
+
+void tst_RedisBus::stalledRedisHoldsPublishesWithinBounds_data()
+{
+    QTest::addColumn<int>("maxMessages");
+    QTest::addColumn<qint64>("maxBytes");
+    QTest::addColumn<int>("payloadBytes");
+    QTest::addColumn<int>("published");
+
+    QTest::newRow("by count") << 1000 << qint64(1 << 20) << 200 << 20000;
+    QTest::newRow("by bytes") << 10000 << qint64(256 * 1024) << 4096 << 2000;
+}
+
+void tst_RedisBus::stalledRedisHoldsPublishesWithinBounds()
+{
+    QFETCH(int, maxMessages);
+    QFETCH(qint64, maxBytes);
+    QFETCH(int, payloadBytes);
+    QFETCH(int, published);
+    RedisBusOptions bo;
+    bo.maxQueuedMessages = maxMessages;
+    bo.maxQueuedBytes = maxBytes;
+    RedisBus *bus = makeBus(u"stalled"_s, bo);
+    QByteArrayList received;
+    RedisSubscriber *listener = listen("ch", &received);
+    QTRY_VERIFY(listener->isSubscribed("ch") && bus->isConnected());
+
+    // A stopped process keeps its connections open: both sides look up, nothing is answered.
+    const auto pid = pid_t(m_redis->processId());
+    QVERIFY(pid > 0);
+    QCOMPARE(::kill(pid, SIGSTOP), 0);
+    auto resume = qScopeGuard([pid] { ::kill(pid, SIGCONT); });
+    const QByteArray filler(payloadBytes, 'x');
+    qsizetype heldMessages = 0;
+    qint64 heldBytes = 0;
+    qint64 socketBytes = 0;
+    for (int i = 0; i < published; ++i) {
+        bus->publish("ch", u"%1 "_s.arg(i, 6, 10, QLatin1Char('0')).toUtf8() + filler);
+        heldMessages = qMax(heldMessages, bus->pendingPublishes());
+        heldBytes = qMax(heldBytes, bus->pendingBytes());
+        if (i % 100 == 99) {
+            // Let the socket write what the kernel takes.
+            QCoreApplication::processEvents();
+            socketBytes = qMax(socketBytes, bus->publisher()->bytesToWrite());
+        }
+    }
+    QVERIFY2(heldMessages <= maxMessages, qPrintable(u"held %1 messages"_s.arg(heldMessages)));
+    QVERIFY2(heldBytes <= maxBytes, qPrintable(u"held %1 bytes"_s.arg(heldBytes)));
+    QVERIFY2(socketBytes <= maxBytes, qPrintable(u"%1 bytes waiting in the socket"_s.arg(socketBytes)));
+    const quint64 dropped = bus->stats().dropped;
+    QVERIFY(dropped > 0);
+    QVERIFY(bus->isConnected()); // nothing told the bus that Redis stalled
+
+    resume.dismiss();
+    QCOMPARE(::kill(pid, SIGCONT), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(bus->pendingPublishes(), 0, 20000);
+    QCOMPARE(bus->stats().dropped, dropped);
+    QCOMPARE(bus->stats().published + dropped, quint64(published));
+    QTRY_COMPARE_WITH_TIMEOUT(quint64(received.size()), bus->stats().published, 10000);
+    // In order and each once; the newest are there (what was dropped is older).
+    int previous = -1;
+    for (const QByteArray &r : std::as_const(received)) {
+        const int n = r.left(6).toInt();
+        QVERIFY2(n > previous, qPrintable(u"%1 after %2"_s.arg(n).arg(previous)));
+        previous = n;
+    }
+    const int newest = int(qMin<qint64>(maxMessages, maxBytes / (payloadBytes + 9)) / 4);
+    QVERIFY(received.size() >= newest);
+    for (int k = 1; k <= newest; ++k)
+        QCOMPARE(received.at(received.size() - k).left(6).toInt(), published - k);
 }
 
 void tst_RedisBus::redisRefusalIsCountedNotRetried()
