@@ -18,6 +18,7 @@ RedisBus::RedisBus(const RedisConnectionOptions &options, const RedisBusOptions 
 {
     connect(m_subscriber, &RedisSubscriber::message, this, &MessageBus::message);
     connect(m_subscriber, &RedisSubscriber::subscribed, this, &MessageBus::subscribed);
+    connect(m_subscriber, &RedisSubscriber::subscribeFailed, this, &RedisBus::onSubscribeRefused);
     connect(m_publisher, &RedisConnection::stateChanged, this, &RedisBus::updateConnected);
     connect(m_subscriber->connection(), &RedisConnection::stateChanged, this, &RedisBus::updateConnected);
     connect(m_subscriber->connection(), &RedisConnection::stateChanged, this, &RedisBus::onSubscriberState);
@@ -40,10 +41,12 @@ void RedisBus::stop()
         return;
     m_stopping = true;
     m_replayTimer.stop();
-    if (m_subscriber->connection()->isReady()) {
-        m_subscriber->connection()->command({"UNSUBSCRIBE"_ba});
-        m_subscriber->connection()->command({"PUNSUBSCRIBE"_ba});
+    // Through the subscriber, which matches every reply to its commands.
+    for (auto it = m_refs.cbegin(); it != m_refs.cend(); ++it) {
+        for (int i = 0; i < it.value(); ++i)
+            m_subscriber->unsubscribe(it.key());
     }
+    m_refs.clear();
     auto finish = [this] {
         if (!m_stopping)
             return;
@@ -248,12 +251,28 @@ void RedisBus::onSubscriberState()
 
 void RedisBus::subscribe(const QByteArray &channel)
 {
+    ++m_refs[channel];
     m_subscriber->subscribe(channel);
 }
 
 void RedisBus::unsubscribe(const QByteArray &channel)
 {
+    auto it = m_refs.find(channel);
+    if (it == m_refs.end())
+        return; // never subscribed, or released when Redis refused it
+    if (--it.value() <= 0)
+        m_refs.erase(it);
     m_subscriber->unsubscribe(channel);
+}
+
+void RedisBus::onSubscribeRefused(const QByteArray &channel, const QByteArray &error)
+{
+    m_refs.remove(channel);
+    const QString message = QString::fromUtf8(error);
+    const QString code = message.section(u' ', 0, 0);
+    qCWarning(lcBus).noquote() << "Redis refused the subscription to" << QString::fromUtf8(channel) << "-"
+                               << message;
+    Q_EMIT subscribeFailed(channel, code, message);
 }
 
 bool RedisBus::isSubscribed(const QByteArray &channel) const

@@ -5,6 +5,7 @@
 #include "redisconnection.h"
 
 #include <QElapsedTimer>
+#include <QHash>
 #include <QTimer>
 
 #include <chrono>
@@ -98,6 +99,7 @@ private:
     void maybeResume();
     void resume();
     void onSubscriberState();
+    void onSubscribeRefused(const QByteArray &channel, const QByteArray &error);
 
     RedisConnection *m_publisher;
     RedisSubscriber *m_subscriber;
@@ -120,4 +122,5 @@ private:
     bool m_subscriberWasReady = false;
     QElapsedTimer m_subscriberDownSince;
     QString m_subscriberDownCause;
+    QHash<QByteArray, int> m_refs; // subscribe() minus unsubscribe(), until Redis refuses one
 };

@@ -3,6 +3,7 @@
 #include "redisserver.h"
 #include "redissubscriber.h"
 
+#include <QRegularExpression>
 #include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTest>
@@ -28,11 +29,16 @@ private Q_SLOTS:
     void redisRefusalIsCountedNotRetried();
     void stalledRedisHoldsPublishesWithinBounds_data();
     void stalledRedisHoldsPublishesWithinBounds();
+    void refusedSubscribeIsReportedAndReleased_data();
+    void refusedSubscribeIsReportedAndReleased();
+    void refusedResubscribeIsReportedAndSettles();
     void cutSubscriberIsReportedAndRecovers();
     void flushSendsWithoutTheEventLoop();
 
 private:
     RedisBus *makeBus(const QString &name, RedisBusOptions busOptions = {}, const QString &url = {});
+    // The URL of an ACL user "relay" (password pw) with these rules.
+    QString aclUser(const QByteArrayList &rules);
     // A listener on its own connection, recording payloads of one channel in arrival order.
     RedisSubscriber *listen(const QByteArray &channel, QByteArrayList *received);
 
@@ -244,6 +250,96 @@ void tst_RedisBus::redisRefusalIsCountedNotRetried()
     QTRY_COMPARE(bus->pendingPublishes(), 0);
     QCOMPARE(bus->stats().publishFailures, 1u);
     QCOMPARE(bus->stats().published, 1u);
+}
+
+QString tst_RedisBus::aclUser(const QByteArrayList &rules)
+{
+    const RedisValue acl = m_redis->command(QByteArrayList{"ACL", "SETUSER", "relay", "on", ">pw"} + rules);
+    if (acl.isError())
+        qWarning("ACL SETUSER failed: %s", acl.bytes().constData());
+    QUrl url(m_redis->url());
+    url.setUserName(u"relay"_s);
+    url.setPassword(u"pw"_s);
+    return url.toString();
+}
+
+void tst_RedisBus::refusedSubscribeIsReportedAndReleased_data()
+{
+    QTest::addColumn<QByteArrayList>("channelRules");
+    QTest::addColumn<QByteArrayList>("allowed");
+    QTest::addColumn<QByteArray>("refused");
+
+    QTest::newRow("channel pattern") << QByteArrayList{"resetchannels", "&room:*"}
+                                     << QByteArrayList{"room:1", "room:2"} << "other:1"_ba;
+    QTest::newRow("resetchannels") << QByteArrayList{"resetchannels"} << QByteArrayList{} << "room:1"_ba;
+}
+
+void tst_RedisBus::refusedSubscribeIsReportedAndReleased()
+{
+    QFETCH(QByteArrayList, channelRules);
+    QFETCH(QByteArrayList, allowed);
+    QFETCH(QByteArray, refused);
+    const QString url = aclUser(QByteArrayList{"-@all", "+@connection", "+publish", "+subscribe"} + channelRules);
+    RedisBus *bus = makeBus(u"relay"_s, {}, url);
+    QTRY_VERIFY(bus->isConnected());
+    QSignalSpy failed(bus, &MessageBus::subscribeFailed);
+
+    // In one turn: one SUBSCRIBE, which Redis refuses whole for the one channel it may not have.
+    for (const QByteArray &channel : std::as_const(allowed))
+        bus->subscribe(channel);
+    bus->subscribe(refused);
+    QVERIFY(failed.wait(5000));
+    QCOMPARE(failed.size(), 1);
+    QCOMPARE(failed.first().at(0).toByteArray(), refused);
+    QCOMPARE(failed.first().at(1).toString(), u"NOPERM"_s);
+    QVERIFY2(failed.first().at(2).toString().contains("permissions"_L1),
+             qPrintable(failed.first().at(2).toString()));
+    for (const QByteArray &channel : std::as_const(allowed))
+        QTRY_VERIFY(bus->isSubscribed(channel));
+    // Released, not in flight, not retried.
+    QVERIFY(!bus->isSubscribed(refused));
+    QCOMPARE(bus->subscriber()->channelRefCount(refused), 0);
+    QVERIFY(!bus->subscriber()->channels().contains(refused));
+    QVERIFY(bus->subscriber()->isSettled());
+    QTest::failOnWarning(QRegularExpression(u"no subscription"_s));
+    bus->unsubscribe(refused);
+    if (!allowed.isEmpty()) {
+        QByteArrayList received;
+        connect(bus, &MessageBus::message, this,
+                [&received](const QByteArray &, const QByteArray &payload) { received.append(payload); });
+        QCOMPARE(m_redis->command({"PUBLISH", allowed.first(), "hello"}).toInteger(), 1);
+        QTRY_COMPARE(received, QByteArrayList{"hello"});
+    }
+    QCOMPARE(failed.size(), 1);
+
+    // Asked again, refused again.
+    bus->subscribe(refused);
+    QVERIFY(failed.wait(5000));
+    QCOMPARE(failed.size(), 2);
+    QVERIFY(bus->subscriber()->isSettled());
+}
+
+void tst_RedisBus::refusedResubscribeIsReportedAndSettles()
+{
+    const QString url = aclUser({"-@all", "+@connection", "+publish", "+subscribe", "+unsubscribe", "allchannels"});
+    RedisBus *bus = makeBus(u"relay"_s, {}, url);
+    bus->subscribe("room:1");
+    bus->subscribe("other:1");
+    QTRY_VERIFY(bus->isSubscribed("room:1") && bus->isSubscribed("other:1"));
+    QSignalSpy failed(bus, &MessageBus::subscribeFailed);
+    QSignalSpy gaps(bus, &RedisBus::subscriberGap);
+
+    // Redis disconnects a client whose subscriptions the new rules refuse; the resubscription
+    // (one SUBSCRIBE for both) is refused whole.
+    const RedisValue acl = m_redis->command({"ACL", "SETUSER", "relay", "resetchannels", "&room:*"});
+    QVERIFY2(!acl.isError(), acl.bytes().constData());
+    QVERIFY(failed.wait(5000));
+    QCOMPARE(failed.first().at(0).toByteArray(), "other:1"_ba);
+    QTRY_VERIFY(bus->isSubscribed("room:1"));
+    QTRY_VERIFY(bus->subscriber()->isSettled());
+    QTRY_COMPARE(gaps.size(), 1);
+    QVERIFY(!bus->isSubscribed("other:1"));
+    QCOMPARE(failed.size(), 1);
 }
 
 void tst_RedisBus::cutSubscriberIsReportedAndRecovers()
