@@ -34,6 +34,7 @@ RedisSubscriber::RedisSubscriber(RedisConnectionOptions options, QObject *parent
         }
         m_dirtyChannels.clear();
         m_dirtyPatterns.clear();
+        m_sent.clear();
     });
 }
 
@@ -92,11 +93,12 @@ void RedisSubscriber::flush()
 void RedisSubscriber::flushTable(Table &table, QSet<QByteArray> &dirty, const QByteArray &on,
                                  const QByteArray &off)
 {
+    const bool pattern = &table == &m_patterns;
     QByteArrayList subs{on};
     QByteArrayList unsubs{off};
-    auto emitBatch = [this](QByteArrayList &batch, bool force) {
+    auto emitBatch = [this, pattern, &on](QByteArrayList &batch, bool force) {
         if (batch.size() > 1 && (force || batch.size() > MaxNamesPerCommand)) {
-            m_connection->command(batch);
+            send(pattern, batch.first() == on, batch.mid(1));
             batch.erase(batch.begin() + 1, batch.end());
         }
     };
@@ -121,6 +123,15 @@ void RedisSubscriber::flushTable(Table &table, QSet<QByteArray> &dirty, const QB
     emitBatch(subs, true);
 }
 
+void RedisSubscriber::send(bool pattern, bool on, QByteArrayList names)
+{
+    QByteArrayList command{pattern ? (on ? "PSUBSCRIBE"_ba : "PUNSUBSCRIBE"_ba)
+                                   : (on ? "SUBSCRIBE"_ba : "UNSUBSCRIBE"_ba)};
+    command += names;
+    m_connection->command(command);
+    m_sent.push_back(Sent{pattern, on, std::move(names)});
+}
+
 void RedisSubscriber::onReady()
 {
     m_awaitingResubscribe = !m_channels.isEmpty() || !m_patterns.isEmpty();
@@ -138,11 +149,27 @@ void RedisSubscriber::onPush(const RedisValue &value)
 {
     const auto &e = value.elements();
     if (!value.isArray() || e.empty()) {
-        if (value.isError())
-            qCWarning(lcRedis).noquote() << "subscriber error:" << QString::fromUtf8(value.bytes());
+        if (!value.isError())
+            return;
+        // A refusal answers the oldest command still unanswered (a partly answered one was accepted).
+        if (!m_sent.empty() && m_sent.front().answered == 0) {
+            const Sent refused = std::move(m_sent.front());
+            m_sent.pop_front();
+            onRefused(refused, value.bytes());
+            return;
+        }
+        qCWarning(lcRedis).noquote() << "subscriber error:" << QString::fromUtf8(value.bytes());
         return;
     }
     const QByteArray &kind = e[0].bytes();
+    const bool confirmation = e.size() == 3 && (kind == "subscribe" || kind == "unsubscribe" ||
+                                                kind == "psubscribe" || kind == "punsubscribe");
+    if (confirmation && !m_sent.empty()) {
+        Sent &front = m_sent.front();
+        if (front.pattern == kind.startsWith('p') && front.on == !kind.contains("unsub") &&
+            ++front.answered >= front.names.size())
+            m_sent.pop_front();
+    }
     if (kind == "message" && e.size() == 3) {
         ++m_messages;
         Q_EMIT message(e[1].bytes(), e[2].bytes());
@@ -180,18 +207,62 @@ void RedisSubscriber::onConfirmation(Table &table, const QByteArray &name, bool 
     else if (!on && !nowOn)
         Q_EMIT(isChannel ? unsubscribed(name) : punsubscribed(name));
 
-    if (m_awaitingResubscribe) {
-        auto settled = [](const Table &t) {
-            for (const Entry &entry : t) {
-                if (entry.inFlight > 0)
-                    return false;
-            }
-            return true;
-        };
-        if (settled(m_channels) && settled(m_patterns)) {
-            m_awaitingResubscribe = false;
-            Q_EMIT resubscribed();
+    checkSettled();
+}
+
+void RedisSubscriber::onRefused(const Sent &sent, const QByteArray &error)
+{
+    Table &table = sent.pattern ? m_patterns : m_channels;
+    if (!sent.on)
+        qCWarning(lcRedis).noquote() << "Redis refused" << (sent.pattern ? "PUNSUBSCRIBE" : "UNSUBSCRIBE")
+                                     << sent.names.join(' ') << "-" << QString::fromUtf8(error);
+    // Redis refuses a command whole: each name of a refused batch is asked for again on its own,
+    // so that only the ones refused by themselves fail.
+    const bool batch = sent.on && sent.names.size() > 1;
+    QByteArrayList released;
+    for (const QByteArray &name : sent.names) {
+        auto it = table.find(name);
+        if (it == table.end())
+            continue;
+        if (batch && it->requested && it->refs > 0) {
+            send(sent.pattern, true, {name}); // stands in for the refused one: inFlight unchanged
+            continue;
         }
+        it->inFlight = qMax(0, it->inFlight - 1);
+        if (it->inFlight > 0)
+            continue; // a later command for it decides
+        if (!sent.on || !it->requested) {
+            it->requested = it->confirmed; // nothing changed in Redis
+            if (it->refs == 0 && !it->confirmed)
+                table.erase(it);
+            continue;
+        }
+        if (it->refs > 0)
+            released.append(name);
+        table.erase(it);
+    }
+    for (const QByteArray &name : std::as_const(released)) {
+        qCWarning(lcRedis).noquote() << "Redis refused" << (sent.pattern ? "PSUBSCRIBE" : "SUBSCRIBE")
+                                     << QString::fromUtf8(name) << "-" << QString::fromUtf8(error);
+        Q_EMIT(sent.pattern ? psubscribeFailed(name, error) : subscribeFailed(name, error));
+    }
+    checkSettled();
+}
+
+void RedisSubscriber::checkSettled()
+{
+    if (!m_awaitingResubscribe)
+        return;
+    auto settled = [](const Table &t) {
+        for (const Entry &entry : t) {
+            if (entry.inFlight > 0)
+                return false;
+        }
+        return true;
+    };
+    if (settled(m_channels) && settled(m_patterns)) {
+        m_awaitingResubscribe = false;
+        Q_EMIT resubscribed();
     }
 }
 

@@ -7,9 +7,14 @@
 #include <QObject>
 #include <QSet>
 
+#include <deque>
+
 // SUBSCRIBE / PSUBSCRIBE on a dedicated connection, reference-counted per channel and
 // pattern. Requests made in one event-loop turn go out as one command; after a reconnect
-// everything still referenced is subscribed again. subscribed() fires once Redis confirms.
+// everything still referenced is subscribed again. subscribed() fires once Redis confirms; a
+// subscription Redis refuses (an ACL's NOPERM) is released and reported with subscribeFailed().
+// Replies are matched to the commands in the order they were sent, so nothing else may send
+// (P)(UN)SUBSCRIBE on connection().
 class RedisSubscriber : public QObject
 {
     Q_OBJECT
@@ -44,8 +49,12 @@ Q_SIGNALS:
     void unsubscribed(const QByteArray &channel);
     void psubscribed(const QByteArray &pattern);
     void punsubscribed(const QByteArray &pattern);
-    // Every subscription is confirmed again after a (re)connect.
+    // Every subscription is confirmed again after a (re)connect (or refused and released).
     void resubscribed();
+    // Redis refused to subscribe to channel / pattern with this error reply. Every reference to
+    // it is dropped and it is not asked for again until the next subscribe() / psubscribe().
+    void subscribeFailed(const QByteArray &channel, const QByteArray &error);
+    void psubscribeFailed(const QByteArray &pattern, const QByteArray &error);
 
 private:
     struct Entry
@@ -56,6 +65,15 @@ private:
         bool confirmed = false; // what Redis last confirmed
     };
     using Table = QHash<QByteArray, Entry>;
+    // A command sent and not yet wholly answered: Redis answers a (P)SUBSCRIBE or (P)UNSUBSCRIBE
+    // of N names with N confirmations, or refuses it whole with one error.
+    struct Sent
+    {
+        bool pattern = false;
+        bool on = false;
+        QByteArrayList names;
+        qsizetype answered = 0;
+    };
 
     void change(Table &table, QSet<QByteArray> &dirty, const QByteArray &name, int delta);
     void scheduleFlush();
@@ -64,12 +82,16 @@ private:
     void onReady();
     void onPush(const RedisValue &value);
     void onConfirmation(Table &table, const QByteArray &name, bool on);
+    void send(bool pattern, bool on, QByteArrayList names);
+    void onRefused(const Sent &sent, const QByteArray &error);
+    void checkSettled();
 
     RedisConnection *m_connection;
     Table m_channels;
     Table m_patterns;
     QSet<QByteArray> m_dirtyChannels;
     QSet<QByteArray> m_dirtyPatterns;
+    std::deque<Sent> m_sent;
     bool m_flushScheduled = false;
     bool m_awaitingResubscribe = false;
     quint64 m_messages = 0;

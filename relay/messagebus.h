@@ -30,6 +30,12 @@ public:
 Q_SIGNALS:
     void message(const QByteArray &channel, const QByteArray &payload);
     void subscribed(const QByteArray &channel);
+    // Redis refused to subscribe to channel (an ACL's NOPERM, say), also when resubscribing after
+    // a reconnect. The subscription is released: every reference to it is dropped (a later
+    // unsubscribe() of it does nothing), nothing is retried, and a later subscribe() asks again.
+    // code is the first word of Redis's error ("NOPERM"), message its whole text. LocalBus never
+    // emits it.
+    void subscribeFailed(const QByteArray &channel, const QString &code, const QString &message);
     void connectedChanged(bool connected);
     void stopped();
 };

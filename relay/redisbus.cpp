@@ -18,6 +18,7 @@ RedisBus::RedisBus(const RedisConnectionOptions &options, const RedisBusOptions 
 {
     connect(m_subscriber, &RedisSubscriber::message, this, &MessageBus::message);
     connect(m_subscriber, &RedisSubscriber::subscribed, this, &MessageBus::subscribed);
+    connect(m_subscriber, &RedisSubscriber::subscribeFailed, this, &RedisBus::onSubscribeRefused);
     connect(m_publisher, &RedisConnection::stateChanged, this, &RedisBus::updateConnected);
     connect(m_subscriber->connection(), &RedisConnection::stateChanged, this, &RedisBus::updateConnected);
     connect(m_subscriber->connection(), &RedisConnection::stateChanged, this, &RedisBus::onSubscriberState);
@@ -40,17 +41,19 @@ void RedisBus::stop()
         return;
     m_stopping = true;
     m_replayTimer.stop();
-    if (m_subscriber->connection()->isReady()) {
-        m_subscriber->connection()->command({"UNSUBSCRIBE"_ba});
-        m_subscriber->connection()->command({"PUNSUBSCRIBE"_ba});
+    // Through the subscriber, which matches every reply to its commands.
+    for (auto it = m_refs.cbegin(); it != m_refs.cend(); ++it) {
+        for (int i = 0; i < it.value(); ++i)
+            m_subscriber->unsubscribe(it.key());
     }
+    m_refs.clear();
     auto finish = [this] {
         if (!m_stopping)
             return;
         m_stopping = false;
         m_stopTimer.stop();
-        if (!m_outbox.empty())
-            qCWarning(lcBus).noquote() << "stopping with" << m_outbox.size()
+        if (pendingPublishes() > 0)
+            qCWarning(lcBus).noquote() << "stopping with" << pendingPublishes()
                                        << "publish(es) not acknowledged by Redis:" << description();
         m_publisher->close();
         m_subscriber->close();
@@ -60,6 +63,8 @@ void RedisBus::stop()
     if (m_publisher->isReady()) {
         if (m_holding)
             resume();
+        else
+            pump(); // stopping: everything that waits goes out now, ahead of the PING
         m_publisher->command({"PING"_ba}, this, [finish](const RedisValue &) { finish(); });
         m_stopTimer.setSingleShot(true);
         m_stopTimer.callOnTimeout(this, finish);
@@ -76,13 +81,11 @@ bool RedisBus::canSend() const
 
 void RedisBus::publish(const QByteArray &channel, const QByteArray &payload)
 {
-    m_outbox.push_back(Outgoing{m_nextSeq++, channel, payload, false});
-    m_outboxBytes += channel.size() + payload.size();
+    m_waiting.push_back(Outgoing{m_nextSeq++, channel, payload});
+    m_waitingBytes += m_waiting.back().size();
     if (canSend()) {
-        send(m_outbox.back());
-        return;
-    }
-    if (m_publisherWasReady) {
+        pump();
+    } else if (m_publisherWasReady) {
         if (!m_hadOutage)
             qCWarning(lcBus).noquote()
                 << "Redis unreachable: queueing publishes (up to" << m_busOptions.maxQueuedMessages
@@ -98,52 +101,81 @@ void RedisBus::flush()
     m_publisher->flush();
 }
 
-void RedisBus::send(Outgoing &entry)
+bool RedisBus::windowOpen(const Outgoing &next) const
 {
-    entry.sent = true;
-    const quint64 seq = entry.seq;
-    m_publisher->command({"PUBLISH"_ba, entry.channel, entry.payload}, this,
-                         [this, seq](const RedisValue &reply) { onPublishReply(seq, reply); });
+    if (m_inFlight.empty() || m_stopping)
+        return true;
+    return qsizetype(m_inFlight.size()) < qMax<qsizetype>(1, m_busOptions.maxQueuedMessages / 2) &&
+           m_inFlightBytes + next.size() <= qMax<qint64>(1, m_busOptions.maxQueuedBytes / 2);
+}
+
+void RedisBus::pump()
+{
+    while (!m_waiting.empty() && windowOpen(m_waiting.front())) {
+        m_inFlight.push_back(std::move(m_waiting.front()));
+        m_waiting.pop_front();
+        const Outgoing &entry = m_inFlight.back();
+        m_waitingBytes -= entry.size();
+        m_inFlightBytes += entry.size();
+        const quint64 seq = entry.seq;
+        m_publisher->command({"PUBLISH"_ba, entry.channel, entry.payload}, this,
+                             [this, seq](const RedisValue &reply) { onPublishReply(seq, reply); });
+    }
+    if (m_waiting.empty() && m_droppedThisOutage > 0 && !m_hadOutage) {
+        qCWarning(lcBus).noquote() << "Redis is answering again:" << m_droppedThisOutage
+                                   << "publish(es) were dropped at the bounds while it was not";
+        m_droppedThisOutage = 0;
+    }
 }
 
 void RedisBus::onPublishReply(quint64 seq, const RedisValue &reply)
 {
-    auto it =
-        std::find_if(m_outbox.begin(), m_outbox.end(), [seq](const Outgoing &o) { return o.seq == seq; });
-    if (it == m_outbox.end())
+    // Replies come in order, so this is the oldest in flight; anything else was requeued.
+    if (m_inFlight.empty() || m_inFlight.front().seq != seq)
         return;
     if (RedisConnection::isConnectionFailure(reply)) {
-        // Not known to have reached Redis: it goes again, in its place, when Redis is back.
-        it->sent = false;
-        m_holding = true;
-        m_hadOutage = true;
+        requeueInFlight();
         return;
     }
+    const Outgoing &entry = m_inFlight.front();
     if (reply.isError()) {
         ++m_stats.publishFailures;
-        qCWarning(lcBus).noquote() << "PUBLISH to" << QString::fromUtf8(it->channel)
+        qCWarning(lcBus).noquote() << "PUBLISH to" << QString::fromUtf8(entry.channel)
                                    << "failed:" << QString::fromUtf8(reply.bytes());
     } else {
         ++m_stats.published;
     }
-    m_outboxBytes -= it->channel.size() + it->payload.size();
-    m_outbox.erase(it);
+    m_inFlightBytes -= entry.size();
+    m_inFlight.pop_front();
+    if (canSend())
+        pump();
+}
+
+void RedisBus::requeueInFlight()
+{
+    // Not known to have reached Redis: they go again, in their place, when Redis is back. The
+    // connection fails every command it had in flight, so all of these fail with this one.
+    while (!m_inFlight.empty()) {
+        m_waiting.push_front(std::move(m_inFlight.back()));
+        m_inFlight.pop_back();
+    }
+    m_waitingBytes += m_inFlightBytes;
+    m_inFlightBytes = 0;
+    m_holding = true;
+    m_hadOutage = true;
 }
 
 void RedisBus::enforceBounds()
 {
-    while (qsizetype(m_outbox.size()) > m_busOptions.maxQueuedMessages ||
-           m_outboxBytes > m_busOptions.maxQueuedBytes) {
-        auto oldest =
-            std::find_if(m_outbox.begin(), m_outbox.end(), [](const Outgoing &o) { return !o.sent; });
-        if (oldest == m_outbox.end())
-            return;
+    while (!m_waiting.empty() && (pendingPublishes() > m_busOptions.maxQueuedMessages ||
+                                  pendingBytes() > m_busOptions.maxQueuedBytes)) {
         if (m_droppedThisOutage == 0)
-            qCWarning(lcBus).noquote() << "outage queue full: dropping the oldest queued publishes";
+            qCWarning(lcBus).noquote() << (m_hadOutage ? "outage queue full" : "Redis is not answering")
+                                       << "- dropping the oldest queued publishes";
         ++m_droppedThisOutage;
         ++m_stats.dropped;
-        m_outboxBytes -= oldest->channel.size() + oldest->payload.size();
-        m_outbox.erase(oldest);
+        m_waitingBytes -= m_waiting.front().size();
+        m_waiting.pop_front();
     }
 }
 
@@ -159,15 +191,13 @@ void RedisBus::maybeResume()
     m_publisherWasReady = true;
     if (!m_holding || m_replayTimer.isActive())
         return;
-    const bool waiting =
-        std::any_of(m_outbox.cbegin(), m_outbox.cend(), [](const Outgoing &o) { return !o.sent; });
-    if (!waiting || !m_hadOutage) {
+    if (m_waiting.empty() || !m_hadOutage) {
         resume();
         return;
     }
     if (!m_subscriber->isSettled())
         return; // resubscribed() calls again
-    qCInfo(lcBus).noquote() << "Redis is back: replaying" << m_outbox.size() << "queued publish(es) in"
+    qCInfo(lcBus).noquote() << "Redis is back: replaying" << m_waiting.size() << "queued publish(es) in"
                             << m_busOptions.replayDelay.count() << "ms";
     m_replayTimer.start(m_busOptions.replayDelay);
 }
@@ -178,21 +208,18 @@ void RedisBus::resume()
     if (!m_publisher->isReady())
         return;
     m_holding = false;
-    quint64 count = 0;
-    for (Outgoing &o : m_outbox) {
-        if (!o.sent) {
-            send(o);
-            ++count;
-        }
-    }
-    if (m_hadOutage) {
-        m_stats.replayed += count;
-        qCInfo(lcBus).noquote() << "replayed" << count << "publish(es) queued during the outage;"
-                                << m_droppedThisOutage << "dropped at the queue's bounds";
-        Q_EMIT replayed(count, m_droppedThisOutage);
-    }
+    const auto count = quint64(m_waiting.size());
+    const bool hadOutage = m_hadOutage;
+    const quint64 dropped = m_droppedThisOutage;
     m_hadOutage = false;
     m_droppedThisOutage = 0;
+    pump(); // the rest follows as Redis answers
+    if (hadOutage) {
+        m_stats.replayed += count;
+        qCInfo(lcBus).noquote() << "replaying" << count << "publish(es) queued during the outage;" << dropped
+                                << "dropped at the queue's bounds";
+        Q_EMIT replayed(count, dropped);
+    }
 }
 
 void RedisBus::onSubscriberState()
@@ -224,12 +251,28 @@ void RedisBus::onSubscriberState()
 
 void RedisBus::subscribe(const QByteArray &channel)
 {
+    ++m_refs[channel];
     m_subscriber->subscribe(channel);
 }
 
 void RedisBus::unsubscribe(const QByteArray &channel)
 {
+    auto it = m_refs.find(channel);
+    if (it == m_refs.end())
+        return; // never subscribed, or released when Redis refused it
+    if (--it.value() <= 0)
+        m_refs.erase(it);
     m_subscriber->unsubscribe(channel);
+}
+
+void RedisBus::onSubscribeRefused(const QByteArray &channel, const QByteArray &error)
+{
+    m_refs.remove(channel);
+    const QString message = QString::fromUtf8(error);
+    const QString code = message.section(u' ', 0, 0);
+    qCWarning(lcBus).noquote() << "Redis refused the subscription to" << QString::fromUtf8(channel) << "-"
+                               << message;
+    Q_EMIT subscribeFailed(channel, code, message);
 }
 
 bool RedisBus::isSubscribed(const QByteArray &channel) const

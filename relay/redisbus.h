@@ -5,6 +5,7 @@
 #include "redisconnection.h"
 
 #include <QElapsedTimer>
+#include <QHash>
 #include <QTimer>
 
 #include <chrono>
@@ -14,8 +15,11 @@ class RedisSubscriber;
 
 struct RedisBusOptions
 {
-    // Publishes kept while Redis is unreachable (or not yet acknowledged); past either bound the
-    // oldest waiting one is dropped and counted.
+    // Publishes held until Redis acknowledges them, those written to Redis and not yet answered
+    // included. Past either bound the oldest one not yet written is dropped and counted. At most
+    // half of each bound is in flight at a time (at least one publish), so a Redis that stalls
+    // with its connection up holds the same memory as one that is down, and the newest publishes
+    // keep at least half of the room.
     qsizetype maxQueuedMessages = 10000;
     qint64 maxQueuedBytes = 16 * 1024 * 1024;
     // After an outage, queued publishes are replayed this long after this instance has
@@ -30,14 +34,15 @@ struct RedisBusStats
     quint64 publishFailures = 0; // refused by Redis (an error reply): not retried
     quint64 queuedDuringOutage = 0;
     quint64 replayed = 0;
-    quint64 dropped = 0; // oldest queued publishes dropped at the outage queue's bounds
+    quint64 dropped = 0; // oldest waiting publishes dropped at the bounds (outage or stalled Redis)
     quint64 subscriberGaps = 0;
     qint64 subscriberGapMs = 0; // total time the subscriber was not listening after it first was
 };
 
 // Redis Pub/Sub as a MessageBus: one connection publishes (pipelined), another subscribes.
-// A publish is kept until Redis acknowledges it: while Redis is unreachable publishes wait in a
-// bounded queue and are replayed in order, those in flight when a connection dies included.
+// A publish is kept until Redis acknowledges it: while Redis is unreachable or does not answer,
+// publishes wait in a bounded queue and go out in order, those in flight when a connection dies
+// included.
 class RedisBus : public MessageBus
 {
     Q_OBJECT
@@ -62,9 +67,11 @@ public:
     const RedisBusOptions &busOptions() const { return m_busOptions; }
     const RedisBusStats &stats() const { return m_stats; }
     quint64 publishFailures() const { return m_stats.publishFailures; }
-    // Publishes not yet acknowledged by Redis (waiting or in flight).
-    qsizetype pendingPublishes() const { return qsizetype(m_outbox.size()); }
-    qint64 pendingBytes() const { return m_outboxBytes; }
+    // Publishes not yet acknowledged by Redis (waiting or in flight), and their channel + payload
+    // bytes; never above the bounds in RedisBusOptions.
+    qsizetype pendingPublishes() const { return qsizetype(m_inFlight.size() + m_waiting.size()); }
+    qint64 pendingBytes() const { return m_inFlightBytes + m_waitingBytes; }
+    qsizetype inFlightPublishes() const { return qsizetype(m_inFlight.size()); }
 
 Q_SIGNALS:
     // The subscriber was not listening for gapMs (Redis cut it, or an outage): messages that
@@ -79,29 +86,35 @@ private:
         quint64 seq = 0;
         QByteArray channel;
         QByteArray payload;
-        bool sent = false;
+        qint64 size() const { return channel.size() + payload.size(); }
     };
 
     void updateConnected();
     bool canSend() const;
-    void send(Outgoing &entry);
+    bool windowOpen(const Outgoing &next) const;
+    void pump();
     void onPublishReply(quint64 seq, const RedisValue &reply);
+    void requeueInFlight();
     void enforceBounds();
     void maybeResume();
     void resume();
     void onSubscriberState();
+    void onSubscribeRefused(const QByteArray &channel, const QByteArray &error);
 
     RedisConnection *m_publisher;
     RedisSubscriber *m_subscriber;
     RedisBusOptions m_busOptions;
     RedisBusStats m_stats;
-    std::deque<Outgoing> m_outbox; // sent entries first, then the ones waiting, in publish order
-    qint64 m_outboxBytes = 0;
+    // In publish order: every in-flight publish is older than every waiting one.
+    std::deque<Outgoing> m_inFlight; // written to Redis, not yet answered
+    std::deque<Outgoing> m_waiting;
+    qint64 m_inFlightBytes = 0;
+    qint64 m_waitingBytes = 0;
     quint64 m_nextSeq = 1;
     bool m_holding = true;    // not sending: waiting for Redis (and, after an outage, the replay delay)
     bool m_hadOutage = false; // publishes were queued while Redis was unreachable
     bool m_publisherWasReady = false;
-    quint64 m_droppedThisOutage = 0;
+    quint64 m_droppedThisOutage = 0; // or while Redis was connected and not answering
     QTimer m_replayTimer;
     QTimer m_stopTimer;
     bool m_connected = false;
@@ -109,4 +122,5 @@ private:
     bool m_subscriberWasReady = false;
     QElapsedTimer m_subscriberDownSince;
     QString m_subscriberDownCause;
+    QHash<QByteArray, int> m_refs; // subscribe() minus unsubscribe(), until Redis refuses one
 };

@@ -3,10 +3,14 @@
 #include "redisserver.h"
 #include "redissubscriber.h"
 
+#include <QRegularExpression>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTest>
 
 #include <memory>
+
+#include <signal.h>
 
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
@@ -23,11 +27,18 @@ private Q_SLOTS:
     void outageQueueDropsOldest_data();
     void outageQueueDropsOldest();
     void redisRefusalIsCountedNotRetried();
+    void stalledRedisHoldsPublishesWithinBounds_data();
+    void stalledRedisHoldsPublishesWithinBounds();
+    void refusedSubscribeIsReportedAndReleased_data();
+    void refusedSubscribeIsReportedAndReleased();
+    void refusedResubscribeIsReportedAndSettles();
     void cutSubscriberIsReportedAndRecovers();
     void flushSendsWithoutTheEventLoop();
 
 private:
     RedisBus *makeBus(const QString &name, RedisBusOptions busOptions = {}, const QString &url = {});
+    // The URL of an ACL user "relay" (password pw) with these rules.
+    QString aclUser(const QByteArrayList &rules);
     // A listener on its own connection, recording payloads of one channel in arrival order.
     RedisSubscriber *listen(const QByteArray &channel, QByteArrayList *received);
 
@@ -152,6 +163,76 @@ void tst_RedisBus::outageQueueDropsOldest()
         QCOMPARE(received.at(i), u"msg-%1"_s.arg(published - kept + i, 4, 10, QLatin1Char('0')).toUtf8());
 }
 
+void tst_RedisBus::stalledRedisHoldsPublishesWithinBounds_data()
+{
+    QTest::addColumn<int>("maxMessages");
+    QTest::addColumn<qint64>("maxBytes");
+    QTest::addColumn<int>("payloadBytes");
+    QTest::addColumn<int>("published");
+
+    QTest::newRow("by count") << 1000 << qint64(1 << 20) << 200 << 20000;
+    QTest::newRow("by bytes") << 10000 << qint64(256 * 1024) << 4096 << 2000;
+}
+
+void tst_RedisBus::stalledRedisHoldsPublishesWithinBounds()
+{
+    QFETCH(int, maxMessages);
+    QFETCH(qint64, maxBytes);
+    QFETCH(int, payloadBytes);
+    QFETCH(int, published);
+    RedisBusOptions bo;
+    bo.maxQueuedMessages = maxMessages;
+    bo.maxQueuedBytes = maxBytes;
+    RedisBus *bus = makeBus(u"stalled"_s, bo);
+    QByteArrayList received;
+    RedisSubscriber *listener = listen("ch", &received);
+    QTRY_VERIFY(listener->isSubscribed("ch") && bus->isConnected());
+
+    // A stopped process keeps its connections open: both sides look up, nothing is answered.
+    const auto pid = pid_t(m_redis->processId());
+    QVERIFY(pid > 0);
+    QCOMPARE(::kill(pid, SIGSTOP), 0);
+    auto resume = qScopeGuard([pid] { ::kill(pid, SIGCONT); });
+    const QByteArray filler(payloadBytes, 'x');
+    qsizetype heldMessages = 0;
+    qint64 heldBytes = 0;
+    qint64 socketBytes = 0;
+    for (int i = 0; i < published; ++i) {
+        bus->publish("ch", u"%1 "_s.arg(i, 6, 10, QLatin1Char('0')).toUtf8() + filler);
+        heldMessages = qMax(heldMessages, bus->pendingPublishes());
+        heldBytes = qMax(heldBytes, bus->pendingBytes());
+        if (i % 100 == 99) {
+            // Let the socket write what the kernel takes.
+            QCoreApplication::processEvents();
+            socketBytes = qMax(socketBytes, bus->publisher()->bytesToWrite());
+        }
+    }
+    QVERIFY2(heldMessages <= maxMessages, qPrintable(u"held %1 messages"_s.arg(heldMessages)));
+    QVERIFY2(heldBytes <= maxBytes, qPrintable(u"held %1 bytes"_s.arg(heldBytes)));
+    QVERIFY2(socketBytes <= maxBytes, qPrintable(u"%1 bytes waiting in the socket"_s.arg(socketBytes)));
+    const quint64 dropped = bus->stats().dropped;
+    QVERIFY(dropped > 0);
+    QVERIFY(bus->isConnected()); // nothing told the bus that Redis stalled
+
+    resume.dismiss();
+    QCOMPARE(::kill(pid, SIGCONT), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(bus->pendingPublishes(), 0, 20000);
+    QCOMPARE(bus->stats().dropped, dropped);
+    QCOMPARE(bus->stats().published + dropped, quint64(published));
+    QTRY_COMPARE_WITH_TIMEOUT(quint64(received.size()), bus->stats().published, 10000);
+    // In order and each once; the newest are there (what was dropped is older).
+    int previous = -1;
+    for (const QByteArray &r : std::as_const(received)) {
+        const int n = r.left(6).toInt();
+        QVERIFY2(n > previous, qPrintable(u"%1 after %2"_s.arg(n).arg(previous)));
+        previous = n;
+    }
+    const int newest = int(qMin<qint64>(maxMessages, maxBytes / (payloadBytes + 9)) / 4);
+    QVERIFY(received.size() >= newest);
+    for (int k = 1; k <= newest; ++k)
+        QCOMPARE(received.at(received.size() - k).left(6).toInt(), published - k);
+}
+
 void tst_RedisBus::redisRefusalIsCountedNotRetried()
 {
     // A user that may publish to "open" only: Redis answers NOPERM for anything else.
@@ -169,6 +250,96 @@ void tst_RedisBus::redisRefusalIsCountedNotRetried()
     QTRY_COMPARE(bus->pendingPublishes(), 0);
     QCOMPARE(bus->stats().publishFailures, 1u);
     QCOMPARE(bus->stats().published, 1u);
+}
+
+QString tst_RedisBus::aclUser(const QByteArrayList &rules)
+{
+    const RedisValue acl = m_redis->command(QByteArrayList{"ACL", "SETUSER", "relay", "on", ">pw"} + rules);
+    if (acl.isError())
+        qWarning("ACL SETUSER failed: %s", acl.bytes().constData());
+    QUrl url(m_redis->url());
+    url.setUserName(u"relay"_s);
+    url.setPassword(u"pw"_s);
+    return url.toString();
+}
+
+void tst_RedisBus::refusedSubscribeIsReportedAndReleased_data()
+{
+    QTest::addColumn<QByteArrayList>("channelRules");
+    QTest::addColumn<QByteArrayList>("allowed");
+    QTest::addColumn<QByteArray>("refused");
+
+    QTest::newRow("channel pattern") << QByteArrayList{"resetchannels", "&room:*"}
+                                     << QByteArrayList{"room:1", "room:2"} << "other:1"_ba;
+    QTest::newRow("resetchannels") << QByteArrayList{"resetchannels"} << QByteArrayList{} << "room:1"_ba;
+}
+
+void tst_RedisBus::refusedSubscribeIsReportedAndReleased()
+{
+    QFETCH(QByteArrayList, channelRules);
+    QFETCH(QByteArrayList, allowed);
+    QFETCH(QByteArray, refused);
+    const QString url = aclUser(QByteArrayList{"-@all", "+@connection", "+publish", "+subscribe"} + channelRules);
+    RedisBus *bus = makeBus(u"relay"_s, {}, url);
+    QTRY_VERIFY(bus->isConnected());
+    QSignalSpy failed(bus, &MessageBus::subscribeFailed);
+
+    // In one turn: one SUBSCRIBE, which Redis refuses whole for the one channel it may not have.
+    for (const QByteArray &channel : std::as_const(allowed))
+        bus->subscribe(channel);
+    bus->subscribe(refused);
+    QVERIFY(failed.wait(5000));
+    QCOMPARE(failed.size(), 1);
+    QCOMPARE(failed.first().at(0).toByteArray(), refused);
+    QCOMPARE(failed.first().at(1).toString(), u"NOPERM"_s);
+    QVERIFY2(failed.first().at(2).toString().contains("permissions"_L1),
+             qPrintable(failed.first().at(2).toString()));
+    for (const QByteArray &channel : std::as_const(allowed))
+        QTRY_VERIFY(bus->isSubscribed(channel));
+    // Released, not in flight, not retried.
+    QVERIFY(!bus->isSubscribed(refused));
+    QCOMPARE(bus->subscriber()->channelRefCount(refused), 0);
+    QVERIFY(!bus->subscriber()->channels().contains(refused));
+    QVERIFY(bus->subscriber()->isSettled());
+    QTest::failOnWarning(QRegularExpression(u"no subscription"_s));
+    bus->unsubscribe(refused);
+    if (!allowed.isEmpty()) {
+        QByteArrayList received;
+        connect(bus, &MessageBus::message, this,
+                [&received](const QByteArray &, const QByteArray &payload) { received.append(payload); });
+        QCOMPARE(m_redis->command({"PUBLISH", allowed.first(), "hello"}).toInteger(), 1);
+        QTRY_COMPARE(received, QByteArrayList{"hello"});
+    }
+    QCOMPARE(failed.size(), 1);
+
+    // Asked again, refused again.
+    bus->subscribe(refused);
+    QVERIFY(failed.wait(5000));
+    QCOMPARE(failed.size(), 2);
+    QVERIFY(bus->subscriber()->isSettled());
+}
+
+void tst_RedisBus::refusedResubscribeIsReportedAndSettles()
+{
+    const QString url = aclUser({"-@all", "+@connection", "+publish", "+subscribe", "+unsubscribe", "allchannels"});
+    RedisBus *bus = makeBus(u"relay"_s, {}, url);
+    bus->subscribe("room:1");
+    bus->subscribe("other:1");
+    QTRY_VERIFY(bus->isSubscribed("room:1") && bus->isSubscribed("other:1"));
+    QSignalSpy failed(bus, &MessageBus::subscribeFailed);
+    QSignalSpy gaps(bus, &RedisBus::subscriberGap);
+
+    // Redis disconnects a client whose subscriptions the new rules refuse; the resubscription
+    // (one SUBSCRIBE for both) is refused whole.
+    const RedisValue acl = m_redis->command({"ACL", "SETUSER", "relay", "resetchannels", "&room:*"});
+    QVERIFY2(!acl.isError(), acl.bytes().constData());
+    QVERIFY(failed.wait(5000));
+    QCOMPARE(failed.first().at(0).toByteArray(), "other:1"_ba);
+    QTRY_VERIFY(bus->isSubscribed("room:1"));
+    QTRY_VERIFY(bus->subscriber()->isSettled());
+    QTRY_COMPARE(gaps.size(), 1);
+    QVERIFY(!bus->isSubscribed("other:1"));
+    QCOMPARE(failed.size(), 1);
 }
 
 void tst_RedisBus::cutSubscriberIsReportedAndRecovers()

@@ -51,6 +51,8 @@ public:
     QString tlsUrl() const;
     QString unixSocketPath() const;
     QString errorString() const { return m_error; }
+    // The redis-server's pid while it runs (0 otherwise), e.g. to stall it with SIGSTOP.
+    qint64 processId() const { return m_process.processId(); }
 
     // A blocking one-off command on a fresh connection, for test setup and assertions.
     RedisValue command(const QByteArrayList &args, const QByteArray &password = {}) const;
