@@ -372,19 +372,20 @@ void tst_RelayServer::kick()
 void tst_RelayServer::republishedMessageIsDeliveredOnce()
 {
     // A relay whose PUBLISH was executed but whose reply was lost publishes it again; the other
-    // relays deliver it once. Payloads that are not a relay's messages always pass.
+    // relays deliver it once. Payloads that are not a relay's messages (no "relay" field naming
+    // the id's origin) always pass: tst_relayintegrity has more of those.
     const Instance b = startRelay(u"b"_s);
     TestClient *member = connectTo(b);
     QVERIFY(member->join(u"d"_s));
     const QByteArray first =
-        R"({"type":"message","user":"u","text":"one","timestamp":1,"roomId":"d","id":"x-abc-1"})";
+        R"({"type":"message","user":"u","text":"one","timestamp":1,"roomId":"d","id":"x-abc-1","relay":"x-abc"})";
     const QByteArray second =
-        R"({"type":"message","user":"u","text":"two","timestamp":2,"roomId":"d","id":"x-abc-2"})";
+        R"({"type":"message","user":"u","text":"two","timestamp":2,"roomId":"d","id":"x-abc-2","relay":"x-abc"})";
     const QByteArray foreign = R"({"type":"message","user":"seed","text":"same","timestamp":3})";
     for (const QByteArray &payload : {first, first, second, first, second, foreign, foreign})
         m_redis->command({"PUBLISH", "room:d", payload});
     const QByteArray marker =
-        R"({"type":"message","user":"u","text":"end","timestamp":4,"roomId":"d","id":"x-abc-3"})";
+        R"({"type":"message","user":"u","text":"end","timestamp":4,"roomId":"d","id":"x-abc-3","relay":"x-abc"})";
     m_redis->command({"PUBLISH", "room:d", marker});
     QVERIFY(!member->waitFor(textIs(u"end"_s)).isEmpty());
     QCOMPARE(member->count(textIs(u"one"_s)), 1);

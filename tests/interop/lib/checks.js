@@ -63,12 +63,15 @@ function assertChatMessage(client, m, expected, window) {
               `expected between ${window.before} and ${window.after}`);
     assert.equal(typeof d.id, 'string', `${where}: id must be a string`);
     assert.ok(d.id.length > 0, `${where}: id must not be empty`);
+    // "relay" names the publishing relay process: the id without its sequence number.
+    assert.equal(typeof d.relay, 'string', `${where}: relay must be a string`);
+    assert.ok(d.id.startsWith(d.relay + '-'), `${where}: id ${d.id} must start with relay ${d.relay}-`);
     if ('roomId' in expected) {
         assert.equal(d.roomId, expected.roomId, `${where}: roomId`);
-        assert.deepEqual(Object.keys(d), ['type', 'user', 'text', 'timestamp', 'roomId', 'id'], `${where}: keys`);
+        assert.deepEqual(Object.keys(d), ['type', 'user', 'text', 'timestamp', 'roomId', 'id', 'relay'], `${where}: keys`);
     } else {
         assert.ok(!('roomId' in d), `${where}: a broadcast carries no roomId`);
-        assert.deepEqual(Object.keys(d), ['type', 'user', 'text', 'timestamp', 'id'], `${where}: keys`);
+        assert.deepEqual(Object.keys(d), ['type', 'user', 'text', 'timestamp', 'id', 'relay'], `${where}: keys`);
     }
 }
 
