@@ -17,6 +17,13 @@ public:
     // Flushes what was published, drops subscriptions, then emits stopped().
     virtual void stop() = 0;
     virtual void publish(const QByteArray &channel, const QByteArray &payload) = 0;
+    // For state where only the newest version matters (the stats heartbeat): kept apart from
+    // publish()'s messages, never counted against their bounds or among their drops. While the bus
+    // cannot send, or the previous one on channel is not yet acknowledged, only the newest waits.
+    virtual void publishLatest(const QByteArray &channel, const QByteArray &payload)
+    {
+        publish(channel, payload);
+    }
     // Sends what publish() buffered now instead of at the next loop turn.
     virtual void flush() {}
     virtual void subscribe(const QByteArray &channel) = 0;

@@ -4,6 +4,8 @@
 #include "relaylogging.h"
 #include "redissubscriber.h"
 
+#include <utility>
+
 using namespace Qt::StringLiterals;
 
 RedisBus::RedisBus(const RedisConnectionOptions &options, QObject *parent)
@@ -65,6 +67,7 @@ void RedisBus::stop()
             resume();
         else
             pump(); // stopping: everything that waits goes out now, ahead of the PING
+        sendAllLatest();
         m_publisher->command({"PING"_ba}, this, [finish](const RedisValue &) { finish(); });
         m_stopTimer.setSingleShot(true);
         m_stopTimer.callOnTimeout(this, finish);
@@ -94,6 +97,61 @@ void RedisBus::publish(const QByteArray &channel, const QByteArray &payload)
         ++m_stats.queuedDuringOutage;
     }
     enforceBounds();
+}
+
+void RedisBus::publishLatest(const QByteArray &channel, const QByteArray &payload)
+{
+    Latest &latest = m_latest[channel];
+    if (latest.waiting)
+        ++m_stats.latestReplaced;
+    latest.payload = payload;
+    latest.waiting = true;
+    sendLatest(channel);
+}
+
+void RedisBus::sendLatest(const QByteArray &channel)
+{
+    auto it = m_latest.find(channel);
+    if (it == m_latest.end() || !it->waiting || (it->inFlight && !m_stopping) || !m_publisher->isReady() ||
+        (m_holding && !m_stopping))
+        return;
+    it->waiting = false;
+    it->inFlight = true;
+    const QByteArray payload = std::exchange(it->payload, QByteArray());
+    m_publisher->command({"PUBLISH"_ba, channel, payload}, this,
+                         [this, channel, payload](const RedisValue &reply) {
+                             onLatestReply(channel, payload, reply);
+                         });
+}
+
+void RedisBus::sendAllLatest()
+{
+    const QList<QByteArray> channels = m_latest.keys();
+    for (const QByteArray &channel : channels)
+        sendLatest(channel);
+}
+
+void RedisBus::onLatestReply(const QByteArray &channel, const QByteArray &payload, const RedisValue &reply)
+{
+    auto it = m_latest.find(channel);
+    if (it == m_latest.end())
+        return;
+    it->inFlight = false;
+    if (RedisConnection::isConnectionFailure(reply)) {
+        if (!it->waiting) { // still the newest: it goes again when Redis is back
+            it->payload = payload;
+            it->waiting = true;
+        }
+        return;
+    }
+    if (reply.isError()) {
+        ++m_stats.publishFailures;
+        qCWarning(lcBus).noquote() << "PUBLISH to" << QString::fromUtf8(channel)
+                                   << "failed:" << QString::fromUtf8(reply.bytes());
+    } else {
+        ++m_stats.published;
+    }
+    sendLatest(channel);
 }
 
 void RedisBus::flush()
@@ -214,6 +272,7 @@ void RedisBus::resume()
     m_hadOutage = false;
     m_droppedThisOutage = 0;
     pump(); // the rest follows as Redis answers
+    sendAllLatest();
     if (hadOutage) {
         m_stats.replayed += count;
         qCInfo(lcBus).noquote() << "replaying" << count << "publish(es) queued during the outage;" << dropped

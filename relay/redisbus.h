@@ -30,11 +30,12 @@ struct RedisBusOptions
 
 struct RedisBusStats
 {
-    quint64 published = 0;       // acknowledged by Redis
-    quint64 publishFailures = 0; // refused by Redis (an error reply): not retried
+    quint64 published = 0;       // acknowledged by Redis (publishLatest() included)
+    quint64 publishFailures = 0; // refused by Redis (an error reply): not retried (publishLatest() included)
     quint64 queuedDuringOutage = 0;
     quint64 replayed = 0;
     quint64 dropped = 0; // oldest waiting publishes dropped at the bounds (outage or stalled Redis)
+    quint64 latestReplaced = 0; // publishLatest() payloads replaced by a newer one before they went out
     quint64 subscriberGaps = 0;
     qint64 subscriberGapMs = 0; // total time the subscriber was not listening after it first was
 };
@@ -55,6 +56,9 @@ public:
     void start() override;
     void stop() override;
     void publish(const QByteArray &channel, const QByteArray &payload) override;
+    // At most one in flight and one waiting per channel; sent when publish()'s messages would be
+    // (after an outage, with the replay), not counted in pendingPublishes() or the bounds.
+    void publishLatest(const QByteArray &channel, const QByteArray &payload) override;
     void flush() override;
     void subscribe(const QByteArray &channel) override;
     void unsubscribe(const QByteArray &channel) override;
@@ -89,6 +93,16 @@ private:
         qint64 size() const { return channel.size() + payload.size(); }
     };
 
+    struct Latest
+    {
+        QByteArray payload;
+        bool waiting = false;
+        bool inFlight = false;
+    };
+
+    void sendLatest(const QByteArray &channel);
+    void sendAllLatest();
+    void onLatestReply(const QByteArray &channel, const QByteArray &payload, const RedisValue &reply);
     void updateConnected();
     bool canSend() const;
     bool windowOpen(const Outgoing &next) const;
@@ -110,6 +124,7 @@ private:
     std::deque<Outgoing> m_waiting;
     qint64 m_inFlightBytes = 0;
     qint64 m_waitingBytes = 0;
+    QHash<QByteArray, Latest> m_latest;
     quint64 m_nextSeq = 1;
     bool m_holding = true;    // not sending: waiting for Redis (and, after an outage, the replay delay)
     bool m_hadOutage = false; // publishes were queued while Redis was unreachable

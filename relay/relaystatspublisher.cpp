@@ -37,7 +37,7 @@ void RelayStatsPublisher::publishNow()
 {
     if (!m_server || !m_server->bus())
         return;
-    m_server->bus()->publish(channel(), statsPayload());
+    m_server->bus()->publishLatest(channel(), statsPayload());
     ++m_published;
 }
 
@@ -46,7 +46,7 @@ void RelayStatsPublisher::publishStopped()
     m_timer.stop();
     if (!m_server || !m_server->bus() || m_interval.count() <= 0)
         return;
-    m_server->bus()->publish(channel(), stoppedPayload());
+    m_server->bus()->publishLatest(channel(), stoppedPayload());
     ++m_published;
 }
 

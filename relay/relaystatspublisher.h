@@ -15,6 +15,8 @@ class RelayServer;
 //   {"type":"relay-stats","instance":..,"prefix":..,"url":..,"clients":N,
 //    "channels":{"<full channel>":<local members>,...},"interval":<ms>,"at":<ms since epoch>}
 // On the broadcast channel every client counts. publishStopped() sends {"type":"relay-stopped",...}.
+// Both go out with MessageBus::publishLatest(): during an outage only the newest waits, apart from
+// the clients' messages and their bounds.
 class RelayStatsPublisher : public QObject
 {
     Q_OBJECT

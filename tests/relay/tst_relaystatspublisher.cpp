@@ -25,9 +25,11 @@ private Q_SLOTS:
     void publishesChannelsAndClients();
     void stoppedMessage();
     void intervalZeroIsOff();
+    void heartbeatIsLatestOnlyDuringAnOutage();
 
 private:
-    RelayServer *startRelay(const QString &instanceId, const QByteArray &prefix = {});
+    RelayServer *startRelay(const QString &instanceId, const QByteArray &prefix = {},
+                            const RedisBusOptions &busOptions = {});
     TestClient *connectTo(RelayServer *relay);
     QJsonObject nextMessage(QSignalSpy &spy, const QString &type);
 
@@ -42,6 +44,7 @@ void tst_RelayStatsPublisher::init()
     QVERIFY2(m_redis->start(), qPrintable(m_redis->errorString()));
     RedisConnectionOptions o;
     o.url = RedisUrl::parse(m_redis->url());
+    o.reconnectMaxDelay = 100ms; // back well within a relay's replay delay after an outage
     m_listener = std::make_unique<RedisSubscriber>(o);
     m_listener->subscribe(RelayStatsPublisher::channel());
     m_listener->open();
@@ -56,12 +59,13 @@ void tst_RelayStatsPublisher::cleanup()
     m_redis.reset();
 }
 
-RelayServer *tst_RelayStatsPublisher::startRelay(const QString &instanceId, const QByteArray &prefix)
+RelayServer *tst_RelayStatsPublisher::startRelay(const QString &instanceId, const QByteArray &prefix,
+                                                 const RedisBusOptions &busOptions)
 {
     RedisConnectionOptions o;
     o.url = RedisUrl::parse(m_redis->url());
     o.clientName = u"switchboard-relay:"_s + instanceId;
-    auto *bus = new RedisBus(o);
+    auto *bus = new RedisBus(o, busOptions);
     m_owned.append(bus);
     bus->start();
     RelayServerOptions so;
@@ -172,6 +176,59 @@ void tst_RelayStatsPublisher::intervalZeroIsOff()
     for (const char *key :
          {"pendingPublishes", "publishFailures", "replayed", "dropped", "subscriberGaps", "subscriberGapMs"})
         QVERIFY2(bus.value(QLatin1StringView(key)).isDouble(), key);
+}
+
+void tst_RelayStatsPublisher::heartbeatIsLatestOnlyDuringAnOutage()
+{
+    RedisBusOptions bo;
+    bo.maxQueuedMessages = 20;
+    bo.replayDelay = 1s;
+    RelayServer *relay = startRelay(u"r4"_s, {}, bo);
+    auto *bus = qobject_cast<RedisBus *>(relay->bus());
+    QVERIFY(bus);
+    m_listener->subscribe("room:chat");
+    QTRY_VERIFY(m_listener->isSubscribed("room:chat") && bus->isConnected());
+    QSignalSpy messages(m_listener.get(), &RedisSubscriber::message);
+    RelayStatsPublisher publisher(relay, 50ms);
+
+    m_redis->stop();
+    QTRY_VERIFY(!bus->isConnected());
+    // Client messages fill the outage queue exactly; heartbeats follow.
+    constexpr int N = 20;
+    for (int i = 0; i < N; ++i)
+        bus->publish("room:chat", QByteArray::number(i));
+    publisher.start();
+    QTRY_VERIFY(publisher.publishedCount() >= 6);
+    publisher.stop();
+    connectTo(relay); // the newest heartbeat is the only one that counts a client
+    QTRY_COMPARE(relay->clientCount(), 1);
+    publisher.publishNow();
+    QCOMPARE(bus->stats().dropped, 0u);
+    QCOMPARE(bus->pendingPublishes(), N);
+
+    QVERIFY(m_redis->start());
+    QTRY_COMPARE_WITH_TIMEOUT(bus->pendingPublishes(), 0, 10000);
+    bus->publish("room:chat", "end"); // after the replay: Redis orders it behind everything before
+    QByteArrayList chat;
+    QList<QJsonObject> heartbeats;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            for (const auto &args : std::as_const(messages)) {
+                if (args.at(0).toByteArray() == "room:chat")
+                    chat.append(args.at(1).toByteArray());
+                else
+                    heartbeats.append(QJsonDocument::fromJson(args.at(1).toByteArray()).object());
+            }
+            messages.clear();
+            return !chat.isEmpty() && chat.last() == "end";
+        }(),
+        10000);
+    QCOMPARE(chat.size(), N + 1);
+    for (int i = 0; i < N; ++i)
+        QCOMPARE(chat.at(i), QByteArray::number(i));
+    QCOMPARE(heartbeats.size(), 1);
+    QCOMPARE(heartbeats.first().value("clients"_L1).toInt(), 1);
+    QCOMPARE(bus->stats().dropped, 0u);
 }
 
 QTEST_MAIN(tst_RelayStatsPublisher)
