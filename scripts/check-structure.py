@@ -108,6 +108,12 @@ def main():
     root = sys.argv[1] if len(sys.argv) > 1 else os.getcwd()
     owner = headers_by_layer(root)
     problems = []
+    allowlist_path = os.path.join(root, "scripts", "structure-allowlist.txt")
+    allowed_long = set()
+    if os.path.exists(allowlist_path):
+        with open(allowlist_path, encoding="utf-8") as f:
+            allowed_long = {l.strip() for l in f if l.strip() and not l.startswith("#")}
+    still_long = set()
     for path in sources(root):
         rel = os.path.relpath(path, root)
         layer = rel.split(os.sep)[0]
@@ -132,9 +138,14 @@ def main():
                     problems.append(f"{rel}:{number}: the {layer} layer includes <{name}> ({module})")
         if layer in LAYERS and path.endswith(".cpp"):
             for first, length in function_lengths(lines):
-                if length > MAX_FUNCTION_LINES:
+                if length > MAX_FUNCTION_LINES and rel in allowed_long:
+                    still_long.add(rel)
+                    print(f"{rel}:{first}: a {length}-line function (allow-listed, still to split)")
+                elif length > MAX_FUNCTION_LINES:
                     problems.append(f"{rel}:{first}: a {length}-line function or block (at most "
                                     f"{MAX_FUNCTION_LINES})")
+    for rel in sorted(allowed_long - still_long):
+        problems.append(f"{rel}: no longer has a long function: remove it from scripts/structure-allowlist.txt")
     for p in problems:
         print(p)
     print(f"check-structure: {len(problems)} problem(s)")
