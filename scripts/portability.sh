@@ -49,10 +49,11 @@ unmount_all() {
 trap unmount_all EXIT
 
 # The console's packages, none of which the relay-only bootstrap may install. (Debian's
-# qt6-base-dev itself depends on the QtGui and QtWidgets runtime libraries, so those come along;
+# qt6-base-dev itself depends on the QtGui and QtWidgets runtime libraries and the platform
+# plugins (qt6-qpa-plugins), so those come along;
 # the configure step must not look for them and switchboard-relay must not link them, which is
 # checked too.)
-GUI_PATTERN='^(qt6-(charts|svg|tools|l10n-tools|translations|httpserver|qpa-plugins)|libqt6(charts|svg|opengl6-dev|designer|help|uitools|keychain)|qtkeychain|xvfb|xauth|imagemagick|clang)'
+GUI_PATTERN='^(qt6-(charts|svg|tools|l10n-tools|translations|httpserver)|libqt6(charts|svg|opengl6-dev|designer|help|uitools|keychain)|qtkeychain|xvfb|xauth|imagemagick|clang)'
 
 run_suite() {
   local suite=$1 dir=$base/$1
