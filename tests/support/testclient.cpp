@@ -33,9 +33,12 @@ bool TestClient::open(const QNetworkRequest &request, const QStringList &subprot
     QWebSocketHandshakeOptions options;
     options.setSubprotocols(subprotocols);
     bool failed = false;
-    const QMetaObject::Connection c =
-        connect(&m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
-                [&failed] { failed = true; });
+#if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
+    const auto errorSignal = &QWebSocket::errorOccurred; // error() is deprecated from 6.5 on
+#else
+    const auto errorSignal = qOverload<QAbstractSocket::SocketError>(&QWebSocket::error);
+#endif
+    const QMetaObject::Connection c = connect(&m_socket, errorSignal, this, [&failed] { failed = true; });
     m_socket.open(request, options);
     const bool done = QTest::qWaitFor([&] { return m_connected || failed || m_closeCode >= 0; }, timeoutMs);
     disconnect(c);
