@@ -99,7 +99,7 @@ QVariant display(int column, const Values &v)
     const QLocale locale;
     switch (column) {
     case Subscribers:
-        return locale.toString(v.subscribers);
+        return v.subscribers < 0 ? Unknown : locale.toString(v.subscribers);
     case Relays:
         return v.relays ? locale.toString(*v.relays) : Unknown;
     case RelayClients:
@@ -253,7 +253,7 @@ void ChannelListModel::applySnapshot(const PubSubSnapshot &snapshot)
                 row.values.subscribers = next[j].subscribers;
                 mask = 1u << Subscribers;
             }
-            m_totalSubscribers += next[j].subscribers;
+            m_totalSubscribers += std::max<qint64>(0, next[j].subscribers);
             m_rows.push_back(std::move(row));
             masks.push_back(mask);
             ++m_tailPos;
@@ -272,7 +272,7 @@ void ChannelListModel::applySnapshot(const PubSubSnapshot &snapshot)
                 ++end;
             beginInsertRows({}, at, at + int(end - j) - 1);
             for (; j < end; ++j) {
-                m_totalSubscribers += next[j].subscribers;
+                m_totalSubscribers += std::max<qint64>(0, next[j].subscribers);
                 m_rows.push_back({next[j].name, valuesFor(next[j].name, next[j].subscribers)});
                 masks.push_back(0);
             }
@@ -374,5 +374,5 @@ int ChannelListModel::rowOf(const QByteArray &channel) const
 qint64 ChannelListModel::subscribersFor(const QByteArray &channel) const
 {
     const int row = rowOf(channel);
-    return row < 0 ? 0 : m_rows[size_t(row)].values.subscribers;
+    return row < 0 ? 0 : m_rows[size_t(row)].values.subscribers; // -1: unknown
 }

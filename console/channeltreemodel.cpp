@@ -4,7 +4,6 @@
 #include "relaydirectory.h"
 
 #include <QCoreApplication>
-#include <QLocale>
 #include <QSet>
 
 #include <algorithm>
@@ -139,7 +138,7 @@ QVariant ChannelTreeModel::data(const QModelIndex &index, int role) const
         if (n->isChannel)
             return QCoreApplication::translate("ChannelTreeModel",
                                                "%1 — a channel with %2 own subscribers, and a group of %3")
-                .arg(name, QLocale().toString(n->own.subscribers), channels);
+                .arg(name, display(Subscribers, n->own).toString(), channels);
         return QCoreApplication::translate("ChannelTreeModel", "%1:* — a group of %2").arg(name, channels);
     }
     case ChannelNameRole:
@@ -309,13 +308,16 @@ unsigned ChannelTreeModel::recompute(Node *node, bool notify)
         sum = node->own;
     else
         sum.subscribers = 0;
+    // A group whose channels are not all counted has no count either.
+    bool unknown = sum.subscribers < 0;
     int channels = node->isChannel ? 1 : 0;
     for (size_t i = 0; i < node->children.size(); ++i) {
         Node *c = node->children[i].get();
         masks[i] = recompute(c, notify);
         const Values &v = c->shown;
         channels += c->channels;
-        sum.subscribers += v.subscribers;
+        unknown = unknown || v.subscribers < 0;
+        sum.subscribers += std::max<qint64>(0, v.subscribers);
         if (v.relayClients)
             sum.relayClients = sum.relayClients.value_or(0) + *v.relayClients;
         if (v.traffic) {
@@ -330,6 +332,8 @@ unsigned ChannelTreeModel::recompute(Node *node, bool notify)
             sum.traffic = t;
         }
     }
+    if (unknown)
+        sum.subscribers = -1;
     if (!node->isChannel)
         sum.relays.reset(); // relays count per channel; a group has no single answer
 

@@ -3,6 +3,7 @@
 
 #include "channelfilterproxymodel.h"
 #include "channellistmodel.h"
+#include "channelnotes.h"
 #include "channelscontroller.h"
 #include "channeltreemodel.h"
 #include "pubsubclientmodel.h"
@@ -58,6 +59,8 @@ ChannelsView::ChannelsView(ChannelsController *controller, QWidget *parent)
     , m_patternsLabel(new QLabel(this))
     , m_patternOnly(new QCheckBox(this))
     , m_clients(new QTableView(this))
+    , m_notes(new QLabel(this))
+    , m_pacing(new QLabel(this))
     , m_status(new QLabel(this))
 {
     setObjectName(u"channelsView"_s);
@@ -74,6 +77,8 @@ ChannelsView::ChannelsView(ChannelsController *controller, QWidget *parent)
     m_patternsLabel->setObjectName(u"channelPatterns"_s);
     m_patternOnly->setObjectName(u"channelPatternClientsOnly"_s);
     m_clients->setObjectName(u"channelClientTable"_s);
+    m_notes->setObjectName(u"channelNotes"_s);
+    m_pacing->setObjectName(u"channelPacing"_s);
     m_status->setObjectName(u"channelStatus"_s);
 
     // Toolbar
@@ -159,12 +164,24 @@ ChannelsView::ChannelsView(ChannelsController *controller, QWidget *parent)
     m_tabs->addTab(m_stack, QString());
     m_tabs->addTab(clientsPage, QString());
 
+    // What Redis refused or failed, per command; how often a large Redis is asked.
+    m_notes->setTextFormat(Qt::PlainText);
+    m_notes->setWordWrap(true);
+    m_notes->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_notes->setStyleSheet(u"background:#bf8700; color:white; padding:4px; border-radius:3px;"_s);
+    m_notes->setVisible(false);
+    m_pacing->setTextFormat(Qt::PlainText);
+    m_pacing->setWordWrap(true);
+    m_pacing->setContentsMargins(6, 2, 6, 0);
+    m_pacing->setVisible(false);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_status->setContentsMargins(6, 2, 6, 2);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_toolBar);
+    layout->addWidget(m_notes);
     layout->addWidget(m_tabs, 1);
+    layout->addWidget(m_pacing);
     layout->addWidget(m_status);
 
     // Wiring
@@ -183,8 +200,10 @@ ChannelsView::ChannelsView(ChannelsController *controller, QWidget *parent)
         if (index >= 0)
             m_controller->setRefreshInterval(std::chrono::milliseconds(m_interval->itemData(index).toInt()));
     });
-    connect(m_controller, &ChannelsController::refreshIntervalChanged, this,
-            &ChannelsView::syncIntervalCombo);
+    connect(m_controller, &ChannelsController::refreshIntervalChanged, this, [this] {
+        syncIntervalCombo();
+        updateNotes();
+    });
     connect(m_refreshAction, &QAction::triggered, m_controller, &ChannelsController::refresh);
     connect(m_treeAction, &QAction::toggled, this, [this](bool on) {
         m_stack->setCurrentWidget(on ? static_cast<QWidget *>(m_tree) : m_table);
@@ -343,10 +362,12 @@ void ChannelsView::updateStatus()
 {
     const PubSubSnapshot &s = m_controller->lastSnapshot();
     const QLocale locale;
+    const QString unknown = u"\u2013"_s;
+    updateNotes();
     m_patternsLabel->setText(tr("Pattern subscriptions (PUBSUB NUMPAT): %1. PUBSUB NUMSUB leaves them out of "
                                 "the channels' subscriber "
                                 "counts; the clients holding them are those with patterns below.")
-                                 .arg(locale.toString(s.patternSubscriptions)));
+                                 .arg(s.patternsKnown ? locale.toString(s.patternSubscriptions) : unknown));
     if (!m_error.isEmpty()) {
         m_status->setText(tr("Refresh failed: %1").arg(m_error));
         return;
@@ -359,13 +380,30 @@ void ChannelsView::updateStatus()
         m_status->setText(tr("Waiting for the first refresh…"));
         return;
     }
-    QString text = tr("%1 channels · %2 subscriptions · %3 pattern subscriptions · refreshed in %4 ms")
-                       .arg(locale.toString(qsizetype(s.channels.size())),
-                            locale.toString(m_controller->listModel()->totalSubscribers()),
-                            locale.toString(s.patternSubscriptions), locale.toString(s.durationMs));
+    QString text =
+        tr("%1 channels · %2 subscriptions · %3 pattern subscriptions · refreshed in %4 ms")
+            .arg(s.channelsKnown ? locale.toString(qsizetype(s.channels.size())) : unknown,
+                 s.subscribersKnown ? locale.toString(m_controller->listModel()->totalSubscribers())
+                                    : unknown,
+                 s.patternsKnown ? locale.toString(s.patternSubscriptions) : unknown,
+                 locale.toString(s.durationMs));
     if (!m_filter->text().trimmed().isEmpty())
         text += tr(" · %1 shown").arg(locale.toString(m_tableProxy->rowCount()));
     m_status->setText(text);
+}
+
+void ChannelsView::updateNotes()
+{
+    const PubSubSnapshot &s = m_controller->lastSnapshot();
+    const bool attached = m_controller->isAttached() && m_haveSnapshot;
+    const QStringList problems = attached ? ChannelNotes::problems(s) : QStringList();
+    m_notes->setText(problems.join(u'\n'));
+    m_notes->setVisible(!problems.isEmpty());
+    const QString pacing = attached ? ChannelNotes::pacing(s, m_controller->refreshInterval()) : QString();
+    m_pacing->setText(pacing);
+    m_pacing->setToolTip(pacing.isEmpty() ? QString()
+                                          : ChannelNotes::pacingDetails(s, m_controller->pollBudget()));
+    m_pacing->setVisible(!pacing.isEmpty());
 }
 
 void ChannelsView::retranslateUi()

@@ -55,6 +55,7 @@ private:
     void onSnapshot(const PubSubSnapshot &snapshot);
     void onRefreshFailed(const QString &error);
     void updateStatus();
+    void updateNotes();
     void updateActions();
     void syncIntervalCombo();
     void setupColumns();
@@ -80,6 +81,8 @@ private:
     QLabel *m_patternsLabel;
     QCheckBox *m_patternOnly;
     QTableView *m_clients;
+    QLabel *m_notes;
+    QLabel *m_pacing;
     QLabel *m_status;
     QString m_error;
     bool m_haveSnapshot = false;
