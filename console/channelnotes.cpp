@@ -34,8 +34,8 @@ QStringList ChannelNotes::problems(const PubSubSnapshot &snapshot)
     QStringList notes;
     for (const PubSubCommandError &e : snapshot.errors) {
         const QString command = PubSubCommandError::commandText(e.command);
-        QString note = e.isRefusal() ? tr("Redis refused %1: %2").arg(command, e.error)
-                                     : tr("%1 failed: %2").arg(command, e.error);
+        QString note = e.isRefusal() ? tr("Redis refused %1 (%2).").arg(command, e.error)
+                                     : tr("%1 failed (%2).").arg(command, e.error);
         note += u' ';
         switch (e.command) {
         case Command::Channels:

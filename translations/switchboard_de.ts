@@ -318,14 +318,6 @@ Relays melden %1 WebSocket-Clients.</translation>
         <translation>%1 Clients</translation>
     </message>
     <message>
-        <source>Redis refused %1: %2</source>
-        <translation>Redis hat %1 abgelehnt: %2</translation>
-    </message>
-    <message>
-        <source>%1 failed: %2</source>
-        <translation>%1 fehlgeschlagen: %2</translation>
-    </message>
-    <message>
         <source>No channel list: no channels and no subscriber counts are shown.</source>
         <translation>Keine Kanalliste: weder Kanäle noch Abonnentenzahlen werden angezeigt.</translation>
     </message>
@@ -384,6 +376,14 @@ Relays melden %1 WebSocket-Clients.</translation>
     <message>
         <source>Rules: what a part takes stays under %1 % of its interval; one second of interval per %2 channels or %3 clients; never more often than the chosen interval, and at least every %4.</source>
         <translation>Regeln: Ein Teil braucht höchstens %1 % seines Intervalls; eine Sekunde Intervall je %2 Kanäle oder %3 Clients; nie öfter als das gewählte Intervall und mindestens alle %4.</translation>
+    </message>
+    <message>
+        <source>Redis refused %1 (%2).</source>
+        <translation>Redis hat %1 abgelehnt (%2).</translation>
+    </message>
+    <message>
+        <source>%1 failed (%2).</source>
+        <translation>%1 ist fehlgeschlagen (%2).</translation>
     </message>
 </context>
 <context>
@@ -468,10 +468,6 @@ Relays melden %1 WebSocket-Clients.</translation>
         <translation>Warte auf die erste Aktualisierung…</translation>
     </message>
     <message>
-        <source>%1 channels · %2 subscriptions · %3 pattern subscriptions · refreshed in %4 ms</source>
-        <translation>%1 Kanäle · %2 Abonnements · %3 Muster-Abonnements · aktualisiert in %4 ms</translation>
-    </message>
-    <message>
         <source> · %1 shown</source>
         <translation> · %1 angezeigt</translation>
     </message>
@@ -530,6 +526,18 @@ Relays melden %1 WebSocket-Clients.</translation>
     <message>
         <source>Only clients with pattern subscriptions</source>
         <translation>Nur Clients mit Muster-Abonnements</translation>
+    </message>
+    <message>
+        <source>refreshed in %1 ms</source>
+        <translation>aktualisiert in %1 ms</translation>
+    </message>
+    <message>
+        <source>channel list from %1</source>
+        <translation>Kanalliste von %1</translation>
+    </message>
+    <message>
+        <source>%1 channels · %2 subscriptions · %3 pattern subscriptions · %4</source>
+        <translation>%1 Kanäle · %2 Abonnements · %3 Muster-Abonnements · %4</translation>
     </message>
 </context>
 <context>

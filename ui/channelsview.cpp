@@ -241,8 +241,18 @@ ChannelsView::ChannelsView(ChannelsController *controller, QWidget *parent)
 void ChannelsView::setupColumns()
 {
     const QFontMetrics fm = fontMetrics();
-    const auto widthFor = [&fm](int column) {
-        return std::max(fm.horizontalAdvance(headerText(column)), fm.horizontalAdvance(u"99,999"_s)) +
+    // Wide enough for the header and a wide value as the models format it ("999 bytes/s").
+    Values wide;
+    wide.subscribers = 99999;
+    wide.relays = 99;
+    wide.relayClients = 99999;
+    wide.traffic = ChannelTraffic{};
+    wide.traffic->messagesPerSecond = 9999.9;
+    wide.traffic->bytesPerSecond = 999;
+    wide.traffic->lastMessageAt = QDateTime(QDate(2000, 1, 1), QTime(23, 59, 59));
+    const auto widthFor = [&fm, &wide](int column) {
+        return std::max(fm.horizontalAdvance(headerText(column)),
+                        fm.horizontalAdvance(display(column, wide).toString())) +
                fm.averageCharWidth() * 2;
     };
     for (QHeaderView *header : {m_tree->header(), m_table->horizontalHeader()}) {
@@ -380,13 +390,18 @@ void ChannelsView::updateStatus()
         m_status->setText(tr("Waiting for the first refresh…"));
         return;
     }
+    // A backed-off round carries the channel list over: say how old it is rather than the round's time.
+    const QString when =
+        s.channelsRefreshed || !s.channelsTakenAt.isValid()
+            ? tr("refreshed in %1 ms").arg(locale.toString(s.durationMs))
+            : tr("channel list from %1")
+                  .arg(locale.toString(s.channelsTakenAt.toLocalTime().time(), u"HH:mm:ss"_s));
     QString text =
-        tr("%1 channels · %2 subscriptions · %3 pattern subscriptions · refreshed in %4 ms")
+        tr("%1 channels · %2 subscriptions · %3 pattern subscriptions · %4")
             .arg(s.channelsKnown ? locale.toString(qsizetype(s.channels.size())) : unknown,
                  s.subscribersKnown ? locale.toString(m_controller->listModel()->totalSubscribers())
                                     : unknown,
-                 s.patternsKnown ? locale.toString(s.patternSubscriptions) : unknown,
-                 locale.toString(s.durationMs));
+                 s.patternsKnown ? locale.toString(s.patternSubscriptions) : unknown, when);
     if (!m_filter->text().trimmed().isEmpty())
         text += tr(" · %1 shown").arg(locale.toString(m_tableProxy->rowCount()));
     m_status->setText(text);

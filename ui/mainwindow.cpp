@@ -451,7 +451,8 @@ void MainWindow::connectOnStart(bool startPrivateIfUnreachable)
     RedisProbe::probe(
         profile.redisUrl(password), 700ms, this,
         [this, profile, password, startPrivateIfUnreachable](const RedisProbe::Result &r) {
-            if (r.reachable) {
+            // An ACL that refuses the probe's INFO (no @dangerous) means Redis is there and answered.
+            if (r.reachable || r.error.startsWith("NOPERM"_L1)) {
                 connectToProfile(profile, password);
                 return;
             }

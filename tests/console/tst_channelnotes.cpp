@@ -33,13 +33,13 @@ void tst_ChannelNotes::problems_data()
     const QString clientRefused = u"NOPERM this user has no permissions to run the 'client|list' command"_s;
     QTest::newRow("CLIENT LIST refused")
         << int(Command::ClientList) << clientRefused
-        << QStringList{u"Redis refused CLIENT LIST TYPE pubsub: "_s + clientRefused, u"No client list"_s,
-                       u"+client|list"_s};
+        << QStringList{u"Redis refused CLIENT LIST TYPE pubsub ("_s + clientRefused + u")."_s,
+                       u"No client list"_s, u"+client|list"_s};
     QTest::newRow("PUBSUB CHANNELS refused")
         << int(Command::Channels) << u"NOPERM no 'pubsub|channels'"_s
         << QStringList{u"Redis refused PUBSUB CHANNELS"_s, u"No channel list"_s, u"+pubsub|channels"_s};
     QTest::newRow("NUMSUB failed") << int(Command::Numsub) << u"ERR busy"_s
-                                   << QStringList{u"PUBSUB NUMSUB failed: ERR busy"_s,
+                                   << QStringList{u"PUBSUB NUMSUB failed (ERR busy)."_s,
                                                   u"No subscriber count for 2 channels"_s};
     QTest::newRow("NUMPAT refused") << int(Command::Numpat) << u"NOPERM x"_s
                                     << QStringList{u"pattern subscriptions is unknown"_s,
