@@ -214,6 +214,12 @@ void ChannelTreeModel::prune(Node *node)
     }
 }
 
+// Channels staged below the node where they become visible, to be inserted there in ranges.
+struct ChannelTreeModel::Staging
+{
+    std::unordered_map<Node *, std::map<QByteArray, std::unique_ptr<Node>>> byParent;
+};
+
 void ChannelTreeModel::applySnapshot(const PubSubSnapshot &snapshot)
 {
     QHash<QByteArray, qint64> next;
@@ -221,7 +227,17 @@ void ChannelTreeModel::applySnapshot(const PubSubSnapshot &snapshot)
     for (const auto &c : snapshot.channels)
         next.insert(c.name, c.subscribers);
 
-    // 1. Channels that are gone: unmark, then drop subtrees left without any channel.
+    removeVanished(next);
+    Staging staging;
+    stageNew(next, staging);
+    insertStaged(staging);
+    // Aggregates and dataChanged up the ancestors.
+    recompute(m_root.get(), true);
+}
+
+// Channels that are gone: unmark, then drop subtrees left without any channel.
+void ChannelTreeModel::removeVanished(const QHash<QByteArray, qint64> &next)
+{
     bool removed = false;
     for (auto it = m_channelNodes.begin(); it != m_channelNodes.end();) {
         if (next.contains(it.key())) {
@@ -235,9 +251,12 @@ void ChannelTreeModel::applySnapshot(const PubSubSnapshot &snapshot)
     }
     if (removed)
         prune(m_root.get());
+}
 
-    // 2. New channels. Nodes below an existing (visible) node are staged per parent and inserted there
-    // in contiguous ranges; anything below a staged node is built directly, unseen.
+// Counts of known channels are updated in place. New channels below an existing (visible) node are
+// staged per parent; anything below a staged node is built directly, unseen.
+void ChannelTreeModel::stageNew(const QHash<QByteArray, qint64> &next, Staging &staging)
+{
     QByteArrayList added;
     for (auto it = next.cbegin(); it != next.cend(); ++it) {
         if (const auto node = m_channelNodes.constFind(it.key()); node != m_channelNodes.cend())
@@ -246,7 +265,6 @@ void ChannelTreeModel::applySnapshot(const PubSubSnapshot &snapshot)
             added.append(it.key());
     }
     std::sort(added.begin(), added.end());
-    std::unordered_map<Node *, std::map<QByteArray, std::unique_ptr<Node>>> staging;
     for (const QByteArray &name : std::as_const(added)) {
         Node *n = m_root.get();
         bool staged = false;
@@ -260,7 +278,7 @@ void ChannelTreeModel::applySnapshot(const PubSubSnapshot &snapshot)
                 n = c;
                 continue;
             }
-            auto &stage = staging[n][seg];
+            auto &stage = staging.byParent[n][seg];
             if (!stage) {
                 stage = std::make_unique<Node>();
                 stage->segment = seg;
@@ -274,7 +292,12 @@ void ChannelTreeModel::applySnapshot(const PubSubSnapshot &snapshot)
         n->own = ownValues(name, next.value(name));
         m_channelNodes.insert(name, n);
     }
-    for (auto &[parentNode, stage] : staging) {
+}
+
+// Each parent's staged children go in as contiguous row ranges.
+void ChannelTreeModel::insertStaged(Staging &staging)
+{
+    for (auto &[parentNode, stage] : staging.byParent) {
         for (auto &[seg, node] : stage)
             recompute(node.get(), false);
         auto &children = parentNode->children;
@@ -295,9 +318,6 @@ void ChannelTreeModel::applySnapshot(const PubSubSnapshot &snapshot)
             endInsertRows();
         }
     }
-
-    // 3. Aggregates and dataChanged up the ancestors.
-    recompute(m_root.get(), true);
 }
 
 unsigned ChannelTreeModel::recompute(Node *node, bool notify)

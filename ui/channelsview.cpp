@@ -81,7 +81,48 @@ ChannelsView::ChannelsView(ChannelsController *controller, QWidget *parent)
     m_pacing->setObjectName(u"channelPacing"_s);
     m_status->setObjectName(u"channelStatus"_s);
 
-    // Toolbar
+    setupToolBar();
+    setupChannelViews();
+    m_tabs->addTab(m_stack, QString());
+    m_tabs->addTab(buildClientsPage(), QString());
+
+    setupLayout();
+
+    connectControls();
+    connectController();
+    m_interval->setCurrentIndex(DefaultIntervalIndex);
+    m_controller->setRefreshInterval(std::chrono::milliseconds(IntervalsMs[DefaultIntervalIndex]));
+    m_treeAction->setChecked(true);
+    m_haveSnapshot = m_controller->lastSnapshot().takenAt.isValid();
+    retranslateUi();
+    updateActions();
+}
+
+// Notes above the tabs (what Redis refused or failed, per command), pacing and status below.
+void ChannelsView::setupLayout()
+{
+    m_notes->setTextFormat(Qt::PlainText);
+    m_notes->setWordWrap(true);
+    m_notes->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_notes->setStyleSheet(u"background:#bf8700; color:white; padding:4px; border-radius:3px;"_s);
+    m_notes->setVisible(false);
+    m_pacing->setTextFormat(Qt::PlainText);
+    m_pacing->setWordWrap(true);
+    m_pacing->setContentsMargins(6, 2, 6, 0);
+    m_pacing->setVisible(false);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_status->setContentsMargins(6, 2, 6, 2);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_toolBar);
+    layout->addWidget(m_notes);
+    layout->addWidget(m_tabs, 1);
+    layout->addWidget(m_pacing);
+    layout->addWidget(m_status);
+}
+
+void ChannelsView::setupToolBar()
+{
     m_filter->setClearButtonEnabled(true);
     m_filter->setMinimumWidth(fontMetrics().horizontalAdvance(u'x') * 18);
     for (size_t i = 0; i < std::size(IntervalsMs); ++i)
@@ -111,10 +152,12 @@ ChannelsView::ChannelsView(ChannelsController *controller, QWidget *parent)
     m_toolBar->addAction(m_tableAction);
     m_toolBar->addSeparator();
     m_toolBar->addAction(m_tapAction);
+}
 
-    // Channel views
-    m_treeProxy->setSourceModel(controller->treeModel());
-    m_tableProxy->setSourceModel(controller->listModel());
+void ChannelsView::setupChannelViews()
+{
+    m_treeProxy->setSourceModel(m_controller->treeModel());
+    m_tableProxy->setSourceModel(m_controller->listModel());
     m_tree->setModel(m_treeProxy);
     m_table->setModel(m_tableProxy);
     m_tree->setUniformRowHeights(true);
@@ -136,9 +179,12 @@ ChannelsView::ChannelsView(ChannelsController *controller, QWidget *parent)
     m_stack->addWidget(m_tree);
     m_stack->addWidget(m_table);
     setupColumns();
+}
 
-    // Patterns & clients
-    m_clientProxy->setSourceModel(controller->clientModel());
+// Patterns & clients: the NUMPAT count and the CLIENT LIST table.
+QWidget *ChannelsView::buildClientsPage()
+{
+    m_clientProxy->setSourceModel(m_controller->clientModel());
     m_clientProxy->setSortRole(PubSubClientModel::SortRole);
     m_clientProxy->setFilterRole(PubSubClientModel::SortRole);
     m_clientProxy->setFilterKeyColumn(PubSubClientModel::Patterns);
@@ -155,36 +201,16 @@ ChannelsView::ChannelsView(ChannelsController *controller, QWidget *parent)
     m_clients->horizontalHeader()->setSectionResizeMode(PubSubClientModel::Name, QHeaderView::Stretch);
     m_patternsLabel->setTextFormat(Qt::PlainText);
     m_patternsLabel->setWordWrap(true);
-    auto *clientsPage = new QWidget(this);
-    auto *clientsLayout = new QVBoxLayout(clientsPage);
-    clientsLayout->addWidget(m_patternsLabel);
-    clientsLayout->addWidget(m_patternOnly);
-    clientsLayout->addWidget(m_clients, 1);
+    auto *page = new QWidget(this);
+    auto *pageLayout = new QVBoxLayout(page);
+    pageLayout->addWidget(m_patternsLabel);
+    pageLayout->addWidget(m_patternOnly);
+    pageLayout->addWidget(m_clients, 1);
+    return page;
+}
 
-    m_tabs->addTab(m_stack, QString());
-    m_tabs->addTab(clientsPage, QString());
-
-    // What Redis refused or failed, per command; how often a large Redis is asked.
-    m_notes->setTextFormat(Qt::PlainText);
-    m_notes->setWordWrap(true);
-    m_notes->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_notes->setStyleSheet(u"background:#bf8700; color:white; padding:4px; border-radius:3px;"_s);
-    m_notes->setVisible(false);
-    m_pacing->setTextFormat(Qt::PlainText);
-    m_pacing->setWordWrap(true);
-    m_pacing->setContentsMargins(6, 2, 6, 0);
-    m_pacing->setVisible(false);
-    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_status->setContentsMargins(6, 2, 6, 2);
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_toolBar);
-    layout->addWidget(m_notes);
-    layout->addWidget(m_tabs, 1);
-    layout->addWidget(m_pacing);
-    layout->addWidget(m_status);
-
-    // Wiring
+void ChannelsView::connectControls()
+{
     connect(m_filter, &QLineEdit::textChanged, this, [this](const QString &text) {
         m_treeProxy->setFilterText(text);
         m_tableProxy->setFilterText(text);
@@ -219,6 +245,10 @@ ChannelsView::ChannelsView(ChannelsController *controller, QWidget *parent)
     connect(m_table, &QAbstractItemView::activated, this, [this] { tapSelection(); });
     connect(m_patternOnly, &QCheckBox::toggled, this,
             [this](bool on) { m_clientProxy->setFilterRegularExpression(on ? u"^[1-9]"_s : QString()); });
+}
+
+void ChannelsView::connectController()
+{
     connect(m_controller, &ChannelsController::snapshotReady, this, &ChannelsView::onSnapshot);
     connect(m_controller, &ChannelsController::refreshFailed, this, &ChannelsView::onRefreshFailed);
 
@@ -230,12 +260,6 @@ ChannelsView::ChannelsView(ChannelsController *controller, QWidget *parent)
                 for (int row = first; row <= last; ++row)
                     m_tree->expand(m_treeProxy->index(row, 0));
             });
-    m_interval->setCurrentIndex(DefaultIntervalIndex);
-    m_controller->setRefreshInterval(std::chrono::milliseconds(IntervalsMs[DefaultIntervalIndex]));
-    m_treeAction->setChecked(true);
-    m_haveSnapshot = m_controller->lastSnapshot().takenAt.isValid();
-    retranslateUi();
-    updateActions();
 }
 
 void ChannelsView::setupColumns()

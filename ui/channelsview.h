@@ -58,7 +58,13 @@ private:
     void updateNotes();
     void updateActions();
     void syncIntervalCombo();
+    void setupToolBar();
+    void setupChannelViews();
     void setupColumns();
+    QWidget *buildClientsPage();
+    void setupLayout();
+    void connectControls();
+    void connectController();
 
     ChannelsController *m_controller;
     ChannelFilterProxyModel *m_treeProxy;
