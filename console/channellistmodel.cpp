@@ -107,10 +107,14 @@ QVariant display(int column, const Values &v)
     case MessagesPerSecond:
         return v.traffic ? locale.toString(v.traffic->messagesPerSecond, 'f', 1) : Unknown;
     case BytesPerSecond:
-        return v.traffic ? locale.formattedDataSize(qint64(v.traffic->bytesPerSecond), 1,
-                                                    QLocale::DataSizeTraditionalFormat) +
-                               u"/s"_s
-                         : Unknown;
+        if (!v.traffic)
+            return Unknown;
+        // "591 B/s" rather than QLocale's "591 bytes/s": it fits the column as "2.8 kB/s" does.
+        if (v.traffic->bytesPerSecond < 1024)
+            return u"%1 B/s"_s.arg(locale.toString(qint64(v.traffic->bytesPerSecond)));
+        return locale.formattedDataSize(qint64(v.traffic->bytesPerSecond), 1,
+                                        QLocale::DataSizeTraditionalFormat) +
+               u"/s"_s;
     case LastMessage:
         return v.traffic && v.traffic->lastMessageAt.isValid()
                    ? locale.toString(v.traffic->lastMessageAt.toLocalTime().time(), QLocale::ShortFormat)

@@ -265,18 +265,18 @@ void ChannelsView::connectController()
 void ChannelsView::setupColumns()
 {
     const QFontMetrics fm = fontMetrics();
-    // Wide enough for the header and a wide value as the models format it ("999 bytes/s").
+    // Wide enough for the header, "99,999" and a wide value as the models format it ("999.9 kB/s").
     Values wide;
     wide.subscribers = 99999;
     wide.relays = 99;
     wide.relayClients = 99999;
     wide.traffic = ChannelTraffic{};
-    wide.traffic->messagesPerSecond = 9999.9;
-    wide.traffic->bytesPerSecond = 999;
+    wide.traffic->messagesPerSecond = 999.9;
+    wide.traffic->bytesPerSecond = 999.9 * 1024;
     wide.traffic->lastMessageAt = QDateTime(QDate(2000, 1, 1), QTime(23, 59, 59));
     const auto widthFor = [&fm, &wide](int column) {
-        return std::max(fm.horizontalAdvance(headerText(column)),
-                        fm.horizontalAdvance(display(column, wide).toString())) +
+        return std::max({fm.horizontalAdvance(headerText(column)), fm.horizontalAdvance(u"99,999"_s),
+                         fm.horizontalAdvance(display(column, wide).toString())}) +
                fm.averageCharWidth() * 2;
     };
     for (QHeaderView *header : {m_tree->header(), m_table->horizontalHeader()}) {
