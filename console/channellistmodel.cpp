@@ -99,7 +99,7 @@ QVariant display(int column, const Values &v)
     const QLocale locale;
     switch (column) {
     case Subscribers:
-        return locale.toString(v.subscribers);
+        return v.subscribers < 0 ? Unknown : locale.toString(v.subscribers);
     case Relays:
         return v.relays ? locale.toString(*v.relays) : Unknown;
     case RelayClients:
@@ -107,10 +107,14 @@ QVariant display(int column, const Values &v)
     case MessagesPerSecond:
         return v.traffic ? locale.toString(v.traffic->messagesPerSecond, 'f', 1) : Unknown;
     case BytesPerSecond:
-        return v.traffic ? locale.formattedDataSize(qint64(v.traffic->bytesPerSecond), 1,
-                                                    QLocale::DataSizeTraditionalFormat) +
-                               u"/s"_s
-                         : Unknown;
+        if (!v.traffic)
+            return Unknown;
+        // "591 B/s" rather than QLocale's "591 bytes/s": it fits the column as "2.8 kB/s" does.
+        if (v.traffic->bytesPerSecond < 1024)
+            return u"%1 B/s"_s.arg(locale.toString(qint64(v.traffic->bytesPerSecond)));
+        return locale.formattedDataSize(qint64(v.traffic->bytesPerSecond), 1,
+                                        QLocale::DataSizeTraditionalFormat) +
+               u"/s"_s;
     case LastMessage:
         return v.traffic && v.traffic->lastMessageAt.isValid()
                    ? locale.toString(v.traffic->lastMessageAt.toLocalTime().time(), QLocale::ShortFormat)
@@ -253,7 +257,7 @@ void ChannelListModel::applySnapshot(const PubSubSnapshot &snapshot)
                 row.values.subscribers = next[j].subscribers;
                 mask = 1u << Subscribers;
             }
-            m_totalSubscribers += next[j].subscribers;
+            m_totalSubscribers += std::max<qint64>(0, next[j].subscribers);
             m_rows.push_back(std::move(row));
             masks.push_back(mask);
             ++m_tailPos;
@@ -272,7 +276,7 @@ void ChannelListModel::applySnapshot(const PubSubSnapshot &snapshot)
                 ++end;
             beginInsertRows({}, at, at + int(end - j) - 1);
             for (; j < end; ++j) {
-                m_totalSubscribers += next[j].subscribers;
+                m_totalSubscribers += std::max<qint64>(0, next[j].subscribers);
                 m_rows.push_back({next[j].name, valuesFor(next[j].name, next[j].subscribers)});
                 masks.push_back(0);
             }
@@ -374,5 +378,5 @@ int ChannelListModel::rowOf(const QByteArray &channel) const
 qint64 ChannelListModel::subscribersFor(const QByteArray &channel) const
 {
     const int row = rowOf(channel);
-    return row < 0 ? 0 : m_rows[size_t(row)].values.subscribers;
+    return row < 0 ? 0 : m_rows[size_t(row)].values.subscribers; // -1: unknown
 }

@@ -36,7 +36,7 @@ enum Role {
 // What one channel (or, aggregated, one tree group) shows.
 struct Values
 {
-    qint64 subscribers = 0;
+    qint64 subscribers = 0; // -1: unknown (PUBSUB NUMSUB failed)
     std::optional<int> relays;
     std::optional<qint64> relayClients;
     std::optional<ChannelTraffic> traffic;
@@ -76,7 +76,9 @@ public:
 
     QByteArray channelAt(int row) const;
     int rowOf(const QByteArray &channel) const; // -1 if absent
+    // 0 if absent, -1 if unknown.
     qint64 subscribersFor(const QByteArray &channel) const;
+    // The known counts added up.
     qint64 totalSubscribers() const { return m_totalSubscribers; }
 
 private:

@@ -27,6 +27,7 @@ void ChannelsController::attach(RedisConnection *connection)
         return;
     m_connection = connection;
     m_monitor = new ChannelMonitor(connection, this);
+    m_monitor->setBudget(m_budget);
     connect(m_monitor, &ChannelMonitor::snapshotReady, this, &ChannelsController::onSnapshot);
     connect(m_monitor, &ChannelMonitor::refreshFailed, this, [this](const QString &error) {
         m_lastError = error;
@@ -84,6 +85,13 @@ void ChannelsController::refresh()
         m_monitor->refresh();
 }
 
+void ChannelsController::setPollBudget(const PollBudget &budget)
+{
+    m_budget = budget;
+    if (m_monitor)
+        m_monitor->setBudget(budget);
+}
+
 bool ChannelsController::isRefreshing() const
 {
     return m_monitor && m_monitor->isRefreshing();
@@ -104,8 +112,11 @@ void ChannelsController::onSnapshot(const PubSubSnapshot &snapshot)
 {
     m_last = snapshot;
     m_lastError.clear();
-    m_list->applySnapshot(snapshot);
-    m_tree->applySnapshot(snapshot);
-    m_clients->applySnapshot(snapshot);
+    if (snapshot.channelsRefreshed) {
+        m_list->applySnapshot(snapshot);
+        m_tree->applySnapshot(snapshot);
+    }
+    if (snapshot.clientsRefreshed)
+        m_clients->applySnapshot(snapshot);
     Q_EMIT snapshotReady(snapshot);
 }

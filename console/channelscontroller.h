@@ -16,7 +16,9 @@ class RedisConnection;
 class RelayDirectory;
 
 // The Channels view's logic: polls Redis through a ChannelMonitor on the attached connection, listens
-// to the relays' heartbeats (RelayDirectory) and feeds the list, tree and client models.
+// to the relays' heartbeats (RelayDirectory) and feeds the list, tree and client models. A part of a
+// snapshot that Redis refused is applied empty (the snapshot's errors say why); a part a backed-off
+// round did not ask for is left as it is.
 class ChannelsController : public QObject
 {
     Q_OBJECT
@@ -35,8 +37,12 @@ public:
     // 0 = off; refresh() still works.
     void setRefreshInterval(std::chrono::milliseconds interval);
     std::chrono::milliseconds refreshInterval() const { return m_interval; }
+    // Everything at once, whatever the back-off (F5).
     void refresh();
     bool isRefreshing() const;
+    // The thresholds that make a large or slow Redis polled less often (ChannelMonitor).
+    void setPollBudget(const PollBudget &budget);
+    const PollBudget &pollBudget() const { return m_budget; }
     void setTraffic(const ChannelTrafficMap &traffic);
 
     ChannelListModel *listModel() const { return m_list; }
@@ -45,6 +51,7 @@ public:
     RelayDirectory *directory() const { return m_directory; }
     const PubSubSnapshot &lastSnapshot() const { return m_last; }
     QString lastError() const { return m_lastError; }
+    // -1 when Redis did not say (PUBSUB NUMSUB failed).
     qint64 subscribersFor(const QByteArray &channel) const;
 
 Q_SIGNALS:
@@ -62,6 +69,7 @@ private:
     ChannelTreeModel *m_tree;
     PubSubClientModel *m_clients;
     std::chrono::milliseconds m_interval{2000};
+    PollBudget m_budget;
     PubSubSnapshot m_last;
     QString m_lastError;
 };

@@ -4,7 +4,6 @@
 #include "relaydirectory.h"
 
 #include <QCoreApplication>
-#include <QLocale>
 #include <QSet>
 
 #include <algorithm>
@@ -139,7 +138,7 @@ QVariant ChannelTreeModel::data(const QModelIndex &index, int role) const
         if (n->isChannel)
             return QCoreApplication::translate("ChannelTreeModel",
                                                "%1 — a channel with %2 own subscribers, and a group of %3")
-                .arg(name, QLocale().toString(n->own.subscribers), channels);
+                .arg(name, display(Subscribers, n->own).toString(), channels);
         return QCoreApplication::translate("ChannelTreeModel", "%1:* — a group of %2").arg(name, channels);
     }
     case ChannelNameRole:
@@ -215,6 +214,12 @@ void ChannelTreeModel::prune(Node *node)
     }
 }
 
+// Channels staged below the node where they become visible, to be inserted there in ranges.
+struct ChannelTreeModel::Staging
+{
+    std::unordered_map<Node *, std::map<QByteArray, std::unique_ptr<Node>>> byParent;
+};
+
 void ChannelTreeModel::applySnapshot(const PubSubSnapshot &snapshot)
 {
     QHash<QByteArray, qint64> next;
@@ -222,7 +227,17 @@ void ChannelTreeModel::applySnapshot(const PubSubSnapshot &snapshot)
     for (const auto &c : snapshot.channels)
         next.insert(c.name, c.subscribers);
 
-    // 1. Channels that are gone: unmark, then drop subtrees left without any channel.
+    removeVanished(next);
+    Staging staging;
+    stageNew(next, staging);
+    insertStaged(staging);
+    // Aggregates and dataChanged up the ancestors.
+    recompute(m_root.get(), true);
+}
+
+// Channels that are gone: unmark, then drop subtrees left without any channel.
+void ChannelTreeModel::removeVanished(const QHash<QByteArray, qint64> &next)
+{
     bool removed = false;
     for (auto it = m_channelNodes.begin(); it != m_channelNodes.end();) {
         if (next.contains(it.key())) {
@@ -236,9 +251,12 @@ void ChannelTreeModel::applySnapshot(const PubSubSnapshot &snapshot)
     }
     if (removed)
         prune(m_root.get());
+}
 
-    // 2. New channels. Nodes below an existing (visible) node are staged per parent and inserted there
-    // in contiguous ranges; anything below a staged node is built directly, unseen.
+// Counts of known channels are updated in place. New channels below an existing (visible) node are
+// staged per parent; anything below a staged node is built directly, unseen.
+void ChannelTreeModel::stageNew(const QHash<QByteArray, qint64> &next, Staging &staging)
+{
     QByteArrayList added;
     for (auto it = next.cbegin(); it != next.cend(); ++it) {
         if (const auto node = m_channelNodes.constFind(it.key()); node != m_channelNodes.cend())
@@ -247,7 +265,6 @@ void ChannelTreeModel::applySnapshot(const PubSubSnapshot &snapshot)
             added.append(it.key());
     }
     std::sort(added.begin(), added.end());
-    std::unordered_map<Node *, std::map<QByteArray, std::unique_ptr<Node>>> staging;
     for (const QByteArray &name : std::as_const(added)) {
         Node *n = m_root.get();
         bool staged = false;
@@ -261,7 +278,7 @@ void ChannelTreeModel::applySnapshot(const PubSubSnapshot &snapshot)
                 n = c;
                 continue;
             }
-            auto &stage = staging[n][seg];
+            auto &stage = staging.byParent[n][seg];
             if (!stage) {
                 stage = std::make_unique<Node>();
                 stage->segment = seg;
@@ -275,7 +292,12 @@ void ChannelTreeModel::applySnapshot(const PubSubSnapshot &snapshot)
         n->own = ownValues(name, next.value(name));
         m_channelNodes.insert(name, n);
     }
-    for (auto &[parentNode, stage] : staging) {
+}
+
+// Each parent's staged children go in as contiguous row ranges.
+void ChannelTreeModel::insertStaged(Staging &staging)
+{
+    for (auto &[parentNode, stage] : staging.byParent) {
         for (auto &[seg, node] : stage)
             recompute(node.get(), false);
         auto &children = parentNode->children;
@@ -296,9 +318,6 @@ void ChannelTreeModel::applySnapshot(const PubSubSnapshot &snapshot)
             endInsertRows();
         }
     }
-
-    // 3. Aggregates and dataChanged up the ancestors.
-    recompute(m_root.get(), true);
 }
 
 unsigned ChannelTreeModel::recompute(Node *node, bool notify)
@@ -309,13 +328,16 @@ unsigned ChannelTreeModel::recompute(Node *node, bool notify)
         sum = node->own;
     else
         sum.subscribers = 0;
+    // A group whose channels are not all counted has no count either.
+    bool unknown = sum.subscribers < 0;
     int channels = node->isChannel ? 1 : 0;
     for (size_t i = 0; i < node->children.size(); ++i) {
         Node *c = node->children[i].get();
         masks[i] = recompute(c, notify);
         const Values &v = c->shown;
         channels += c->channels;
-        sum.subscribers += v.subscribers;
+        unknown = unknown || v.subscribers < 0;
+        sum.subscribers += std::max<qint64>(0, v.subscribers);
         if (v.relayClients)
             sum.relayClients = sum.relayClients.value_or(0) + *v.relayClients;
         if (v.traffic) {
@@ -330,6 +352,8 @@ unsigned ChannelTreeModel::recompute(Node *node, bool notify)
             sum.traffic = t;
         }
     }
+    if (unknown)
+        sum.subscribers = -1;
     if (!node->isChannel)
         sum.relays.reset(); // relays count per channel; a group has no single answer
 

@@ -43,12 +43,16 @@ public:
 
 private:
     struct Node;
+    struct Staging;
     Node *nodeFor(const QModelIndex &index) const;
     QModelIndex indexOf(const Node *node, int column = 0) const;
     int rowOf(const Node *node) const;
     ChannelColumns::Values ownValues(const QByteArray &name, qint64 subscribers) const;
     int countChannels(Node *node);
     void prune(Node *node);
+    void removeVanished(const QHash<QByteArray, qint64> &next);
+    void stageNew(const QHash<QByteArray, qint64> &next, Staging &staging);
+    void insertStaged(Staging &staging);
     // Recomputes aggregates below node; emits dataChanged for visible children that changed when
     // notify is set. Returns the changed-columns mask of node itself.
     unsigned recompute(Node *node, bool notify);

@@ -66,13 +66,17 @@ void ChartFeeder::sample(qint64 now)
         for (const QByteArray &c : std::as_const(chosen))
             wanted << QString::fromUtf8(c);
         replaceSeries(Group::Subscribers, m_subscriberSeries, wanted);
-        for (const QByteArray &c : std::as_const(chosen))
-            m_history->append(Group::Subscribers, QString::fromUtf8(c), now,
-                              double(m_channels->subscribersFor(c)));
-        int relayConnections = 0;
-        for (const PubSubClient &client : snapshot.clients)
-            relayConnections += client.isRelay() ? 1 : 0;
-        m_history->append(Group::RelayConnections, tr("relays on Redis"), now, relayConnections);
+        for (const QByteArray &c : std::as_const(chosen)) {
+            const qint64 subscribers = m_channels->subscribersFor(c);
+            if (subscribers >= 0) // unknown when PUBSUB NUMSUB failed: a gap, not a zero
+                m_history->append(Group::Subscribers, QString::fromUtf8(c), now, double(subscribers));
+        }
+        if (snapshot.clientsKnown) {
+            int relayConnections = 0;
+            for (const PubSubClient &client : snapshot.clients)
+                relayConnections += client.isRelay() ? 1 : 0;
+            m_history->append(Group::RelayConnections, tr("relays on Redis"), now, relayConnections);
+        }
     }
     if (m_relay) {
         const RelayServer *server = m_relay->server();

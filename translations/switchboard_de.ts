@@ -300,6 +300,93 @@ Relays melden %1 WebSocket-Clients.</translation>
     </message>
 </context>
 <context>
+    <name>ChannelNotes</name>
+    <message>
+        <source>1 channel</source>
+        <translation>1 Kanal</translation>
+    </message>
+    <message>
+        <source>%1 channels</source>
+        <translation>%1 Kanäle</translation>
+    </message>
+    <message>
+        <source>1 client</source>
+        <translation>1 Client</translation>
+    </message>
+    <message>
+        <source>%1 clients</source>
+        <translation>%1 Clients</translation>
+    </message>
+    <message>
+        <source>No channel list: no channels and no subscriber counts are shown.</source>
+        <translation>Keine Kanalliste: weder Kanäle noch Abonnentenzahlen werden angezeigt.</translation>
+    </message>
+    <message>
+        <source>No subscriber count for %1 (shown as –).</source>
+        <translation>Keine Abonnentenzahl für %1 (als – angezeigt).</translation>
+    </message>
+    <message>
+        <source>The number of pattern subscriptions is unknown.</source>
+        <translation>Die Zahl der Muster-Abonnements ist unbekannt.</translation>
+    </message>
+    <message>
+        <source>No client list: Patterns &amp; clients shows no connections and relays on Redis are not counted.</source>
+        <translation>Keine Client-Liste: Muster &amp; Clients zeigt keine Verbindungen, und Relays auf Redis werden nicht gezählt.</translation>
+    </message>
+    <message>
+        <source>The ACL rule %1 for this Redis user allows it.</source>
+        <translation>Die ACL-Regel %1 für diesen Redis-Benutzer erlaubt es.</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 min</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>it took %1 ms</source>
+        <translation>sie dauerte %1 ms</translation>
+    </message>
+    <message>
+        <source>the channel list every %1: %2</source>
+        <translation>die Kanalliste alle %1: %2</translation>
+    </message>
+    <message>
+        <source>the client list every %1: %2</source>
+        <translation>die Client-Liste alle %1: %2</translation>
+    </message>
+    <message>
+        <source>Large Redis: refreshing %1 · F5 refreshes now</source>
+        <translation>Großes Redis: aktualisiert %1 · F5 aktualisiert sofort</translation>
+    </message>
+    <message>
+        <source> · </source>
+        <translation> · </translation>
+    </message>
+    <message>
+        <source>%1: %2, %3, %4 ms</source>
+        <translation>%1: %2, %3, %4 ms</translation>
+    </message>
+    <message>
+        <source>Rules: what a part takes stays under %1 % of its interval; one second of interval per %2 channels or %3 clients; never more often than the chosen interval, and at least every %4.</source>
+        <translation>Regeln: Ein Teil braucht höchstens %1 % seines Intervalls; eine Sekunde Intervall je %2 Kanäle oder %3 Clients; nie öfter als das gewählte Intervall und mindestens alle %4.</translation>
+    </message>
+    <message>
+        <source>Redis refused %1 (%2).</source>
+        <translation>Redis hat %1 abgelehnt (%2).</translation>
+    </message>
+    <message>
+        <source>%1 failed (%2).</source>
+        <translation>%1 ist fehlgeschlagen (%2).</translation>
+    </message>
+</context>
+<context>
     <name>ChannelTreeModel</name>
     <message>
         <source> Groups add up their channels.</source>
@@ -381,10 +468,6 @@ Relays melden %1 WebSocket-Clients.</translation>
         <translation>Warte auf die erste Aktualisierung…</translation>
     </message>
     <message>
-        <source>%1 channels · %2 subscriptions · %3 pattern subscriptions · refreshed in %4 ms</source>
-        <translation>%1 Kanäle · %2 Abonnements · %3 Muster-Abonnements · aktualisiert in %4 ms</translation>
-    </message>
-    <message>
         <source> · %1 shown</source>
         <translation> · %1 angezeigt</translation>
     </message>
@@ -443,6 +526,18 @@ Relays melden %1 WebSocket-Clients.</translation>
     <message>
         <source>Only clients with pattern subscriptions</source>
         <translation>Nur Clients mit Muster-Abonnements</translation>
+    </message>
+    <message>
+        <source>refreshed in %1 ms</source>
+        <translation>aktualisiert in %1 ms</translation>
+    </message>
+    <message>
+        <source>channel list from %1</source>
+        <translation>Kanalliste von %1</translation>
+    </message>
+    <message>
+        <source>%1 channels · %2 subscriptions · %3 pattern subscriptions · %4</source>
+        <translation>%1 Kanäle · %2 Abonnements · %3 Muster-Abonnements · %4</translation>
     </message>
 </context>
 <context>

@@ -40,6 +40,26 @@ AnnouncementView::AnnouncementView(AnnouncementController *controller, TemplateS
     , m_deleteTemplate(new QPushButton(this))
     , m_estimateTimer(new QTimer(this))
 {
+    setupWidgets();
+    setupLayout();
+    connectComposer();
+    connectTemplates();
+
+    retranslateUi();
+    reloadTemplates();
+    compose();
+}
+
+// A form label whose text retranslateUi() sets, by the order of creation.
+QLabel *AnnouncementView::newLabel()
+{
+    auto *l = new QLabel(this);
+    m_labels << l;
+    return l;
+}
+
+void AnnouncementView::setupWidgets()
+{
     m_text->setObjectName(u"announceText"_s);
     m_text->setMaximumHeight(90);
     m_text->setTabChangesFocus(true);
@@ -66,12 +86,11 @@ AnnouncementView::AnnouncementView(AnnouncementController *controller, TemplateS
     m_templateCombo->setObjectName(u"announceTemplates"_s);
     m_estimateTimer->setSingleShot(true);
     m_estimateTimer->setInterval(300);
+}
 
-    auto label = [this] {
-        auto *l = new QLabel(this);
-        m_labels << l;
-        return l;
-    };
+// The form (template, text, level, target, preview, audience), then the send row and the result.
+void AnnouncementView::setupLayout()
+{
     auto *templates_ = new QHBoxLayout;
     templates_->addWidget(m_templateCombo, 1);
     templates_->addWidget(m_saveTemplate);
@@ -81,12 +100,12 @@ AnnouncementView::AnnouncementView(AnnouncementController *controller, TemplateS
     target->addWidget(m_roomsRadio);
     target->addWidget(m_rooms, 1);
     auto *form = new QFormLayout;
-    form->addRow(label(), templates_);
-    form->addRow(label(), m_text);
-    form->addRow(label(), m_level);
-    form->addRow(label(), target);
-    form->addRow(label(), m_preview);
-    form->addRow(label(), m_estimateLabel);
+    form->addRow(newLabel(), templates_);
+    form->addRow(newLabel(), m_text);
+    form->addRow(newLabel(), m_level);
+    form->addRow(newLabel(), target);
+    form->addRow(newLabel(), m_preview);
+    form->addRow(newLabel(), m_estimateLabel);
     auto *sendRow = new QHBoxLayout;
     sendRow->addWidget(m_readOnlyLabel, 1);
     sendRow->addWidget(m_send);
@@ -96,7 +115,11 @@ AnnouncementView::AnnouncementView(AnnouncementController *controller, TemplateS
     layout->addLayout(sendRow);
     layout->addWidget(m_result);
     layout->addStretch();
+}
 
+// Every edit recomposes the announcement; the estimate follows after a pause.
+void AnnouncementView::connectComposer()
+{
     connect(m_text, &QPlainTextEdit::textChanged, this, &AnnouncementView::compose);
     connect(m_level, &QComboBox::currentIndexChanged, this, &AnnouncementView::compose);
     connect(m_broadcast, &QRadioButton::toggled, this, &AnnouncementView::compose);
@@ -113,6 +136,10 @@ AnnouncementView::AnnouncementView(AnnouncementController *controller, TemplateS
     auto *shortcut = new QShortcut(QKeySequence(u"Ctrl+Return"_s), this);
     shortcut->setContext(Qt::WidgetWithChildrenShortcut);
     connect(shortcut, &QShortcut::activated, this, &AnnouncementView::send);
+}
+
+void AnnouncementView::connectTemplates()
+{
     connect(m_templateCombo, &QComboBox::activated, this, [this](int index) {
         if (index <= 0)
             return;
@@ -142,10 +169,6 @@ AnnouncementView::AnnouncementView(AnnouncementController *controller, TemplateS
         m_templates->remove(m_templateCombo->currentText());
         reloadTemplates();
     });
-
-    retranslateUi();
-    reloadTemplates();
-    compose();
 }
 
 void AnnouncementView::changeEvent(QEvent *event)

@@ -35,6 +35,11 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
+    void setupWidgets();
+    void setupLayout();
+    void connectComposer();
+    void connectTemplates();
+    QLabel *newLabel();
     void retranslateUi();
     void compose();
     void showEstimate(const AnnouncementController::Estimate &estimate);

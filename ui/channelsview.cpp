@@ -3,6 +3,7 @@
 
 #include "channelfilterproxymodel.h"
 #include "channellistmodel.h"
+#include "channelnotes.h"
 #include "channelscontroller.h"
 #include "channeltreemodel.h"
 #include "pubsubclientmodel.h"
@@ -58,6 +59,8 @@ ChannelsView::ChannelsView(ChannelsController *controller, QWidget *parent)
     , m_patternsLabel(new QLabel(this))
     , m_patternOnly(new QCheckBox(this))
     , m_clients(new QTableView(this))
+    , m_notes(new QLabel(this))
+    , m_pacing(new QLabel(this))
     , m_status(new QLabel(this))
 {
     setObjectName(u"channelsView"_s);
@@ -74,9 +77,52 @@ ChannelsView::ChannelsView(ChannelsController *controller, QWidget *parent)
     m_patternsLabel->setObjectName(u"channelPatterns"_s);
     m_patternOnly->setObjectName(u"channelPatternClientsOnly"_s);
     m_clients->setObjectName(u"channelClientTable"_s);
+    m_notes->setObjectName(u"channelNotes"_s);
+    m_pacing->setObjectName(u"channelPacing"_s);
     m_status->setObjectName(u"channelStatus"_s);
 
-    // Toolbar
+    setupToolBar();
+    setupChannelViews();
+    m_tabs->addTab(m_stack, QString());
+    m_tabs->addTab(buildClientsPage(), QString());
+
+    setupLayout();
+
+    connectControls();
+    connectController();
+    m_interval->setCurrentIndex(DefaultIntervalIndex);
+    m_controller->setRefreshInterval(std::chrono::milliseconds(IntervalsMs[DefaultIntervalIndex]));
+    m_treeAction->setChecked(true);
+    m_haveSnapshot = m_controller->lastSnapshot().takenAt.isValid();
+    retranslateUi();
+    updateActions();
+}
+
+// Notes above the tabs (what Redis refused or failed, per command), pacing and status below.
+void ChannelsView::setupLayout()
+{
+    m_notes->setTextFormat(Qt::PlainText);
+    m_notes->setWordWrap(true);
+    m_notes->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_notes->setStyleSheet(u"background:#bf8700; color:white; padding:4px; border-radius:3px;"_s);
+    m_notes->setVisible(false);
+    m_pacing->setTextFormat(Qt::PlainText);
+    m_pacing->setWordWrap(true);
+    m_pacing->setContentsMargins(6, 2, 6, 0);
+    m_pacing->setVisible(false);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_status->setContentsMargins(6, 2, 6, 2);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_toolBar);
+    layout->addWidget(m_notes);
+    layout->addWidget(m_tabs, 1);
+    layout->addWidget(m_pacing);
+    layout->addWidget(m_status);
+}
+
+void ChannelsView::setupToolBar()
+{
     m_filter->setClearButtonEnabled(true);
     m_filter->setMinimumWidth(fontMetrics().horizontalAdvance(u'x') * 18);
     for (size_t i = 0; i < std::size(IntervalsMs); ++i)
@@ -106,10 +152,12 @@ ChannelsView::ChannelsView(ChannelsController *controller, QWidget *parent)
     m_toolBar->addAction(m_tableAction);
     m_toolBar->addSeparator();
     m_toolBar->addAction(m_tapAction);
+}
 
-    // Channel views
-    m_treeProxy->setSourceModel(controller->treeModel());
-    m_tableProxy->setSourceModel(controller->listModel());
+void ChannelsView::setupChannelViews()
+{
+    m_treeProxy->setSourceModel(m_controller->treeModel());
+    m_tableProxy->setSourceModel(m_controller->listModel());
     m_tree->setModel(m_treeProxy);
     m_table->setModel(m_tableProxy);
     m_tree->setUniformRowHeights(true);
@@ -131,9 +179,12 @@ ChannelsView::ChannelsView(ChannelsController *controller, QWidget *parent)
     m_stack->addWidget(m_tree);
     m_stack->addWidget(m_table);
     setupColumns();
+}
 
-    // Patterns & clients
-    m_clientProxy->setSourceModel(controller->clientModel());
+// Patterns & clients: the NUMPAT count and the CLIENT LIST table.
+QWidget *ChannelsView::buildClientsPage()
+{
+    m_clientProxy->setSourceModel(m_controller->clientModel());
     m_clientProxy->setSortRole(PubSubClientModel::SortRole);
     m_clientProxy->setFilterRole(PubSubClientModel::SortRole);
     m_clientProxy->setFilterKeyColumn(PubSubClientModel::Patterns);
@@ -150,24 +201,16 @@ ChannelsView::ChannelsView(ChannelsController *controller, QWidget *parent)
     m_clients->horizontalHeader()->setSectionResizeMode(PubSubClientModel::Name, QHeaderView::Stretch);
     m_patternsLabel->setTextFormat(Qt::PlainText);
     m_patternsLabel->setWordWrap(true);
-    auto *clientsPage = new QWidget(this);
-    auto *clientsLayout = new QVBoxLayout(clientsPage);
-    clientsLayout->addWidget(m_patternsLabel);
-    clientsLayout->addWidget(m_patternOnly);
-    clientsLayout->addWidget(m_clients, 1);
+    auto *page = new QWidget(this);
+    auto *pageLayout = new QVBoxLayout(page);
+    pageLayout->addWidget(m_patternsLabel);
+    pageLayout->addWidget(m_patternOnly);
+    pageLayout->addWidget(m_clients, 1);
+    return page;
+}
 
-    m_tabs->addTab(m_stack, QString());
-    m_tabs->addTab(clientsPage, QString());
-
-    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_status->setContentsMargins(6, 2, 6, 2);
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_toolBar);
-    layout->addWidget(m_tabs, 1);
-    layout->addWidget(m_status);
-
-    // Wiring
+void ChannelsView::connectControls()
+{
     connect(m_filter, &QLineEdit::textChanged, this, [this](const QString &text) {
         m_treeProxy->setFilterText(text);
         m_tableProxy->setFilterText(text);
@@ -183,8 +226,10 @@ ChannelsView::ChannelsView(ChannelsController *controller, QWidget *parent)
         if (index >= 0)
             m_controller->setRefreshInterval(std::chrono::milliseconds(m_interval->itemData(index).toInt()));
     });
-    connect(m_controller, &ChannelsController::refreshIntervalChanged, this,
-            &ChannelsView::syncIntervalCombo);
+    connect(m_controller, &ChannelsController::refreshIntervalChanged, this, [this] {
+        syncIntervalCombo();
+        updateNotes();
+    });
     connect(m_refreshAction, &QAction::triggered, m_controller, &ChannelsController::refresh);
     connect(m_treeAction, &QAction::toggled, this, [this](bool on) {
         m_stack->setCurrentWidget(on ? static_cast<QWidget *>(m_tree) : m_table);
@@ -200,6 +245,10 @@ ChannelsView::ChannelsView(ChannelsController *controller, QWidget *parent)
     connect(m_table, &QAbstractItemView::activated, this, [this] { tapSelection(); });
     connect(m_patternOnly, &QCheckBox::toggled, this,
             [this](bool on) { m_clientProxy->setFilterRegularExpression(on ? u"^[1-9]"_s : QString()); });
+}
+
+void ChannelsView::connectController()
+{
     connect(m_controller, &ChannelsController::snapshotReady, this, &ChannelsView::onSnapshot);
     connect(m_controller, &ChannelsController::refreshFailed, this, &ChannelsView::onRefreshFailed);
 
@@ -211,19 +260,23 @@ ChannelsView::ChannelsView(ChannelsController *controller, QWidget *parent)
                 for (int row = first; row <= last; ++row)
                     m_tree->expand(m_treeProxy->index(row, 0));
             });
-    m_interval->setCurrentIndex(DefaultIntervalIndex);
-    m_controller->setRefreshInterval(std::chrono::milliseconds(IntervalsMs[DefaultIntervalIndex]));
-    m_treeAction->setChecked(true);
-    m_haveSnapshot = m_controller->lastSnapshot().takenAt.isValid();
-    retranslateUi();
-    updateActions();
 }
 
 void ChannelsView::setupColumns()
 {
     const QFontMetrics fm = fontMetrics();
-    const auto widthFor = [&fm](int column) {
-        return std::max(fm.horizontalAdvance(headerText(column)), fm.horizontalAdvance(u"99,999"_s)) +
+    // Wide enough for the header, "99,999" and a wide value as the models format it ("999.9 kB/s").
+    Values wide;
+    wide.subscribers = 99999;
+    wide.relays = 99;
+    wide.relayClients = 99999;
+    wide.traffic = ChannelTraffic{};
+    wide.traffic->messagesPerSecond = 999.9;
+    wide.traffic->bytesPerSecond = 999.9 * 1024;
+    wide.traffic->lastMessageAt = QDateTime(QDate(2000, 1, 1), QTime(23, 59, 59));
+    const auto widthFor = [&fm, &wide](int column) {
+        return std::max({fm.horizontalAdvance(headerText(column)), fm.horizontalAdvance(u"99,999"_s),
+                         fm.horizontalAdvance(display(column, wide).toString())}) +
                fm.averageCharWidth() * 2;
     };
     for (QHeaderView *header : {m_tree->header(), m_table->horizontalHeader()}) {
@@ -343,10 +396,12 @@ void ChannelsView::updateStatus()
 {
     const PubSubSnapshot &s = m_controller->lastSnapshot();
     const QLocale locale;
+    const QString unknown = u"\u2013"_s;
+    updateNotes();
     m_patternsLabel->setText(tr("Pattern subscriptions (PUBSUB NUMPAT): %1. PUBSUB NUMSUB leaves them out of "
                                 "the channels' subscriber "
                                 "counts; the clients holding them are those with patterns below.")
-                                 .arg(locale.toString(s.patternSubscriptions)));
+                                 .arg(s.patternsKnown ? locale.toString(s.patternSubscriptions) : unknown));
     if (!m_error.isEmpty()) {
         m_status->setText(tr("Refresh failed: %1").arg(m_error));
         return;
@@ -359,13 +414,35 @@ void ChannelsView::updateStatus()
         m_status->setText(tr("Waiting for the first refresh…"));
         return;
     }
-    QString text = tr("%1 channels · %2 subscriptions · %3 pattern subscriptions · refreshed in %4 ms")
-                       .arg(locale.toString(qsizetype(s.channels.size())),
-                            locale.toString(m_controller->listModel()->totalSubscribers()),
-                            locale.toString(s.patternSubscriptions), locale.toString(s.durationMs));
+    // A backed-off round carries the channel list over: say how old it is rather than the round's time.
+    const QString when =
+        s.channelsRefreshed || !s.channelsTakenAt.isValid()
+            ? tr("refreshed in %1 ms").arg(locale.toString(s.durationMs))
+            : tr("channel list from %1")
+                  .arg(locale.toString(s.channelsTakenAt.toLocalTime().time(), u"HH:mm:ss"_s));
+    QString text =
+        tr("%1 channels · %2 subscriptions · %3 pattern subscriptions · %4")
+            .arg(s.channelsKnown ? locale.toString(qsizetype(s.channels.size())) : unknown,
+                 s.subscribersKnown ? locale.toString(m_controller->listModel()->totalSubscribers())
+                                    : unknown,
+                 s.patternsKnown ? locale.toString(s.patternSubscriptions) : unknown, when);
     if (!m_filter->text().trimmed().isEmpty())
         text += tr(" · %1 shown").arg(locale.toString(m_tableProxy->rowCount()));
     m_status->setText(text);
+}
+
+void ChannelsView::updateNotes()
+{
+    const PubSubSnapshot &s = m_controller->lastSnapshot();
+    const bool attached = m_controller->isAttached() && m_haveSnapshot;
+    const QStringList problems = attached ? ChannelNotes::problems(s) : QStringList();
+    m_notes->setText(problems.join(u'\n'));
+    m_notes->setVisible(!problems.isEmpty());
+    const QString pacing = attached ? ChannelNotes::pacing(s, m_controller->refreshInterval()) : QString();
+    m_pacing->setText(pacing);
+    m_pacing->setToolTip(pacing.isEmpty() ? QString()
+                                          : ChannelNotes::pacingDetails(s, m_controller->pollBudget()));
+    m_pacing->setVisible(!pacing.isEmpty());
 }
 
 void ChannelsView::retranslateUi()

@@ -55,9 +55,16 @@ private:
     void onSnapshot(const PubSubSnapshot &snapshot);
     void onRefreshFailed(const QString &error);
     void updateStatus();
+    void updateNotes();
     void updateActions();
     void syncIntervalCombo();
+    void setupToolBar();
+    void setupChannelViews();
     void setupColumns();
+    QWidget *buildClientsPage();
+    void setupLayout();
+    void connectControls();
+    void connectController();
 
     ChannelsController *m_controller;
     ChannelFilterProxyModel *m_treeProxy;
@@ -80,6 +87,8 @@ private:
     QLabel *m_patternsLabel;
     QCheckBox *m_patternOnly;
     QTableView *m_clients;
+    QLabel *m_notes;
+    QLabel *m_pacing;
     QLabel *m_status;
     QString m_error;
     bool m_haveSnapshot = false;

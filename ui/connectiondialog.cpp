@@ -43,6 +43,17 @@ ConnectionDialog::ConnectionDialog(ProfileStore *store, SecretStore *secrets, QW
     , m_connect(new QPushButton(this))
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Close, this))
 {
+    setupWidgets();
+    setupLayout(buildForm());
+    connectSignals();
+
+    retranslateUi();
+    reload(m_store->lastUsed());
+    resize(720, 460);
+}
+
+void ConnectionDialog::setupWidgets()
+{
     setObjectName(u"connectionDialog"_s);
     m_list->setObjectName(u"profileList"_s);
     m_name->setObjectName(u"profileName"_s);
@@ -55,21 +66,27 @@ ConnectionDialog::ConnectionDialog(ProfileStore *store, SecretStore *secrets, QW
     m_passwordNote->setStyleSheet(u"color: palette(mid);"_s);
     m_message->setWordWrap(true);
     m_list->setMinimumWidth(160);
+}
 
-    auto browse = [this](QLineEdit *edit) {
-        auto *row = new QHBoxLayout;
-        auto *button = new QToolButton(this);
-        button->setText(u"…"_s);
-        connect(button, &QToolButton::clicked, this, [this, edit] {
-            const QString file = QFileDialog::getOpenFileName(this, tr("Choose a file"), edit->text());
-            if (!file.isEmpty())
-                edit->setText(file);
-        });
-        row->addWidget(edit);
-        row->addWidget(button);
-        return row;
-    };
+// A row of edit and a "…" button that picks a file into it.
+QHBoxLayout *ConnectionDialog::withBrowseButton(QLineEdit *edit)
+{
+    auto *row = new QHBoxLayout;
+    auto *button = new QToolButton(this);
+    button->setText(u"…"_s);
+    connect(button, &QToolButton::clicked, this, [this, edit] {
+        const QString file = QFileDialog::getOpenFileName(this, tr("Choose a file"), edit->text());
+        if (!file.isEmpty())
+            edit->setText(file);
+    });
+    row->addWidget(edit);
+    row->addWidget(button);
+    return row;
+}
 
+// The profile's fields; the labels go to m_formLabels in the order retranslateUi() names them.
+QFormLayout *ConnectionDialog::buildForm()
+{
     auto *form = new QFormLayout;
     auto label = [this](QLabel *&out) {
         return out = new QLabel(this);
@@ -84,16 +101,21 @@ ConnectionDialog::ConnectionDialog(ProfileStore *store, SecretStore *secrets, QW
     form->addRow(label(l), m_password);
     m_formLabels << l;
     form->addRow(QString(), m_passwordNote);
-    form->addRow(label(l), browse(m_ca));
+    form->addRow(label(l), withBrowseButton(m_ca));
     m_formLabels << l;
-    form->addRow(label(l), browse(m_cert));
+    form->addRow(label(l), withBrowseButton(m_cert));
     m_formLabels << l;
-    form->addRow(label(l), browse(m_key));
+    form->addRow(label(l), withBrowseButton(m_key));
     m_formLabels << l;
     form->addRow(QString(), m_skipVerify);
     form->addRow(QString(), m_skipWarning);
     form->addRow(QString(), m_readOnly);
+    return form;
+}
 
+// The profile list on the left, the form and its actions on the right.
+void ConnectionDialog::setupLayout(QFormLayout *form)
+{
     auto *actions = new QHBoxLayout;
     actions->addWidget(m_test);
     actions->addStretch();
@@ -120,7 +142,10 @@ ConnectionDialog::ConnectionDialog(ProfileStore *store, SecretStore *secrets, QW
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top);
     layout->addWidget(m_buttons);
+}
 
+void ConnectionDialog::connectSignals()
+{
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_skipVerify, &QCheckBox::toggled, m_skipWarning, &QLabel::setVisible);
     connect(m_password, &QLineEdit::textEdited, this, [this] { m_passwordEdited = true; });
@@ -153,10 +178,6 @@ ConnectionDialog::ConnectionDialog(ProfileStore *store, SecretStore *secrets, QW
         Q_EMIT connectRequested(editedProfile(), m_password->text());
         accept();
     });
-
-    retranslateUi();
-    reload(m_store->lastUsed());
-    resize(720, 460);
 }
 
 void ConnectionDialog::selectProfile(const QString &name)

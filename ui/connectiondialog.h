@@ -9,6 +9,8 @@ class ProfileStore;
 class SecretStore;
 class QCheckBox;
 class QDialogButtonBox;
+class QFormLayout;
+class QHBoxLayout;
 class QLabel;
 class QLineEdit;
 class QListWidget;
@@ -31,6 +33,11 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
+    void setupWidgets();
+    QHBoxLayout *withBrowseButton(QLineEdit *edit);
+    QFormLayout *buildForm();
+    void setupLayout(QFormLayout *form);
+    void connectSignals();
     void retranslateUi();
     void reload(const QString &select);
     void showProfile(const ConnectionProfile &profile);

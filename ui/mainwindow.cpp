@@ -18,6 +18,7 @@
 #include "logview.h"
 #include "privateredisserver.h"
 #include "redisprobe.h"
+#include "relayaudience.h"
 #include "relaydirectory.h"
 #include "relaypanel.h"
 #include "relaysimulator.h"
@@ -80,6 +81,20 @@ MainWindow::MainWindow(QSettings *settings, SecretStore *secrets, LogModel *log,
     if (!m_audit->open(auditPath))
         qCWarning(lcConsole).noquote() << "cannot open the audit log" << auditPath << m_audit->errorString();
 
+    createDocks();
+    connectFeatures();
+    setupStatusBar();
+    restoreAppearance();
+
+    retranslateUi();
+    updateStatus();
+    resize(1500, 940);
+    m_defaultState = saveState();
+}
+
+// One dock per feature; the views own no logic, their controllers live in console/.
+void MainWindow::createDocks()
+{
     auto *channelsView = new ChannelsView(m_channels, this);
     m_tapView = new TapView(m_tap, this);
     m_relayPanel = new RelayPanel(m_relay, m_simulator, this);
@@ -93,18 +108,30 @@ MainWindow::MainWindow(QSettings *settings, SecretStore *secrets, LogModel *log,
     QDockWidget *auditDock =
         addDock(new AuditLogView(m_audit, this), u"auditDock"_s, Qt::RightDockWidgetArea);
     QDockWidget *logDock = addDock(new LogView(m_log, this), u"logDock"_s, Qt::LeftDockWidgetArea);
-    splitDockWidget(channelsDock, tapDock, Qt::Horizontal);
-    splitDockWidget(channelsDock, chartsDock, Qt::Vertical);
-    splitDockWidget(tapDock, relayDock, Qt::Vertical);
-    tabifyDockWidget(relayDock, announceDock);
-    tabifyDockWidget(announceDock, auditDock);
-    tabifyDockWidget(chartsDock, logDock);
-    chartsDock->raise();
-    relayDock->raise();
-    resizeDocks({channelsDock, tapDock}, {640, 860}, Qt::Horizontal);
-    resizeDocks({channelsDock, chartsDock}, {430, 370}, Qt::Vertical);
-    resizeDocks({tapDock, relayDock}, {450, 350}, Qt::Vertical);
+    arrangeDocks({channelsDock, tapDock, chartsDock, relayDock, announceDock, auditDock, logDock});
+    routeTapRequests(channelsView, tapDock);
+}
 
+// Channels beside the tap, charts and log below the channels, the relay, announcements and audit
+// log tabbed below the tap.
+void MainWindow::arrangeDocks(const Docks &d)
+{
+    splitDockWidget(d.channels, d.tap, Qt::Horizontal);
+    splitDockWidget(d.channels, d.charts, Qt::Vertical);
+    splitDockWidget(d.tap, d.relay, Qt::Vertical);
+    tabifyDockWidget(d.relay, d.announce);
+    tabifyDockWidget(d.announce, d.audit);
+    tabifyDockWidget(d.charts, d.log);
+    d.charts->raise();
+    d.relay->raise();
+    resizeDocks({d.channels, d.tap}, {640, 860}, Qt::Horizontal);
+    resizeDocks({d.channels, d.charts}, {430, 370}, Qt::Vertical);
+    resizeDocks({d.tap, d.relay}, {450, 350}, Qt::Vertical);
+}
+
+// "Tap" in the Channels view and "Watch traffic" in the relay panel go to the Live tap.
+void MainWindow::routeTapRequests(ChannelsView *channelsView, QDockWidget *tapDock)
+{
     connect(channelsView, &ChannelsView::tapChannelsRequested, this,
             [this, tapDock](const QByteArrayList &channels) {
                 m_tapView->tapChannels(channels);
@@ -122,6 +149,11 @@ MainWindow::MainWindow(QSettings *settings, SecretStore *secrets, LogModel *log,
                 m_tapView->tapPattern(pattern);
                 tapDock->raise();
             });
+}
+
+// The connection feeds every feature; the relay's prefix sets where announcements go.
+void MainWindow::connectFeatures()
+{
     connect(m_connection, &ConnectionController::connectionChanged, this,
             [this](RedisConnection *connection) {
                 m_channels->attach(connection);
@@ -135,27 +167,18 @@ MainWindow::MainWindow(QSettings *settings, SecretStore *secrets, LogModel *log,
                 else
                     m_tap->disconnectFromRedis();
             });
-    // Exact audience where known: relays report their clients per channel (RelayDirectory); an
-    // embedded relay on the in-process bus counts its own.
-    m_announcements->setRelayAudience([this](const QByteArray &channel) -> std::optional<qint64> {
-        if (auto reported = m_channels->directory()->relayClientsFor(channel))
-            return reported;
-        const RelayServer *server = m_relay->server();
-        if (!server || server->options().channelPrefix != m_announcements->channelPrefix())
-            return std::nullopt;
-        if (channel == server->broadcastChannel())
-            return server->clientCount();
-        const QByteArray roomPrefix = server->options().channelPrefix + "room:";
-        if (channel.startsWith(roomPrefix))
-            return server->roomMemberCount(QString::fromUtf8(channel.mid(roomPrefix.size())));
-        return std::nullopt;
+    m_announcements->setRelayAudience([this](const QByteArray &channel) {
+        return relayAudience(m_channels->directory(), m_relay, m_announcements->channelPrefix(), channel);
     });
     connect(m_relay, &EmbeddedRelay::started, this, [this] {
         m_announcements->setChannelPrefix(m_relay->settings().relay.channelPrefix);
         updateStatus();
     });
     connect(m_relay, &EmbeddedRelay::stopped, this, &MainWindow::updateStatus);
+}
 
+void MainWindow::setupStatusBar()
+{
     statusBar()->addWidget(m_stateLabel);
     statusBar()->addWidget(m_serverLabel);
     statusBar()->addWidget(m_rttLabel);
@@ -168,7 +191,11 @@ MainWindow::MainWindow(QSettings *settings, SecretStore *secrets, LogModel *log,
     connect(m_connection, &ConnectionController::stateChanged, this, &MainWindow::updateStatus);
     connect(m_connection, &ConnectionController::serverInfoChanged, this, &MainWindow::updateStatus);
     connect(m_connection, &ConnectionController::roundTripChanged, this, &MainWindow::updateStatus);
+}
 
+// Theme and language as last chosen.
+void MainWindow::restoreAppearance()
+{
     m_theme->setMode(ThemeManager::modeFromKey(m_settings->value(u"ui/theme"_s).toString()));
     const QString language = m_settings->value(u"ui/language"_s, u"en"_s).toString();
     m_language->setLanguage(language);
@@ -176,11 +203,6 @@ MainWindow::MainWindow(QSettings *settings, SecretStore *secrets, LogModel *log,
         a->setChecked(a->data().toString() == ThemeManager::modeKey(m_theme->mode()));
     for (QAction *a : m_languageGroup->actions())
         a->setChecked(a->data().toString() == m_language->language());
-
-    retranslateUi();
-    updateStatus();
-    resize(1500, 940);
-    m_defaultState = saveState();
 }
 
 MainWindow::~MainWindow()
@@ -451,7 +473,8 @@ void MainWindow::connectOnStart(bool startPrivateIfUnreachable)
     RedisProbe::probe(
         profile.redisUrl(password), 700ms, this,
         [this, profile, password, startPrivateIfUnreachable](const RedisProbe::Result &r) {
-            if (r.reachable) {
+            // An ACL that refuses the probe's INFO (no @dangerous) means Redis is there and answered.
+            if (r.reachable || r.error.startsWith("NOPERM"_L1)) {
                 connectToProfile(profile, password);
                 return;
             }

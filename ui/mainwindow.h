@@ -9,6 +9,7 @@
 class AnnouncementController;
 class AuditLog;
 class ChannelsController;
+class ChannelsView;
 class ChartFeeder;
 class ConnectionController;
 class EmbeddedRelay;
@@ -18,6 +19,7 @@ class TapController;
 class TapView;
 class TemplateStore;
 class TrafficHistory;
+class QDockWidget;
 class LanguageManager;
 class LogModel;
 class PrivateRedisServer;
@@ -28,7 +30,7 @@ class QSettings;
 class SecretStore;
 class ThemeManager;
 
-// Assembles the console: one dock per feature (each a controller in core/ plus a view in ui/),
+// Assembles the console: one dock per feature (each a controller in console/ plus a view in ui/),
 // the connection toolbar, menus and the status bar. Holds no feature logic of its own.
 class MainWindow : public QMainWindow
 {
@@ -67,6 +69,16 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
+    struct Docks
+    {
+        QDockWidget *channels, *tap, *charts, *relay, *announce, *audit, *log;
+    };
+    void createDocks();
+    void arrangeDocks(const Docks &docks);
+    void routeTapRequests(ChannelsView *channelsView, QDockWidget *tapDock);
+    void connectFeatures();
+    void setupStatusBar();
+    void restoreAppearance();
     QDockWidget *addDock(QWidget *view, const QString &objectName, Qt::DockWidgetArea area);
     void createActions();
     void retranslateUi();

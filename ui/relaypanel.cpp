@@ -63,6 +63,24 @@ RelayPanel::RelayPanel(EmbeddedRelay *relay, RelaySimulator *simulator, QWidget 
     , m_simStartStop(new QPushButton(this))
     , m_simStats(new QLabel(this))
 {
+    setupWidgets();
+    setupSettingsBox();
+    setupTabs();
+    setupSimulatorAndLayout();
+    connectSignals();
+    retranslateUi();
+}
+
+// A label whose text retranslateUi() sets, by the order of creation.
+QLabel *RelayPanel::newLabel()
+{
+    auto *l = new QLabel(this);
+    m_labels << l;
+    return l;
+}
+
+void RelayPanel::setupWidgets()
+{
     m_port->setObjectName(u"relayPort"_s);
     m_port->setRange(0, 65535);
     m_port->setValue(3000);
@@ -98,27 +116,30 @@ RelayPanel::RelayPanel(EmbeddedRelay *relay, RelaySimulator *simulator, QWidget 
     m_simRate->setValue(10);
     m_simStartStop->setObjectName(u"simStartStop"_s);
     m_simStats->setObjectName(u"simStats"_s);
+}
 
-    auto label = [this] {
-        auto *l = new QLabel(this);
-        m_labels << l;
-        return l;
-    };
+// Port, address, bus, prefix, start/stop and the status line.
+void RelayPanel::setupSettingsBox()
+{
     auto *settings = new QFormLayout(m_settingsBox);
     auto *portRow = new QHBoxLayout;
     portRow->addWidget(m_port);
-    portRow->addWidget(label());
+    portRow->addWidget(newLabel());
     portRow->addWidget(m_bind, 1);
-    settings->addRow(label(), portRow);
-    settings->addRow(label(), m_bus);
-    settings->addRow(label(), m_prefix);
+    settings->addRow(newLabel(), portRow);
+    settings->addRow(newLabel(), m_bus);
+    settings->addRow(newLabel(), m_prefix);
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_startStop);
     buttons->addWidget(m_watch);
     buttons->addStretch();
     settings->addRow(buttons);
     settings->addRow(m_status);
+}
 
+// Live clients (with kick) and rooms.
+void RelayPanel::setupTabs()
+{
     auto *clientsPage = new QWidget(this);
     auto *clientsLayout = new QVBoxLayout(clientsPage);
     clientsLayout->setContentsMargins(0, 4, 0, 0);
@@ -130,13 +151,16 @@ RelayPanel::RelayPanel(EmbeddedRelay *relay, RelaySimulator *simulator, QWidget 
     m_tabs->addTab(clientsPage, QString());
     m_tabs->addTab(m_rooms, QString());
     m_tabs->setDocumentMode(true);
+}
 
+void RelayPanel::setupSimulatorAndLayout()
+{
     auto *sim = new QHBoxLayout(m_simBox);
-    sim->addWidget(label());
+    sim->addWidget(newLabel());
     sim->addWidget(m_simClients);
-    sim->addWidget(label());
+    sim->addWidget(newLabel());
     sim->addWidget(m_simRooms);
-    sim->addWidget(label());
+    sim->addWidget(newLabel());
     sim->addWidget(m_simRate);
     sim->addWidget(m_simStartStop);
     sim->addWidget(m_simStats, 1);
@@ -146,7 +170,10 @@ RelayPanel::RelayPanel(EmbeddedRelay *relay, RelaySimulator *simulator, QWidget 
     layout->addWidget(m_settingsBox);
     layout->addWidget(m_tabs, 1);
     layout->addWidget(m_simBox);
+}
 
+void RelayPanel::connectSignals()
+{
     connect(m_startStop, &QPushButton::clicked, this, [this] {
         if (m_relay->isRunning())
             m_relay->stop();
@@ -179,7 +206,6 @@ RelayPanel::RelayPanel(EmbeddedRelay *relay, RelaySimulator *simulator, QWidget 
     connect(m_clientsModel, &QAbstractItemModel::rowsRemoved, this, &RelayPanel::updateState);
     connect(m_roomsModel, &QAbstractItemModel::rowsInserted, this, &RelayPanel::updateState);
     connect(m_roomsModel, &QAbstractItemModel::rowsRemoved, this, &RelayPanel::updateState);
-    retranslateUi();
 }
 
 void RelayPanel::setRedisOptions(const std::optional<RedisConnectionOptions> &options)

@@ -46,6 +46,12 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
+    void setupWidgets();
+    void setupSettingsBox();
+    void setupTabs();
+    void setupSimulatorAndLayout();
+    void connectSignals();
+    QLabel *newLabel();
     void retranslateUi();
     void updateState();
     void kickSelected();

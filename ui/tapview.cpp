@@ -51,7 +51,21 @@ TapView::TapView(TapController *controller, QWidget *parent)
     , m_detail(new QPlainTextEdit(this))
     , m_detailHeader(new QLabel(this))
 {
-    m_proxy->setSourceModel(controller->model());
+    setupControls();
+    setupTableAndDetail();
+    setupExportMenu();
+    setupLayout();
+    connectControls();
+    connectViews();
+
+    retranslateUi();
+    refreshSubscriptions();
+    refreshStatus();
+}
+
+void TapView::setupControls()
+{
+    m_proxy->setSourceModel(m_controller->model());
     m_subscribeEdit->setObjectName(u"tapSubscribeEdit"_s);
     m_subscribeEdit->setClearButtonEnabled(true);
     m_subscriptions->setObjectName(u"tapSubscriptions"_s);
@@ -77,7 +91,11 @@ TapView::TapView(TapController *controller, QWidget *parent)
     m_banner->setWordWrap(true);
     m_banner->setVisible(false);
     m_status->setObjectName(u"tapStatus"_s);
+}
 
+// The message table and, beside it, the selected message pretty-printed.
+void TapView::setupTableAndDetail()
+{
     m_table->setObjectName(u"tapTable"_s);
     m_table->setModel(m_proxy);
     m_table->setAlternatingRowColors(true);
@@ -98,7 +116,10 @@ TapView::TapView(TapController *controller, QWidget *parent)
     m_detail->setFont(mono);
     m_detail->setPlaceholderText(tr("Select a message to see it here; JSON is pretty-printed."));
     m_detailHeader->setWordWrap(true);
+}
 
+void TapView::setupExportMenu()
+{
     auto *exportMenu = new QMenu(this);
     exportMenu->addAction(tr("Shown rows as NDJSON…"), this,
                           [this] { exportInteractive(TapExporter::Format::Ndjson, false); });
@@ -110,7 +131,10 @@ TapView::TapView(TapController *controller, QWidget *parent)
     exportMenu->addAction(tr("Selection as CSV…"), this,
                           [this] { exportInteractive(TapExporter::Format::Csv, true); });
     m_exportButton->setMenu(exportMenu);
+}
 
+void TapView::setupLayout()
+{
     auto *subscribeRow = new QHBoxLayout;
     subscribeRow->addWidget(m_subscribeEdit, 1);
     subscribeRow->addWidget(m_addButton);
@@ -145,7 +169,10 @@ TapView::TapView(TapController *controller, QWidget *parent)
     layout->addWidget(m_banner);
     layout->addWidget(splitter, 1);
     layout->addWidget(m_status);
+}
 
+void TapView::connectControls()
+{
     connect(m_subscribeEdit, &QLineEdit::returnPressed, this, &TapView::addFromEdit);
     connect(m_addButton, &QPushButton::clicked, this, &TapView::addFromEdit);
     connect(m_removeButton, &QPushButton::clicked, this, [this] {
@@ -185,6 +212,11 @@ TapView::TapView(TapController *controller, QWidget *parent)
         m_textFilter->setToolTip(error);
         m_textFilter->setStyleSheet(error.isEmpty() ? QString() : u"border: 1px solid #d1242f;"_s);
     });
+}
+
+// Follow-tail, the detail pane and the controller's state.
+void TapView::connectViews()
+{
     connect(m_controller->model(), &TapModel::batchAppended, this, [this] {
         if (m_follow->isChecked())
             m_table->scrollToBottom();
@@ -205,10 +237,6 @@ TapView::TapView(TapController *controller, QWidget *parent)
     auto *space = new QShortcut(QKeySequence(Qt::Key_Space), m_table);
     space->setContext(Qt::WidgetShortcut);
     connect(space, &QShortcut::activated, m_pauseButton, &QPushButton::toggle);
-
-    retranslateUi();
-    refreshSubscriptions();
-    refreshStatus();
 }
 
 void TapView::changeEvent(QEvent *event)

@@ -36,6 +36,12 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
+    void setupControls();
+    void setupTableAndDetail();
+    void setupExportMenu();
+    void setupLayout();
+    void connectControls();
+    void connectViews();
     void retranslateUi();
     void addFromEdit();
     void refreshSubscriptions();

@@ -4,6 +4,7 @@
 #include "redisserver.h"
 #include "redissubscriber.h"
 
+#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -20,11 +21,17 @@ private Q_SLOTS:
     void snapshotCounts_data();
     void snapshotCounts();
     void pollsOnInterval();
+    void backsOffOnManyChannels();
+    void backsOffOnManyClients();
+    void refreshDuringSmallRoundIsQueued();
+    void refusedCommandIsReported();
     void parseClientList_data();
     void parseClientList();
 
 private:
     RedisConnectionOptions options(const QString &name = {}) const;
+    // How often Redis ran command ("pubsub|channels", "client|list"): INFO commandstats.
+    qint64 calls(const QByteArray &command) const;
     std::unique_ptr<RedisServer> m_redis;
 };
 
@@ -41,6 +48,17 @@ RedisConnectionOptions tst_ChannelMonitor::options(const QString &name) const
     o.url = RedisUrl::parse(m_redis->url());
     o.clientName = name;
     return o;
+}
+
+qint64 tst_ChannelMonitor::calls(const QByteArray &command) const
+{
+    const QByteArray info = m_redis->command({"INFO"_ba, "commandstats"_ba}).bytes();
+    const QByteArray key = "cmdstat_" + command + ":calls=";
+    const qsizetype at = info.indexOf(key);
+    if (at < 0)
+        return 0;
+    const qsizetype from = at + key.size();
+    return info.mid(from, info.indexOf(',', from) - from).toLongLong();
 }
 
 void tst_ChannelMonitor::snapshotCounts_data()
@@ -111,6 +129,207 @@ void tst_ChannelMonitor::pollsOnInterval()
     monitor.refresh();
     QTRY_COMPARE(ready.size(), seen + 1);
     QVERIFY(!monitor.isRefreshing());
+}
+
+// 50,000 channels: with the default budget the channel list is asked every 10 s at most (one second
+// per 5,000 channels), whatever the operator's interval; NUMPAT and CLIENT LIST keep it; F5 asks now.
+void tst_ChannelMonitor::backsOffOnManyChannels()
+{
+    constexpr int Channels = 50000;
+    RedisSubscriber many(options(u"many"_s));
+    many.open();
+    // Subscribed once connected: subscriptions made before are confirmed in quadratic time.
+    QTRY_VERIFY(many.isSettled());
+    for (int i = 0; i < Channels; ++i)
+        many.subscribe("big:" + QByteArray::number(i));
+    QTRY_VERIFY_WITH_TIMEOUT(many.isSubscribed("big:" + QByteArray::number(Channels - 1)), 30000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        m_redis->command({"PUBSUB"_ba, "NUMSUB"_ba, "big:0"_ba}).elements().at(1).toInteger(), 1, 10000);
+
+    RedisConnection connection(options());
+    connection.open();
+    ChannelMonitor monitor(&connection);
+    QSignalSpy ready(&monitor, &ChannelMonitor::snapshotReady);
+    monitor.setInterval(100ms);
+    monitor.refresh();
+    QVERIFY(ready.wait(30000));
+    auto snap = ready.takeFirst().first().value<PubSubSnapshot>();
+    QCOMPARE(snap.channels.size(), Channels);
+    QVERIFY(snap.channelsRefreshed && snap.subscribersKnown);
+    QCOMPARE(snap.channelPacing.entries, Channels);
+    QVERIFY(snap.channelPacing.isBackedOff());
+    // Size alone asks for 10 s; a slow machine may need longer by the time rule, never shorter.
+    QVERIFY2(snap.channelPacing.interval >= 10s,
+             qPrintable(QString::number(snap.channelPacing.interval.count())));
+    if (snap.channelPacing.reason == PollPacing::Reason::Size)
+        QCOMPARE(snap.channelPacing.interval, 10s);
+    QCOMPARE(snap.clientPacing.interval, 100ms);
+    QVERIFY(!snap.clientPacing.isBackedOff());
+
+    // The next rounds (every 100 ms) carry the list over and ask Redis only for the cheap parts.
+    const qint64 listed = calls("pubsub|channels");
+    const qint64 clientLists = calls("client|list");
+    QTRY_VERIFY(ready.size() >= 4);
+    for (const QList<QVariant> &args : std::as_const(ready)) {
+        const auto s = args.first().value<PubSubSnapshot>();
+        QVERIFY(!s.channelsRefreshed);
+        QVERIFY(s.clientsRefreshed);
+        QCOMPARE(s.channels.size(), Channels);
+    }
+    QCOMPARE(calls("pubsub|channels"), listed);
+    QVERIFY(calls("client|list") >= clientLists + 4);
+
+    // F5: everything at once.
+    ready.clear();
+    monitor.refresh();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !ready.isEmpty() && ready.last().first().value<PubSubSnapshot>().channelsRefreshed, 30000);
+    QCOMPARE(calls("pubsub|channels"), listed + 1);
+
+    // Polling off: nothing is backed off, refresh() still works.
+    monitor.setInterval(0ms);
+    ready.clear();
+    QTRY_VERIFY_WITH_TIMEOUT(!monitor.isRefreshing(), 30000);
+    ready.clear();
+    monitor.refresh();
+    QVERIFY(ready.wait(30000));
+    snap = ready.last().first().value<PubSubSnapshot>();
+    QVERIFY(!snap.channelPacing.isBackedOff());
+    many.close();
+    QTRY_COMPARE(m_redis->command({"PUBSUB"_ba, "NUMSUB"_ba, "big:0"_ba}).elements().at(1).toInteger(), 0);
+}
+
+// CLIENT LIST above the threshold (lowered here to 25 clients per second, with 60 real subscriber
+// connections: 2.4 s, rounded up to 5 s) is asked only every 5 s; the channel list keeps the
+// operator's 100 ms. When the clients leave, the next refresh returns to the operator's interval.
+void tst_ChannelMonitor::backsOffOnManyClients()
+{
+    std::vector<std::unique_ptr<RedisSubscriber>> clients;
+    for (int i = 0; i < 60; ++i) {
+        clients.push_back(std::make_unique<RedisSubscriber>(options(u"crowd-%1"_s.arg(i))));
+        clients.back()->open();
+        clients.back()->subscribe("crowd"_ba);
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(std::all_of(clients.cbegin(), clients.cend(),
+                                         [](const auto &c) { return c->isSubscribed("crowd"_ba); }),
+                             10000);
+
+    RedisConnection connection(options());
+    connection.open();
+    ChannelMonitor monitor(&connection);
+    PollBudget budget;
+    budget.clientsPerSecond = 25;
+    monitor.setBudget(budget);
+    QSignalSpy ready(&monitor, &ChannelMonitor::snapshotReady);
+    monitor.setInterval(100ms);
+    QElapsedTimer sinceAsked;
+    monitor.refresh();
+    sinceAsked.start();
+    QVERIFY(ready.wait(10000));
+    auto snap = ready.takeFirst().first().value<PubSubSnapshot>();
+    QVERIFY(snap.clientsKnown);
+    QVERIFY(snap.clients.size() >= 60);
+    QCOMPARE(snap.clientPacing.reason, PollPacing::Reason::Size);
+    QCOMPARE(snap.clientPacing.interval, 5s);
+    QVERIFY(snap.clientPacing.replyBytes > 60 * 100);
+    QVERIFY(!snap.channelPacing.isBackedOff());
+
+    const qint64 clientLists = calls("client|list");
+    QTRY_VERIFY(ready.size() >= 5);
+    for (const QList<QVariant> &args : std::as_const(ready)) {
+        const auto s = args.first().value<PubSubSnapshot>();
+        QVERIFY(s.channelsRefreshed);
+        QVERIFY(!s.clientsRefreshed);
+        QVERIFY(s.clients.size() >= 60);
+    }
+    QCOMPARE(calls("client|list"), clientLists);
+    // ... and asked again by the timer once its 5 s are up (less half a round of slack).
+    QTRY_VERIFY_WITH_TIMEOUT(ready.last().first().value<PubSubSnapshot>().clientsRefreshed, 10000);
+    QVERIFY2(sinceAsked.elapsed() >= 4900, qPrintable(QString::number(sinceAsked.elapsed())));
+    QCOMPARE(calls("client|list"), clientLists + 1);
+
+    clients.clear();
+    QTRY_VERIFY(ChannelMonitor::parseClientList(
+                    m_redis->command({"CLIENT"_ba, "LIST"_ba, "TYPE"_ba, "pubsub"_ba}).bytes())
+                    .size() < 10);
+    ready.clear();
+    monitor.refresh();
+    QTRY_VERIFY(!ready.isEmpty() && ready.last().first().value<PubSubSnapshot>().clientsRefreshed);
+    snap = ready.last().first().value<PubSubSnapshot>();
+    QCOMPARE(snap.clientPacing.interval, 100ms);
+    QVERIFY(!snap.clientPacing.isBackedOff());
+    monitor.setInterval(0ms);
+}
+
+// F5 while a timer round that skips a backed-off part is running: a full round follows at once.
+void tst_ChannelMonitor::refreshDuringSmallRoundIsQueued()
+{
+    RedisSubscriber sub(options(u"queued"_s));
+    sub.open();
+    for (int i = 0; i < 10; ++i)
+        sub.subscribe("queued:" + QByteArray::number(i));
+    QTRY_VERIFY(sub.isSubscribed("queued:9"_ba));
+    RedisConnection connection(options());
+    connection.open();
+    ChannelMonitor monitor(&connection);
+    PollBudget budget;
+    budget.channelsPerSecond = 1; // a second per channel: 10 s and more
+    monitor.setBudget(budget);
+    QSignalSpy ready(&monitor, &ChannelMonitor::snapshotReady);
+    monitor.setInterval(50ms);
+    monitor.refresh();
+    QVERIFY(ready.wait(5000));
+    QVERIFY(ready.first().first().value<PubSubSnapshot>().channelPacing.interval >= 10s);
+    // Wait for a timer round to be running, then press F5.
+    QTRY_VERIFY(monitor.isRefreshing());
+    const qsizetype seen = ready.size();
+    monitor.refresh();
+    QTRY_COMPARE(ready.size(), seen + 2);
+    QVERIFY(!ready.at(seen).first().value<PubSubSnapshot>().channelsRefreshed);
+    QVERIFY(ready.at(seen + 1).first().value<PubSubSnapshot>().channelsRefreshed);
+    monitor.setInterval(0ms);
+}
+
+// A refused command is reported with Redis's error; the other parts are there.
+void tst_ChannelMonitor::refusedCommandIsReported()
+{
+    RedisSubscriber sub(options(u"acl-sub"_s));
+    sub.open();
+    sub.subscribe("acl:m"_ba);
+    QTRY_VERIFY(sub.isSubscribed("acl:m"_ba));
+    QCOMPARE(m_redis
+                 ->command({"ACL"_ba, "SETUSER"_ba, "nonumsub"_ba, "reset"_ba, "on"_ba, ">pw"_ba, "~*"_ba,
+                            "&*"_ba, "+@all"_ba, "-pubsub|numsub"_ba, "-pubsub|numpat"_ba})
+                 .bytes(),
+             "OK"_ba);
+    RedisConnectionOptions o = options();
+    o.url.setUsername(u"nonumsub"_s);
+    o.url.setPassword(u"pw"_s);
+    RedisConnection connection(o);
+    connection.open();
+    ChannelMonitor monitor(&connection);
+    QSignalSpy ready(&monitor, &ChannelMonitor::snapshotReady);
+    QSignalSpy failed(&monitor, &ChannelMonitor::refreshFailed);
+    monitor.refresh();
+    QVERIFY(ready.wait(5000));
+    const auto snap = ready.first().first().value<PubSubSnapshot>();
+    QVERIFY(snap.channelsKnown);
+    QVERIFY(!snap.subscribersKnown);
+    QVERIFY(!snap.patternsKnown);
+    QVERIFY(snap.clientsKnown);
+    const auto it = std::find_if(snap.channels.cbegin(), snap.channels.cend(),
+                                 [](const auto &c) { return c.name == "acl:m"; });
+    QVERIFY(it != snap.channels.cend());
+    QCOMPARE(it->subscribers, -1);
+    QCOMPARE(snap.errors.size(), 2);
+    const PubSubCommandError *numsub = snap.errorFor(PubSubCommandError::Command::Numsub);
+    QVERIFY(numsub);
+    QVERIFY(numsub->isRefusal());
+    QVERIFY2(numsub->error.contains("pubsub|numsub"_L1), qPrintable(numsub->error));
+    QCOMPARE(numsub->failedBatches, 1);
+    QVERIFY(snap.errorFor(PubSubCommandError::Command::Numpat));
+    QVERIFY(!snap.channelPacing.isBackedOff());
+    QCOMPARE(failed.size(), 0);
 }
 
 void tst_ChannelMonitor::parseClientList_data()

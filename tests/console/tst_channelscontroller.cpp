@@ -30,9 +30,12 @@ private Q_SLOTS:
     void countsFromRealSubscribers();
     void relayColumnsFromHeartbeats();
     void intervalAndDetach();
+    void refusedCommandKeepsTheRest_data();
+    void refusedCommandKeepsTheRest();
 
 private:
     RedisConnectionOptions options(const QString &name = {}) const;
+    RedisConnectionOptions restrictedOptions(const QByteArray &user, const QByteArrayList &rules) const;
     std::unique_ptr<RedisServer> m_redis;
 };
 
@@ -48,6 +51,22 @@ RedisConnectionOptions tst_ChannelsController::options(const QString &name) cons
     RedisConnectionOptions o;
     o.url = RedisUrl::parse(m_redis->url());
     o.clientName = name;
+    return o;
+}
+
+// A Redis ACL user with rules (e.g. "-@dangerous"), and options that log in as that user.
+RedisConnectionOptions tst_ChannelsController::restrictedOptions(const QByteArray &user,
+                                                                 const QByteArrayList &rules) const
+{
+    QByteArrayList args{"ACL"_ba, "SETUSER"_ba, user,    "reset"_ba, "on"_ba,
+                        ">pw"_ba, "~*"_ba,      "&*"_ba, "+@all"_ba};
+    args += rules;
+    const RedisValue reply = m_redis->command(args);
+    if (!reply.isStatus())
+        qWarning() << "ACL SETUSER failed:" << reply.bytes();
+    RedisConnectionOptions o = options(u"console"_s);
+    o.url.setUsername(QString::fromUtf8(user));
+    o.url.setPassword(u"pw"_s);
     return o;
 }
 
@@ -168,6 +187,81 @@ void tst_ChannelsController::intervalAndDetach()
     const qsizetype seen = ready.size();
     controller.refresh();
     QCOMPARE(ready.size(), seen);
+}
+
+void tst_ChannelsController::refusedCommandKeepsTheRest_data()
+{
+    QTest::addColumn<QByteArrayList>("rules");
+    QTest::addColumn<QStringList>("refused");
+    QTest::addColumn<bool>("channelsShown");
+    QTest::addColumn<bool>("countsShown");
+    QTest::addColumn<bool>("clientsShown");
+    QTest::newRow("no CLIENT LIST (-@dangerous)")
+        << QByteArrayList{"-@dangerous"_ba} << QStringList{u"CLIENT LIST TYPE pubsub"_s} << true << true
+        << false;
+    QTest::newRow("no PUBSUB (-pubsub)")
+        << QByteArrayList{"-pubsub"_ba} << QStringList{u"PUBSUB CHANNELS"_s, u"PUBSUB NUMPAT"_s} << false
+        << false << true;
+    QTest::newRow("no NUMSUB (-pubsub|numsub)")
+        << QByteArrayList{"-pubsub|numsub"_ba} << QStringList{u"PUBSUB NUMSUB"_s} << true << false << true;
+}
+
+// One command refused by an ACL must not blank the dock: what could be read is shown, each refusal
+// is reported with Redis's error, and the report goes when the command works again.
+void tst_ChannelsController::refusedCommandKeepsTheRest()
+{
+    QFETCH(QByteArrayList, rules);
+    QFETCH(QStringList, refused);
+    QFETCH(bool, channelsShown);
+    QFETCH(bool, countsShown);
+    QFETCH(bool, clientsShown);
+    RedisSubscriber a(options(u"acl-a"_s));
+    a.open();
+    a.subscribe("acl:1"_ba);
+    a.subscribe("acl:2"_ba);
+    QTRY_VERIFY(a.isSubscribed("acl:1"_ba) && a.isSubscribed("acl:2"_ba));
+
+    RedisConnection connection(restrictedOptions("restricted", rules));
+    connection.open();
+    ChannelsController controller;
+    QAbstractItemModelTester listTester(controller.listModel(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester treeTester(controller.treeModel(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester clientTester(controller.clientModel(),
+                                          QAbstractItemModelTester::FailureReportingMode::QtTest);
+    controller.setRefreshInterval(0ms);
+    QSignalSpy ready(&controller, &ChannelsController::snapshotReady);
+    QSignalSpy failed(&controller, &ChannelsController::refreshFailed);
+    controller.attach(&connection);
+    QVERIFY2(ready.wait(5000), qPrintable(controller.lastError()));
+    QCOMPARE(failed.size(), 0);
+    QCOMPARE(controller.listModel()->rowOf("acl:1") >= 0, channelsShown);
+    QCOMPARE(controller.treeModel()->indexFor("acl:2").isValid(), channelsShown);
+    QCOMPARE(controller.subscribersFor("acl:1"), countsShown ? 1 : channelsShown ? -1 : 0);
+    if (channelsShown && !countsShown) {
+        const ChannelListModel *list = controller.listModel();
+        QCOMPARE(list->index(list->rowOf("acl:1"), Subscribers).data().toString(), u"\u2013"_s);
+        QCOMPARE(controller.treeModel()->indexFor("acl", Subscribers).data(SortRole).toLongLong(), -1);
+    }
+    QCOMPARE(controller.clientModel()->rowCount() > 0, clientsShown);
+
+    const PubSubSnapshot &s = controller.lastSnapshot();
+    QStringList reported;
+    for (const PubSubCommandError &e : s.errors) {
+        reported << PubSubCommandError::commandText(e.command);
+        QVERIFY2(e.isRefusal() && e.error.startsWith("NOPERM"_L1), qPrintable(e.error));
+    }
+    QCOMPARE(reported, refused);
+
+    // The ACL is widened: the next refresh shows everything and reports nothing.
+    QCOMPARE(m_redis->command({"ACL"_ba, "SETUSER"_ba, "restricted"_ba, "+@all"_ba}).bytes(), "OK"_ba);
+    controller.refresh();
+    QVERIFY(ready.wait(5000));
+    QVERIFY(controller.lastSnapshot().errors.isEmpty());
+    QCOMPARE(controller.subscribersFor("acl:1"), 1);
+    QCOMPARE(controller.treeModel()->indexFor("acl", Subscribers).data(SortRole).toLongLong(), 2);
+    QVERIFY(controller.clientModel()->rowCount() > 0);
 }
 
 QTEST_MAIN(tst_ChannelsController)

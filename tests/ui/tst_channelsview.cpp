@@ -36,6 +36,8 @@ private Q_SLOTS:
     void refreshIntervalCombo();
     void selectionSurvivesRefresh();
     void shortcuts();
+    void refusedCommandShowsNote();
+    void backedOffPollingShown();
 
 private:
     RedisConnectionOptions options(const QString &name = {}) const;
@@ -256,6 +258,71 @@ void tst_ChannelsView::shortcuts()
     m_table->setFocus();
     QTest::keyClick(m_view.get(), Qt::Key_F, Qt::ControlModifier);
     QTRY_VERIFY(edit->hasFocus());
+}
+
+// A Redis user without CLIENT LIST: the channels are listed, a note names the command, Redis's
+// error and what is missing, and it goes once the command works again (F5).
+void tst_ChannelsView::refusedCommandShowsNote()
+{
+    QCOMPARE(m_redis
+                 ->command({"ACL"_ba, "SETUSER"_ba, "operator"_ba, "reset"_ba, "on"_ba, ">pw"_ba, "~*"_ba,
+                            "&*"_ba, "+@all"_ba, "-@dangerous"_ba})
+                 .bytes(),
+             "OK"_ba);
+    RedisConnectionOptions o = options();
+    o.url.setUsername(u"operator"_s);
+    o.url.setPassword(u"pw"_s);
+    RedisConnection restricted(o);
+    restricted.open();
+    QSignalSpy ready(m_controller.get(), &ChannelsController::snapshotReady);
+    m_controller->attach(&restricted);
+    QVERIFY(ready.wait(5000));
+    auto *notes = m_view->findChild<QLabel *>(u"channelNotes"_s);
+    QVERIFY(notes);
+    QVERIFY(!notes->isHidden());
+    QVERIFY2(notes->text().contains("Redis refused CLIENT LIST TYPE pubsub (NOPERM"_L1),
+             qPrintable(notes->text()));
+    QVERIFY2(notes->text().contains("No client list"_L1), qPrintable(notes->text()));
+    QVERIFY2(notes->text().contains("+client|list"_L1), qPrintable(notes->text()));
+    m_view->setTreeShown(false);
+    QVERIFY(tableChannels().contains(u"lobby"_s));
+    QCOMPARE(m_view->findChild<QTableView *>(u"channelClientTable"_s)->model()->rowCount(), 0);
+
+    QCOMPARE(m_redis->command({"ACL"_ba, "SETUSER"_ba, "operator"_ba, "+@all"_ba}).bytes(), "OK"_ba);
+    m_view->refreshAction()->trigger();
+    QVERIFY(ready.wait(5000));
+    QVERIFY(notes->isHidden());
+    QVERIFY(m_view->findChild<QTableView *>(u"channelClientTable"_s)->model()->rowCount() > 0);
+    m_controller->detach();
+}
+
+// A budget of one second per channel makes this small Redis "large": the dock says how often the
+// channel list is asked and why; choosing an interval at least that long removes the note.
+void tst_ChannelsView::backedOffPollingShown()
+{
+    PollBudget budget;
+    budget.channelsPerSecond = 1;
+    m_controller->setPollBudget(budget);
+    QSignalSpy ready(m_controller.get(), &ChannelsController::snapshotReady);
+    m_view->refreshAction()->trigger();
+    QVERIFY(ready.wait(5000));
+    const qsizetype channels = m_controller->lastSnapshot().channels.size();
+    QVERIFY(channels >= 6 && channels <= 10);
+    auto *pacing = m_view->findChild<QLabel *>(u"channelPacing"_s);
+    QVERIFY(pacing);
+    QVERIFY(!pacing->isHidden());
+    QCOMPARE(pacing->text(),
+             u"Large Redis: refreshing the channel list every 10 s: %1 channels · F5 refreshes now"_s.arg(
+                 channels));
+    QVERIFY(pacing->toolTip().contains("PUBSUB CHANNELS + NUMSUB"_L1));
+    // The next timer round (2 s) carries the list over; the status says how old it is.
+    QVERIFY(ready.wait(5000));
+    QVERIFY(!m_controller->lastSnapshot().channelsRefreshed);
+    auto *status = m_view->findChild<QLabel *>(u"channelStatus"_s);
+    QVERIFY2(status->text().contains("channel list from "_L1), qPrintable(status->text()));
+    auto *combo = m_view->findChild<QComboBox *>(u"channelRefreshInterval"_s);
+    combo->setCurrentIndex(combo->findData(10000));
+    QVERIFY(pacing->isHidden());
 }
 
 QTEST_MAIN(tst_ChannelsView)

@@ -44,6 +44,7 @@ private Q_SLOTS:
     void restoresItsLayout();
     void privateRedisDiesWithTheWindow();
     void announcementsNeverUseTheTapConnection();
+    void connectsAsAUserWithoutInfo();
 
 private:
     std::unique_ptr<MainWindow> window();
@@ -221,6 +222,31 @@ void tst_MainWindow::announcementsNeverUseTheTapConnection()
     // A read-only profile cannot publish at all.
     w->announcementController()->setReadOnly(true);
     QVERIFY(!w->announcementController()->publish(a));
+}
+
+// REDIS_URL names a user whose ACL leaves out @dangerous (INFO, CLIENT LIST), as production ACLs
+// often do: Redis answered the start-up probe, so the console connects there and does not offer
+// a private redis-server instead; the Channels dock says what it cannot read.
+void tst_MainWindow::connectsAsAUserWithoutInfo()
+{
+    QCOMPARE(m_redis
+                 ->command({"ACL"_ba, "SETUSER"_ba, "ops"_ba, "reset"_ba, "on"_ba, ">pw"_ba, "~*"_ba, "&*"_ba,
+                            "+@all"_ba, "-@dangerous"_ba})
+                 .bytes(),
+             "OK"_ba);
+    qputenv("REDIS_URL", u"redis://ops:pw@127.0.0.1:%1"_s.arg(m_redis->port()).toUtf8());
+    QTemporaryDir dir;
+    QSettings settings(dir.filePath(u"fresh.ini"_s), QSettings::IniFormat); // no last profile
+    settings.setValue(u"audit/path"_s, dir.filePath(u"audit.ndjson"_s));
+    MainWindow w(&settings, &m_secrets, &m_log);
+    w.show();
+    w.connectOnStart(false);
+    QTRY_VERIFY(w.connectionController()->state() == RedisConnection::State::Ready);
+    QCOMPARE(w.connectionController()->profile().username, u"ops"_s);
+    QVERIFY(!w.findChild<QWidget *>(u"privateRedisOffer"_s));
+    auto *notes = w.findChild<QLabel *>(u"channelNotes"_s);
+    QTRY_VERIFY(notes && notes->text().contains("CLIENT LIST"_L1));
+    qunsetenv("REDIS_URL");
 }
 
 QTEST_MAIN(tst_MainWindow)
