@@ -51,12 +51,9 @@ const QString Subprotocol = u"switchboard"_s;
 
 const QString HandshakeTimerName = u"switchboardHandshakeTimer"_s;
 
-QString peerOf(const QAbstractSocket *socket)
-{
-    return socket->peerAddress().toString() + u':' + QString::number(socket->peerPort());
-}
-
-QString peerOf(const QWebSocket *socket)
+// "address:port" of a QTcpSocket or a QWebSocket (no common base has both).
+template <class Socket>
+QString peerOf(const Socket *socket)
 {
     return socket->peerAddress().toString() + u':' + QString::number(socket->peerPort());
 }
@@ -233,18 +230,24 @@ void RelayAcceptor::close()
         m_listener->close();
 }
 
-void RelayAcceptor::refuse(QWebSocket *socket, int code, const QString &reason)
+template <class Socket>
+void RelayAcceptor::release(Socket *socket)
 {
-    // Sends a close frame and lets the socket go: deleted once the peer answers, or cut after 1 s.
+    // Counted until it is gone: deleted once the peer closes, or cut after 1 s.
     ++m_refusing;
     connect(socket, &QObject::destroyed, this, [this] { --m_refusing; });
-    connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
-    socket->close(QWebSocketProtocol::CloseCode(code), reason);
-    socket->flush();
+    connect(socket, &Socket::disconnected, socket, &QObject::deleteLater);
     QTimer::singleShot(1s, socket, [socket] {
         socket->abort();
         socket->deleteLater();
     });
+}
+
+void RelayAcceptor::refuse(QWebSocket *socket, int code, const QString &reason)
+{
+    release(socket);
+    socket->close(QWebSocketProtocol::CloseCode(code), reason);
+    socket->flush();
 }
 
 void RelayAcceptor::refuseBeforeHandshake(QTcpSocket *tcp)
@@ -255,14 +258,8 @@ void RelayAcceptor::refuseBeforeHandshake(QTcpSocket *tcp)
     tcp->write("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\n"
                "Content-Type: text/plain; charset=utf-8\r\nContent-Length: " +
                QByteArray::number(body.size()) + "\r\n\r\n" + body);
-    ++m_refusing;
-    connect(tcp, &QObject::destroyed, this, [this] { --m_refusing; });
-    connect(tcp, &QAbstractSocket::disconnected, tcp, &QObject::deleteLater);
+    release(tcp); // before disconnectFromHost(), which may emit disconnected at once
     tcp->disconnectFromHost();
-    QTimer::singleShot(1s, tcp, [tcp] {
-        tcp->abort();
-        tcp->deleteLater();
-    });
 }
 
 void RelayAcceptor::onTcpConnection()

@@ -58,6 +58,8 @@ private:
     bool loadTls(QString *error);
     // Sockets this acceptor holds: handshakes in progress and refusals still closing.
     qsizetype pendingSockets() const { return m_upgrading.size() + m_refusing; }
+    template <class Socket>
+    void release(Socket *socket);
     void refuse(QWebSocket *socket, int code, const QString &reason);
     void refuseBeforeHandshake(QTcpSocket *tcp);
     void onTcpConnection();

@@ -166,26 +166,20 @@ void RelayServer::send(RelayClient *client, const QByteArray &utf8)
 bool RelayServer::admitFrame(RelayClient *client)
 {
     const RelayLimits &limits = m_options.limits;
-    switch (client->admit(relayNowNs(), limits)) {
-    case RelayClient::Admission::Accept:
+    const RelayClient::Admission admission = client->admit(relayNowNs(), limits);
+    if (admission == RelayClient::Admission::Accept)
         return true;
-    case RelayClient::Admission::Close:
-        ++m_stats.rateLimitedFrames;
+    ++m_stats.rateLimitedFrames;
+    if (admission == RelayClient::Admission::Close) {
         ++m_stats.rateLimitCloses;
         qCWarning(lcRelay).noquote() << "client" << client->id << "from" << client->peer << "stayed over"
                                      << limits.messagesPerSecond << "messages/s - closing with 1008";
         client->close(RelayProtocol::Close::PolicyViolation, u"rate limit exceeded"_s, m_options.shutdownGrace);
-        return false;
-    case RelayClient::Admission::DropAndWarn:
-        ++m_stats.rateLimitedFrames;
+    } else if (admission == RelayClient::Admission::DropAndWarn) {
         send(client, RelayProtocol::error(RelayProtocol::Error::RateLimited,
                                           u"more than %1 messages/s (burst %2): frames are being dropped"_s
                                               .arg(limits.messagesPerSecond)
                                               .arg(limits.messageBurst)));
-        return false;
-    case RelayClient::Admission::Drop:
-        ++m_stats.rateLimitedFrames;
-        return false;
     }
     return false;
 }

@@ -5,18 +5,12 @@
 #include "jwtverifier.h"
 #include "rawwebsocket.h"
 #include "redisbus.h"
-#include "redisserver.h"
-#include "relayserver.h"
-#include "testclient.h"
+#include "relayfixture.h"
 
 #include <QDateTime>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QTcpSocket>
 #include <QTest>
-#include <QUrlQuery>
-
-#include <memory>
 
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
@@ -25,24 +19,19 @@ namespace {
 
 const QByteArray Secret = "integrity-test-secret-0123456789abcdef";
 
-QJsonObject chat(const QString &text, const QString &room, const QJsonValue &user = u"u"_s)
+// A room message with user as given, or without "user" when it is Undefined.
+QJsonObject chatAs(const QString &text, const QString &room, const QJsonValue &user)
 {
-    QJsonObject o{{u"type"_s, u"message"_s}, {u"text"_s, text}, {u"roomId"_s, room}};
+    QJsonObject o = chat(text, room);
+    o.remove(u"user"_s);
     if (!user.isUndefined())
         o.insert(u"user"_s, user);
     return o;
 }
 
-auto textIs(const QString &text)
-{
-    return [text](const QJsonObject &f) {
-        return f.value("type"_L1) == "message"_L1 && f.value("text"_L1) == text;
-    };
-}
-
 } // namespace
 
-class tst_RelayIntegrity : public QObject
+class tst_RelayIntegrity : public QObject, protected RelayFixture
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -63,56 +52,23 @@ private Q_SLOTS:
     void pendingHandshakesCountAgainstTheLimit();
 
 private:
-    RelayServer *startRelay(RelayServerOptions options);
-    TestClient *connect(const QUrl &url);
     QUrl withToken(QUrl url, const QJsonObject &claims) const;
-
-    std::unique_ptr<RedisServer> m_redis;
-    QList<QObject *> m_owned;
 };
 
 void tst_RelayIntegrity::initTestCase()
 {
     // One server for the whole binary: every test uses its own room names.
-    m_redis = std::make_unique<RedisServer>();
-    QVERIFY2(m_redis->start(), qPrintable(m_redis->errorString()));
+    QVERIFY(RelayFixture::init());
 }
 
 void tst_RelayIntegrity::cleanupTestCase()
 {
-    m_redis.reset();
+    RelayFixture::cleanup();
 }
 
 void tst_RelayIntegrity::cleanup()
 {
-    qDeleteAll(m_owned);
-    m_owned.clear();
-}
-
-RelayServer *tst_RelayIntegrity::startRelay(RelayServerOptions options)
-{
-    RedisConnectionOptions o;
-    o.url = RedisUrl::parse(m_redis->url());
-    auto *bus = new RedisBus(o);
-    m_owned.append(bus);
-    bus->start();
-    options.bindAddress = QHostAddress::LocalHost;
-    options.port = 0;
-    auto *server = new RelayServer(options, bus);
-    m_owned.prepend(server); // deleted before its bus
-    QString error;
-    if (!server->listen(&error))
-        qWarning("listen failed: %s", qPrintable(error));
-    return server;
-}
-
-TestClient *tst_RelayIntegrity::connect(const QUrl &url)
-{
-    auto *c = new TestClient;
-    m_owned.prepend(c);
-    if (!c->open(url))
-        qWarning("client could not connect");
-    return c;
+    releaseRelays();
 }
 
 QUrl tst_RelayIntegrity::withToken(QUrl url, const QJsonObject &claims) const
@@ -144,8 +100,8 @@ void tst_RelayIntegrity::backendPayloadsAreDeliveredByteForByte()
     QFETCH(QByteArrayList, payloads);
     RelayServerOptions so;
     so.instanceId = u"b"_s;
-    RelayServer *relay = startRelay(so);
-    TestClient *member = connect(relay->url());
+    RelayServer *relay = startRelayWith(so);
+    TestClient *member = connectTo(relay->url());
     static int rows = 0;
     const QString room = u"bytes%1"_s.arg(++rows);
     QVERIFY(member->join(room));
@@ -165,8 +121,8 @@ void tst_RelayIntegrity::relayMessagesNameTheirOrigin()
 {
     RelayServerOptions so;
     so.instanceId = u"origin-a"_s;
-    RelayServer *relay = startRelay(so);
-    TestClient *member = connect(relay->url());
+    RelayServer *relay = startRelayWith(so);
+    TestClient *member = connectTo(relay->url());
     QVERIFY(member->join(u"origin"_s));
     member->send(chat(u"hi"_s, u"origin"_s));
     const QJsonObject got = member->waitFor(textIs(u"hi"_s));
@@ -184,8 +140,8 @@ void tst_RelayIntegrity::ownRepeatIsDeliveredOnceLocally()
     // both: the first as its echo, the second as a repeat.
     RelayServerOptions so;
     so.instanceId = u"own"_s;
-    RelayServer *relay = startRelay(so);
-    TestClient *member = connect(relay->url());
+    RelayServer *relay = startRelayWith(so);
+    TestClient *member = connectTo(relay->url());
     QVERIFY(member->join(u"own"_s));
     member->send(chat(u"once"_s, u"own"_s));
     QVERIFY(!member->waitFor(textIs(u"once"_s)).isEmpty());
@@ -221,12 +177,12 @@ void tst_RelayIntegrity::tokenIdentityIsStamped()
     QFETCH(QString, deliveredAs);
     RelayServerOptions so;
     so.auth.jwtSecret = Secret;
-    RelayServer *relay = startRelay(so);
-    TestClient *sender = connect(withToken(relay->url(), claims));
-    TestClient *witness = connect(withToken(relay->url(), {{u"sub"_s, u"witness"_s}}));
+    RelayServer *relay = startRelayWith(so);
+    TestClient *sender = connectTo(withToken(relay->url(), claims));
+    TestClient *witness = connectTo(withToken(relay->url(), {{u"sub"_s, u"witness"_s}}));
     QVERIFY(sender->join(u"stamp"_s));
     QVERIFY(witness->join(u"stamp"_s));
-    sender->send(chat(u"hello"_s, u"stamp"_s, user));
+    sender->send(chatAs(u"hello"_s, u"stamp"_s, user));
     sender->send(QJsonObject{{u"type"_s, u"ping"_s}});
     QVERIFY(!sender->waitForType(u"pong"_s).isEmpty());
     if (deliveredAs.isEmpty()) {
@@ -234,7 +190,7 @@ void tst_RelayIntegrity::tokenIdentityIsStamped()
         QCOMPARE(error.value("code"_L1).toString(), u"user_mismatch"_s);
         QCOMPARE(relay->stats().userMismatches, 1u);
         QCOMPARE(relay->stats().published, 0u);
-        witness->send(chat(u"after"_s, u"stamp"_s, QJsonValue::Undefined));
+        witness->send(chatAs(u"after"_s, u"stamp"_s, QJsonValue::Undefined));
         QVERIFY(!witness->waitFor(textIs(u"after"_s)).isEmpty());
         QCOMPARE(witness->count(textIs(u"hello"_s)), 0);
         return;
@@ -248,10 +204,10 @@ void tst_RelayIntegrity::expiredTokenClosesTheConnection()
 {
     RelayServerOptions so;
     so.auth.jwtSecret = Secret;
-    RelayServer *relay = startRelay(so);
+    RelayServer *relay = startRelayWith(so);
     const qint64 exp = QDateTime::currentSecsSinceEpoch() + 2;
-    TestClient *expiring = connect(withToken(relay->url(), {{u"sub"_s, u"a"_s}, {u"exp"_s, exp}}));
-    TestClient *lasting = connect(withToken(relay->url(), {{u"sub"_s, u"b"_s}, {u"exp"_s, exp + 3600}}));
+    TestClient *expiring = connectTo(withToken(relay->url(), {{u"sub"_s, u"a"_s}, {u"exp"_s, exp}}));
+    TestClient *lasting = connectTo(withToken(relay->url(), {{u"sub"_s, u"b"_s}, {u"exp"_s, exp + 3600}}));
     QVERIFY(expiring->isConnected() && lasting->isConnected());
     // exp is in whole seconds: closed within about 2 s of connecting, not at the handshake.
     QVERIFY(expiring->waitForClose(10000));
@@ -268,8 +224,8 @@ void tst_RelayIntegrity::oversizeBusMessageDoesNotCloseTheRoom()
     RelayServerOptions so;
     so.limits.maxOutboundBytes = 64 * 1024;
     so.limits.maxMessageBytes = 16 * 1024;
-    RelayServer *relay = startRelay(so);
-    TestClient *first = connect(relay->url()), *second = connect(relay->url());
+    RelayServer *relay = startRelayWith(so);
+    TestClient *first = connectTo(relay->url()), *second = connectTo(relay->url());
     QVERIFY(first->join(u"big"_s));
     QVERIFY(second->join(u"big"_s));
     // Larger than the kernel takes at once, so without the check both would be slow consumers.
@@ -306,7 +262,7 @@ void tst_RelayIntegrity::kickedClientThatNeverAnswersIsCut()
     RelayServerOptions so;
     so.pingInterval = 0ms; // no heartbeat to find it either
     so.shutdownGrace = 300ms;
-    RelayServer *relay = startRelay(so);
+    RelayServer *relay = startRelayWith(so);
     RawWebSocket silent;
     QVERIFY(silent.open(relay->port()));
     QTRY_COMPARE(relay->clientCount(), 1);
@@ -320,7 +276,7 @@ void tst_RelayIntegrity::pendingHandshakesCountAgainstTheLimit()
     RelayServerOptions so;
     so.limits.maxConnections = 2;
     so.limits.handshakeTimeout = 60s; // the mute sockets stay pending for the whole test
-    RelayServer *relay = startRelay(so);
+    RelayServer *relay = startRelayWith(so);
     const int holdable = so.limits.maxConnections + 16; // RelayAcceptor::RefusalReserve
     std::vector<std::unique_ptr<QTcpSocket>> mute;
     for (int i = 0; i < holdable; ++i) {
@@ -342,7 +298,7 @@ void tst_RelayIntegrity::pendingHandshakesCountAgainstTheLimit()
     // Once the pending ones go away, their places are free at once (not at the handshake timeout).
     mute.clear();
     QTRY_COMPARE_WITH_TIMEOUT(relay->pendingConnections(), 0, 10000);
-    TestClient *later = connect(relay->url());
+    TestClient *later = connectTo(relay->url());
     QVERIFY2(later->isConnected(), qPrintable(later->errorString()));
 }
 

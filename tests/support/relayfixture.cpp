@@ -37,9 +37,14 @@ bool RelayFixture::init()
 
 void RelayFixture::cleanup()
 {
+    releaseRelays();
+    m_redis.reset();
+}
+
+void RelayFixture::releaseRelays()
+{
     qDeleteAll(m_owned);
     m_owned.clear();
-    m_redis.reset();
 }
 
 RelayFixture::Instance RelayFixture::startRelay(const QString &instanceId, const QByteArray &prefix,
@@ -80,9 +85,14 @@ RelayServer *RelayFixture::startRelayWith(RelayServerOptions options, bool inPro
 
 TestClient *RelayFixture::connectTo(const Instance &relay)
 {
+    return connectTo(relay.server->url());
+}
+
+TestClient *RelayFixture::connectTo(const QUrl &url)
+{
     auto *c = new TestClient;
     m_owned.prepend(c);
-    if (!c->open(relay.server->url()))
+    if (!c->open(url))
         qWarning("client could not connect");
     return c;
 }

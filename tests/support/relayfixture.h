@@ -33,6 +33,9 @@ public:
 
     bool init();
     void cleanup();
+    // Deletes the clients, relays and buses of one test function; Redis keeps running (for a
+    // fixture started once per binary: init() in initTestCase, cleanup() in cleanupTestCase).
+    void releaseRelays();
 
     Instance startRelay(const QString &instanceId, const QByteArray &prefix = {},
                         std::chrono::milliseconds ping = std::chrono::seconds(30), bool inProcess = false,
@@ -44,6 +47,8 @@ public:
     // A relay with its own options (bound to 127.0.0.1, port 0) on a new bus.
     RelayServer *startRelayWith(RelayServerOptions options, bool inProcess = false);
     TestClient *connectTo(const Instance &relay);
+    // A client of any URL (a token in the query, for example).
+    TestClient *connectTo(const QUrl &url);
     qint64 numsub(const QByteArray &channel) const;
 
 protected:
