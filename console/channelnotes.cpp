@@ -80,18 +80,26 @@ QString ChannelNotes::pacing(const PubSubSnapshot &snapshot, std::chrono::millis
         return tr("it took %1 ms").arg(locale.toString(double(p.elapsedUs) / 1000.0, 'f', 0));
     };
     QStringList parts;
+    bool large = false; // a size rule, not only a slow round, lengthened an interval
     const PollPacing &c = snapshot.channelPacing;
-    if (c.isBackedOff() && c.interval > requested)
+    if (c.isBackedOff() && c.interval > requested) {
+        large |= c.reason == PollPacing::Reason::Size;
         parts << tr("the channel list every %1: %2")
                      .arg(interval(c.interval),
                           c.reason == PollPacing::Reason::Size ? channels(c.entries) : took(c));
+    }
     const PollPacing &k = snapshot.clientPacing;
-    if (k.isBackedOff() && k.interval > requested)
+    if (k.isBackedOff() && k.interval > requested) {
+        large |= k.reason == PollPacing::Reason::Size;
         parts << tr("the client list every %1: %2")
                      .arg(interval(k.interval),
                           k.reason == PollPacing::Reason::Size ? clients(k.entries) : took(k));
+    }
     if (parts.isEmpty())
         return {};
+    // A slow round on a small Redis (a busy server or machine) is not a large Redis.
+    if (!large)
+        return tr("Slow Redis: refreshing %1 · F5 refreshes now").arg(parts.join(tr(" · ")));
     return tr("Large Redis: refreshing %1 · F5 refreshes now").arg(parts.join(tr(" · ")));
 }
 

@@ -322,6 +322,7 @@ DE = {
 "the channel list every %1: %2": "die Kanalliste alle %1: %2",
 "the client list every %1: %2": "die Client-Liste alle %1: %2",
 "Large Redis: refreshing %1 · F5 refreshes now": "Großes Redis: aktualisiert %1 · F5 aktualisiert sofort",
+"Slow Redis: refreshing %1 · F5 refreshes now": "Langsames Redis: aktualisiert %1 · F5 aktualisiert sofort",
 " · ": " · ",
 "%1: %2, %3, %4 ms": "%1: %2, %3, %4 ms",
 "Rules: what a part takes stays under %1 % of its interval; one second of interval per %2 channels or %3 clients; never more often than the chosen interval, and at least every %4.": "Regeln: Ein Teil braucht höchstens %1 % seines Intervalls; eine Sekunde Intervall je %2 Kanäle oder %3 Clients; nie öfter als das gewählte Intervall und mindestens alle %4.",

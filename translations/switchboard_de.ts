@@ -385,6 +385,10 @@ Relays melden %1 WebSocket-Clients.</translation>
         <source>%1 failed (%2).</source>
         <translation>%1 ist fehlgeschlagen (%2).</translation>
     </message>
+    <message>
+        <source>Slow Redis: refreshing %1 · F5 refreshes now</source>
+        <translation>Langsames Redis: aktualisiert %1 · F5 aktualisiert sofort</translation>
+    </message>
 </context>
 <context>
     <name>ChannelTreeModel</name>

@@ -75,11 +75,16 @@ void tst_ChannelNotes::pacing()
     QCOMPARE(ChannelNotes::pacing(s, 0s), QString());
     s.clientPacing = {20s, PollPacing::Reason::Time, 30, 9000, 480000};
     const QString both = ChannelNotes::pacing(s, 2s);
+    QVERIFY2(both.startsWith("Large Redis: "_L1), qPrintable(both));
     QVERIFY2(both.contains("the client list every 20 s: it took 480 ms"_L1), qPrintable(both));
     const QString details = ChannelNotes::pacingDetails(s, PollBudget{});
     QVERIFY2(details.contains("50,000 channels"_L1) && details.contains("2.5 %"_L1) &&
                  details.contains("5,000 channels"_L1),
              qPrintable(details));
+    // Only a slow round, on a Redis of 30 channels: slow, not large.
+    s.channelPacing = {2s, PollPacing::Reason::None, 30, 900, 200};
+    QCOMPARE(ChannelNotes::pacing(s, 2s),
+             u"Slow Redis: refreshing the client list every 20 s: it took 480 ms · F5 refreshes now"_s);
 }
 
 void tst_ChannelNotes::interval_data()
