@@ -12,7 +12,7 @@ struct PollBudget
 {
     // Time: what a part took (its replies, pipelined, measured here) at most this share of its
     // interval. 2.5 % is 25 ms per second: within it at the dock's shortest interval, 1 s, a part
-    // that takes 250 ms is asked every 10 s.
+    // that takes 250 ms is asked every 10 s. 0 turns the time rule off.
     double timeShare = 0.025;
     // The time rule counts a part only when it takes more than timeShare of this, the dock's
     // shortest interval (25 ms): shorter ones fit the budget at any interval the dock offers, and
