@@ -142,9 +142,12 @@ void tst_ChannelMonitor::backsOffOnManyChannels()
     QTRY_VERIFY(many.isSettled());
     for (int i = 0; i < Channels; ++i)
         many.subscribe("big:" + QByteArray::number(i));
-    QTRY_VERIFY_WITH_TIMEOUT(many.isSubscribed("big:" + QByteArray::number(Channels - 1)), 30000);
-    QTRY_COMPARE_WITH_TIMEOUT(
-        m_redis->command({"PUBSUB"_ba, "NUMSUB"_ba, "big:0"_ba}).elements().at(1).toInteger(), 1, 10000);
+    // Asked of Redis itself: the subscriber batches its pending channels in no particular order,
+    // so the last name confirmed says nothing of the others (seen in CI: 45,000 of 50,000 listed).
+    QTRY_COMPARE_WITH_TIMEOUT(m_redis->command({"PUBSUB"_ba, "NUMSUB"_ba, "big:0"_ba}).elements().at(1).toInteger(),
+                              1, 30000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_redis->command({"PUBSUB"_ba, "CHANNELS"_ba, "big:*"_ba}).elements().size(),
+                              size_t(Channels), 30000);
 
     RedisConnection connection(options());
     connection.open();
