@@ -28,13 +28,20 @@ void RelayDirectory::start(const RedisConnectionOptions &options)
     stop();
     RedisConnectionOptions o = options;
     o.clientName = u"switchboard-console:directory"_s;
+    m_error.clear();
     m_subscriber = new RedisSubscriber(o, this);
-    connect(m_subscriber, &RedisSubscriber::message, this,
-            [this](const QByteArray &channel, const QByteArray &payload) {
-                if (channel == RelayStatsPublisher::channel())
-                    handlePayload(payload);
+    connect(m_subscriber, &RedisSubscriber::pmessage, this,
+            [this](const QByteArray &, const QByteArray &channel, const QByteArray &payload) {
+                handleMessage(channel, payload);
             });
-    m_subscriber->subscribe(RelayStatsPublisher::channel());
+    connect(m_subscriber, &RedisSubscriber::psubscribeFailed, this,
+            [this](const QByteArray &pattern, const QByteArray &error) {
+                m_error = QString::fromUtf8(error);
+                qCWarning(lcBus).noquote() << "relay directory: Redis refused PSUBSCRIBE"
+                                           << QString::fromUtf8(pattern) << "-" << m_error;
+                Q_EMIT changed();
+            });
+    m_subscriber->psubscribe(RelayStatsPublisher::channelPattern());
     m_subscriber->open();
 }
 
@@ -54,7 +61,7 @@ void RelayDirectory::stop()
 
 bool RelayDirectory::isListening() const
 {
-    return m_subscriber && m_subscriber->isSubscribed(RelayStatsPublisher::channel());
+    return m_subscriber && m_subscriber->isPSubscribed(RelayStatsPublisher::channelPattern());
 }
 
 QList<RelayInstanceStats> RelayDirectory::instances() const
@@ -63,7 +70,9 @@ QList<RelayInstanceStats> RelayDirectory::instances() const
     out.reserve(m_instances.size());
     for (const Entry &e : m_instances)
         out.append(e.stats);
-    std::sort(out.begin(), out.end(), [](const auto &a, const auto &b) { return a.instance < b.instance; });
+    std::sort(out.begin(), out.end(), [](const auto &a, const auto &b) {
+        return a.instance != b.instance ? a.instance < b.instance : a.prefix < b.prefix;
+    });
     return out;
 }
 
@@ -89,6 +98,15 @@ std::optional<qint64> RelayDirectory::relayClientsFor(const QByteArray &channel)
 
 void RelayDirectory::handlePayload(const QByteArray &payload)
 {
+    handleMessage(RelayStatsPublisher::channel(), payload);
+}
+
+void RelayDirectory::handleMessage(const QByteArray &channel, const QByteArray &payload)
+{
+    const QByteArray base = RelayStatsPublisher::channel();
+    if (!channel.endsWith(base))
+        return;
+    const QByteArray channelPrefix = channel.first(channel.size() - base.size());
     QJsonParseError error{};
     const QJsonDocument doc = QJsonDocument::fromJson(payload, &error);
     const QJsonObject o = doc.object();
@@ -97,17 +115,20 @@ void RelayDirectory::handlePayload(const QByteArray &payload)
     if (error.error != QJsonParseError::NoError || !doc.isObject() || instance.isEmpty() ||
         (type != "relay-stats"_L1 && type != "relay-stopped"_L1)) {
         ++m_invalid;
-        qCDebug(lcBus) << "ignoring an invalid message on" << RelayStatsPublisher::channel();
+        qCDebug(lcBus) << "ignoring an invalid message on" << channel;
         return;
     }
+    // Relays older than the prefixed heartbeat channel publish on switchboard:relays whatever their
+    // prefix; their key is still the channel's, so their relay-stopped finds them.
+    const QString key = QString::fromUtf8(channelPrefix) + u'\n' + instance;
     if (type == "relay-stopped"_L1) {
-        if (m_instances.remove(instance) > 0)
+        if (m_instances.remove(key) > 0)
             Q_EMIT changed();
         return;
     }
     Entry e;
     e.stats.instance = instance;
-    e.stats.prefix = o.value("prefix"_L1).toString().toUtf8();
+    e.stats.prefix = o.contains("prefix"_L1) ? o.value("prefix"_L1).toString().toUtf8() : channelPrefix;
     e.stats.url = o.value("url"_L1).toString();
     e.stats.clients = o.value("clients"_L1).toInteger();
     const QJsonObject channels = o.value("channels"_L1).toObject();
@@ -119,7 +140,7 @@ void RelayDirectory::handlePayload(const QByteArray &payload)
     e.stats.at = QDateTime::fromMSecsSinceEpoch(o.value("at"_L1).toInteger(), Qt::UTC);
     e.stats.receivedAt = QDateTime::currentDateTimeUtc();
     e.expiresAt = m_clock.elapsed() + ExpiryFactor * e.stats.interval.count();
-    m_instances.insert(instance, std::move(e));
+    m_instances.insert(key, std::move(e));
     scheduleExpiry();
     Q_EMIT changed();
 }

@@ -20,7 +20,7 @@ class RedisSubscriber;
 struct RelayInstanceStats
 {
     QString instance;
-    QByteArray prefix;
+    QByteArray prefix; // its channel prefix: its channels are <prefix>broadcast, <prefix>room:<id>
     QString url;
     qint64 clients = 0;
     QHash<QByteArray, qint64> channels; // full channel name -> local clients on it
@@ -29,9 +29,12 @@ struct RelayInstanceStats
     QDateTime receivedAt; // ours
 };
 
-// Listens on switchboard:relays (own subscriber connection, named switchboard-console:directory) and
-// keeps the latest stats per relay instance. An instance is dropped after 3x its interval without a
-// heartbeat, or at once on relay-stopped.
+// Listens to every relay's heartbeat, whatever its channel prefix: PSUBSCRIBE *switchboard:relays on
+// its own subscriber connection (named switchboard-console:directory), so one console on a Redis
+// shared by several applications sees all their relays (the console's ACL user needs that pattern:
+// &* or &*switchboard:relays). Keeps the latest stats per relay instance, an instance being its id
+// under the prefix of the channel it publishes on (ids may repeat across applications). An instance
+// is dropped after 3x its interval without a heartbeat, or at once on relay-stopped.
 class RelayDirectory : public QObject
 {
     Q_OBJECT
@@ -48,8 +51,10 @@ public:
     bool isRunning() const { return m_subscriber != nullptr; }
     // True once Redis confirmed the subscription.
     bool isListening() const;
+    // Why the directory is not listening: Redis refused the pattern subscription (NOPERM ...).
+    QString error() const { return m_error; }
 
-    QList<RelayInstanceStats> instances() const; // sorted by instance id
+    QList<RelayInstanceStats> instances() const; // sorted by instance id, then prefix
     int instanceCount() const { return int(m_instances.size()); }
     // Relays that serve channel; nullopt when no relay reports at all.
     std::optional<int> relaysFor(const QByteArray &channel) const;
@@ -57,7 +62,9 @@ public:
     std::optional<qint64> relayClientsFor(const QByteArray &channel) const;
     quint64 invalidMessages() const { return m_invalid; }
 
-    // Feeds one payload as if it arrived on switchboard:relays.
+    // Feeds one heartbeat message; channel is <prefix>switchboard:relays.
+    void handleMessage(const QByteArray &channel, const QByteArray &payload);
+    // As if it arrived on switchboard:relays (no prefix).
     void handlePayload(const QByteArray &payload);
 
 Q_SIGNALS:
@@ -73,8 +80,9 @@ private:
     void scheduleExpiry();
 
     RedisSubscriber *m_subscriber = nullptr; // owned
-    QHash<QString, Entry> m_instances;
+    QHash<QString, Entry> m_instances; // by channel prefix + '\n' + instance id
     QElapsedTimer m_clock;
     QTimer m_expiryTimer;
     quint64 m_invalid = 0;
+    QString m_error;
 };

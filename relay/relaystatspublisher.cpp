@@ -37,7 +37,7 @@ void RelayStatsPublisher::publishNow()
 {
     if (!m_server || !m_server->bus())
         return;
-    m_server->bus()->publishLatest(channel(), statsPayload());
+    m_server->bus()->publishLatest(channel(m_server->options().channelPrefix), statsPayload());
     ++m_published;
 }
 
@@ -46,7 +46,7 @@ void RelayStatsPublisher::publishStopped()
     m_timer.stop();
     if (!m_server || !m_server->bus() || m_interval.count() <= 0)
         return;
-    m_server->bus()->publishLatest(channel(), stoppedPayload());
+    m_server->bus()->publishLatest(channel(m_server->options().channelPrefix), stoppedPayload());
     ++m_published;
 }
 
@@ -104,6 +104,7 @@ QByteArray RelayStatsPublisher::stoppedPayload() const
     const QJsonObject o{
         {u"type"_s, u"relay-stopped"_s},
         {u"instance"_s, m_server ? m_server->options().instanceId : QString()},
+        {u"prefix"_s, m_server ? QString::fromUtf8(m_server->options().channelPrefix) : QString()},
         {u"at"_s, QDateTime::currentMSecsSinceEpoch()},
     };
     return QJsonDocument(o).toJson(QJsonDocument::Compact);

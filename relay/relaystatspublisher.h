@@ -10,18 +10,23 @@
 
 class RelayServer;
 
-// A relay's heartbeat on the bus: every interval it publishes on switchboard:relays which channels it
-// serves and how many of its clients are on each, so the console can tell relays from other subscribers.
+// A relay's heartbeat on the bus: every interval it publishes on <channel prefix>switchboard:relays
+// which channels it serves and how many of its clients are on each, so the console can tell relays
+// from other subscribers.
 //   {"type":"relay-stats","instance":..,"prefix":..,"url":..,"clients":N,
 //    "channels":{"<full channel>":<local members>,...},"interval":<ms>,"at":<ms since epoch>}
-// On the broadcast channel every client counts. publishStopped() sends {"type":"relay-stopped",...}.
+// On the broadcast channel every client counts. publishStopped() sends
+//   {"type":"relay-stopped","instance":..,"prefix":..,"at":..}.
 // Both go out with MessageBus::publishLatest(): during an outage only the newest waits, apart from
 // the clients' messages and their bounds.
 class RelayStatsPublisher : public QObject
 {
     Q_OBJECT
 public:
-    static QByteArray channel() { return QByteArrayLiteral("switchboard:relays"); }
+    // Under the relay's channel prefix, like its other channels (and its ACL's channel patterns).
+    static QByteArray channel(const QByteArray &prefix = {}) { return prefix + "switchboard:relays"; }
+    // Every relay's heartbeat, whatever its prefix.
+    static QByteArray channelPattern() { return QByteArrayLiteral("*switchboard:relays"); }
 
     // interval 0 = off: start() then does nothing.
     explicit RelayStatsPublisher(RelayServer *server,

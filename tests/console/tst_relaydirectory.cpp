@@ -21,14 +21,16 @@ private Q_SLOTS:
     void init();
     void cleanup();
     void reportsRelaysPerChannel();
+    void findsRelaysOfEveryPrefix();
     void expiresSilentRelays();
     void stoppedRemovesAtOnce();
     void invalidMessagesAreCounted_data();
     void invalidMessagesAreCounted();
     void namedConnection();
+    void refusedPatternIsReported();
 
 private:
-    RelayServer *startRelay(const QString &instanceId);
+    RelayServer *startRelay(const QString &instanceId, const QByteArray &prefix = {});
     TestClient *connectTo(RelayServer *relay);
     RedisConnectionOptions options() const;
 
@@ -56,7 +58,7 @@ RedisConnectionOptions tst_RelayDirectory::options() const
     return o;
 }
 
-RelayServer *tst_RelayDirectory::startRelay(const QString &instanceId)
+RelayServer *tst_RelayDirectory::startRelay(const QString &instanceId, const QByteArray &prefix)
 {
     RedisConnectionOptions o = options();
     o.clientName = u"switchboard-relay:"_s + instanceId;
@@ -67,6 +69,7 @@ RelayServer *tst_RelayDirectory::startRelay(const QString &instanceId)
     so.bindAddress = QHostAddress::LocalHost;
     so.port = 0;
     so.instanceId = instanceId;
+    so.channelPrefix = prefix;
     auto *server = new RelayServer(so, bus);
     m_owned.prepend(server);
     if (!server->listen())
@@ -117,6 +120,46 @@ void tst_RelayDirectory::reportsRelaysPerChannel()
     QCOMPARE(instances.first().clients, 2);
     QCOMPARE(instances.last().interval, 100ms);
     QCOMPARE(directory.invalidMessages(), 0u);
+}
+
+void tst_RelayDirectory::findsRelaysOfEveryPrefix()
+{
+    // One Redis shared by two applications and an unprefixed fleet; instance ids repeat across them.
+    RelayDirectory directory;
+    directory.start(options());
+    QTRY_VERIFY(directory.isListening());
+    RelayServer *chat = startRelay(u"relay-1"_s, "chat:"_ba);
+    RelayServer *game = startRelay(u"relay-1"_s, "game:"_ba);
+    RelayServer *plain = startRelay(u"relay-2"_s);
+    QVERIFY(connectTo(chat)->join(1));
+    QVERIFY(connectTo(game)->join(1));
+    QVERIFY(connectTo(game)->join(1));
+    QVERIFY(connectTo(plain)->join(1));
+    RelayStatsPublisher p1(chat, 100ms);
+    RelayStatsPublisher p2(game, 100ms);
+    RelayStatsPublisher p3(plain, 100ms);
+    p1.start();
+    p2.start();
+    p3.start();
+
+    QTRY_COMPARE(directory.instanceCount(), 3);
+    QTRY_COMPARE(directory.relayClientsFor("game:room:1"), std::optional<qint64>(2));
+    QCOMPARE(directory.relaysFor("chat:room:1"), std::optional<int>(1));
+    QCOMPARE(directory.relayClientsFor("chat:room:1"), std::optional<qint64>(1));
+    QCOMPARE(directory.relaysFor("game:room:1"), std::optional<int>(1));
+    QCOMPARE(directory.relaysFor("room:1"), std::optional<int>(1));
+    QCOMPARE(directory.relayClientsFor("room:1"), std::optional<qint64>(1));
+    QList<QByteArray> prefixes;
+    for (const RelayInstanceStats &s : directory.instances())
+        prefixes.append(s.prefix);
+    QCOMPARE(prefixes, (QList<QByteArray>{"chat:", "game:", ""}));
+    QCOMPARE(directory.invalidMessages(), 0u);
+
+    // relay-stopped of one application's relay-1 leaves the other's.
+    p1.publishStopped();
+    QTRY_COMPARE(directory.instanceCount(), 2);
+    QCOMPARE(directory.relaysFor("game:room:1"), std::optional<int>(1));
+    QCOMPARE(directory.relaysFor("chat:room:1"), std::optional<int>(0));
 }
 
 void tst_RelayDirectory::expiresSilentRelays()
@@ -195,6 +238,26 @@ void tst_RelayDirectory::namedConnection()
     QVERIFY2(list.contains("name=switchboard-console:directory"), list.constData());
     directory.stop();
     QVERIFY(!directory.isRunning());
+}
+
+void tst_RelayDirectory::refusedPatternIsReported()
+{
+    // A console user limited to one application's channels may not watch every prefix.
+    const RedisValue acl =
+        m_redis->command({"ACL", "SETUSER", "console", "on", ">pw", "+@all", "resetchannels", "&app:*"});
+    QVERIFY2(!acl.isError(), acl.bytes().constData());
+    RedisConnectionOptions o = options();
+    QUrl url(m_redis->url());
+    url.setUserName(u"console"_s);
+    url.setPassword(u"pw"_s);
+    o.url = RedisUrl::parse(url.toString());
+    RelayDirectory directory;
+    QSignalSpy changed(&directory, &RelayDirectory::changed);
+    directory.start(o);
+    QVERIFY(changed.wait(5000));
+    QVERIFY2(directory.error().startsWith("NOPERM"_L1), qPrintable(directory.error()));
+    QVERIFY(!directory.isListening());
+    QVERIFY(directory.isRunning());
 }
 
 QTEST_MAIN(tst_RelayDirectory)

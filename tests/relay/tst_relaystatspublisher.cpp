@@ -26,10 +26,11 @@ private Q_SLOTS:
     void stoppedMessage();
     void intervalZeroIsOff();
     void heartbeatIsLatestOnlyDuringAnOutage();
+    void heartbeatGoesUnderTheChannelPrefix();
 
 private:
     RelayServer *startRelay(const QString &instanceId, const QByteArray &prefix = {},
-                            const RedisBusOptions &busOptions = {});
+                            const RedisBusOptions &busOptions = {}, const QString &url = {});
     TestClient *connectTo(RelayServer *relay);
     QJsonObject nextMessage(QSignalSpy &spy, const QString &type);
 
@@ -60,10 +61,10 @@ void tst_RelayStatsPublisher::cleanup()
 }
 
 RelayServer *tst_RelayStatsPublisher::startRelay(const QString &instanceId, const QByteArray &prefix,
-                                                 const RedisBusOptions &busOptions)
+                                                 const RedisBusOptions &busOptions, const QString &url)
 {
     RedisConnectionOptions o;
-    o.url = RedisUrl::parse(m_redis->url());
+    o.url = RedisUrl::parse(url.isEmpty() ? m_redis->url() : url);
     o.clientName = u"switchboard-relay:"_s + instanceId;
     auto *bus = new RedisBus(o, busOptions);
     m_owned.append(bus);
@@ -107,6 +108,8 @@ QJsonObject tst_RelayStatsPublisher::nextMessage(QSignalSpy &spy, const QString 
 void tst_RelayStatsPublisher::publishesChannelsAndClients()
 {
     RelayServer *relay = startRelay(u"r1"_s, "app:"_ba);
+    m_listener->subscribe("app:switchboard:relays");
+    QTRY_VERIFY(m_listener->isSubscribed("app:switchboard:relays"));
     TestClient *a = connectTo(relay);
     TestClient *b = connectTo(relay);
     connectTo(relay);
@@ -229,6 +232,34 @@ void tst_RelayStatsPublisher::heartbeatIsLatestOnlyDuringAnOutage()
     QCOMPARE(heartbeats.size(), 1);
     QCOMPARE(heartbeats.first().value("clients"_L1).toInt(), 1);
     QCOMPARE(bus->stats().dropped, 0u);
+}
+
+void tst_RelayStatsPublisher::heartbeatGoesUnderTheChannelPrefix()
+{
+    // The user docs/deployment.md recommends for a fleet with a prefix: its channels only.
+    const RedisValue acl = m_redis->command({"ACL", "SETUSER", "relay", "on", ">pw", "resetchannels", "&app:*",
+                                             "-@all", "+publish", "+subscribe", "+unsubscribe", "+ping",
+                                             "+select", "+client|setname"});
+    QVERIFY2(!acl.isError(), acl.bytes().constData());
+    QUrl url(m_redis->url());
+    url.setUserName(u"relay"_s);
+    url.setPassword(u"pw"_s);
+    RelayServer *relay = startRelay(u"prefixed"_s, "app:"_ba, {}, url.toString());
+    auto *bus = qobject_cast<RedisBus *>(relay->bus());
+    m_listener->subscribe("app:switchboard:relays");
+    QTRY_VERIFY(m_listener->isSubscribed("app:switchboard:relays") && bus->isConnected());
+    QSignalSpy messages(m_listener.get(), &RedisSubscriber::message);
+
+    RelayStatsPublisher publisher(relay, 10s);
+    publisher.start();
+    QTRY_VERIFY(!messages.isEmpty());
+    QCOMPARE(messages.first().at(0).toByteArray(), "app:switchboard:relays"_ba);
+    const QJsonObject o = QJsonDocument::fromJson(messages.first().at(1).toByteArray()).object();
+    QCOMPARE(o.value("instance"_L1).toString(), u"prefixed"_s);
+    publisher.publishStopped();
+    QTRY_COMPARE(messages.size(), 2);
+    QCOMPARE(messages.last().at(0).toByteArray(), "app:switchboard:relays"_ba);
+    QCOMPARE(bus->stats().publishFailures, 0u);
 }
 
 QTEST_MAIN(tst_RelayStatsPublisher)
