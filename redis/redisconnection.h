@@ -36,6 +36,10 @@ struct RedisConnectionOptions
 // written at once (or queued until the connection is ready) and replies are matched in order.
 // A reply callback runs only while its context object is alive; work for a destroyed context
 // is dropped. The connection reconnects with backoff unless close() was called.
+//
+// lastError() (and the error of stateChanged(), reconnecting(), closed()) when a handshake step
+// is refused: "<step> failed: <Redis's error>", the step being AUTH, SELECT or CLIENT SETNAME,
+// e.g. "AUTH failed: WRONGPASS invalid username-password pair or user is disabled.".
 class RedisConnection : public QObject
 {
     Q_OBJECT
