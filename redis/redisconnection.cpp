@@ -9,6 +9,7 @@ using namespace Qt::StringLiterals;
 namespace {
 // Starts every error this class makes up for a command the connection could not complete.
 constexpr char ConnectionFailure[] = "ERR switchboard: connection ";
+constexpr char EmptyCommand[] = "ERR switchboard: empty command (no arguments)";
 } // namespace
 
 bool RedisConnection::isConnectionFailure(const RedisValue &reply)
@@ -203,7 +204,7 @@ void RedisConnection::command(const QByteArrayList &args, QObject *context, Repl
     p.callback = std::move(callback);
     p.context = context;
     p.hasContext = context != nullptr;
-    send(RespReader::formatCommand(args), std::move(p));
+    send(args, std::move(p));
 }
 
 void RedisConnection::command(const QByteArrayList &args)
@@ -212,13 +213,26 @@ void RedisConnection::command(const QByteArrayList &args)
     const QByteArray name = args.isEmpty() ? QByteArray() : args.first();
     p.callback = [name](const RedisValue &reply) {
         if (reply.isError())
-            qCWarning(lcRedis).noquote() << name << "failed:" << QString::fromUtf8(reply.bytes());
+            qCWarning(lcRedis).noquote() << (name.isEmpty() ? "command"_ba : name)
+                                         << "failed:" << QString::fromUtf8(reply.bytes());
     };
-    send(RespReader::formatCommand(args), std::move(p));
+    send(args, std::move(p));
 }
 
-void RedisConnection::send(const QByteArray &wire, Pending pending)
+void RedisConnection::refuse(Pending pending, const QByteArray &why)
 {
+    QMetaObject::invokeMethod(
+        this, [p = std::move(pending), why] { invoke(p, RedisValue::error(why)); }, Qt::QueuedConnection);
+}
+
+void RedisConnection::send(const QByteArrayList &args, Pending pending)
+{
+    // "*0\r\n" gets no reply from Redis: every later reply would go to the wrong callback.
+    if (args.isEmpty()) {
+        refuse(std::move(pending), EmptyCommand);
+        return;
+    }
+    const QByteArray wire = RespReader::formatCommand(args);
     if (m_state == State::Ready && m_transport) {
         m_transport->write(wire);
         if (!m_pushMode)

@@ -61,6 +61,8 @@ public:
     QString lastError() const { return m_lastError; }
     const RedisConnectionOptions &options() const { return m_options; }
 
+    // An empty args is refused without writing anything: the callback gets the error
+    // "ERR switchboard: empty command (no arguments)" from the event loop, like any reply.
     void command(const QByteArrayList &args, QObject *context, ReplyCallback callback);
     // Fire and forget; errors are logged.
     void command(const QByteArrayList &args);
@@ -109,7 +111,9 @@ private:
     void teardown(const QString &reason);
     void scheduleReconnect();
     void setState(State state);
-    void send(const QByteArray &wire, Pending pending);
+    void send(const QByteArrayList &args, Pending pending);
+    // pending gets the error why from the event loop, never from inside the caller's call.
+    void refuse(Pending pending, const QByteArray &why);
     void dispatch(RedisValue &&value);
     void failAll(std::deque<Pending> &list, const QByteArray &message);
     static void invoke(const Pending &p, const RedisValue &value);

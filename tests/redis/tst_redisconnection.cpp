@@ -29,6 +29,8 @@ private Q_SLOTS:
     void reconnectsAfterServerRestart();
     void closeFailsPending();
     void binarySafePayloads();
+    void emptyCommandIsRefused_data();
+    void emptyCommandIsRefused();
 
 private:
     RedisConnectionOptions optionsFor(const QString &url) const;
@@ -297,6 +299,40 @@ void tst_RedisConnection::binarySafePayloads()
     c.command({"GET", "bin"}, this, [&](const RedisValue &r) { got = r; });
     QTRY_VERIFY(got.isString());
     QCOMPARE(got.bytes(), payload);
+}
+
+void tst_RedisConnection::emptyCommandIsRefused_data()
+{
+    QTest::addColumn<bool>("beforeReady");
+    QTest::newRow("ready") << false;
+    QTest::newRow("queued before ready") << true;
+}
+
+void tst_RedisConnection::emptyCommandIsRefused()
+{
+    QFETCH(bool, beforeReady);
+    RedisConnection c(optionsFor(m_redis->url()));
+    if (!beforeReady) {
+        c.open();
+        QTRY_VERIFY(c.isReady());
+    }
+    QList<RedisValue> refused;
+    QByteArrayList echoes;
+    c.command({}, this, [&](const RedisValue &r) { refused << r; });
+    c.command(QByteArrayList{}); // fire and forget
+    QVERIFY(refused.isEmpty()); // delivered later, never from inside command()
+    QCOMPARE(c.bytesToWrite(), 0);
+    QCOMPARE(c.queuedCount(), 0);
+    c.command({"ECHO", "a"}, this, [&](const RedisValue &r) { echoes << r.bytes(); });
+    c.command({"ECHO", "b"}, this, [&](const RedisValue &r) { echoes << r.bytes(); });
+    if (beforeReady)
+        c.open();
+    QTRY_COMPARE(echoes, (QByteArrayList{"a", "b"}));
+    QCOMPARE(refused.size(), 1);
+    QVERIFY(refused.first().isError());
+    QCOMPARE(refused.first().bytes(), "ERR switchboard: empty command (no arguments)"_ba);
+    QVERIFY(!RedisConnection::isConnectionFailure(refused.first()));
+    QCOMPARE(c.inFlightCount(), 0);
 }
 
 QTEST_MAIN(tst_RedisConnection)
