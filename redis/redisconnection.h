@@ -37,6 +37,11 @@ struct RedisConnectionOptions
 // A reply callback runs only while its context object is alive; work for a destroyed context
 // is dropped. The connection reconnects with backoff unless close() was called.
 //
+// Signal handlers and reply callbacks may call anything on the connection, close(), open()
+// and deleting it (directly or with deleteLater()) included. A callback never runs inside
+// command(): a command refused at once (closed, queue full, empty) gets its error from the
+// event loop.
+//
 // lastError() (and the error of stateChanged(), reconnecting(), closed()) when a handshake step
 // is refused: "<step> failed: <Redis's error>", the step being AUTH, SELECT or CLIENT SETNAME,
 // e.g. "AUTH failed: WRONGPASS invalid username-password pair or user is disabled.".
@@ -53,7 +58,8 @@ public:
     ~RedisConnection() override;
 
     void open();
-    // Orderly shutdown: no reconnect; queued and in-flight commands fail with an error reply.
+    // Orderly shutdown: no reconnect; queued and in-flight commands fail with an error reply,
+    // after stateChanged(Closed) and before closed(). Does nothing when already closed.
     void close();
 
     State state() const { return m_state; }
@@ -108,7 +114,12 @@ private:
     void onReadyRead();
     void onTransportDown(const QString &reason);
     void finishHandshake();
+    // Drops the transport; returns the commands that were in flight on it, not yet failed.
+    std::deque<Pending> detachTransport();
     void teardown(const QString &reason);
+    // Runs a slot for a transport signal, counted in m_transportDepth.
+    template<typename Slot>
+    void fromTransport(Slot slot);
     void scheduleReconnect();
     void setState(State state);
     void send(const QByteArrayList &args, Pending pending);
@@ -129,7 +140,10 @@ private:
     int m_handshakeRemaining = 0;
     bool m_pushMode = false;
     bool m_closing = false;
+    // Changes whenever a transport is made or dropped: a handler that closed, reopened or
+    // reconnected us is noticed by the code that emitted the signal.
     quint64 m_generation = 0;
+    int m_transportDepth = 0; // slots for a transport's signals on the stack
     quint64 m_reconnects = 0;
     ReconnectBackoff m_backoff;
     QTimer m_connectTimer;

@@ -34,6 +34,7 @@ RedisSubscriber::RedisSubscriber(RedisConnectionOptions options, QObject *parent
         }
         m_dirtyChannels.clear();
         m_dirtyPatterns.clear();
+        m_awaitingResubscribe = false;
     });
 }
 
@@ -175,10 +176,14 @@ void RedisSubscriber::onConfirmation(Table &table, const QByteArray &name, bool 
     const bool nowOn = it->confirmed;
     if (!nowOn && it->refs == 0)
         table.erase(it);
+    // A handler may delete us, or close or reconnect the connection (which resets the tables).
+    const QPointer<RedisSubscriber> guard(this);
     if (on && nowOn)
         Q_EMIT(isChannel ? subscribed(name) : psubscribed(name));
     else if (!on && !nowOn)
         Q_EMIT(isChannel ? unsubscribed(name) : punsubscribed(name));
+    if (!guard || !m_connection->isReady())
+        return;
 
     if (m_awaitingResubscribe) {
         auto settled = [](const Table &t) {

@@ -5,11 +5,13 @@
 
 #include <QHash>
 #include <QObject>
+#include <QPointer>
 #include <QSet>
 
 // SUBSCRIBE / PSUBSCRIBE on a dedicated connection, reference-counted per channel and
 // pattern. Requests made in one event-loop turn go out as one command; after a reconnect
 // everything still referenced is subscribed again. subscribed() fires once Redis confirms.
+// Signal handlers may call anything on it, close(), open() and deleting it included.
 class RedisSubscriber : public QObject
 {
     Q_OBJECT

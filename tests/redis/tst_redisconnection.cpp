@@ -31,6 +31,8 @@ private Q_SLOTS:
     void binarySafePayloads();
     void emptyCommandIsRefused_data();
     void emptyCommandIsRefused();
+    void callbacksNeverRunInsideCommand_data();
+    void callbacksNeverRunInsideCommand();
 
 private:
     RedisConnectionOptions optionsFor(const QString &url) const;
@@ -283,7 +285,9 @@ void tst_RedisConnection::closeFailsPending()
     // After close, new commands fail at once instead of queueing forever.
     RedisValue late;
     c.command({"PING"}, this, [&](const RedisValue &r) { late = r; });
-    QVERIFY(late.isError());
+    QVERIFY(late.isNil()); // from the event loop, not from inside command()
+    QTRY_VERIFY(late.isError());
+    QCOMPARE(late.bytes(), "ERR switchboard: connection closed"_ba);
 }
 
 void tst_RedisConnection::binarySafePayloads()
@@ -333,6 +337,44 @@ void tst_RedisConnection::emptyCommandIsRefused()
     QCOMPARE(refused.first().bytes(), "ERR switchboard: empty command (no arguments)"_ba);
     QVERIFY(!RedisConnection::isConnectionFailure(refused.first()));
     QCOMPARE(c.inFlightCount(), 0);
+}
+
+void tst_RedisConnection::callbacksNeverRunInsideCommand_data()
+{
+    QTest::addColumn<bool>("closed");
+    QTest::addColumn<QByteArray>("error");
+    QTest::newRow("closed") << true << "ERR switchboard: connection closed"_ba;
+    QTest::newRow("queue full") << false
+                                << "ERR switchboard: command queue full while disconnected (0 commands)"_ba;
+}
+
+// A callback that retries on error would recurse without bound if refusals ran inside
+// command(); they come from the event loop instead.
+void tst_RedisConnection::callbacksNeverRunInsideCommand()
+{
+    QFETCH(bool, closed);
+    QFETCH(QByteArray, error);
+    RedisConnectionOptions o = optionsFor(m_redis->url());
+    o.maxQueuedCommands = 0;
+    RedisConnection c(o);
+    if (closed)
+        c.close();
+    int depth = 0;
+    int maxDepth = 0;
+    int attempts = 0;
+    std::function<void()> issue = [&] {
+        maxDepth = qMax(maxDepth, ++depth);
+        c.command({"PING"}, this, [&](const RedisValue &r) {
+            QCOMPARE(r.bytes(), error);
+            if (++attempts < 100)
+                issue();
+        });
+        --depth;
+    };
+    issue();
+    QCOMPARE(attempts, 0);
+    QTRY_COMPARE(attempts, 100);
+    QCOMPARE(maxDepth, 1);
 }
 
 QTEST_MAIN(tst_RedisConnection)
