@@ -9,6 +9,7 @@ using namespace Qt::StringLiterals;
 namespace {
 // Starts every error this class makes up for a command the connection could not complete.
 constexpr char ConnectionFailure[] = "ERR switchboard: connection ";
+constexpr char EmptyCommand[] = "ERR switchboard: empty command (no arguments)";
 } // namespace
 
 bool RedisConnection::isConnectionFailure(const RedisValue &reply)
@@ -32,11 +33,28 @@ RedisConnection::RedisConnection(RedisConnectionOptions options, QObject *parent
 RedisConnection::~RedisConnection()
 {
     m_closing = true;
-    if (m_transport) {
-        m_transport->disconnect(this);
-        m_transport->abort();
+    // Deleted by a handler from inside one of a transport's signals: that transport and its
+    // socket are still emitting, further up the stack, so they must outlive this object.
+    const bool insideTransport = m_transportDepth > 0;
+    for (RedisTransport *transport : findChildren<RedisTransport *>(Qt::FindDirectChildrenOnly)) {
+        transport->disconnect(this);
+        transport->abort();
+        if (insideTransport) {
+            transport->setParent(nullptr);
+            transport->deleteLater();
+        }
     }
     // Callbacks are not run from the destructor: their owners may be half destroyed.
+}
+
+template<typename Slot>
+void RedisConnection::fromTransport(Slot slot)
+{
+    const QPointer<RedisConnection> guard(this);
+    ++m_transportDepth;
+    slot();
+    if (guard)
+        --m_transportDepth;
 }
 
 QString RedisConnection::stateName(State state)
@@ -76,22 +94,28 @@ void RedisConnection::open()
 
 void RedisConnection::close()
 {
+    if (m_state == State::Closed)
+        return;
     m_closing = true;
     m_reconnectTimer.stop();
-    m_connectTimer.stop();
-    const QPointer<RedisConnection> guard(this);
-    teardown(QString());
-    if (!guard)
-        return;
+    std::deque<Pending> inFlight = detachTransport();
     std::deque<Pending> queued;
     for (Queued &q : m_queued)
         queued.push_back(std::move(q.pending));
     m_queued.clear();
-    failAll(queued, m_lastError.isEmpty() ? ConnectionFailure + "closed"_ba
-                                          : ConnectionFailure + "closed: "_ba + m_lastError.toUtf8());
+    // Closed before any callback runs: a command issued from one fails (it is not queued
+    // forever), and open() from one reopens.
+    const QPointer<RedisConnection> guard(this);
+    setState(State::Closed);
     if (!guard)
         return;
-    setState(State::Closed);
+    failAll(inFlight, ConnectionFailure + "closed"_ba);
+    if (!guard)
+        return;
+    failAll(queued, m_lastError.isEmpty() ? ConnectionFailure + "closed"_ba
+                                          : ConnectionFailure + "closed: "_ba + m_lastError.toUtf8());
+    if (!guard || m_state != State::Closed)
+        return;
     Q_EMIT closed(m_lastError);
 }
 
@@ -118,15 +142,19 @@ void RedisConnection::startAttempt()
     }
     m_reader.reset();
     m_readBuffer.clear();
-    ++m_generation;
+    const quint64 generation = ++m_generation;
+    const QPointer<RedisConnection> guard(this);
     setState(m_state == State::Reconnecting ? State::Reconnecting : State::Connecting);
+    if (!guard || generation != m_generation) // a handler closed or deleted us
+        return;
     if (m_state != State::Reconnecting)
         qCDebug(lcRedis) << "connecting to" << m_options.url.toDisplayString();
 
     m_transport = new RedisTransport(m_options.url, this);
-    connect(m_transport, &RedisTransport::connected, this, &RedisConnection::onConnected);
-    connect(m_transport, &RedisTransport::readyRead, this, &RedisConnection::onReadyRead);
-    connect(m_transport, &RedisTransport::disconnected, this, &RedisConnection::onTransportDown);
+    connect(m_transport, &RedisTransport::connected, this, [this] { fromTransport([this] { onConnected(); }); });
+    connect(m_transport, &RedisTransport::readyRead, this, [this] { fromTransport([this] { onReadyRead(); }); });
+    connect(m_transport, &RedisTransport::disconnected, this,
+            [this](const QString &reason) { fromTransport([this, &reason] { onTransportDown(reason); }); });
     m_connectTimer.start(m_options.connectTimeout);
     m_transport->open();
 }
@@ -193,7 +221,11 @@ void RedisConnection::finishHandshake()
         if (!m_pushMode)
             m_inFlight.push_back(std::move(q.pending));
     }
+    const quint64 generation = m_generation;
+    const QPointer<RedisConnection> guard(this);
     setState(State::Ready);
+    if (!guard || generation != m_generation)
+        return;
     Q_EMIT ready();
 }
 
@@ -203,7 +235,7 @@ void RedisConnection::command(const QByteArrayList &args, QObject *context, Repl
     p.callback = std::move(callback);
     p.context = context;
     p.hasContext = context != nullptr;
-    send(RespReader::formatCommand(args), std::move(p));
+    send(args, std::move(p));
 }
 
 void RedisConnection::command(const QByteArrayList &args)
@@ -212,13 +244,26 @@ void RedisConnection::command(const QByteArrayList &args)
     const QByteArray name = args.isEmpty() ? QByteArray() : args.first();
     p.callback = [name](const RedisValue &reply) {
         if (reply.isError())
-            qCWarning(lcRedis).noquote() << name << "failed:" << QString::fromUtf8(reply.bytes());
+            qCWarning(lcRedis).noquote() << (name.isEmpty() ? "command"_ba : name)
+                                         << "failed:" << QString::fromUtf8(reply.bytes());
     };
-    send(RespReader::formatCommand(args), std::move(p));
+    send(args, std::move(p));
 }
 
-void RedisConnection::send(const QByteArray &wire, Pending pending)
+void RedisConnection::refuse(Pending pending, const QByteArray &why)
 {
+    QMetaObject::invokeMethod(
+        this, [p = std::move(pending), why] { invoke(p, RedisValue::error(why)); }, Qt::QueuedConnection);
+}
+
+void RedisConnection::send(const QByteArrayList &args, Pending pending)
+{
+    // "*0\r\n" gets no reply from Redis: every later reply would go to the wrong callback.
+    if (args.isEmpty()) {
+        refuse(std::move(pending), EmptyCommand);
+        return;
+    }
+    const QByteArray wire = RespReader::formatCommand(args);
     if (m_state == State::Ready && m_transport) {
         m_transport->write(wire);
         if (!m_pushMode)
@@ -230,7 +275,7 @@ void RedisConnection::send(const QByteArray &wire, Pending pending)
                                    ? ConnectionFailure + "closed"_ba
                                    : "ERR switchboard: command queue full while disconnected ("_ba +
                                          QByteArray::number(m_options.maxQueuedCommands) + " commands)"_ba;
-        invoke(pending, RedisValue::error(why));
+        refuse(std::move(pending), why);
         return;
     }
     m_queued.push_back(Queued{wire, std::move(pending)});
@@ -315,7 +360,7 @@ void RedisConnection::onTransportDown(const QString &reason)
     scheduleReconnect();
 }
 
-void RedisConnection::teardown(const QString &reason)
+std::deque<RedisConnection::Pending> RedisConnection::detachTransport()
 {
     m_connectTimer.stop();
     ++m_generation;
@@ -328,9 +373,14 @@ void RedisConnection::teardown(const QString &reason)
     m_handshakeRemaining = 0;
     std::deque<Pending> inFlight;
     inFlight.swap(m_inFlight);
-    const QByteArray why = reason.isEmpty() ? ConnectionFailure + "closed"_ba
-                                            : ConnectionFailure + "lost: "_ba + reason.toUtf8();
-    failAll(inFlight, why);
+    return inFlight;
+}
+
+void RedisConnection::teardown(const QString &reason)
+{
+    std::deque<Pending> inFlight = detachTransport();
+    failAll(inFlight, reason.isEmpty() ? ConnectionFailure + "closed"_ba
+                                       : ConnectionFailure + "lost: "_ba + reason.toUtf8());
 }
 
 void RedisConnection::scheduleReconnect()
@@ -341,7 +391,12 @@ void RedisConnection::scheduleReconnect()
         qCWarning(lcRedis).noquote()
             << "cannot reach" << m_options.url.toDisplayString() << "-" << m_lastError
             << u"(attempt %1, retrying in %2 ms)"_s.arg(m_backoff.attempt()).arg(delay.count());
-    setState(State::Reconnecting);
-    Q_EMIT reconnecting(m_backoff.attempt(), int(delay.count()), m_lastError);
+    // Started before the signals, so that a handler's open() or close() stops it.
     m_reconnectTimer.start(delay);
+    const quint64 generation = m_generation;
+    const QPointer<RedisConnection> guard(this);
+    setState(State::Reconnecting);
+    if (!guard || generation != m_generation || m_state != State::Reconnecting)
+        return;
+    Q_EMIT reconnecting(m_backoff.attempt(), int(delay.count()), m_lastError);
 }

@@ -36,6 +36,15 @@ struct RedisConnectionOptions
 // written at once (or queued until the connection is ready) and replies are matched in order.
 // A reply callback runs only while its context object is alive; work for a destroyed context
 // is dropped. The connection reconnects with backoff unless close() was called.
+//
+// Signal handlers and reply callbacks may call anything on the connection, close(), open()
+// and deleting it (directly or with deleteLater()) included. A callback never runs inside
+// command(): a command refused at once (closed, queue full, empty) gets its error from the
+// event loop.
+//
+// lastError() (and the error of stateChanged(), reconnecting(), closed()) when a handshake step
+// is refused: "<step> failed: <Redis's error>", the step being AUTH, SELECT or CLIENT SETNAME,
+// e.g. "AUTH failed: WRONGPASS invalid username-password pair or user is disabled.".
 class RedisConnection : public QObject
 {
     Q_OBJECT
@@ -49,7 +58,8 @@ public:
     ~RedisConnection() override;
 
     void open();
-    // Orderly shutdown: no reconnect; queued and in-flight commands fail with an error reply.
+    // Orderly shutdown: no reconnect; queued and in-flight commands fail with an error reply,
+    // after stateChanged(Closed) and before closed(). Does nothing when already closed.
     void close();
 
     State state() const { return m_state; }
@@ -57,6 +67,8 @@ public:
     QString lastError() const { return m_lastError; }
     const RedisConnectionOptions &options() const { return m_options; }
 
+    // An empty args is refused without writing anything: the callback gets the error
+    // "ERR switchboard: empty command (no arguments)" from the event loop, like any reply.
     void command(const QByteArrayList &args, QObject *context, ReplyCallback callback);
     // Fire and forget; errors are logged.
     void command(const QByteArrayList &args);
@@ -102,10 +114,17 @@ private:
     void onReadyRead();
     void onTransportDown(const QString &reason);
     void finishHandshake();
+    // Drops the transport; returns the commands that were in flight on it, not yet failed.
+    std::deque<Pending> detachTransport();
     void teardown(const QString &reason);
+    // Runs a slot for a transport signal, counted in m_transportDepth.
+    template<typename Slot>
+    void fromTransport(Slot slot);
     void scheduleReconnect();
     void setState(State state);
-    void send(const QByteArray &wire, Pending pending);
+    void send(const QByteArrayList &args, Pending pending);
+    // pending gets the error why from the event loop, never from inside the caller's call.
+    void refuse(Pending pending, const QByteArray &why);
     void dispatch(RedisValue &&value);
     void failAll(std::deque<Pending> &list, const QByteArray &message);
     static void invoke(const Pending &p, const RedisValue &value);
@@ -121,7 +140,10 @@ private:
     int m_handshakeRemaining = 0;
     bool m_pushMode = false;
     bool m_closing = false;
+    // Changes whenever a transport is made or dropped: a handler that closed, reopened or
+    // reconnected us is noticed by the code that emitted the signal.
     quint64 m_generation = 0;
+    int m_transportDepth = 0; // slots for a transport's signals on the stack
     quint64 m_reconnects = 0;
     ReconnectBackoff m_backoff;
     QTimer m_connectTimer;

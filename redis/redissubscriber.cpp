@@ -35,6 +35,7 @@ RedisSubscriber::RedisSubscriber(RedisConnectionOptions options, QObject *parent
         m_dirtyChannels.clear();
         m_dirtyPatterns.clear();
         m_sent.clear();
+        m_awaitingResubscribe = false;
     });
 }
 
@@ -202,10 +203,14 @@ void RedisSubscriber::onConfirmation(Table &table, const QByteArray &name, bool 
     const bool nowOn = it->confirmed;
     if (!nowOn && it->refs == 0)
         table.erase(it);
+    // A handler may delete us, or close or reconnect the connection (which resets the tables).
+    const QPointer<RedisSubscriber> guard(this);
     if (on && nowOn)
         Q_EMIT(isChannel ? subscribed(name) : psubscribed(name));
     else if (!on && !nowOn)
         Q_EMIT(isChannel ? unsubscribed(name) : punsubscribed(name));
+    if (!guard || !m_connection->isReady())
+        return;
 
     checkSettled();
 }
@@ -241,10 +246,13 @@ void RedisSubscriber::onRefused(const Sent &sent, const QByteArray &error)
             released.append(name);
         table.erase(it);
     }
+    const QPointer<RedisSubscriber> guard(this);
     for (const QByteArray &name : std::as_const(released)) {
         qCWarning(lcRedis).noquote() << "Redis refused" << (sent.pattern ? "PSUBSCRIBE" : "SUBSCRIBE")
                                      << QString::fromUtf8(name) << "-" << QString::fromUtf8(error);
         Q_EMIT(sent.pattern ? psubscribeFailed(name, error) : subscribeFailed(name, error));
+        if (!guard || !m_connection->isReady())
+            return;
     }
     checkSettled();
 }

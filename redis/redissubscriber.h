@@ -5,6 +5,7 @@
 
 #include <QHash>
 #include <QObject>
+#include <QPointer>
 #include <QSet>
 
 #include <deque>
@@ -15,6 +16,7 @@
 // subscription Redis refuses (an ACL's NOPERM) is released and reported with subscribeFailed().
 // Replies are matched to the commands in the order they were sent, so nothing else may send
 // (P)(UN)SUBSCRIBE on connection().
+// Signal handlers may call anything on it, close(), open() and deleting it included.
 class RedisSubscriber : public QObject
 {
     Q_OBJECT

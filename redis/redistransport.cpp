@@ -29,72 +29,20 @@ void RedisTransport::open()
 {
     m_reportedDown = false;
     if (m_url.scheme() == RedisUrl::Scheme::Unix) {
-        m_local = new QLocalSocket(this);
-        m_device = m_local;
-        connect(m_local, &QLocalSocket::connected, this, &RedisTransport::connected);
-        connect(m_local, &QLocalSocket::readyRead, this, &RedisTransport::readyRead);
-        connect(m_local, &QLocalSocket::errorOccurred, this,
-                [this](QLocalSocket::LocalSocketError) { fail(m_local->errorString()); });
-        connect(m_local, &QLocalSocket::disconnected, this,
-                [this] { fail(u"connection closed by the server"_s); });
-        m_local->connectToServer(m_url.socketPath());
+        openLocal();
         return;
     }
-
     if (m_url.scheme() == RedisUrl::Scheme::Tls) {
         auto *ssl = new QSslSocket(this);
-        QSslConfiguration config = QSslConfiguration::defaultConfiguration();
-        if (!m_url.caFile().isEmpty()) {
-            const QList<QSslCertificate> cas = QSslCertificate::fromPath(m_url.caFile(), QSsl::Pem);
-            if (cas.isEmpty()) {
-                m_socket = ssl;
-                m_device = ssl;
-                QMetaObject::invokeMethod(
-                    this, [this] { fail(u"cannot read a CA certificate from '%1'"_s.arg(m_url.caFile())); },
-                    Qt::QueuedConnection);
-                return;
-            }
-            config.setCaCertificates(cas);
-        }
-        if (!m_url.certFile().isEmpty()) {
-            const QList<QSslCertificate> certs = QSslCertificate::fromPath(m_url.certFile(), QSsl::Pem);
-            QFile keyFile(m_url.keyFile());
-            QSslKey key;
-            if (keyFile.open(QIODevice::ReadOnly)) {
-                const QByteArray pem = keyFile.readAll();
-                key = QSslKey(pem, QSsl::Rsa);
-                if (key.isNull())
-                    key = QSslKey(pem, QSsl::Ec);
-            }
-            if (certs.isEmpty() || key.isNull()) {
-                m_socket = ssl;
-                m_device = ssl;
-                QMetaObject::invokeMethod(
-                    this, [this] { fail(u"cannot load the client certificate or key"_s); },
-                    Qt::QueuedConnection);
-                return;
-            }
-            config.setLocalCertificate(certs.first());
-            config.setPrivateKey(key);
-        }
-        config.setPeerVerifyMode(m_url.verifyPeer() ? QSslSocket::VerifyPeer : QSslSocket::VerifyNone);
-        if (!m_url.verifyPeer())
-            qCWarning(lcRedis).noquote() << "TLS verification is off for" << m_url.toDisplayString()
-                                         << "- the server's identity is not checked (verify=false)";
-        ssl->setSslConfiguration(config);
-        connect(ssl, &QSslSocket::encrypted, this, &RedisTransport::connected);
-        connect(ssl, &QSslSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
-            QStringList texts;
-            for (const QSslError &e : errors)
-                texts.append(e.errorString());
-            fail(u"TLS: "_s + texts.join(u"; "_s));
-        });
         m_socket = ssl;
+        m_device = ssl;
+        if (!configureTls(ssl))
+            return;
     } else {
         m_socket = new QTcpSocket(this);
+        m_device = m_socket;
         connect(m_socket, &QTcpSocket::connected, this, &RedisTransport::connected);
     }
-    m_device = m_socket;
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     m_socket->setSocketOption(QAbstractSocket::KeepAliveOption, 1);
     connect(m_socket, &QAbstractSocket::readyRead, this, &RedisTransport::readyRead);
@@ -109,6 +57,63 @@ void RedisTransport::open()
     } else {
         m_socket->connectToHost(m_url.host(), m_url.port());
     }
+}
+
+void RedisTransport::openLocal()
+{
+    m_local = new QLocalSocket(this);
+    m_device = m_local;
+    connect(m_local, &QLocalSocket::connected, this, &RedisTransport::connected);
+    connect(m_local, &QLocalSocket::readyRead, this, &RedisTransport::readyRead);
+    connect(m_local, &QLocalSocket::errorOccurred, this,
+            [this](QLocalSocket::LocalSocketError) { fail(m_local->errorString()); });
+    connect(m_local, &QLocalSocket::disconnected, this, [this] { fail(u"connection closed by the server"_s); });
+    m_local->connectToServer(m_url.socketPath());
+}
+
+// The CA, client certificate and verification of the URL on ssl. A file that cannot be used
+// is reported (queued, like any other failure to connect) and false returned.
+bool RedisTransport::configureTls(QSslSocket *ssl)
+{
+    const auto failLater = [this](const QString &reason) {
+        QMetaObject::invokeMethod(this, [this, reason] { fail(reason); }, Qt::QueuedConnection);
+        return false;
+    };
+    QSslConfiguration config = QSslConfiguration::defaultConfiguration();
+    if (!m_url.caFile().isEmpty()) {
+        const QList<QSslCertificate> cas = QSslCertificate::fromPath(m_url.caFile(), QSsl::Pem);
+        if (cas.isEmpty())
+            return failLater(u"cannot read a CA certificate from '%1'"_s.arg(m_url.caFile()));
+        config.setCaCertificates(cas);
+    }
+    if (!m_url.certFile().isEmpty()) {
+        const QList<QSslCertificate> certs = QSslCertificate::fromPath(m_url.certFile(), QSsl::Pem);
+        QFile keyFile(m_url.keyFile());
+        QSslKey key;
+        if (keyFile.open(QIODevice::ReadOnly)) {
+            const QByteArray pem = keyFile.readAll();
+            key = QSslKey(pem, QSsl::Rsa);
+            if (key.isNull())
+                key = QSslKey(pem, QSsl::Ec);
+        }
+        if (certs.isEmpty() || key.isNull())
+            return failLater(u"cannot load the client certificate or key"_s);
+        config.setLocalCertificate(certs.first());
+        config.setPrivateKey(key);
+    }
+    config.setPeerVerifyMode(m_url.verifyPeer() ? QSslSocket::VerifyPeer : QSslSocket::VerifyNone);
+    if (!m_url.verifyPeer())
+        qCWarning(lcRedis).noquote() << "TLS verification is off for" << m_url.toDisplayString()
+                                     << "- the server's identity is not checked (verify=false)";
+    ssl->setSslConfiguration(config);
+    connect(ssl, &QSslSocket::encrypted, this, &RedisTransport::connected);
+    connect(ssl, &QSslSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
+        QStringList texts;
+        for (const QSslError &e : errors)
+            texts.append(e.errorString());
+        fail(u"TLS: "_s + texts.join(u"; "_s));
+    });
+    return true;
 }
 
 void RedisTransport::fail(const QString &reason)

@@ -9,6 +9,7 @@
 class QAbstractSocket;
 class QIODevice;
 class QLocalSocket;
+class QSslSocket;
 
 // The byte pipe under a RedisConnection: QTcpSocket, QSslSocket (rediss://) or QLocalSocket
 // (unix://) behind one interface. One instance serves one connection attempt.
@@ -37,6 +38,8 @@ Q_SIGNALS:
     void disconnected(const QString &reason);
 
 private:
+    void openLocal();
+    bool configureTls(QSslSocket *ssl);
     void fail(const QString &reason);
 
     RedisUrl m_url;

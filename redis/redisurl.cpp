@@ -63,145 +63,230 @@ RedisUrl RedisUrl::parse(const QString &input, QString *error)
     if (text.isEmpty())
         return fail(error, u"empty Redis URL"_s);
 
-    const qsizetype schemeEnd = text.indexOf("://"_L1);
-    if (schemeEnd <= 0)
-        return fail(error, u"'%1' has no scheme: expected redis://, rediss:// or unix://"_s.arg(text));
-
     RedisUrl url;
-    const QString scheme = text.left(schemeEnd).toLower();
-    if (scheme == "redis"_L1)
-        url.m_scheme = Scheme::Tcp;
-    else if (scheme == "rediss"_L1)
-        url.m_scheme = Scheme::Tls;
-    else if (scheme == "unix"_L1)
-        url.m_scheme = Scheme::Unix;
-    else
-        return fail(error, u"unsupported scheme '%1': expected redis://, rediss:// or unix://"_s.arg(scheme));
-
-    QString rest = text.mid(schemeEnd + 3);
-    if (rest.contains(u'#'))
-        return fail(error, u"a Redis URL cannot have a fragment ('#')"_s);
-    if (rest.contains(u' '))
-        return fail(error, u"a Redis URL cannot contain spaces"_s);
-
+    QString rest;
     QString query;
-    if (const qsizetype q = rest.indexOf(u'?'); q >= 0) {
-        query = rest.mid(q + 1);
-        rest.truncate(q);
-    }
-
-    // Credentials: everything before the last '@' (in a unix URL, only before the path).
-    const qsizetype pathStart = url.m_scheme == Scheme::Unix ? rest.indexOf(u'/') : -1;
-    const qsizetype at = url.m_scheme == Scheme::Unix
-                             ? rest.left(pathStart < 0 ? rest.size() : pathStart).lastIndexOf(u'@')
-                             : rest.lastIndexOf(u'@');
-    if (at >= 0) {
-        const QString userinfo = rest.left(at);
-        rest = rest.mid(at + 1);
-        const qsizetype colon = userinfo.indexOf(u':');
-        if (colon < 0) {
-            if (!userinfo.isEmpty())
-                return fail(error,
-                            u"user '%1' has no password: write redis://user:password@host"_s.arg(userinfo));
-        } else {
-            url.m_username = QUrl::fromPercentEncoding(userinfo.left(colon).toUtf8());
-            url.m_password = QUrl::fromPercentEncoding(userinfo.mid(colon + 1).toUtf8());
-            if (url.m_password.isEmpty() && !url.m_username.isEmpty())
-                return fail(error, u"user '%1' has an empty password"_s.arg(url.m_username));
-        }
-    }
-
-    if (url.m_scheme == Scheme::Unix) {
-        if (!rest.startsWith(u'/') || rest.size() < 2)
-            return fail(error,
-                        u"a unix:// URL needs an absolute socket path, as in unix:///run/redis/redis.sock"_s);
-        url.m_path = QUrl::fromPercentEncoding(rest.toUtf8());
-        url.m_port = 0;
-    } else {
-        QString authority = rest;
-        QString path;
-        if (const qsizetype slash = rest.indexOf(u'/'); slash >= 0) {
-            authority = rest.left(slash);
-            path = rest.mid(slash + 1);
-        }
-        QString portText;
-        bool hasPortSeparator = false;
-        if (authority.startsWith(u'[')) {
-            const qsizetype close = authority.indexOf(u']');
-            if (close < 0)
-                return fail(error, u"unterminated IPv6 address in '%1'"_s.arg(authority));
-            url.m_host = authority.mid(1, close - 1);
-            const QString after = authority.mid(close + 1);
-            if (!after.isEmpty()) {
-                if (!after.startsWith(u':'))
-                    return fail(error, u"unexpected '%1' after the IPv6 address"_s.arg(after));
-                portText = after.mid(1);
-                hasPortSeparator = true;
-            }
-            if (QHostAddress(url.m_host).protocol() != QAbstractSocket::IPv6Protocol)
-                return fail(error, u"'%1' is not an IPv6 address"_s.arg(url.m_host));
-        } else {
-            const qsizetype colon = authority.indexOf(u':');
-            url.m_host = colon < 0 ? authority : authority.left(colon);
-            if (colon >= 0) {
-                portText = authority.mid(colon + 1);
-                hasPortSeparator = true;
-            }
-        }
-        if (url.m_host.isEmpty())
-            return fail(error, u"the Redis URL has no host"_s);
-        for (QChar c : std::as_const(url.m_host)) {
-            if (!(c.isLetterOrNumber() || c == u'.' || c == u'-' || c == u'_' || c == u':' || c == u'%'))
-                return fail(error, u"invalid character '%1' in host '%2'"_s.arg(c).arg(url.m_host));
-        }
-        if (hasPortSeparator && portText.isEmpty())
-            return fail(error, u"empty port after ':'"_s);
-        if (!portText.isEmpty() && !parsePort(portText, &url.m_port))
-            return fail(error, u"invalid port '%1': expected 1-65535"_s.arg(portText));
-        if (!path.isEmpty() && !parseDb(path, &url.m_db))
-            return fail(error,
-                        u"invalid database '%1': expected a number, as in redis://host:6379/0"_s.arg(path));
-    }
-
-    if (!query.isEmpty()) {
-        const QUrlQuery q(query);
-        for (const auto &[key, rawValue] : q.queryItems(QUrl::FullyDecoded)) {
-            const QString value = rawValue;
-            if (key == "db"_L1) {
-                if (!parseDb(value, &url.m_db))
-                    return fail(error, u"invalid database '%1' in ?db=: expected a number"_s.arg(value));
-            } else if (key == "ca"_L1 || key == "cert"_L1 || key == "key"_L1 || key == "verify"_L1 ||
-                       key == "sni"_L1) {
-                if (url.m_scheme != Scheme::Tls)
-                    return fail(error, u"option '%1' only applies to rediss:// (TLS) URLs"_s.arg(key));
-                if (key == "verify"_L1) {
-                    if (!parseBool(value, &url.m_verifyPeer))
-                        return fail(error,
-                                    u"invalid value '%1' for verify: expected true or false"_s.arg(value));
-                } else if (value.isEmpty()) {
-                    return fail(error, u"option '%1' needs a value"_s.arg(key));
-                } else if (key == "ca"_L1) {
-                    url.m_caFile = value;
-                } else if (key == "cert"_L1) {
-                    url.m_certFile = value;
-                } else if (key == "key"_L1) {
-                    url.m_keyFile = value;
-                } else {
-                    url.m_serverName = value;
-                }
-            } else {
-                return fail(error, u"unknown option '%1' (known: db, ca, cert, key, verify, sni)"_s.arg(key));
-            }
-        }
-        if (url.m_certFile.isEmpty() != url.m_keyFile.isEmpty())
-            return fail(error, u"a client certificate needs both cert= and key="_s);
-    }
+    QString why;
+    if (!url.parseScheme(text, &rest, &why) || !splitQuery(&rest, &query, &why) ||
+        !url.parseCredentials(&rest, &why))
+        return fail(error, why);
+    const bool located = url.m_scheme == Scheme::Unix ? url.parseSocketPath(rest, &why)
+                                                      : url.parseHostPortDb(rest, &why);
+    if (!located || !url.parseOptions(query, &why))
+        return fail(error, why);
 
     url.m_valid = true;
     url.m_configured = true;
     if (error)
         error->clear();
     return url;
+}
+
+// The scheme of text into m_scheme; *rest is what follows "://".
+bool RedisUrl::parseScheme(const QString &text, QString *rest, QString *error)
+{
+    const qsizetype schemeEnd = text.indexOf("://"_L1);
+    if (schemeEnd <= 0) {
+        *error = u"'%1' has no scheme: expected redis://, rediss:// or unix://"_s.arg(text);
+        return false;
+    }
+    const QString scheme = text.left(schemeEnd).toLower();
+    if (scheme == "redis"_L1) {
+        m_scheme = Scheme::Tcp;
+    } else if (scheme == "rediss"_L1) {
+        m_scheme = Scheme::Tls;
+    } else if (scheme == "unix"_L1) {
+        m_scheme = Scheme::Unix;
+    } else {
+        *error = u"unsupported scheme '%1': expected redis://, rediss:// or unix://"_s.arg(scheme);
+        return false;
+    }
+    *rest = text.mid(schemeEnd + 3);
+    return true;
+}
+
+// Refuses a fragment and spaces, and moves what follows '?' from *rest to *query.
+bool RedisUrl::splitQuery(QString *rest, QString *query, QString *error)
+{
+    if (rest->contains(u'#')) {
+        *error = u"a Redis URL cannot have a fragment ('#')"_s;
+        return false;
+    }
+    if (rest->contains(u' ')) {
+        *error = u"a Redis URL cannot contain spaces"_s;
+        return false;
+    }
+    if (const qsizetype q = rest->indexOf(u'?'); q >= 0) {
+        *query = rest->mid(q + 1);
+        rest->truncate(q);
+    }
+    return true;
+}
+
+// Credentials: everything before the last '@' (in a unix URL, only before the path), removed
+// from *rest.
+bool RedisUrl::parseCredentials(QString *rest, QString *error)
+{
+    const qsizetype pathStart = m_scheme == Scheme::Unix ? rest->indexOf(u'/') : -1;
+    const qsizetype at = m_scheme == Scheme::Unix
+                             ? rest->left(pathStart < 0 ? rest->size() : pathStart).lastIndexOf(u'@')
+                             : rest->lastIndexOf(u'@');
+    if (at < 0)
+        return true;
+    const QString userinfo = rest->left(at);
+    *rest = rest->mid(at + 1);
+    const qsizetype colon = userinfo.indexOf(u':');
+    if (colon < 0) {
+        if (userinfo.isEmpty())
+            return true;
+        *error = u"user '%1' has no password: write redis://user:password@host"_s.arg(userinfo);
+        return false;
+    }
+    m_username = QUrl::fromPercentEncoding(userinfo.left(colon).toUtf8());
+    m_password = QUrl::fromPercentEncoding(userinfo.mid(colon + 1).toUtf8());
+    if (m_password.isEmpty() && !m_username.isEmpty()) {
+        *error = u"user '%1' has an empty password"_s.arg(m_username);
+        return false;
+    }
+    return true;
+}
+
+bool RedisUrl::parseSocketPath(const QString &rest, QString *error)
+{
+    if (!rest.startsWith(u'/') || rest.size() < 2) {
+        *error = u"a unix:// URL needs an absolute socket path, as in unix:///run/redis/redis.sock"_s;
+        return false;
+    }
+    m_path = QUrl::fromPercentEncoding(rest.toUtf8());
+    m_port = 0;
+    return true;
+}
+
+// host[:port][/db], the host possibly a bracketed IPv6 address.
+bool RedisUrl::parseHostPortDb(const QString &rest, QString *error)
+{
+    QString authority = rest;
+    QString path;
+    if (const qsizetype slash = rest.indexOf(u'/'); slash >= 0) {
+        authority = rest.left(slash);
+        path = rest.mid(slash + 1);
+    }
+    QString portText;
+    bool hasPortSeparator = false;
+    if (!splitHostPort(authority, &portText, &hasPortSeparator, error))
+        return false;
+    if (m_host.isEmpty()) {
+        *error = u"the Redis URL has no host"_s;
+        return false;
+    }
+    for (QChar c : std::as_const(m_host)) {
+        if (!(c.isLetterOrNumber() || c == u'.' || c == u'-' || c == u'_' || c == u':' || c == u'%')) {
+            *error = u"invalid character '%1' in host '%2'"_s.arg(c).arg(m_host);
+            return false;
+        }
+    }
+    if (hasPortSeparator && portText.isEmpty()) {
+        *error = u"empty port after ':'"_s;
+        return false;
+    }
+    if (!portText.isEmpty() && !parsePort(portText, &m_port)) {
+        *error = u"invalid port '%1': expected 1-65535"_s.arg(portText);
+        return false;
+    }
+    if (!path.isEmpty() && !parseDb(path, &m_db)) {
+        *error = u"invalid database '%1': expected a number, as in redis://host:6379/0"_s.arg(path);
+        return false;
+    }
+    return true;
+}
+
+// The host of authority into m_host, and the text after its ':' into *portText.
+bool RedisUrl::splitHostPort(const QString &authority, QString *portText, bool *hasPortSeparator,
+                             QString *error)
+{
+    if (!authority.startsWith(u'[')) {
+        const qsizetype colon = authority.indexOf(u':');
+        m_host = colon < 0 ? authority : authority.left(colon);
+        if (colon >= 0) {
+            *portText = authority.mid(colon + 1);
+            *hasPortSeparator = true;
+        }
+        return true;
+    }
+    const qsizetype close = authority.indexOf(u']');
+    if (close < 0) {
+        *error = u"unterminated IPv6 address in '%1'"_s.arg(authority);
+        return false;
+    }
+    m_host = authority.mid(1, close - 1);
+    const QString after = authority.mid(close + 1);
+    if (!after.isEmpty()) {
+        if (!after.startsWith(u':')) {
+            *error = u"unexpected '%1' after the IPv6 address"_s.arg(after);
+            return false;
+        }
+        *portText = after.mid(1);
+        *hasPortSeparator = true;
+    }
+    if (QHostAddress(m_host).protocol() != QAbstractSocket::IPv6Protocol) {
+        *error = u"'%1' is not an IPv6 address"_s.arg(m_host);
+        return false;
+    }
+    return true;
+}
+
+// ?db=, and for rediss:// ca=, cert=, key=, verify=, sni=.
+bool RedisUrl::parseOptions(const QString &query, QString *error)
+{
+    if (query.isEmpty())
+        return true;
+    const QUrlQuery q(query);
+    for (const auto &[key, value] : q.queryItems(QUrl::FullyDecoded)) {
+        if (!parseOption(key, value, error))
+            return false;
+    }
+    if (m_certFile.isEmpty() != m_keyFile.isEmpty()) {
+        *error = u"a client certificate needs both cert= and key="_s;
+        return false;
+    }
+    return true;
+}
+
+bool RedisUrl::parseOption(const QString &key, const QString &value, QString *error)
+{
+    if (key == "db"_L1) {
+        if (parseDb(value, &m_db))
+            return true;
+        *error = u"invalid database '%1' in ?db=: expected a number"_s.arg(value);
+        return false;
+    }
+    if (key != "ca"_L1 && key != "cert"_L1 && key != "key"_L1 && key != "verify"_L1 && key != "sni"_L1) {
+        *error = u"unknown option '%1' (known: db, ca, cert, key, verify, sni)"_s.arg(key);
+        return false;
+    }
+    if (m_scheme != Scheme::Tls) {
+        *error = u"option '%1' only applies to rediss:// (TLS) URLs"_s.arg(key);
+        return false;
+    }
+    if (key == "verify"_L1) {
+        if (parseBool(value, &m_verifyPeer))
+            return true;
+        *error = u"invalid value '%1' for verify: expected true or false"_s.arg(value);
+        return false;
+    }
+    if (value.isEmpty()) {
+        *error = u"option '%1' needs a value"_s.arg(key);
+        return false;
+    }
+    if (key == "ca"_L1)
+        m_caFile = value;
+    else if (key == "cert"_L1)
+        m_certFile = value;
+    else if (key == "key"_L1)
+        m_keyFile = value;
+    else
+        m_serverName = value;
+    return true;
 }
 
 RedisUrl RedisUrl::fromEnvironment(const QProcessEnvironment &env, QString *error)

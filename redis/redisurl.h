@@ -53,6 +53,16 @@ public:
     bool operator==(const RedisUrl &) const = default;
 
 private:
+    // The steps of parse(): each fills its part of *this, or sets *error and returns false.
+    bool parseScheme(const QString &text, QString *rest, QString *error);
+    static bool splitQuery(QString *rest, QString *query, QString *error);
+    bool parseCredentials(QString *rest, QString *error);
+    bool parseSocketPath(const QString &rest, QString *error);
+    bool parseHostPortDb(const QString &rest, QString *error);
+    bool splitHostPort(const QString &authority, QString *portText, bool *hasPortSeparator, QString *error);
+    bool parseOptions(const QString &query, QString *error);
+    bool parseOption(const QString &key, const QString &value, QString *error);
+
     bool m_valid = false;
     bool m_configured = false;
     Scheme m_scheme = Scheme::Tcp;

@@ -29,6 +29,10 @@ private Q_SLOTS:
     void reconnectsAfterServerRestart();
     void closeFailsPending();
     void binarySafePayloads();
+    void emptyCommandIsRefused_data();
+    void emptyCommandIsRefused();
+    void callbacksNeverRunInsideCommand_data();
+    void callbacksNeverRunInsideCommand();
 
 private:
     RedisConnectionOptions optionsFor(const QString &url) const;
@@ -156,11 +160,17 @@ void tst_RedisConnection::authentication_data()
 {
     QTest::addColumn<QString>("credentials");
     QTest::addColumn<bool>("accepted");
-    QTest::newRow("requirepass") << u":masterpw@"_s << true;
-    QTest::newRow("acl user") << u"alice:alicepw@"_s << true;
-    QTest::newRow("wrong password") << u":nope@"_s << false;
-    QTest::newRow("wrong acl password") << u"alice:nope@"_s << false;
-    QTest::newRow("no credentials") << u""_s << false;
+    // The handshake step Redis refuses, as the documented error names it, and that command as
+    // sent on a fresh connection: Redis's own answer to it completes the expected error.
+    QTest::addColumn<QString>("failedStep");
+    QTest::addColumn<QByteArrayList>("refusedCommand");
+    QTest::newRow("requirepass") << u":masterpw@"_s << true << QString() << QByteArrayList();
+    QTest::newRow("acl user") << u"alice:alicepw@"_s << true << QString() << QByteArrayList();
+    QTest::newRow("wrong password") << u":nope@"_s << false << u"AUTH"_s << QByteArrayList{"AUTH", "nope"};
+    QTest::newRow("wrong acl password")
+        << u"alice:nope@"_s << false << u"AUTH"_s << QByteArrayList{"AUTH", "alice", "nope"};
+    QTest::newRow("no credentials") << u""_s << false << u"CLIENT SETNAME"_s
+                                    << QByteArrayList{"CLIENT", "SETNAME", "auth-test"};
 }
 
 void tst_RedisConnection::authentication()
@@ -187,12 +197,17 @@ void tst_RedisConnection::authentication()
         QTRY_VERIFY(!who.isNil());
         QCOMPARE(who.bytes(), credentials.startsWith(u"alice"_s) ? "alice"_ba : "default"_ba);
     } else {
+        QFETCH(QString, failedStep);
+        QFETCH(QByteArrayList, refusedCommand);
+        const RedisValue refusal = secured.command(refusedCommand);
+        QVERIFY2(refusal.isError() && !refusal.bytes().startsWith("ERR test:"),
+                 qPrintable(refusal.toDisplayString()));
+        // Documented in redisconnection.h: "<step> failed: <Redis's error>".
+        const QString expected = failedStep + u" failed: "_s + QString::fromUtf8(refusal.bytes());
         QVERIFY(reconnecting.wait(5000));
         QVERIFY(!c.isReady());
-        const QString error = reconnecting.first().at(2).toString();
-        QVERIFY2(error.contains(u"NOAUTH"_s) || error.contains(u"WRONGPASS"_s) || error.contains(u"failed"_s),
-                 qPrintable(error));
-        QCOMPARE(c.lastError(), error);
+        QCOMPARE(reconnecting.first().at(2).toString(), expected);
+        QCOMPARE(c.lastError(), expected);
     }
 }
 
@@ -270,7 +285,9 @@ void tst_RedisConnection::closeFailsPending()
     // After close, new commands fail at once instead of queueing forever.
     RedisValue late;
     c.command({"PING"}, this, [&](const RedisValue &r) { late = r; });
-    QVERIFY(late.isError());
+    QVERIFY(late.isNil()); // from the event loop, not from inside command()
+    QTRY_VERIFY(late.isError());
+    QCOMPARE(late.bytes(), "ERR switchboard: connection closed"_ba);
 }
 
 void tst_RedisConnection::binarySafePayloads()
@@ -286,6 +303,78 @@ void tst_RedisConnection::binarySafePayloads()
     c.command({"GET", "bin"}, this, [&](const RedisValue &r) { got = r; });
     QTRY_VERIFY(got.isString());
     QCOMPARE(got.bytes(), payload);
+}
+
+void tst_RedisConnection::emptyCommandIsRefused_data()
+{
+    QTest::addColumn<bool>("beforeReady");
+    QTest::newRow("ready") << false;
+    QTest::newRow("queued before ready") << true;
+}
+
+void tst_RedisConnection::emptyCommandIsRefused()
+{
+    QFETCH(bool, beforeReady);
+    RedisConnection c(optionsFor(m_redis->url()));
+    if (!beforeReady) {
+        c.open();
+        QTRY_VERIFY(c.isReady());
+    }
+    QList<RedisValue> refused;
+    QByteArrayList echoes;
+    c.command({}, this, [&](const RedisValue &r) { refused << r; });
+    c.command(QByteArrayList{}); // fire and forget
+    QVERIFY(refused.isEmpty()); // delivered later, never from inside command()
+    QCOMPARE(c.bytesToWrite(), 0);
+    QCOMPARE(c.queuedCount(), 0);
+    c.command({"ECHO", "a"}, this, [&](const RedisValue &r) { echoes << r.bytes(); });
+    c.command({"ECHO", "b"}, this, [&](const RedisValue &r) { echoes << r.bytes(); });
+    if (beforeReady)
+        c.open();
+    QTRY_COMPARE(echoes, (QByteArrayList{"a", "b"}));
+    QCOMPARE(refused.size(), 1);
+    QVERIFY(refused.first().isError());
+    QCOMPARE(refused.first().bytes(), "ERR switchboard: empty command (no arguments)"_ba);
+    QVERIFY(!RedisConnection::isConnectionFailure(refused.first()));
+    QCOMPARE(c.inFlightCount(), 0);
+}
+
+void tst_RedisConnection::callbacksNeverRunInsideCommand_data()
+{
+    QTest::addColumn<bool>("closed");
+    QTest::addColumn<QByteArray>("error");
+    QTest::newRow("closed") << true << "ERR switchboard: connection closed"_ba;
+    QTest::newRow("queue full") << false
+                                << "ERR switchboard: command queue full while disconnected (0 commands)"_ba;
+}
+
+// A callback that retries on error would recurse without bound if refusals ran inside
+// command(); they come from the event loop instead.
+void tst_RedisConnection::callbacksNeverRunInsideCommand()
+{
+    QFETCH(bool, closed);
+    QFETCH(QByteArray, error);
+    RedisConnectionOptions o = optionsFor(m_redis->url());
+    o.maxQueuedCommands = 0;
+    RedisConnection c(o);
+    if (closed)
+        c.close();
+    int depth = 0;
+    int maxDepth = 0;
+    int attempts = 0;
+    std::function<void()> issue = [&] {
+        maxDepth = qMax(maxDepth, ++depth);
+        c.command({"PING"}, this, [&](const RedisValue &r) {
+            QCOMPARE(r.bytes(), error);
+            if (++attempts < 100)
+                issue();
+        });
+        --depth;
+    };
+    issue();
+    QCOMPARE(attempts, 0);
+    QTRY_COMPARE(attempts, 100);
+    QCOMPARE(maxDepth, 1);
 }
 
 QTEST_MAIN(tst_RedisConnection)

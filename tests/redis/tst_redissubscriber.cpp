@@ -20,6 +20,7 @@ private Q_SLOTS:
     void batchesOneTurnIntoOneCommand();
     void resubscribesAfterRestart();
     void usesItsOwnNamedConnection();
+    void emptyCommandIsRefused();
 
 private:
     RedisSubscriber *makeSubscriber(const QString &name = {});
@@ -182,6 +183,25 @@ void tst_RedisSubscriber::usesItsOwnNamedConnection()
     QTRY_VERIFY(s->isSubscribed("x"_ba));
     const QByteArray list = m_redis->command({"CLIENT", "LIST", "TYPE", "pubsub"}).bytes();
     QVERIFY2(list.contains("name=switchboard-relay:t1 "), list.constData());
+}
+
+void tst_RedisSubscriber::emptyCommandIsRefused()
+{
+    // The subscriber's connection is in push mode, where nothing is matched to a callback: an
+    // empty command must still be refused with its own error, and the subscription go on.
+    RedisSubscriber *s = makeSubscriber();
+    QTRY_VERIFY(s->connection()->isReady());
+    QList<RedisValue> refused;
+    s->connection()->command({}, this, [&](const RedisValue &r) { refused << r; });
+    QCOMPARE(s->connection()->bytesToWrite(), 0);
+    s->subscribe("after-empty"_ba);
+    QTRY_VERIFY(s->isSubscribed("after-empty"_ba));
+    QTRY_COMPARE(refused.size(), 1);
+    QVERIFY(refused.first().isError());
+    QCOMPARE(refused.first().bytes(), "ERR switchboard: empty command (no arguments)"_ba);
+    QSignalSpy messages(s, &RedisSubscriber::message);
+    QCOMPARE(m_redis->command({"PUBLISH", "after-empty", "x"}).toInteger(), 1);
+    QVERIFY(messages.wait());
 }
 
 QTEST_MAIN(tst_RedisSubscriber)

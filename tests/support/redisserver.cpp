@@ -161,3 +161,8 @@ RedisValue RedisServer::command(const QByteArrayList &args, const QByteArray &pa
     }
     return RedisValue::error("ERR test: no reply");
 }
+
+bool RedisServer::hasClient(const QString &name) const
+{
+    return command({"CLIENT"_ba, "LIST"_ba}).bytes().contains("name=" + name.toUtf8() + ' ');
+}

@@ -56,6 +56,8 @@ public:
 
     // A blocking one-off command on a fresh connection, for test setup and assertions.
     RedisValue command(const QByteArrayList &args, const QByteArray &password = {}) const;
+    // CLIENT LIST has a connection named name.
+    bool hasClient(const QString &name) const;
 
     static quint16 freePort();
 
