@@ -80,7 +80,7 @@ QString headerToolTip(int column)
                   "are not counted.");
     case Relays:
         return tr("Of the subscribers, how many are Switchboard relays (from their heartbeats on "
-                  "switchboard:relays).");
+                  "switchboard:relays, under any channel prefix).");
     case RelayClients:
         return tr("WebSocket clients the relays serve on this channel.");
     case MessagesPerSecond:

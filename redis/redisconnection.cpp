@@ -24,6 +24,9 @@ RedisConnection::RedisConnection(RedisConnectionOptions options, QObject *parent
 {
     m_connectTimer.setSingleShot(true);
     m_reconnectTimer.setSingleShot(true);
+    m_heartbeatTimer.setSingleShot(true);
+    m_heartbeatTimer.setTimerType(Qt::PreciseTimer); // never early: the bounds are the options
+    connect(&m_heartbeatTimer, &QTimer::timeout, this, &RedisConnection::onHeartbeat);
     connect(&m_connectTimer, &QTimer::timeout, this, [this] {
         onTransportDown(u"connect timeout after %1 ms"_s.arg(m_options.connectTimeout.count()));
     });
@@ -151,6 +154,7 @@ void RedisConnection::startAttempt()
         qCDebug(lcRedis) << "connecting to" << m_options.url.toDisplayString();
 
     m_transport = new RedisTransport(m_options.url, this);
+    m_transport->setKeepAlive(m_options.keepAlive);
     connect(m_transport, &RedisTransport::connected, this, [this] { fromTransport([this] { onConnected(); }); });
     connect(m_transport, &RedisTransport::readyRead, this, [this] { fromTransport([this] { onReadyRead(); }); });
     connect(m_transport, &RedisTransport::disconnected, this,
@@ -173,16 +177,12 @@ void RedisConnection::onConnected()
         steps.append({"SELECT"_ba, QByteArray::number(m_options.url.database())});
     if (!m_options.clientName.isEmpty())
         steps.append({"CLIENT"_ba, "SETNAME"_ba, m_options.clientName.toUtf8()});
-    // With TLS 1.3 our side of the handshake completes before the server has checked our
-    // client certificate: a rejected client only learns it on its next read. So over TLS a
-    // PING goes last and Ready waits for the server's answer (any answer, NOAUTH included:
-    // it proves the server accepted the TLS session).
-    if (m_options.url.scheme() == RedisUrl::Scheme::Tls)
-        steps.append({"PING"_ba});
-    if (steps.isEmpty()) {
-        finishHandshake();
-        return;
-    }
+    // A PING goes last and Ready waits for the server's answer (any answer, NOAUTH included):
+    // a stalled server that the kernel still accepts connections for is not Ready. Over TLS it
+    // also proves the server accepted the session: with TLS 1.3 our side of the handshake
+    // completes before the server has checked our client certificate, and a rejected client
+    // only learns it on its next read.
+    steps.append({"PING"_ba});
     m_handshakeRemaining = int(steps.size());
     for (const QByteArrayList &step : std::as_const(steps)) {
         const QByteArray name =
@@ -206,6 +206,7 @@ void RedisConnection::onConnected()
 void RedisConnection::finishHandshake()
 {
     m_connectTimer.stop();
+    startHeartbeat();
     m_backoff.reset();
     m_lastError.clear();
     qCInfo(lcRedis).noquote() << "connected to" << m_options.url.toDisplayString()
@@ -286,7 +287,8 @@ void RedisConnection::onReadyRead()
     if (!m_transport)
         return;
     m_readBuffer.resize(0);
-    m_transport->readInto(&m_readBuffer);
+    if (m_transport->readInto(&m_readBuffer) > 0)
+        m_lastReceived = Clock::now();
     m_reader.feed(m_readBuffer);
     const quint64 generation = m_generation;
     const QPointer<RedisConnection> guard(this);
@@ -363,6 +365,8 @@ void RedisConnection::onTransportDown(const QString &reason)
 std::deque<RedisConnection::Pending> RedisConnection::detachTransport()
 {
     m_connectTimer.stop();
+    m_heartbeatTimer.stop();
+    m_pingOutstanding = false;
     ++m_generation;
     if (m_transport) {
         m_transport->disconnect(this);
@@ -399,4 +403,49 @@ void RedisConnection::scheduleReconnect()
     if (!guard || generation != m_generation || m_state != State::Reconnecting)
         return;
     Q_EMIT reconnecting(m_backoff.attempt(), int(delay.count()), m_lastError);
+}
+
+void RedisConnection::startHeartbeat()
+{
+    m_pingOutstanding = false;
+    m_lastReceived = Clock::now();
+    if (m_options.heartbeat.interval.count() > 0)
+        m_heartbeatTimer.start(m_options.heartbeat.interval);
+}
+
+// Runs when the connection may have been idle for the interval, or a PING for the timeout.
+// Anything received (a reply, a push) counts as an answer: the timer is not restarted per read.
+void RedisConnection::onHeartbeat()
+{
+    using std::chrono::ceil;
+    using std::chrono::milliseconds;
+    if (m_state != State::Ready || !m_transport)
+        return;
+    const RedisHeartbeatOptions &heartbeat = m_options.heartbeat;
+    const Clock::time_point now = Clock::now();
+    if (m_pingOutstanding) {
+        if (m_lastReceived < m_pingSentAt) {
+            const Clock::duration waited = now - m_pingSentAt;
+            if (waited < heartbeat.timeout) {
+                m_heartbeatTimer.start(ceil<milliseconds>(heartbeat.timeout - waited));
+                return;
+            }
+            onTransportDown(u"no reply to PING within %1 ms (heartbeat)"_s.arg(heartbeat.timeout.count()));
+            return;
+        }
+        m_pingOutstanding = false;
+    }
+    const Clock::duration idle = now - m_lastReceived;
+    if (idle < heartbeat.interval) {
+        m_heartbeatTimer.start(ceil<milliseconds>(heartbeat.interval - idle));
+        return;
+    }
+    // In push mode the answer is a push (["pong", ""] in subscribe mode), else a reply that
+    // nothing waits for.
+    m_transport->write(RespReader::formatCommand({"PING"_ba}));
+    if (!m_pushMode)
+        m_inFlight.push_back(Pending{});
+    m_pingOutstanding = true;
+    m_pingSentAt = now;
+    m_heartbeatTimer.start(heartbeat.timeout);
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "reconnectbackoff.h"
+#include "redistransport.h"
 #include "redisurl.h"
 #include "redisvalue.h"
 #include "respreader.h"
@@ -17,7 +18,17 @@
 #include <functional>
 #include <memory>
 
-class RedisTransport;
+// A stalled Redis, or a connection that is half open, answers nothing and closes nothing.
+// Once the connection is ready, a PING goes out after interval with nothing received; when
+// nothing at all (a reply, a push) arrives within timeout of it, the connection is dead: it
+// is dropped, reported with the error "no reply to PING within <timeout> ms (heartbeat)" and
+// reconnected with the backoff. interval 0 turns the heartbeat off. timeout must exceed the
+// longest command this Redis runs (a blocked Redis answers no one).
+struct RedisHeartbeatOptions
+{
+    std::chrono::milliseconds interval{5000};
+    std::chrono::milliseconds timeout{5000};
+};
 
 struct RedisConnectionOptions
 {
@@ -30,6 +41,8 @@ struct RedisConnectionOptions
     std::chrono::milliseconds reconnectMaxDelay{2000};
     // Commands accepted while the connection is not ready; beyond this they fail at once.
     qsizetype maxQueuedCommands = 100000;
+    RedisHeartbeatOptions heartbeat;
+    RedisKeepAliveOptions keepAlive;
 };
 
 // An asynchronous Redis connection on the Qt event loop. Commands are pipelined: each is
@@ -77,6 +90,7 @@ public:
     // pushReceived() instead of being matched to a callback.
     void setPushMode(bool push) { m_pushMode = push; }
 
+    // Includes a heartbeat PING waiting for its reply.
     qsizetype inFlightCount() const { return qsizetype(m_inFlight.size()); }
     qsizetype queuedCount() const { return qsizetype(m_queued.size()); }
     qint64 bytesToWrite() const;
@@ -113,6 +127,8 @@ private:
     void onConnected();
     void onReadyRead();
     void onTransportDown(const QString &reason);
+    void startHeartbeat();
+    void onHeartbeat();
     void finishHandshake();
     // Drops the transport; returns the commands that were in flight on it, not yet failed.
     std::deque<Pending> detachTransport();
@@ -148,4 +164,9 @@ private:
     ReconnectBackoff m_backoff;
     QTimer m_connectTimer;
     QTimer m_reconnectTimer;
+    using Clock = std::chrono::steady_clock;
+    QTimer m_heartbeatTimer;
+    Clock::time_point m_lastReceived;
+    Clock::time_point m_pingSentAt;
+    bool m_pingOutstanding = false;
 };

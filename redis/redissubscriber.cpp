@@ -35,7 +35,9 @@ RedisSubscriber::RedisSubscriber(RedisConnectionOptions options, QObject *parent
         m_dirtyChannels.clear();
         m_dirtyPatterns.clear();
         m_sent.clear();
-        m_awaitingResubscribe = false;
+        // Settled again only once what is still referenced is confirmed on the next connection
+        // (stateChanged(Ready) comes before ready(), where the resubscribe goes out).
+        m_awaitingResubscribe = !m_channels.isEmpty() || !m_patterns.isEmpty();
     });
 }
 

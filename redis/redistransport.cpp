@@ -11,6 +11,10 @@
 #include <QSslSocket>
 #include <QTcpSocket>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 using namespace Qt::StringLiterals;
 
 RedisTransport::RedisTransport(const RedisUrl &url, QObject *parent)
@@ -41,10 +45,12 @@ void RedisTransport::open()
     } else {
         m_socket = new QTcpSocket(this);
         m_device = m_socket;
-        connect(m_socket, &QTcpSocket::connected, this, &RedisTransport::connected);
     }
-    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-    m_socket->setSocketOption(QAbstractSocket::KeepAliveOption, 1);
+    // Before anything else hears of the connection. (Options set before connectToHost() have
+    // no socket to go to: Qt drops them.)
+    connect(m_socket, &QAbstractSocket::connected, this, &RedisTransport::applySocketOptions);
+    if (m_url.scheme() != RedisUrl::Scheme::Tls)
+        connect(m_socket, &QTcpSocket::connected, this, &RedisTransport::connected);
     connect(m_socket, &QAbstractSocket::readyRead, this, &RedisTransport::readyRead);
     connect(m_socket, &QAbstractSocket::errorOccurred, this,
             [this](QAbstractSocket::SocketError) { fail(m_socket->errorString()); });
@@ -168,4 +174,26 @@ qint64 RedisTransport::readInto(QByteArray *buffer)
     const qint64 n = m_device->read(buffer->data() + old, available);
     buffer->resize(old + qMax<qint64>(n, 0));
     return qMax<qint64>(n, 0);
+}
+
+qintptr RedisTransport::socketDescriptor() const
+{
+    return m_socket ? m_socket->socketDescriptor() : -1;
+}
+
+void RedisTransport::applySocketOptions()
+{
+    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    m_socket->setSocketOption(QAbstractSocket::KeepAliveOption, m_keepAlive.enabled ? 1 : 0);
+    if (!m_keepAlive.enabled)
+        return;
+    const int fd = int(m_socket->socketDescriptor());
+    const std::pair<int, int> settings[] = {{TCP_KEEPIDLE, int(m_keepAlive.idle.count())},
+                                            {TCP_KEEPINTVL, int(m_keepAlive.interval.count())},
+                                            {TCP_KEEPCNT, m_keepAlive.count}};
+    for (const auto &[name, value] : settings) {
+        if (::setsockopt(fd, IPPROTO_TCP, name, &value, sizeof value) != 0)
+            qCWarning(lcRedis).noquote() << "cannot set TCP keepalive on the connection to"
+                                         << m_url.toDisplayString() << "-" << qt_error_string(errno);
+    }
 }

@@ -116,6 +116,16 @@ struct Options
         u"redis"_s,
         u"Redis URL: redis://[user:password@]host[:port][/db], rediss://..., unix:///path (env REDIS_URL)."_s,
         u"url"_s};
+    const QCommandLineOption redisPingInterval{
+        u"redis-ping-interval"_s,
+        u"Seconds without anything from Redis before a Redis connection sends a PING (default 5, 0 "
+        "disables)."_s,
+        u"seconds"_s};
+    const QCommandLineOption redisPingTimeout{
+        u"redis-ping-timeout"_s,
+        u"Seconds to wait for an answer to that PING; without one the connection is dropped and "
+        "reconnected, and the subscriber's gap counted (default 5)."_s,
+        u"seconds"_s};
     const QCommandLineOption inProcess{u"in-process"_s,
                                        u"Run as a single instance on an in-process bus, without Redis."_s};
     const QCommandLineOption prefix{u"channel-prefix"_s,
@@ -129,7 +139,7 @@ struct Options
                                   "(default 30, 0 disables)."_s,
                                   u"seconds"_s};
     const QCommandLineOption stats{u"stats-interval"_s,
-                                   u"Seconds between the relay's stats heartbeats on switchboard:relays, "
+                                   u"Seconds between the relay's stats heartbeats on <prefix>switchboard:relays, "
                                    "which the console shows (default 2, 0 disables)."_s,
                                    u"seconds"_s};
     const QCommandLineOption verbose{{u"v"_s, u"verbose"_s}, u"Log every connection and subscription."_s};
@@ -206,7 +216,8 @@ struct Options
     void addTo(QCommandLineParser *parser) const
     {
         parser->addOptions(
-            {help, version, port, bind, redis, inProcess, prefix, instance, ping, stats, verbose, eventLoop});
+            {help, version, port, bind, redis, redisPingInterval, redisPingTimeout, inProcess, prefix, instance,
+             ping, stats, verbose, eventLoop});
         parser->addOptions({maxMessage, rate, burst, grace, maxRooms, maxConnections, handshake, idle,
                             maxOutbound, roomIds, queueMessages, queueBytes, replayDelay, jwtFile, jwtLeeway,
                             origins, tlsCert, tlsKey});
@@ -285,7 +296,9 @@ struct Reader
             r->busMode = r->redis.isConfigured() ? RelayCommandLine::BusMode::Redis
                                                  : RelayCommandLine::BusMode::Auto;
         }
-        return true;
+        RedisHeartbeatOptions &heartbeat = r->redisHeartbeat;
+        return readInto(parser, o.redisPingInterval, 0.1, 3600, true, &heartbeat.interval, error) &&
+               readInto(parser, o.redisPingTimeout, 0.1, 3600, false, &heartbeat.timeout, error);
     }
 
     bool readIdentity() const

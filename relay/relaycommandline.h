@@ -35,6 +35,8 @@ struct RelayCommandLine
     // Period of the switchboard:relays heartbeat (RelayStatsPublisher); 0 = off.
     std::chrono::milliseconds statsInterval{2000};
     RedisBusOptions outage;
+    // For every Redis connection of the relay (RedisConnectionOptions::heartbeat).
+    RedisHeartbeatOptions redisHeartbeat;
 
     static RelayCommandLine parse(const QStringList &arguments, const QProcessEnvironment &env);
     // The dispatcher is installed before the application (and this parser) exists: a look at argv

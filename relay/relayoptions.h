@@ -93,6 +93,8 @@ struct RelayStats
     quint64 oversizeBusMessages = 0;
     quint64 userMismatches = 0;     // tokens on: a message whose "user" is not the token's identity
     quint64 tokenExpiredCloses = 0; // tokens on: connections closed when their token expired
+    // Subscriptions Redis refused (an ACL): pending joins and members told subscribe_refused.
+    quint64 subscribeRefusals = 0;
 };
 
 struct RelayClientInfo

@@ -312,6 +312,16 @@ QByteArray error(const QByteArray &code, const QString &message)
     return out;
 }
 
+QByteArray roomError(const QByteArray &code, const QString &message, const QJsonValue &roomId)
+{
+    QByteArray out = error(code, message);
+    out.chop(1);
+    out.append(R"(,"roomId":)");
+    appendJson(out, roomId);
+    out.append('}');
+    return out;
+}
+
 QByteArray chatMessage(const QString &user, const QString &text, qint64 timestampMs, const QJsonValue *roomId,
                        const QByteArray &id, const QByteArray &origin)
 {

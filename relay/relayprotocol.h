@@ -25,6 +25,8 @@ inline constexpr char TooManyRooms[] = "too_many_rooms";
 inline constexpr char Forbidden[] = "forbidden";
 // With tokens on, a message whose "user" is not the token's identity (docs/security.md).
 inline constexpr char UserMismatch[] = "user_mismatch";
+// Redis refused the relay's subscription to a room's channel (an ACL); sent with the roomId.
+inline constexpr char SubscribeRefused[] = "subscribe_refused";
 } // namespace Error
 
 // Stable close codes (docs/security.md). 1000-1015 are RFC 6455's; 4000-4999 are ours.
@@ -78,6 +80,8 @@ QByteArray joined(const QJsonValue &roomId);
 QByteArray left(const QJsonValue &roomId);
 QByteArray pong();
 QByteArray error(const QByteArray &code, const QString &message);
+// An error about a room that is not the answer to the frame just received: it names the room.
+QByteArray roomError(const QByteArray &code, const QString &message, const QJsonValue &roomId);
 // The payload published to Redis for a client's message. A relay passes its origin
 // ("<instance>-<nonce>", the id without its sequence number) and the payload ends with
 // "relay":origin, which marks it as a relay's: only such payloads are checked for repeats.

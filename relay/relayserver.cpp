@@ -42,6 +42,13 @@ RelayServer::RelayServer(RelayServerOptions options, MessageBus *bus, QObject *p
     });
     connect(m_bus, &MessageBus::message, this, &RelayServer::onBusMessage);
     connect(m_bus, &MessageBus::subscribed, this, &RelayServer::onBusSubscribed);
+    connect(m_bus, &MessageBus::subscribeFailed, this, &RelayServer::onBusSubscribeFailed);
+    connect(m_bus, &MessageBus::connectedChanged, this, [this](bool connected) {
+        if (connected && m_broadcastRefused && !m_shuttingDown) {
+            m_broadcastRefused = false;
+            m_bus->subscribe(broadcastChannel());
+        }
+    });
 
     m_heartbeat.setInterval(m_options.pingInterval);
     connect(&m_heartbeat, &QTimer::timeout, this, &RelayServer::heartbeat);
@@ -293,6 +300,32 @@ void RelayServer::onBusSubscribed(const QByteArray &channel)
     const auto joined = m_rooms->confirm(channel, m_clients);
     for (const auto &[client, roomId] : joined)
         send(client, RelayProtocol::joined(roomId));
+}
+
+void RelayServer::onBusSubscribeFailed(const QByteArray &channel, const QString &code, const QString &message)
+{
+    ++m_stats.subscribeRefusals;
+    if (channel == broadcastChannel()) {
+        m_broadcastRefused = true;
+        qCCritical(lcRelay).noquote()
+            << "Redis refused the subscription to" << QString::fromUtf8(channel) << u"("_s + message + u")"_s
+            << u"- this instance's clients get no broadcasts from other instances; asking again when the bus "
+               u"reconnects (grant the relay's ACL user &%1)"_s.arg(QString::fromUtf8(channel));
+        return;
+    }
+    const QList<RoomRegistry::Refused> refused = m_rooms->refuse(channel, m_clients);
+    qsizetype members = 0;
+    for (const RoomRegistry::Refused &r : refused) {
+        members += r.wasMember ? 1 : 0;
+        send(r.client, RelayProtocol::roomError(RelayProtocol::Error::SubscribeRefused,
+                                                u"the relay may not subscribe to room \"%1\""_s.arg(
+                                                    r.roomKey.left(128)),
+                                                r.roomId));
+    }
+    qCWarning(lcRelay).noquote() << "Redis refused the subscription to" << QString::fromUtf8(channel)
+                                 << u"(%1: %2): %3 pending join(s) refused, %4 member(s) removed"_s.arg(
+                                        code, message, QString::number(refused.size() - members),
+                                        QString::number(members));
 }
 
 void RelayServer::publish(const QString &user, const QString &text, const QJsonValue *roomId,

@@ -84,6 +84,7 @@ private:
     void publish(const QString &user, const QString &text, const QJsonValue *roomId, const QString &roomKey);
     void onBusMessage(const QByteArray &channel, const QByteArray &payload);
     void onBusSubscribed(const QByteArray &channel);
+    void onBusSubscribeFailed(const QByteArray &channel, const QString &code, const QString &message);
     // Local clients a message on channel goes to: everyone for broadcast, a room's members.
     const RelayRecipients *recipientsFor(const QByteArray &channel) const;
     void send(RelayClient *client, const QByteArray &utf8);
@@ -110,6 +111,7 @@ private:
     std::multimap<qint64, quint64> m_expiries;
     QTimer m_expiryTimer;
     qint64 m_lastOversizeLogNs = -1;
+    bool m_broadcastRefused = false; // asked for again when the bus reconnects
     bool m_shuttingDown = false;
     bool m_finished = false;
 };

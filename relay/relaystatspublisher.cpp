@@ -71,6 +71,11 @@ QByteArray RelayStatsPublisher::statsPayload() const
         {u"originsRefused"_s, qint64(st.originsRefused)},
         {u"forbidden"_s, qint64(st.forbidden)},
         {u"duplicatesDropped"_s, qint64(st.duplicatesDropped)},
+        {u"handshakesRefused"_s, qint64(st.handshakesRefused)},
+        {u"oversizeBusMessages"_s, qint64(st.oversizeBusMessages)},
+        {u"userMismatches"_s, qint64(st.userMismatches)},
+        {u"tokenExpiredCloses"_s, qint64(st.tokenExpiredCloses)},
+        {u"subscribeRefusals"_s, qint64(st.subscribeRefusals)},
     };
     QJsonObject bus;
     if (const auto *redis = qobject_cast<const RedisBus *>(m_server->bus())) {

@@ -23,6 +23,7 @@ RoomRegistry::Join RoomRegistry::join(RelayClient *client, const QJsonValue &roo
     if (it == m_rooms.end()) {
         Room room;
         room.channel = roomChannel(roomKey);
+        room.id = roomId;
         it = m_rooms.insert(roomKey, room);
         m_roomByChannel.insert(room.channel, roomKey);
         m_bus->subscribe(room.channel);
@@ -61,6 +62,34 @@ QList<std::pair<RelayClient *, QJsonValue>> RoomRegistry::confirm(const QByteArr
         joined.append({client, p.value()});
     }
     return joined;
+}
+
+QList<RoomRegistry::Refused> RoomRegistry::refuse(const QByteArray &channel, const RelayRecipients &clients)
+{
+    const auto name = m_roomByChannel.constFind(channel);
+    if (name == m_roomByChannel.cend())
+        return {};
+    const QString roomKey = *name;
+    m_roomByChannel.erase(name);
+    const auto it = m_rooms.constFind(roomKey);
+    if (it == m_rooms.cend())
+        return {};
+    const Room room = *it;
+    m_rooms.erase(it);
+    QList<Refused> refused;
+    for (RelayClient *member : room.members) {
+        member->rooms.remove(roomKey);
+        refused.append({member, roomKey, room.id, true});
+    }
+    for (auto p = room.pendingJoins.cbegin(); p != room.pendingJoins.cend(); ++p) {
+        RelayClient *client = clients.value(p.key());
+        if (!client)
+            continue;
+        client->pendingRooms.remove(roomKey);
+        refused.append({client, roomKey, p.value(), false});
+    }
+    Q_EMIT roomClosed(roomKey, channel);
+    return refused;
 }
 
 bool RoomRegistry::leave(RelayClient *client, const QString &roomKey)

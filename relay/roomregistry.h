@@ -42,6 +42,17 @@ public:
     // room id it asked with, for the caller to acknowledge.
     QList<std::pair<RelayClient *, QJsonValue>> confirm(const QByteArray &channel, const RelayRecipients &clients);
 
+    struct Refused
+    {
+        RelayClient *client;
+        QString roomKey;
+        QJsonValue roomId; // as the client asked for it (a member: as the room's first join did)
+        bool wasMember;    // else a pending join
+    };
+    // The bus refused channel and holds no subscription for it: the room is closed without an
+    // unsubscribe, its pending joins and members are dropped and returned for the caller to tell.
+    QList<Refused> refuse(const QByteArray &channel, const RelayRecipients &clients);
+
     // The members of the room on channel; nullptr for a channel that is no open room.
     const RelayRecipients *members(const QByteArray &channel) const;
 
@@ -60,6 +71,7 @@ private:
     struct Room
     {
         QByteArray channel;
+        QJsonValue id; // of the join that opened it
         RelayRecipients members;
         QHash<quint64, QJsonValue> pendingJoins; // waiting for the bus to confirm the channel
     };

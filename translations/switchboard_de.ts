@@ -279,8 +279,8 @@ Relays melden %1 WebSocket-Clients.</translation>
         <translation>Verbindungen, die den Kanal namentlich abonniert haben (PUBSUB NUMSUB); Muster-Abonnements zählen nicht.</translation>
     </message>
     <message>
-        <source>Of the subscribers, how many are Switchboard relays (from their heartbeats on switchboard:relays).</source>
-        <translation>Wie viele der Abonnenten Switchboard-Relays sind (aus ihren Meldungen auf switchboard:relays).</translation>
+        <source>Of the subscribers, how many are Switchboard relays (from their heartbeats on switchboard:relays, under any channel prefix).</source>
+        <translation>Wie viele der Abonnenten Switchboard-Relays sind (aus ihren Meldungen auf switchboard:relays, unter jedem Kanal-Präfix).</translation>
     </message>
     <message>
         <source>WebSocket clients the relays serve on this channel.</source>

@@ -27,6 +27,7 @@ void RelayApp::start()
         RedisConnectionOptions options;
         options.url = m_config.redis;
         options.clientName = u"switchboard-relay:"_s + m_config.server.instanceId;
+        options.heartbeat = m_config.redisHeartbeat;
         return options;
     };
     switch (m_config.busMode) {

@@ -31,6 +31,8 @@ private Q_SLOTS:
     void binarySafePayloads();
     void emptyCommandIsRefused_data();
     void emptyCommandIsRefused();
+    void heartbeatDetectsStalledServer();
+    void heartbeatOff();
     void callbacksNeverRunInsideCommand_data();
     void callbacksNeverRunInsideCommand();
 
@@ -375,6 +377,81 @@ void tst_RedisConnection::callbacksNeverRunInsideCommand()
     QCOMPARE(attempts, 0);
     QTRY_COMPARE(attempts, 100);
     QCOMPARE(maxDepth, 1);
+}
+
+static qint64 pingCalls(const RedisServer &server)
+{
+    const QByteArray stats = server.command({"INFO", "commandstats"}).bytes();
+    const qsizetype at = stats.indexOf("cmdstat_ping:calls=");
+    return at < 0 ? 0 : stats.mid(at + 19, stats.indexOf(',', at) - at - 19).toLongLong();
+}
+
+// Heartbeat 300 ms + 700 ms, so that detection is expected about 1 s after the last reply.
+// The upper bounds (10 s to detect, 15 s to be back) are ten times that: on two loaded cores
+// (and under ASan) timers and the event loop can run seconds late. The lower bound is exact:
+// without a reply the connection is never given up before interval + timeout.
+void tst_RedisConnection::heartbeatDetectsStalledServer()
+{
+    RedisServer server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    RedisConnectionOptions o = optionsFor(server.url());
+    o.clientName = u"heartbeat-test"_s;
+    o.heartbeat.interval = 300ms;
+    o.heartbeat.timeout = 700ms;
+    RedisConnection c(o);
+    QSignalSpy reconnecting(&c, &RedisConnection::reconnecting);
+    c.open();
+    QTRY_VERIFY(c.isReady());
+    // Idle and healthy: PINGs go out and the connection stays up.
+    const qint64 pingsAtReady = pingCalls(server);
+    QTRY_VERIFY_WITH_TIMEOUT(pingCalls(server) >= pingsAtReady + 2, 10000);
+    QVERIFY(reconnecting.isEmpty());
+
+    RedisValue last;
+    c.command({"ECHO", "last"}, this, [&](const RedisValue &r) { last = r; });
+    QTRY_VERIFY(!last.isNil());
+    QElapsedTimer sinceLastReply;
+    sinceLastReply.start();
+    QVERIFY(server.pause()); // the TCP connection stays open; nothing answers
+    RedisValue inFlight;
+    c.command({"ECHO", "stalled"}, this, [&](const RedisValue &r) { inFlight = r; });
+    QVERIFY(reconnecting.wait(10000));
+    const qint64 detectedAfter = sinceLastReply.elapsed();
+    const QString expected = u"no reply to PING within 700 ms (heartbeat)"_s;
+    QCOMPARE(reconnecting.first().at(2).toString(), expected);
+    QCOMPARE(c.lastError(), expected);
+    QVERIFY(!c.isReady());
+    QVERIFY2(detectedAfter >= 300 + 700 - 20, qPrintable(QString::number(detectedAfter)));
+    QCOMPARE(inFlight.bytes(), "ERR switchboard: connection lost: "_ba + expected.toUtf8());
+    QVERIFY(RedisConnection::isConnectionFailure(inFlight));
+
+    QVERIFY(server.resume());
+    QTRY_VERIFY_WITH_TIMEOUT(c.isReady(), 15000);
+    RedisValue after;
+    c.command({"ECHO", "back"}, this, [&](const RedisValue &r) { after = r; });
+    QTRY_COMPARE(after.bytes(), "back"_ba);
+}
+
+void tst_RedisConnection::heartbeatOff()
+{
+    RedisServer server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    RedisConnectionOptions o = optionsFor(server.url());
+    o.heartbeat.interval = 0ms;
+    o.heartbeat.timeout = 1ms;
+    RedisConnection c(o);
+    c.open();
+    QTRY_VERIFY(c.isReady());
+    const qint64 pings = pingCalls(server);
+    // Time for c's heartbeat, were it on, to have pinged and given up: the probe's PINGs,
+    // 100 ms apart, measure it.
+    RedisConnectionOptions other = optionsFor(server.url());
+    other.heartbeat.interval = 100ms;
+    RedisConnection probe(other);
+    probe.open();
+    QTRY_VERIFY_WITH_TIMEOUT(pingCalls(server) >= pings + 3, 10000);
+    QVERIFY(c.isReady());
+    QCOMPARE(c.reconnectCount(), 0u);
 }
 
 QTEST_MAIN(tst_RedisConnection)

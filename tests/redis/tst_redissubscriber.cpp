@@ -6,6 +6,7 @@
 #include <QTest>
 
 using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
 
 class tst_RedisSubscriber : public QObject
 {
@@ -21,6 +22,7 @@ private Q_SLOTS:
     void resubscribesAfterRestart();
     void usesItsOwnNamedConnection();
     void emptyCommandIsRefused();
+    void heartbeatDetectsStalledServer();
 
 private:
     RedisSubscriber *makeSubscriber(const QString &name = {});
@@ -202,6 +204,54 @@ void tst_RedisSubscriber::emptyCommandIsRefused()
     QSignalSpy messages(s, &RedisSubscriber::message);
     QCOMPARE(m_redis->command({"PUBLISH", "after-empty", "x"}).toInteger(), 1);
     QVERIFY(messages.wait());
+}
+
+// As tst_redisconnection::heartbeatDetectsStalledServer: 300 ms + 700 ms, expected about 1 s;
+// bounds ten times that for two loaded cores. PING in subscribe mode answers ["pong", ""].
+void tst_RedisSubscriber::heartbeatDetectsStalledServer()
+{
+    RedisConnectionOptions o;
+    o.url = RedisUrl::parse(m_redis->url());
+    o.clientName = u"switchboard-relay:heartbeat"_s;
+    o.heartbeat.interval = 300ms;
+    o.heartbeat.timeout = 700ms;
+    auto *s = new RedisSubscriber(o, this);
+    s->open();
+    s->subscribe("room:a"_ba);
+    QTRY_VERIFY(s->isSubscribed("room:a"_ba));
+    RedisConnection *c = s->connection();
+    QSignalSpy states(c, &RedisConnection::stateChanged);
+    QSignalSpy resubscribed(s, &RedisSubscriber::resubscribed);
+    // Healthy and idle in subscribe mode: the heartbeat keeps it up.
+    const QByteArray pingStat = "cmdstat_ping:calls=";
+    const auto pings = [&] {
+        const QByteArray stats = m_redis->command({"INFO", "commandstats"}).bytes();
+        const qsizetype at = stats.indexOf(pingStat);
+        return at < 0 ? 0 : stats.mid(at + pingStat.size(), stats.indexOf(',', at) - at - pingStat.size()).toInt();
+    };
+    const int pingsBefore = pings();
+    QTRY_VERIFY_WITH_TIMEOUT(pings() >= pingsBefore + 2, 10000);
+    QVERIFY(states.isEmpty());
+
+    QVERIFY(m_redis->pause());
+    QTRY_VERIFY_WITH_TIMEOUT(!c->isReady(), 10000);
+    const QString expected = u"no reply to PING within 700 ms (heartbeat)"_s;
+    // What RedisBus counts a subscriber gap from: the connection leaving Ready, with the cause,
+    // until resubscribed().
+    QCOMPARE(states.first().at(0).value<RedisConnection::State>(), RedisConnection::State::Reconnecting);
+    QCOMPARE(states.first().at(1).toString(), expected);
+    QCOMPARE(c->lastError(), expected);
+    QVERIFY(!s->isSettled());
+    QVERIFY(!s->isSubscribed("room:a"_ba));
+    QVERIFY(resubscribed.isEmpty());
+
+    QVERIFY(m_redis->resume());
+    QVERIFY(resubscribed.wait(15000));
+    QVERIFY(s->isSubscribed("room:a"_ba));
+    QSignalSpy messages(s, &RedisSubscriber::message);
+    QCOMPARE(m_redis->command({"PUBLISH", "room:a", "after"}).toInteger(), 1);
+    QVERIFY(messages.wait());
+    QCOMPARE(messages.first().at(1).toByteArray(), "after"_ba);
 }
 
 QTEST_MAIN(tst_RedisSubscriber)

@@ -11,6 +11,10 @@
 
 #include <memory>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
 
@@ -24,6 +28,8 @@ private Q_SLOTS:
     void connects_data();
     void connects();
     void subscriberOverTls();
+    void keepAlive_data();
+    void keepAlive();
 
 private:
     enum Server { Strict, Open };
@@ -177,6 +183,58 @@ void tst_RedisTransport::subscriberOverTls()
     QCOMPARE(messages.first().at(0).toByteArray(), "tls-news"_ba);
     QCOMPARE(messages.first().at(1).toByteArray(), "hello over TLS"_ba);
     QCOMPARE(subscriber.messagesReceived(), quint64(1));
+}
+
+static int socketOption(qintptr fd, int level, int name)
+{
+    int value = -1;
+    socklen_t size = sizeof value;
+    return ::getsockopt(int(fd), level, name, &value, &size) == 0 ? value : -1;
+}
+
+void tst_RedisTransport::keepAlive_data()
+{
+    QTest::addColumn<bool>("tls");
+    QTest::addColumn<bool>("enabled");
+    QTest::addColumn<int>("idle");
+    QTest::addColumn<int>("interval");
+    QTest::addColumn<int>("count");
+    QTest::addColumn<bool>("defaults");
+    QTest::newRow("tcp defaults") << false << true << 10 << 5 << 3 << true;
+    QTest::newRow("tls defaults") << true << true << 10 << 5 << 3 << true;
+    QTest::newRow("tcp chosen") << false << true << 7 << 2 << 4 << false;
+    QTest::newRow("tls chosen") << true << true << 30 << 10 << 6 << false;
+    QTest::newRow("off") << false << false << 0 << 0 << 0 << false;
+}
+
+// The kernel finds a dead peer after idle + interval * count seconds without traffic, instead of
+// its own default of 2 h 11 min: checked on the socket itself.
+void tst_RedisTransport::keepAlive()
+{
+    QFETCH(bool, tls);
+    QFETCH(bool, enabled);
+    QFETCH(int, idle);
+    QFETCH(int, interval);
+    QFETCH(int, count);
+    QFETCH(bool, defaults);
+    RedisConnectionOptions o =
+        optionsFor(tls ? urlFor(Open, {u"ca"_s}) : u"redis://127.0.0.1:%1"_s.arg(m_open->port()));
+    if (!defaults)
+        o.keepAlive = {enabled, std::chrono::seconds(idle), std::chrono::seconds(interval), count};
+    RedisConnection c(o);
+    c.open();
+    QTRY_VERIFY(c.isReady());
+    const auto *transport = c.findChild<RedisTransport *>();
+    QVERIFY(transport);
+    const qintptr fd = transport->socketDescriptor();
+    QVERIFY(fd >= 0);
+    QCOMPARE(socketOption(fd, IPPROTO_TCP, TCP_NODELAY), 1);
+    QCOMPARE(socketOption(fd, SOL_SOCKET, SO_KEEPALIVE), enabled ? 1 : 0);
+    if (!enabled)
+        return;
+    QCOMPARE(socketOption(fd, IPPROTO_TCP, TCP_KEEPIDLE), idle);
+    QCOMPARE(socketOption(fd, IPPROTO_TCP, TCP_KEEPINTVL), interval);
+    QCOMPARE(socketOption(fd, IPPROTO_TCP, TCP_KEEPCNT), count);
 }
 
 QTEST_MAIN(tst_RedisTransport)

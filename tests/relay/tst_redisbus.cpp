@@ -3,6 +3,7 @@
 #include "redisserver.h"
 #include "redissubscriber.h"
 
+#include <QElapsedTimer>
 #include <QRegularExpression>
 #include <QScopeGuard>
 #include <QSignalSpy>
@@ -33,6 +34,8 @@ private Q_SLOTS:
     void refusedSubscribeIsReportedAndReleased();
     void refusedResubscribeIsReportedAndSettles();
     void cutSubscriberIsReportedAndRecovers();
+    void subscriberGapLastsUntilResubscribed_data();
+    void subscriberGapLastsUntilResubscribed();
     void flushSendsWithoutTheEventLoop();
 
 private:
@@ -362,6 +365,56 @@ void tst_RedisBus::cutSubscriberIsReportedAndRecovers()
     QTRY_VERIFY(bus->isSubscribed("live"));
     QCOMPARE(m_redis->command({"PUBLISH", "live", "after"}).toInteger(), 1);
     QTRY_COMPARE(received, QByteArrayList{"after"});
+}
+
+void tst_RedisBus::subscriberGapLastsUntilResubscribed_data()
+{
+    QTest::addColumn<bool>("stall");
+    QTest::newRow("cut by Redis") << false;
+    QTest::newRow("stalled Redis, found by the heartbeat") << true;
+}
+
+// The gap is reported once the subscriber listens again, not when its connection is back:
+// messages published between the two are lost too. A stalled Redis (SIGSTOP) closes nothing;
+// only the heartbeat (300 ms + 700 ms here) finds it.
+void tst_RedisBus::subscriberGapLastsUntilResubscribed()
+{
+    QFETCH(bool, stall);
+    RedisConnectionOptions o;
+    o.url = RedisUrl::parse(m_redis->url());
+    o.clientName = u"relay-gap"_s;
+    o.reconnectMaxDelay = 200ms;
+    o.heartbeat.interval = 300ms;
+    o.heartbeat.timeout = 700ms;
+    auto *bus = new RedisBus(o, RedisBusOptions());
+    m_owned.append(bus);
+    bus->start();
+    for (const QByteArray &channel : {"live"_ba, "room:a"_ba, "room:b"_ba})
+        bus->subscribe(channel);
+    QTRY_VERIFY(bus->isSubscribed("live") && bus->isSubscribed("room:a") && bus->isSubscribed("room:b"));
+    QList<bool> listeningAtGap;
+    connect(bus, &RedisBus::subscriberGap, this, [bus, &listeningAtGap](qint64, const QString &) {
+        listeningAtGap.append(bus->isSubscribed("live") && bus->isSubscribed("room:a") &&
+                              bus->isSubscribed("room:b"));
+    });
+    QSignalSpy gaps(bus, &RedisBus::subscriberGap);
+    QElapsedTimer down;
+    if (stall) {
+        QVERIFY(m_redis->pause());
+        QTRY_VERIFY_WITH_TIMEOUT(!bus->isConnected(), 10000);
+        down.start();
+        QVERIFY(m_redis->resume());
+    } else {
+        QCOMPARE(m_redis->command({"CLIENT", "KILL", "TYPE", "pubsub"}).toInteger(), 1);
+    }
+    QVERIFY(gaps.wait(15000));
+    QCOMPARE(listeningAtGap, QList<bool>{true});
+    QCOMPARE(bus->stats().subscriberGaps, 1u);
+    if (stall) {
+        QCOMPARE(gaps.first().at(1).toString(), u"no reply to PING within 700 ms (heartbeat)"_s);
+        QVERIFY(gaps.first().at(0).toLongLong() <= down.elapsed() + 2000);
+    }
+    QCOMPARE(qint64(bus->stats().subscriberGapMs), gaps.first().at(0).toLongLong());
 }
 
 void tst_RedisBus::flushSendsWithoutTheEventLoop()

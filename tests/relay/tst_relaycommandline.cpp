@@ -22,6 +22,8 @@ private Q_SLOTS:
     void invalid();
     void statsInterval_data();
     void statsInterval();
+    void redisHeartbeat_data();
+    void redisHeartbeat();
     void help();
     void limits();
     void eventLoop_data();
@@ -119,6 +121,23 @@ void tst_RelayCommandLine::invalid_data()
                                 << u"--stats-interval: 'often'"_s;
     QTest::newRow("stats too small") << QStringList{u"--stats-interval=0.001"_s} << QStringList{}
                                      << u"--stats-interval:"_s;
+    QTest::newRow("redis ping interval text")
+        << QStringList{u"--redis-ping-interval=often"_s} << QStringList{}
+        << u"--redis-ping-interval: 'often' must be a number of seconds between 0.1 and 3600, or 0"_s;
+    QTest::newRow("negative redis ping interval")
+        << QStringList{u"--redis-ping-interval"_s, u"-1"_s} << QStringList{}
+        << u"--redis-ping-interval: '-1' must be a number of seconds between 0.1 and 3600, or 0"_s;
+    QTest::newRow("redis ping interval too small")
+        << QStringList{u"--redis-ping-interval=0.01"_s} << QStringList{}
+        << u"--redis-ping-interval: '0.01' must be a number of seconds between 0.1 and 3600, or 0"_s;
+    QTest::newRow("redis ping timeout off")
+        << QStringList{u"--redis-ping-timeout=0"_s} << QStringList{}
+        << u"--redis-ping-timeout: '0' must be a number of seconds between 0.1 and 3600"_s;
+    QTest::newRow("redis ping timeout too big")
+        << QStringList{u"--redis-ping-timeout=7200"_s} << QStringList{}
+        << u"--redis-ping-timeout: '7200' must be a number of seconds between 0.1 and 3600"_s;
+    QTest::newRow("redis ping timeout missing") << QStringList{u"--redis-ping-timeout"_s} << QStringList{}
+                                                << u"Missing value after '--redis-ping-timeout'"_s;
     QTest::newRow("positional") << QStringList{u"extra"_s} << QStringList{}
                                 << u"unexpected argument 'extra'"_s;
     QTest::newRow("message size text") << QStringList{u"--max-message-bytes=big"_s} << QStringList{}
@@ -243,12 +262,36 @@ void tst_RelayCommandLine::statsInterval()
     QTEST(int(r.statsInterval.count()), "statsMs");
 }
 
+void tst_RelayCommandLine::redisHeartbeat_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<int>("intervalMs");
+    QTest::addColumn<int>("timeoutMs");
+    QTest::newRow("defaults") << QStringList{} << 5000 << 5000;
+    QTest::newRow("both") << QStringList{u"--redis-ping-interval=2"_s, u"--redis-ping-timeout"_s, u"1.5"_s}
+                          << 2000 << 1500;
+    QTest::newRow("interval only") << QStringList{u"--redis-ping-interval"_s, u"30"_s} << 30000 << 5000;
+    QTest::newRow("off") << QStringList{u"--redis-ping-interval=0"_s} << 0 << 5000;
+    QTest::newRow("smallest") << QStringList{u"--redis-ping-interval=0.1"_s, u"--redis-ping-timeout=0.1"_s}
+                              << 100 << 100;
+}
+
+void tst_RelayCommandLine::redisHeartbeat()
+{
+    QFETCH(QStringList, args);
+    const RelayCommandLine r = RelayCommandLine::parse(QStringList{u"switchboard-relay"_s} + args, {});
+    QVERIFY2(r.outcome == Outcome::Run, qPrintable(r.message));
+    QTEST(int(r.redisHeartbeat.interval.count()), "intervalMs");
+    QTEST(int(r.redisHeartbeat.timeout.count()), "timeoutMs");
+}
+
 void tst_RelayCommandLine::help()
 {
     const RelayCommandLine r = RelayCommandLine::parse({u"switchboard-relay"_s, u"--help"_s}, {});
     QCOMPARE(r.outcome, Outcome::Help);
     for (const char *option : {"--port", "--bind", "--redis", "--channel-prefix", "--instance-id",
-                               "--ping-interval", "--stats-interval"})
+                               "--ping-interval", "--stats-interval", "--redis-ping-interval",
+                               "--redis-ping-timeout"})
         QVERIFY2(r.message.contains(QLatin1StringView(option)), option);
 }
 

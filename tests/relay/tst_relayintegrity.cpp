@@ -9,6 +9,8 @@
 
 #include <QDateTime>
 #include <QJsonArray>
+#include <QJsonDocument>
+#include <QRegularExpression>
 #include <QTcpSocket>
 #include <QTest>
 
@@ -50,9 +52,16 @@ private Q_SLOTS:
     void startupRefusesMessagesLargerThanTheOutboundCap();
     void kickedClientThatNeverAnswersIsCut();
     void pendingHandshakesCountAgainstTheLimit();
+    void refusedSubscriptionAnswersTheJoin();
+    void refusedResubscriptionTellsTheMembers();
+    void refusedBroadcastIsAskedForAgain();
 
 private:
     QUrl withToken(QUrl url, const QJsonObject &claims) const;
+    // The URL of ACL user name (password pw) that may use every key and command, and only the
+    // channels given (Redis 7: "&pattern").
+    QString aclUser(const QByteArray &name, const QByteArrayList &channels) const;
+    bool isSubscribeRefused(const QJsonObject &frame, const QString &room) const;
 };
 
 void tst_RelayIntegrity::initTestCase()
@@ -75,6 +84,27 @@ QUrl tst_RelayIntegrity::withToken(QUrl url, const QJsonObject &claims) const
 {
     url.setQuery(u"token="_s + QString::fromLatin1(JwtVerifier::sign(claims, Secret)));
     return url;
+}
+
+QString tst_RelayIntegrity::aclUser(const QByteArray &name, const QByteArrayList &channels) const
+{
+    QByteArrayList rules{"ACL", "SETUSER", name, "reset", "on", ">pw", "~*", "+@all", "resetchannels"};
+    for (const QByteArray &channel : channels)
+        rules.append('&' + channel);
+    const RedisValue acl = m_redis->command(rules);
+    if (acl.isError())
+        qWarning("ACL SETUSER failed: %s", acl.bytes().constData());
+    QUrl url(m_redis->url());
+    url.setUserName(QString::fromLatin1(name));
+    url.setPassword(u"pw"_s);
+    return url.toString();
+}
+
+bool tst_RelayIntegrity::isSubscribeRefused(const QJsonObject &frame, const QString &room) const
+{
+    return frame.value("type"_L1) == "error"_L1 && frame.value("code"_L1) == "subscribe_refused"_L1 &&
+           frame.value("roomId"_L1) == room &&
+           frame.value("message"_L1) == u"the relay may not subscribe to room \"%1\""_s.arg(room);
 }
 
 void tst_RelayIntegrity::backendPayloadsAreDeliveredByteForByte_data()
@@ -300,6 +330,90 @@ void tst_RelayIntegrity::pendingHandshakesCountAgainstTheLimit()
     QTRY_COMPARE_WITH_TIMEOUT(relay->pendingConnections(), 0, 10000);
     TestClient *later = connectTo(relay->url());
     QVERIFY2(later->isConnected(), qPrintable(later->errorString()));
+}
+
+// Redis refuses SUBSCRIBE of a channel outside the user's ACL (NOPERM). Before, the join was never
+// answered and the room stayed open; now every pending join gets subscribe_refused (naming the
+// room), the relay holds nothing for it, and a later join asks Redis again.
+void tst_RelayIntegrity::refusedSubscriptionAnswersTheJoin()
+{
+    RelayServerOptions so;
+    so.instanceId = u"acl-join"_s;
+    RelayServer *relay = startRelayOn(so, aclUser("acl-join", {"broadcast", "room:acl-open"}));
+    TestClient *a = connectTo(relay->url());
+    TestClient *b = connectTo(relay->url());
+    QVERIFY(a->join(u"acl-open"_s));
+    a->send(joinFrame(u"acl-secret"_s));
+    b->send(joinFrame(u"acl-secret"_s));
+    for (TestClient *c : {a, b}) {
+        const QJsonObject refused = c->waitForType(u"error"_s);
+        QVERIFY2(isSubscribeRefused(refused, u"acl-secret"_s),
+                 QJsonDocument(refused).toJson(QJsonDocument::Compact).constData());
+    }
+    QCOMPARE(a->count([](const QJsonObject &f) { return f.value("type"_L1) == "joined"_L1; }), 1);
+    QCOMPARE(relay->rooms(), QStringList{u"acl-open"_s});
+    QCOMPARE(relay->roomMemberCount(u"acl-secret"_s), 0);
+    QVERIFY(relay->stats().subscribeRefusals >= 1);
+    QCOMPARE(numsub("room:acl-secret"), 0);
+    // Nothing else is disturbed: the allowed room still carries messages.
+    QVERIFY(b->join(u"acl-open"_s));
+    a->send(chat(u"still here"_s, u"acl-open"_s));
+    QVERIFY(!b->waitFor(textIs(u"still here"_s)).isEmpty());
+    // Once the ACL allows it, a join asks Redis again and succeeds.
+    aclUser("acl-join", {"broadcast", "room:acl-open", "room:acl-secret"});
+    QVERIFY(a->join(u"acl-secret"_s));
+    QTRY_COMPARE(numsub("room:acl-secret"), 1);
+    m_redis->command({"ACL", "DELUSER", "acl-join"});
+}
+
+// Redis 7 disconnects a subscriber whose ACL loses a channel it listens to; the relay reconnects
+// and resubscribes, Redis refuses the room, and its members are told and are no longer members.
+void tst_RelayIntegrity::refusedResubscriptionTellsTheMembers()
+{
+    RelayServerOptions so;
+    so.instanceId = u"acl-members"_s;
+    RelayServer *relay = startRelayOn(so, aclUser("acl-members", {"broadcast", "room:acl-kept", "room:acl-lost"}));
+    TestClient *member = connectTo(relay->url());
+    QVERIFY(member->join(u"acl-kept"_s));
+    QVERIFY(member->join(u"acl-lost"_s));
+    aclUser("acl-members", {"broadcast", "room:acl-kept"});
+    const QJsonObject refused = member->waitForType(u"error"_s, 15000);
+    QVERIFY2(isSubscribeRefused(refused, u"acl-lost"_s),
+             QJsonDocument(refused).toJson(QJsonDocument::Compact).constData());
+    QCOMPARE(relay->rooms(), QStringList{u"acl-kept"_s});
+    QCOMPARE(relay->roomMemberCount(u"acl-lost"_s), 0);
+    QTRY_COMPARE(numsub("room:acl-kept"), 1);
+    QCOMPARE(numsub("room:acl-lost"), 0);
+    QCOMPARE(m_redis->command({"PUBLISH", "room:acl-kept", R"({"type":"message","text":"kept"})"}).toInteger(), 1);
+    QVERIFY(!member->waitFor(textIs(u"kept"_s)).isEmpty());
+    // A leave of the refused room is answered as for any room the connection is not in.
+    member->send(QJsonObject{{u"type"_s, u"leave"_s}, {u"roomId"_s, u"acl-lost"_s}});
+    QVERIFY(!member->waitForType(u"left"_s).isEmpty());
+    m_redis->command({"ACL", "DELUSER", "acl-members"});
+}
+
+// Without the broadcast channel an instance's clients miss every other instance's broadcast: the
+// relay says so (critical), counts it, and asks again whenever the bus reconnects.
+void tst_RelayIntegrity::refusedBroadcastIsAskedForAgain()
+{
+    RelayServerOptions so;
+    so.instanceId = u"acl-broadcast"_s;
+    const QString url = aclUser("acl-broadcast", {"room:acl-b"});
+    QTest::ignoreMessage(QtCriticalMsg, QRegularExpression(u"refused the subscription to broadcast"_s));
+    RelayServer *relay = startRelayOn(so, url);
+    QTRY_COMPARE(relay->stats().subscribeRefusals, 1u);
+    TestClient *client = connectTo(relay->url());
+    QVERIFY(client->join(u"acl-b"_s));
+    QCOMPARE(numsub("broadcast"), 0);
+
+    aclUser("acl-broadcast", {"room:acl-b", "broadcast"});
+    QVERIFY(m_redis->command({"CLIENT", "KILL", "USER", "acl-broadcast"}).toInteger() >= 1);
+    QTRY_COMPARE_WITH_TIMEOUT(numsub("broadcast"), 1, 10000);
+    QTRY_VERIFY(relay->bus()->isSubscribed("broadcast"));
+    m_redis->command({"PUBLISH", "broadcast", R"({"type":"message","text":"to all"})"});
+    QVERIFY(!client->waitFor(textIs(u"to all"_s)).isEmpty());
+    QCOMPARE(relay->stats().subscribeRefusals, 1u);
+    m_redis->command({"ACL", "DELUSER", "acl-broadcast"});
 }
 
 QTEST_MAIN(tst_RelayIntegrity)

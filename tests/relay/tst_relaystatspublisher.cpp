@@ -173,7 +173,8 @@ void tst_RelayStatsPublisher::intervalZeroIsOff()
     const QJsonObject protection = o.value("protection"_L1).toObject();
     for (const char *key :
          {"oversizeCloses", "rateLimitedFrames", "rateLimitCloses", "slowConsumerCloses", "idleCloses",
-          "connectionsRefused", "authFailures", "originsRefused", "forbidden", "duplicatesDropped"})
+          "connectionsRefused", "authFailures", "originsRefused", "forbidden", "duplicatesDropped",
+          "handshakesRefused", "oversizeBusMessages", "userMismatches", "tokenExpiredCloses", "subscribeRefusals"})
         QVERIFY2(protection.value(QLatin1StringView(key)).isDouble(), key);
     const QJsonObject bus = o.value("bus"_L1).toObject();
     for (const char *key :

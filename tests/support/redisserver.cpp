@@ -8,6 +8,8 @@
 #include <QTcpSocket>
 #include <QThread>
 
+#include <signal.h>
+
 using namespace Qt::StringLiterals;
 
 RedisServer::RedisServer(QStringList extraArguments)
@@ -120,10 +122,27 @@ bool RedisServer::waitUntilReady(int timeoutMs)
     return false;
 }
 
+bool RedisServer::pause()
+{
+    if (m_paused || m_process.state() != QProcess::Running)
+        return false;
+    m_paused = ::kill(pid_t(m_process.processId()), SIGSTOP) == 0;
+    return m_paused;
+}
+
+bool RedisServer::resume()
+{
+    if (!m_paused || m_process.state() != QProcess::Running)
+        return false;
+    m_paused = ::kill(pid_t(m_process.processId()), SIGCONT) != 0;
+    return !m_paused;
+}
+
 void RedisServer::stop()
 {
     if (m_process.state() == QProcess::NotRunning)
         return;
+    resume();
     m_process.terminate();
     if (!m_process.waitForFinished(5000)) {
         m_process.kill();

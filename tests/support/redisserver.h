@@ -41,6 +41,11 @@ public:
     void stop();
     bool restart();
     bool isRunning() const;
+    // SIGSTOP / SIGCONT: a stalled server whose connections stay open and answer nothing.
+    // stop() resumes a paused server first.
+    bool pause();
+    bool resume();
+    bool isPaused() const { return m_paused; }
 
     quint16 port() const { return m_port; }
     QString url() const;
@@ -70,5 +75,6 @@ private:
     QProcess m_process;
     quint16 m_port = 0;
     quint16 m_tlsPort = 0;
+    bool m_paused = false;
     QString m_error;
 };

@@ -62,12 +62,17 @@ RelayFixture::Instance RelayFixture::startRelay(const QString &instanceId, const
 
 RelayServer *RelayFixture::startRelayWith(RelayServerOptions options, bool inProcess)
 {
+    return startRelayOn(std::move(options), inProcess ? QString() : m_redis->url());
+}
+
+RelayServer *RelayFixture::startRelayOn(RelayServerOptions options, const QString &redisUrl)
+{
     MessageBus *bus = nullptr;
-    if (inProcess) {
+    if (redisUrl.isEmpty()) {
         bus = new LocalBus;
     } else {
         RedisConnectionOptions o;
-        o.url = RedisUrl::parse(m_redis->url());
+        o.url = RedisUrl::parse(redisUrl);
         if (!options.instanceId.isEmpty())
             o.clientName = u"switchboard-relay:"_s + options.instanceId;
         bus = new RedisBus(o);
