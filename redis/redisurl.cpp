@@ -67,8 +67,8 @@ RedisUrl RedisUrl::parse(const QString &input, QString *error)
     QString rest;
     QString query;
     QString why;
-    if (!url.parseScheme(text, &rest, &why) || !splitQuery(&rest, &query, &why) ||
-        !url.parseCredentials(&rest, &why))
+    if (!url.parseScheme(text, &rest, &why) || !url.splitFragment(&rest, &why) ||
+        !splitQuery(&rest, &query, &why) || !url.parseCredentials(&rest, &why))
         return fail(error, why);
     const bool located = url.m_scheme == Scheme::Unix ? url.parseSocketPath(rest, &why)
                                                       : url.parseHostPortDb(rest, &why);
@@ -85,33 +85,64 @@ RedisUrl RedisUrl::parse(const QString &input, QString *error)
 // The scheme of text into m_scheme; *rest is what follows "://".
 bool RedisUrl::parseScheme(const QString &text, QString *rest, QString *error)
 {
+    static const QString expected = u"expected redis://, rediss://, unix://, redis-cluster://, rediss-cluster://, "
+                                    u"redis-sentinel:// or rediss-sentinel://"_s;
     const qsizetype schemeEnd = text.indexOf("://"_L1);
     if (schemeEnd <= 0) {
-        *error = u"'%1' has no scheme: expected redis://, rediss:// or unix://"_s.arg(text);
+        *error = u"'%1' has no scheme: %2"_s.arg(text, expected);
         return false;
     }
     const QString scheme = text.left(schemeEnd).toLower();
-    if (scheme == "redis"_L1) {
-        m_scheme = Scheme::Tcp;
-    } else if (scheme == "rediss"_L1) {
-        m_scheme = Scheme::Tls;
-    } else if (scheme == "unix"_L1) {
-        m_scheme = Scheme::Unix;
-    } else {
-        *error = u"unsupported scheme '%1': expected redis://, rediss:// or unix://"_s.arg(scheme);
+    static const QHash<QString, std::pair<Scheme, Topology>> schemes{
+        {u"redis"_s, {Scheme::Tcp, Topology::Standalone}},
+        {u"rediss"_s, {Scheme::Tls, Topology::Standalone}},
+        {u"unix"_s, {Scheme::Unix, Topology::Standalone}},
+        {u"redis-cluster"_s, {Scheme::Tcp, Topology::Cluster}},
+        {u"rediss-cluster"_s, {Scheme::Tls, Topology::Cluster}},
+        {u"redis-sentinel"_s, {Scheme::Tcp, Topology::Sentinel}},
+        {u"rediss-sentinel"_s, {Scheme::Tls, Topology::Sentinel}},
+    };
+    const auto it = schemes.constFind(scheme);
+    if (it == schemes.cend()) {
+        *error = u"unsupported scheme '%1': %2"_s.arg(scheme, expected);
         return false;
     }
+    std::tie(m_scheme, m_topology) = *it;
     *rest = text.mid(schemeEnd + 3);
+    return true;
+}
+
+// A Sentinel URL ends with #<primary name>; no other URL has a fragment.
+bool RedisUrl::splitFragment(QString *rest, QString *error)
+{
+    const qsizetype hash = rest->indexOf(u'#');
+    if (m_topology != Topology::Sentinel) {
+        if (hash < 0)
+            return true;
+        *error = u"a Redis URL cannot have a fragment ('#'); only redis-sentinel:// names its primary with one"_s;
+        return false;
+    }
+    if (hash < 0) {
+        *error = u"a redis-sentinel:// URL needs the primary's name after '#', as in "
+                 u"redis-sentinel://127.0.0.1:26379#mymaster"_s;
+        return false;
+    }
+    m_primaryName = QUrl::fromPercentEncoding(rest->mid(hash + 1).toUtf8());
+    rest->truncate(hash);
+    if (m_primaryName.isEmpty()) {
+        *error = u"empty primary name after '#'"_s;
+        return false;
+    }
+    if (m_primaryName.contains(u'#') || m_primaryName.contains(u' ')) {
+        *error = u"invalid primary name '%1'"_s.arg(m_primaryName);
+        return false;
+    }
     return true;
 }
 
 // Refuses a fragment and spaces, and moves what follows '?' from *rest to *query.
 bool RedisUrl::splitQuery(QString *rest, QString *query, QString *error)
 {
-    if (rest->contains(u'#')) {
-        *error = u"a Redis URL cannot have a fragment ('#')"_s;
-        return false;
-    }
     if (rest->contains(u' ')) {
         *error = u"a Redis URL cannot contain spaces"_s;
         return false;
@@ -162,7 +193,8 @@ bool RedisUrl::parseSocketPath(const QString &rest, QString *error)
     return true;
 }
 
-// host[:port][/db], the host possibly a bracketed IPv6 address.
+// host[:port][/db], the host possibly a bracketed IPv6 address; a comma-separated list of them
+// for a Cluster or Sentinels.
 bool RedisUrl::parseHostPortDb(const QString &rest, QString *error)
 {
     QString authority = rest;
@@ -171,17 +203,50 @@ bool RedisUrl::parseHostPortDb(const QString &rest, QString *error)
         authority = rest.left(slash);
         path = rest.mid(slash + 1);
     }
-    QString portText;
-    bool hasPortSeparator = false;
-    if (!splitHostPort(authority, &portText, &hasPortSeparator, error))
-        return false;
-    if (m_host.isEmpty()) {
-        *error = u"the Redis URL has no host"_s;
+    const QStringList parts = authority.split(u',');
+    if (parts.size() > 1 && m_topology == Topology::Standalone) {
+        *error = u"a redis:// URL names one host; several are for redis-cluster:// (seed nodes) or "
+                 u"redis-sentinel:// (Sentinels)"_s;
         return false;
     }
-    for (QChar c : std::as_const(m_host)) {
+    m_nodes.clear();
+    for (const QString &part : parts) {
+        Node node;
+        if (!parseNode(part, parts.size() > 1, &node, error))
+            return false;
+        if (m_nodes.contains(node)) {
+            *error = u"'%1' is listed twice"_s.arg(part);
+            return false;
+        }
+        m_nodes.append(node);
+    }
+    m_host = m_nodes.first().host;
+    m_port = m_nodes.first().port;
+    if (!path.isEmpty() && !parseDb(path, &m_db)) {
+        *error = u"invalid database '%1': expected a number, as in redis://host:6379/0"_s.arg(path);
+        return false;
+    }
+    if (m_topology == Topology::Cluster && m_db != 0) {
+        *error = u"a Redis Cluster has only database 0 (the URL asks for %1)"_s.arg(m_db);
+        return false;
+    }
+    return true;
+}
+
+bool RedisUrl::parseNode(const QString &authority, bool listed, Node *node, QString *error) const
+{
+    QString portText;
+    bool hasPortSeparator = false;
+    if (!splitHostPort(authority, &node->host, &portText, &hasPortSeparator, error))
+        return false;
+    if (node->host.isEmpty()) {
+        *error = listed ? u"empty host in the list of hosts (after a ',' or before ':%1')"_s.arg(portText)
+                        : u"the Redis URL has no host"_s;
+        return false;
+    }
+    for (QChar c : std::as_const(node->host)) {
         if (!(c.isLetterOrNumber() || c == u'.' || c == u'-' || c == u'_' || c == u':' || c == u'%')) {
-            *error = u"invalid character '%1' in host '%2'"_s.arg(c).arg(m_host);
+            *error = u"invalid character '%1' in host '%2'"_s.arg(c).arg(node->host);
             return false;
         }
     }
@@ -189,24 +254,21 @@ bool RedisUrl::parseHostPortDb(const QString &rest, QString *error)
         *error = u"empty port after ':'"_s;
         return false;
     }
-    if (!portText.isEmpty() && !parsePort(portText, &m_port)) {
+    node->port = m_topology == Topology::Sentinel ? DefaultSentinelPort : DefaultPort;
+    if (!portText.isEmpty() && !parsePort(portText, &node->port)) {
         *error = u"invalid port '%1': expected 1-65535"_s.arg(portText);
-        return false;
-    }
-    if (!path.isEmpty() && !parseDb(path, &m_db)) {
-        *error = u"invalid database '%1': expected a number, as in redis://host:6379/0"_s.arg(path);
         return false;
     }
     return true;
 }
 
-// The host of authority into m_host, and the text after its ':' into *portText.
-bool RedisUrl::splitHostPort(const QString &authority, QString *portText, bool *hasPortSeparator,
+// The host of authority into *host, and the text after its ':' into *portText.
+bool RedisUrl::splitHostPort(const QString &authority, QString *host, QString *portText, bool *hasPortSeparator,
                              QString *error)
 {
     if (!authority.startsWith(u'[')) {
         const qsizetype colon = authority.indexOf(u':');
-        m_host = colon < 0 ? authority : authority.left(colon);
+        *host = colon < 0 ? authority : authority.left(colon);
         if (colon >= 0) {
             *portText = authority.mid(colon + 1);
             *hasPortSeparator = true;
@@ -218,7 +280,7 @@ bool RedisUrl::splitHostPort(const QString &authority, QString *portText, bool *
         *error = u"unterminated IPv6 address in '%1'"_s.arg(authority);
         return false;
     }
-    m_host = authority.mid(1, close - 1);
+    *host = authority.mid(1, close - 1);
     const QString after = authority.mid(close + 1);
     if (!after.isEmpty()) {
         if (!after.startsWith(u':')) {
@@ -228,8 +290,8 @@ bool RedisUrl::splitHostPort(const QString &authority, QString *portText, bool *
         *portText = after.mid(1);
         *hasPortSeparator = true;
     }
-    if (QHostAddress(m_host).protocol() != QAbstractSocket::IPv6Protocol) {
-        *error = u"'%1' is not an IPv6 address"_s.arg(m_host);
+    if (QHostAddress(*host).protocol() != QAbstractSocket::IPv6Protocol) {
+        *error = u"'%1' is not an IPv6 address"_s.arg(*host);
         return false;
     }
     return true;
@@ -249,6 +311,10 @@ bool RedisUrl::parseOptions(const QString &query, QString *error)
         *error = u"a client certificate needs both cert= and key="_s;
         return false;
     }
+    if (!m_sentinelUsername.isEmpty() && m_sentinelPassword.isEmpty()) {
+        *error = u"sentinel-user '%1' has no sentinel-password"_s.arg(m_sentinelUsername);
+        return false;
+    }
     return true;
 }
 
@@ -260,12 +326,25 @@ bool RedisUrl::parseOption(const QString &key, const QString &value, QString *er
         *error = u"invalid database '%1' in ?db=: expected a number"_s.arg(value);
         return false;
     }
+    if (key == "sentinel-user"_L1 || key == "sentinel-password"_L1) {
+        if (m_topology != Topology::Sentinel) {
+            *error = u"option '%1' only applies to redis-sentinel:// URLs"_s.arg(key);
+            return false;
+        }
+        if (value.isEmpty()) {
+            *error = u"option '%1' needs a value"_s.arg(key);
+            return false;
+        }
+        (key == "sentinel-user"_L1 ? m_sentinelUsername : m_sentinelPassword) = value;
+        return true;
+    }
     if (key != "ca"_L1 && key != "cert"_L1 && key != "key"_L1 && key != "verify"_L1 && key != "sni"_L1) {
-        *error = u"unknown option '%1' (known: db, ca, cert, key, verify, sni)"_s.arg(key);
+        *error = u"unknown option '%1' (known: db, ca, cert, key, verify, sni, sentinel-user, sentinel-password)"_s.arg(
+            key);
         return false;
     }
     if (m_scheme != Scheme::Tls) {
-        *error = u"option '%1' only applies to rediss:// (TLS) URLs"_s.arg(key);
+        *error = u"option '%1' only applies to rediss:// (TLS) URLs: rediss://, rediss-cluster://, rediss-sentinel://"_s.arg(key);
         return false;
     }
     if (key == "verify"_L1) {
@@ -323,9 +402,12 @@ QString RedisUrl::toString() const
 {
     if (!m_valid)
         return {};
-    QString s = m_scheme == Scheme::Tcp   ? u"redis://"_s
-                : m_scheme == Scheme::Tls ? u"rediss://"_s
-                                          : u"unix://"_s;
+    QString s = m_scheme == Scheme::Tcp ? u"redis"_s : m_scheme == Scheme::Tls ? u"rediss"_s : u"unix"_s;
+    if (m_topology == Topology::Cluster)
+        s += u"-cluster"_s;
+    else if (m_topology == Topology::Sentinel)
+        s += u"-sentinel"_s;
+    s += u"://"_s;
     if (!m_password.isEmpty())
         s += encode(m_username) + u':' + encode(m_password) + u'@';
     QUrlQuery q;
@@ -334,8 +416,11 @@ QString RedisUrl::toString() const
         if (m_db != 0)
             q.addQueryItem(u"db"_s, QString::number(m_db));
     } else {
-        s += m_host.contains(u':') ? u'[' + m_host + u']' : m_host;
-        s += u':' + QString::number(m_port);
+        QStringList nodes;
+        for (const Node &node : m_nodes)
+            nodes.append((node.host.contains(u':') ? u'[' + node.host + u']' : node.host) + u':' +
+                         QString::number(node.port));
+        s += nodes.join(u',');
         if (m_db != 0)
             s += u'/' + QString::number(m_db);
     }
@@ -349,16 +434,47 @@ QString RedisUrl::toString() const
         q.addQueryItem(u"verify"_s, u"false"_s);
     if (!m_serverName.isEmpty())
         q.addQueryItem(u"sni"_s, m_serverName);
+    if (!m_sentinelUsername.isEmpty())
+        q.addQueryItem(u"sentinel-user"_s, m_sentinelUsername);
+    if (!m_sentinelPassword.isEmpty())
+        q.addQueryItem(u"sentinel-password"_s, m_sentinelPassword);
     if (!q.isEmpty())
         s += u'?' + q.toString(QUrl::FullyEncoded);
+    if (m_topology == Topology::Sentinel)
+        s += u'#' + encode(m_primaryName);
     return s;
+}
+
+RedisUrl RedisUrl::atNode(const QString &host, quint16 port) const
+{
+    RedisUrl url = *this;
+    url.m_topology = Topology::Standalone;
+    url.m_host = host;
+    url.m_port = port;
+    url.m_nodes = {Node{host, port}};
+    url.m_primaryName.clear();
+    url.m_sentinelUsername.clear();
+    url.m_sentinelPassword.clear();
+    return url;
+}
+
+RedisUrl RedisUrl::sentinelAt(const Node &sentinel) const
+{
+    RedisUrl url = atNode(sentinel.host, sentinel.port);
+    url.m_username = m_sentinelUsername;
+    url.m_password = m_sentinelPassword;
+    url.m_db = 0;
+    return url;
 }
 
 QString RedisUrl::toDisplayString() const
 {
-    if (m_password.isEmpty())
+    if (m_password.isEmpty() && m_sentinelPassword.isEmpty())
         return toString();
     RedisUrl masked = *this;
-    masked.m_password = u"***"_s;
-    return masked.toString();
+    if (!masked.m_password.isEmpty())
+        masked.m_password = u"***"_s;
+    if (!masked.m_sentinelPassword.isEmpty())
+        masked.m_sentinelPassword = u"***"_s;
+    return masked.toString().replace(u"%2A%2A%2A"_s, u"***"_s);
 }

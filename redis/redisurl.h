@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <QList>
 #include <QProcessEnvironment>
 #include <QString>
 
@@ -8,12 +9,25 @@
 //   redis://[[user]:password@]host[:port][/db][?option=value...]
 //   rediss://...   (TLS; options: ca=<file>, cert=<file>, key=<file>, verify=true|false, sni=<name>)
 //   unix:///path/to/redis.sock[?db=N]   (also unix://[[user]:password@]/path)
+//   redis-cluster://[[user]:password@]host1[:port1][,host2[:port2]...]   (rediss-cluster:// for TLS)
+//       seed nodes of a Redis Cluster; the credentials and TLS options apply to every node
+//   redis-sentinel://[[user]:password@]s1[:26379][,s2[:26379]...][/db][?sentinel-user=u&sentinel-password=p]#primary
+//       (rediss-sentinel:// for TLS) Sentinels that know the primary named after '#'; the
+//       credentials are the primary's, sentinel-user / sentinel-password the Sentinels' own
 class RedisUrl
 {
 public:
     enum class Scheme { Tcp, Tls, Unix };
+    enum class Topology { Standalone, Cluster, Sentinel };
+    struct Node
+    {
+        QString host;
+        quint16 port = 0;
+        bool operator==(const Node &) const = default;
+    };
 
     static constexpr quint16 DefaultPort = 6379;
+    static constexpr quint16 DefaultSentinelPort = 26379;
 
     // Parses text; on failure returns an invalid RedisUrl and sets *error to a specific message.
     static RedisUrl parse(const QString &text, QString *error = nullptr);
@@ -25,8 +39,22 @@ public:
     bool isValid() const { return m_valid; }
     bool isConfigured() const { return m_configured; }
     Scheme scheme() const { return m_scheme; }
+    Topology topology() const { return m_topology; }
+    // The first of nodes().
     QString host() const { return m_host; }
     quint16 port() const { return m_port; }
+    // Every host:port of the URL: one for redis:// and rediss://, the seeds of a Cluster, the
+    // Sentinels; empty for unix://.
+    QList<Node> nodes() const { return m_nodes; }
+    // Sentinel: the name of the primary (after '#'), and the Sentinels' own credentials.
+    QString primaryName() const { return m_primaryName; }
+    QString sentinelUsername() const { return m_sentinelUsername; }
+    QString sentinelPassword() const { return m_sentinelPassword; }
+    // A standalone URL for one node of this Cluster or this Sentinel's primary: the same scheme
+    // (TLS or not), credentials, TLS options and database, at host:port.
+    RedisUrl atNode(const QString &host, quint16 port) const;
+    // A standalone URL for talking to one Sentinel: its credentials, database 0.
+    RedisUrl sentinelAt(const Node &sentinel) const;
     QString socketPath() const { return m_path; }
     QString username() const { return m_username; }
     QString password() const { return m_password; }
@@ -58,16 +86,24 @@ private:
     static bool splitQuery(QString *rest, QString *query, QString *error);
     bool parseCredentials(QString *rest, QString *error);
     bool parseSocketPath(const QString &rest, QString *error);
+    bool splitFragment(QString *rest, QString *error);
     bool parseHostPortDb(const QString &rest, QString *error);
-    bool splitHostPort(const QString &authority, QString *portText, bool *hasPortSeparator, QString *error);
+    bool parseNode(const QString &authority, bool listed, Node *node, QString *error) const;
+    static bool splitHostPort(const QString &authority, QString *host, QString *portText, bool *hasPortSeparator,
+                              QString *error);
     bool parseOptions(const QString &query, QString *error);
     bool parseOption(const QString &key, const QString &value, QString *error);
 
     bool m_valid = false;
     bool m_configured = false;
     Scheme m_scheme = Scheme::Tcp;
+    Topology m_topology = Topology::Standalone;
     QString m_host;
     quint16 m_port = DefaultPort;
+    QList<Node> m_nodes;
+    QString m_primaryName;
+    QString m_sentinelUsername;
+    QString m_sentinelPassword;
     QString m_path;
     QString m_username;
     QString m_password;

@@ -19,6 +19,9 @@ private Q_SLOTS:
     void displayMasksPassword();
     void environment_data();
     void environment();
+    void topology_data();
+    void topology();
+    void nodeUrls();
 };
 
 void tst_RedisUrl::valid_data()
@@ -113,6 +116,22 @@ void tst_RedisUrl::invalid_data()
     QTest::newRow("cert without key") << u"rediss://h?cert=/c.pem"_s << u"needs both cert= and key="_s;
     QTest::newRow("unix relative") << u"unix://redis.sock"_s << u"absolute socket path"_s;
     QTest::newRow("unix empty") << u"unix://"_s << u"absolute socket path"_s;
+    QTest::newRow("several hosts, standalone") << u"redis://a:1,b:2"_s << u"names one host"_s;
+    QTest::newRow("cluster, empty host in list") << u"redis-cluster://a:1,,b:2"_s << u"empty host in the list"_s;
+    QTest::newRow("cluster, trailing comma") << u"redis-cluster://a:1,"_s << u"empty host in the list"_s;
+    QTest::newRow("cluster, bad port in list") << u"redis-cluster://a:1,b:x"_s << u"invalid port 'x'"_s;
+    QTest::newRow("cluster, duplicate") << u"redis-cluster://a:1,a:1"_s << u"'a:1' is listed twice"_s;
+    QTest::newRow("cluster, database") << u"redis-cluster://a:1/2"_s << u"only database 0"_s;
+    QTest::newRow("cluster, no host") << u"redis-cluster://"_s << u"has no host"_s;
+    QTest::newRow("cluster, fragment") << u"redis-cluster://a#x"_s << u"fragment"_s;
+    QTest::newRow("sentinel, no primary") << u"redis-sentinel://s:26379"_s << u"needs the primary's name"_s;
+    QTest::newRow("sentinel, empty primary") << u"redis-sentinel://s:26379#"_s << u"empty primary name"_s;
+    QTest::newRow("sentinel, user without password")
+        << u"redis-sentinel://s?sentinel-user=admin#m"_s << u"has no sentinel-password"_s;
+    QTest::newRow("sentinel option elsewhere") << u"redis://h?sentinel-password=x"_s
+                                               << u"only applies to redis-sentinel://"_s;
+    QTest::newRow("sentinel, tls option on tcp") << u"redis-sentinel://s?ca=/x#m"_s << u"only applies to rediss://"_s;
+    QTest::newRow("unknown cluster scheme") << u"redis+cluster://h"_s << u"unsupported scheme 'redis+cluster'"_s;
 }
 
 void tst_RedisUrl::invalid()
@@ -133,6 +152,11 @@ void tst_RedisUrl::roundTrip_data()
     QTest::newRow("ipv6") << u"redis://[::1]:6390"_s;
     QTest::newRow("tls") << u"rediss://h:6380?ca=/etc/ca.pem&verify=false"_s;
     QTest::newRow("unix") << u"unix:///tmp/r.sock?db=3"_s;
+    QTest::newRow("cluster") << u"redis-cluster://alice:pw@10.0.0.1:7000,10.0.0.2:7001,[::1]:7002"_s;
+    QTest::newRow("cluster tls") << u"rediss-cluster://a:7000,b:7001?ca=/etc/ca.pem"_s;
+    QTest::newRow("sentinel") << u"redis-sentinel://:pw@s1:26379,s2:26380/2#mymaster"_s;
+    QTest::newRow("sentinel credentials")
+        << u"rediss-sentinel://s1:26379?sentinel-user=sen&sentinel-password=p%26ss#my.primary"_s;
 }
 
 void tst_RedisUrl::roundTrip()
@@ -190,6 +214,70 @@ void tst_RedisUrl::environment()
     } else {
         QVERIFY2(error.startsWith(expected), qPrintable(error));
     }
+}
+
+void tst_RedisUrl::topology_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<int>("topology");
+    QTest::addColumn<int>("scheme");
+    QTest::addColumn<QStringList>("nodes");
+    QTest::addColumn<QString>("primary");
+    QTest::addColumn<int>("db");
+    const int standalone = int(RedisUrl::Topology::Standalone), cluster = int(RedisUrl::Topology::Cluster),
+              sentinel = int(RedisUrl::Topology::Sentinel);
+    const int tcp = int(RedisUrl::Scheme::Tcp), tls = int(RedisUrl::Scheme::Tls);
+    QTest::newRow("standalone") << u"redis://h:6380"_s << standalone << tcp << QStringList{u"h:6380"_s} << QString()
+                                << 0;
+    QTest::newRow("cluster, one seed, default port")
+        << u"redis-cluster://h"_s << cluster << tcp << QStringList{u"h:6379"_s} << QString() << 0;
+    QTest::newRow("cluster, seeds") << u"redis-cluster://u:p@a:7000,b,[::1]:7002"_s << cluster << tcp
+                                    << QStringList{u"a:7000"_s, u"b:6379"_s, u"::1:7002"_s} << QString() << 0;
+    QTest::newRow("cluster tls, upper case") << u"REDISS-CLUSTER://a:7000"_s << cluster << tls
+                                             << QStringList{u"a:7000"_s} << QString() << 0;
+    QTest::newRow("sentinel, default port") << u"redis-sentinel://s1,s2:5000#mymaster"_s << sentinel << tcp
+                                            << QStringList{u"s1:26379"_s, u"s2:5000"_s} << u"mymaster"_s << 0;
+    QTest::newRow("sentinel, db and query") << u"rediss-sentinel://s1/3?verify=false#cache"_s << sentinel << tls
+                                            << QStringList{u"s1:26379"_s} << u"cache"_s << 3;
+}
+
+void tst_RedisUrl::topology()
+{
+    QFETCH(QString, text);
+    QFETCH(int, topology);
+    QFETCH(int, scheme);
+    QFETCH(QStringList, nodes);
+    QFETCH(QString, primary);
+    QFETCH(int, db);
+    QString error;
+    const RedisUrl url = RedisUrl::parse(text, &error);
+    QVERIFY2(url.isValid(), qPrintable(error));
+    QCOMPARE(int(url.topology()), topology);
+    QCOMPARE(int(url.scheme()), scheme);
+    QStringList got;
+    for (const RedisUrl::Node &node : url.nodes())
+        got.append(node.host + u':' + QString::number(node.port));
+    QCOMPARE(got, nodes);
+    QCOMPARE(url.host() + u':' + QString::number(url.port()), nodes.first());
+    QCOMPARE(url.primaryName(), primary);
+    QCOMPARE(url.database(), db);
+}
+
+void tst_RedisUrl::nodeUrls()
+{
+    const RedisUrl sentinel = RedisUrl::parse(
+        u"rediss-sentinel://app:apppw@s1:26379,s2:26380/2?ca=/ca.pem&sentinel-user=sen&sentinel-password=senpw#m"_s);
+    QVERIFY(sentinel.isValid());
+    const RedisUrl primary = sentinel.atNode(u"10.0.0.9"_s, 6390);
+    QCOMPARE(primary.toString(), u"rediss://app:apppw@10.0.0.9:6390/2?ca=/ca.pem"_s);
+    QCOMPARE(primary.topology(), RedisUrl::Topology::Standalone);
+    const RedisUrl s2 = sentinel.sentinelAt(sentinel.nodes().at(1));
+    QCOMPARE(s2.toString(), u"rediss://sen:senpw@s2:26380?ca=/ca.pem"_s);
+    const QString shown = sentinel.toDisplayString();
+    QVERIFY2(!shown.contains(u"apppw"_s) && !shown.contains(u"senpw"_s), qPrintable(shown));
+    QVERIFY2(shown.contains(u"sentinel-password=***"_s), qPrintable(shown));
+    const RedisUrl cluster = RedisUrl::parse(u"redis-cluster://u:p@a:7000,b:7001"_s);
+    QCOMPARE(cluster.atNode(u"c"_s, 7005).toString(), u"redis://u:p@c:7005"_s);
 }
 
 QTEST_MAIN(tst_RedisUrl)

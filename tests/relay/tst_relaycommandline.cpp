@@ -103,6 +103,12 @@ void tst_RelayCommandLine::invalid_data()
                                << u"--redis: invalid port '99999'"_s;
     QTest::newRow("bad REDIS_URL") << QStringList{} << QStringList{u"REDIS_URL=mysql://x"_s}
                                    << u"REDIS_URL:"_s;
+    QTest::newRow("cluster URL not yet") << QStringList{u"--redis"_s, u"redis-cluster://a:7000,b:7001"_s}
+                                         << QStringList{} << u"--redis: Redis Cluster and Sentinel URLs are not"_s;
+    QTest::newRow("sentinel REDIS_URL not yet") << QStringList{} << QStringList{u"REDIS_URL=redis-sentinel://s#m"_s}
+                                                << u"REDIS_URL: Redis Cluster and Sentinel URLs are not"_s;
+    QTest::newRow("bad cluster URL") << QStringList{u"--redis"_s, u"redis-cluster://a:1/3"_s} << QStringList{}
+                                     << u"--redis: a Redis Cluster has only database 0"_s;
     QTest::newRow("both buses") << QStringList{u"--in-process"_s, u"--redis"_s, u"redis://h"_s}
                                 << QStringList{} << u"cannot be used together"_s;
     QTest::newRow("bad instance id") << QStringList{u"--instance-id"_s, u"a b"_s} << QStringList{}
