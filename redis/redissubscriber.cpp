@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "redissubscriber.h"
 
+#include "redisclustertopology.h"
 #include "redislogging.h"
 
 using namespace Qt::StringLiterals;
@@ -10,7 +11,13 @@ constexpr qsizetype MaxNamesPerCommand = 1000;
 }
 
 RedisSubscriber::RedisSubscriber(RedisConnectionOptions options, QObject *parent)
+    : RedisSubscriber(std::move(options), Kind::Classic, parent)
+{
+}
+
+RedisSubscriber::RedisSubscriber(RedisConnectionOptions options, Kind kind, QObject *parent)
     : QObject(parent)
+    , m_kind(kind)
     , m_connection(new RedisConnection(std::move(options), this))
 {
     m_connection->setPushMode(true);
@@ -53,11 +60,17 @@ void RedisSubscriber::unsubscribe(const QByteArray &channel)
 
 void RedisSubscriber::psubscribe(const QByteArray &pattern)
 {
+    if (m_kind == Kind::Sharded) {
+        qCWarning(lcRedis) << "sharded Pub/Sub has no patterns: not subscribing to" << pattern;
+        return;
+    }
     change(m_patterns, m_dirtyPatterns, pattern, +1);
 }
 
 void RedisSubscriber::punsubscribe(const QByteArray &pattern)
 {
+    if (m_kind == Kind::Sharded)
+        return;
     change(m_patterns, m_dirtyPatterns, pattern, -1);
 }
 
@@ -89,22 +102,15 @@ void RedisSubscriber::flush()
     m_flushScheduled = false;
     if (!m_connection->isReady())
         return;
-    flushTable(m_channels, m_dirtyChannels, "SUBSCRIBE"_ba, "UNSUBSCRIBE"_ba);
-    flushTable(m_patterns, m_dirtyPatterns, "PSUBSCRIBE"_ba, "PUNSUBSCRIBE"_ba);
+    flushTable(m_channels, m_dirtyChannels);
+    flushTable(m_patterns, m_dirtyPatterns);
 }
 
-void RedisSubscriber::flushTable(Table &table, QSet<QByteArray> &dirty, const QByteArray &on,
-                                 const QByteArray &off)
+void RedisSubscriber::flushTable(Table &table, QSet<QByteArray> &dirty)
 {
     const bool pattern = &table == &m_patterns;
-    QByteArrayList subs{on};
-    QByteArrayList unsubs{off};
-    auto emitBatch = [this, pattern, &on](QByteArrayList &batch, bool force) {
-        if (batch.size() > 1 && (force || batch.size() > MaxNamesPerCommand)) {
-            send(pattern, batch.first() == on, batch.mid(1));
-            batch.erase(batch.begin() + 1, batch.end());
-        }
-    };
+    QByteArrayList subs;
+    QByteArrayList unsubs;
     for (const QByteArray &name : std::as_const(dirty)) {
         auto it = table.find(name);
         if (it == table.end())
@@ -118,18 +124,41 @@ void RedisSubscriber::flushTable(Table &table, QSet<QByteArray> &dirty, const QB
         it->requested = want;
         ++it->inFlight;
         (want ? subs : unsubs).append(name);
-        emitBatch(subs, false);
-        emitBatch(unsubs, false);
     }
     dirty.clear();
-    emitBatch(unsubs, true);
-    emitBatch(subs, true);
+    flushBatches(pattern, false, unsubs);
+    flushBatches(pattern, true, subs);
+}
+
+// At most MaxNamesPerCommand names a command; sharded, one slot a command.
+void RedisSubscriber::flushBatches(bool pattern, bool on, const QByteArrayList &names)
+{
+    if (names.isEmpty())
+        return;
+    if (m_kind == Kind::Classic) {
+        for (qsizetype from = 0; from < names.size(); from += MaxNamesPerCommand)
+            send(pattern, on, names.mid(from, MaxNamesPerCommand));
+        return;
+    }
+    QHash<int, QByteArrayList> bySlot;
+    for (const QByteArray &name : names)
+        bySlot[RedisClusterTopology::keySlot(name)].append(name);
+    for (const QByteArrayList &batch : std::as_const(bySlot)) {
+        for (qsizetype from = 0; from < batch.size(); from += MaxNamesPerCommand)
+            send(pattern, on, batch.mid(from, MaxNamesPerCommand));
+    }
+}
+
+QByteArray RedisSubscriber::commandName(bool pattern, bool on) const
+{
+    if (m_kind == Kind::Sharded)
+        return on ? "SSUBSCRIBE"_ba : "SUNSUBSCRIBE"_ba;
+    return pattern ? (on ? "PSUBSCRIBE"_ba : "PUNSUBSCRIBE"_ba) : (on ? "SUBSCRIBE"_ba : "UNSUBSCRIBE"_ba);
 }
 
 void RedisSubscriber::send(bool pattern, bool on, QByteArrayList names)
 {
-    QByteArrayList command{pattern ? (on ? "PSUBSCRIBE"_ba : "PUNSUBSCRIBE"_ba)
-                                   : (on ? "SUBSCRIBE"_ba : "UNSUBSCRIBE"_ba)};
+    QByteArrayList command{commandName(pattern, on)};
     command += names;
     m_connection->command(command);
     m_sent.push_back(Sent{pattern, on, std::move(names)});
@@ -164,15 +193,20 @@ void RedisSubscriber::onPush(const RedisValue &value)
         qCWarning(lcRedis).noquote() << "subscriber error:" << QString::fromUtf8(value.bytes());
         return;
     }
-    const QByteArray &kind = e[0].bytes();
+    // The sharded dialect has the classic channel's words with an 's' in front.
+    const bool sharded = m_kind == Kind::Sharded && e[0].bytes().startsWith('s');
+    const QByteArray kind = sharded ? e[0].bytes().mid(1) : e[0].bytes();
     const bool confirmation = e.size() == 3 && (kind == "subscribe" || kind == "unsubscribe" ||
                                                 kind == "psubscribe" || kind == "punsubscribe");
+    bool asked = false;
     if (confirmation && !m_sent.empty()) {
         Sent &front = m_sent.front();
-        if (front.pattern == kind.startsWith('p') && front.on == !kind.contains("unsub") &&
-            ++front.answered >= front.names.size())
+        asked = front.pattern == kind.startsWith('p') && front.on == !kind.contains("unsub");
+        if (asked && ++front.answered >= front.names.size())
             m_sent.pop_front();
     }
+    if (sharded && kind == "unsubscribe" && e.size() == 3 && !asked && onLost(e[1].bytes()))
+        return;
     if (kind == "message" && e.size() == 3) {
         ++m_messages;
         Q_EMIT message(e[1].bytes(), e[2].bytes());
@@ -190,6 +224,20 @@ void RedisSubscriber::onPush(const RedisValue &value)
     } else if (kind != "pong") {
         qCWarning(lcRedis) << "unexpected push from Redis:" << value.toDisplayString();
     }
+}
+
+// An sunsubscribe nobody asked for: the node no longer serves the channel's slot.
+bool RedisSubscriber::onLost(const QByteArray &name)
+{
+    auto it = m_channels.find(name);
+    if (it == m_channels.end() || it->inFlight > 0 || !it->requested)
+        return false;
+    m_channels.erase(it);
+    m_dirtyChannels.remove(name);
+    qCInfo(lcRedis).noquote() << "the node dropped the sharded subscription to" << QString::fromUtf8(name)
+                              << "(its slot moved)";
+    Q_EMIT subscriptionLost(name);
+    return true;
 }
 
 void RedisSubscriber::onConfirmation(Table &table, const QByteArray &name, bool on)
@@ -261,7 +309,9 @@ void RedisSubscriber::onRefused(const Sent &sent, const QByteArray &error)
 
 void RedisSubscriber::checkSettled()
 {
-    if (!m_awaitingResubscribe)
+    // Every entry in flight has a command in m_sent: only once that is empty can all be settled
+    // (scanning the tables on every confirmation of a resubscribe was quadratic).
+    if (!m_awaitingResubscribe || !m_sent.empty())
         return;
     auto settled = [](const Table &t) {
         for (const Entry &entry : t) {

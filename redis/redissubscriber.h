@@ -17,11 +17,22 @@
 // Replies are matched to the commands in the order they were sent, so nothing else may send
 // (P)(UN)SUBSCRIBE on connection().
 // Signal handlers may call anything on it, close(), open() and deleting it included.
+//
+// Kind::Sharded speaks Redis 7's sharded Pub/Sub on one node of a Cluster instead: SSUBSCRIBE /
+// SUNSUBSCRIBE (one command per hash slot: Redis refuses channels of several slots in one),
+// smessage; patterns do not exist there. A channel the node stops serving (its slot migrated:
+// Redis sends an unasked sunsubscribe) is dropped and reported with subscriptionLost(), and an
+// SSUBSCRIBE the node answers with MOVED is reported with subscribeFailed(): RedisClusterSubscriber
+// subscribes it again on the new owner.
 class RedisSubscriber : public QObject
 {
     Q_OBJECT
 public:
+    enum class Kind { Classic, Sharded };
+
     explicit RedisSubscriber(RedisConnectionOptions options, QObject *parent = nullptr);
+    RedisSubscriber(RedisConnectionOptions options, Kind kind, QObject *parent = nullptr);
+    Kind kind() const { return m_kind; }
 
     void open() { m_connection->open(); }
     void close() { m_connection->close(); }
@@ -57,6 +68,8 @@ Q_SIGNALS:
     // it is dropped and it is not asked for again until the next subscribe() / psubscribe().
     void subscribeFailed(const QByteArray &channel, const QByteArray &error);
     void psubscribeFailed(const QByteArray &pattern, const QByteArray &error);
+    // Sharded: the node dropped the subscription by itself (its slot moved); no reference is kept.
+    void subscriptionLost(const QByteArray &channel);
 
 private:
     struct Entry
@@ -80,14 +93,20 @@ private:
     void change(Table &table, QSet<QByteArray> &dirty, const QByteArray &name, int delta);
     void scheduleFlush();
     void flush();
-    void flushTable(Table &table, QSet<QByteArray> &dirty, const QByteArray &on, const QByteArray &off);
+    void flushTable(Table &table, QSet<QByteArray> &dirty);
     void onReady();
     void onPush(const RedisValue &value);
     void onConfirmation(Table &table, const QByteArray &name, bool on);
+    bool onLost(const QByteArray &name);
     void send(bool pattern, bool on, QByteArrayList names);
     void onRefused(const Sent &sent, const QByteArray &error);
     void checkSettled();
 
+    // The command for table (channels or patterns) and direction, in this kind's dialect.
+    QByteArray commandName(bool pattern, bool on) const;
+    void flushBatches(bool pattern, bool on, const QByteArrayList &names);
+
+    Kind m_kind = Kind::Classic;
     RedisConnection *m_connection;
     Table m_channels;
     Table m_patterns;
