@@ -262,6 +262,12 @@ void RedisClusterConnection::flushWaiting(const QString &key)
         dispatch(std::move(p));
 }
 
+void RedisClusterConnection::flush()
+{
+    for (RedisConnection *node : std::as_const(m_nodes))
+        node->flush();
+}
+
 void RedisClusterConnection::refreshTopology()
 {
     if (m_closing || m_state == State::Disconnected)

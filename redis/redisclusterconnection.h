@@ -59,6 +59,8 @@ public:
     RedisConnection *nodeConnection(const QString &host, quint16 port);
     // Reads the topology again soon (coalesced).
     void refreshTopology();
+    // Writes what every node connection has buffered, without the event loop (shutdown).
+    void flush();
 
     quint64 redirections() const { return m_redirections; }
     quint64 topologyRefreshes() const { return m_refreshes; }

@@ -3,6 +3,8 @@
 
 #include "redislogging.h"
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 RedisClusterSubscriber::RedisClusterSubscriber(RedisClusterConnection *cluster, QObject *parent)
@@ -10,6 +12,7 @@ RedisClusterSubscriber::RedisClusterSubscriber(RedisClusterConnection *cluster, 
     , m_cluster(cluster)
 {
     connect(cluster, &RedisClusterConnection::topologyChanged, this, &RedisClusterSubscriber::reroute);
+    connect(cluster, &RedisClusterConnection::stateChanged, this, &RedisClusterSubscriber::connectionChanged);
 }
 
 void RedisClusterSubscriber::open()
@@ -56,8 +59,27 @@ bool RedisClusterSubscriber::isSubscribed(const QByteArray &channel) const
            node->subscriber->connection()->isReady();
 }
 
+bool RedisClusterSubscriber::isConnected() const
+{
+    if (!m_open || !m_cluster || !m_cluster->isReady())
+        return false;
+    return std::all_of(m_nodes.cbegin(), m_nodes.cend(),
+                       [](const Node &node) { return node.subscriber->connection()->isReady(); });
+}
+
+QString RedisClusterSubscriber::lastError() const
+{
+    for (const Node &node : std::as_const(m_nodes)) {
+        if (!node.subscriber->connection()->isReady() && !node.subscriber->connection()->lastError().isEmpty())
+            return u"%1:%2: "_s.arg(node.host).arg(node.port) + node.subscriber->connection()->lastError();
+    }
+    return m_cluster ? m_cluster->lastError() : QString();
+}
+
 bool RedisClusterSubscriber::isSettled() const
 {
+    if (!isConnected())
+        return false;
     if (!m_unrouted.isEmpty())
         return false;
     for (auto it = m_refs.cbegin(); it != m_refs.cend(); ++it) {
@@ -133,6 +155,7 @@ RedisSubscriber *RedisClusterSubscriber::subscriberFor(const QString &host, quin
     connect(s, &RedisSubscriber::subscribeFailed, this, &RedisClusterSubscriber::onRefused);
     connect(s, &RedisSubscriber::resubscribed, this, &RedisClusterSubscriber::checkSettled);
     connect(s->connection(), &RedisConnection::stateChanged, this, [this, host, port](RedisConnection::State state) {
+        Q_EMIT connectionChanged();
         if (state == RedisConnection::State::Ready || !m_open || !m_cluster)
             return;
         // The node may be gone: the cluster connection watches it until a replica takes over.
@@ -212,6 +235,7 @@ void RedisClusterSubscriber::dropUnused()
         it->subscriber->close();
         it->subscriber->deleteLater();
         it = m_nodes.erase(it);
+        Q_EMIT connectionChanged();
     }
 }
 

@@ -33,6 +33,9 @@ public:
     bool isSubscribed(const QByteArray &channel) const;
     QList<QByteArray> channels() const { return m_refs.keys(); }
     bool isSettled() const;
+    // The cluster has a topology and every node subscriber's connection is up.
+    bool isConnected() const;
+    QString lastError() const;
     // host:port of the node that serves channel now; empty while it has none.
     QString nodeOf(const QByteArray &channel) const { return m_route.value(channel); }
     quint64 moves() const { return m_moves; }
@@ -46,6 +49,8 @@ Q_SIGNALS:
     // channel was not listened to for gapMs while it moved between nodes.
     void moved(const QByteArray &channel, const QString &from, const QString &to, qint64 gapMs);
     void resubscribed();
+    // isConnected() may have changed.
+    void connectionChanged();
 
 private:
     struct Node

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "redisbus.h"
 
+#include "redisclusterlink.h"
+#include "redisserverlink.h"
 #include "relaylogging.h"
-#include "redissubscriber.h"
 
 #include <utility>
 
@@ -14,27 +15,45 @@ RedisBus::RedisBus(const RedisConnectionOptions &options, QObject *parent)
 
 RedisBus::RedisBus(const RedisConnectionOptions &options, const RedisBusOptions &busOptions, QObject *parent)
     : MessageBus(parent)
-    , m_publisher(new RedisConnection(options, this))
-    , m_subscriber(new RedisSubscriber(options, this))
+    , m_link(options.url.topology() == RedisUrl::Topology::Cluster
+                 ? static_cast<RedisBusLink *>(new RedisClusterLink(
+                       options,
+                       busOptions.clusterPubSub == RedisBusOptions::ClusterPubSub::Classic
+                           ? RedisClusterLink::PubSub::Classic
+                           : RedisClusterLink::PubSub::Sharded,
+                       this))
+                 : new RedisServerLink(options, this))
     , m_busOptions(busOptions)
 {
-    connect(m_subscriber, &RedisSubscriber::message, this, &MessageBus::message);
-    connect(m_subscriber, &RedisSubscriber::subscribed, this, &MessageBus::subscribed);
-    connect(m_subscriber, &RedisSubscriber::subscribeFailed, this, &RedisBus::onSubscribeRefused);
-    connect(m_publisher, &RedisConnection::stateChanged, this, &RedisBus::updateConnected);
-    connect(m_subscriber->connection(), &RedisConnection::stateChanged, this, &RedisBus::updateConnected);
-    connect(m_subscriber->connection(), &RedisConnection::stateChanged, this, &RedisBus::onSubscriberState);
-    connect(m_subscriber, &RedisSubscriber::resubscribed, this, &RedisBus::onSubscriberState);
-    connect(m_publisher, &RedisConnection::stateChanged, this, &RedisBus::maybeResume);
-    connect(m_subscriber, &RedisSubscriber::resubscribed, this, &RedisBus::maybeResume);
+    connect(m_link, &RedisBusLink::message, this, &MessageBus::message);
+    connect(m_link, &RedisBusLink::subscribed, this, &MessageBus::subscribed);
+    connect(m_link, &RedisBusLink::subscribeFailed, this, &RedisBus::onSubscribeRefused);
+    connect(m_link, &RedisBusLink::publisherStateChanged, this, &RedisBus::updateConnected);
+    connect(m_link, &RedisBusLink::subscriberStateChanged, this, &RedisBus::updateConnected);
+    connect(m_link, &RedisBusLink::subscriberStateChanged, this, &RedisBus::onSubscriberState);
+    connect(m_link, &RedisBusLink::resubscribed, this, &RedisBus::onSubscriberState);
+    connect(m_link, &RedisBusLink::publisherStateChanged, this, &RedisBus::maybeResume);
+    connect(m_link, &RedisBusLink::resubscribed, this, &RedisBus::maybeResume);
+    connect(m_link, &RedisBusLink::channelGap, this, &RedisBus::onChannelGap);
     m_replayTimer.setSingleShot(true);
     connect(&m_replayTimer, &QTimer::timeout, this, &RedisBus::resume);
 }
 
+RedisConnection *RedisBus::publisher() const
+{
+    const auto *server = qobject_cast<const RedisServerLink *>(m_link);
+    return server ? server->publisher() : nullptr;
+}
+
+RedisSubscriber *RedisBus::subscriber() const
+{
+    const auto *server = qobject_cast<const RedisServerLink *>(m_link);
+    return server ? server->subscriber() : nullptr;
+}
+
 void RedisBus::start()
 {
-    m_publisher->open();
-    m_subscriber->open();
+    m_link->open();
 }
 
 void RedisBus::stop()
@@ -46,7 +65,7 @@ void RedisBus::stop()
     // Through the subscriber, which matches every reply to its commands.
     for (auto it = m_refs.cbegin(); it != m_refs.cend(); ++it) {
         for (int i = 0; i < it.value(); ++i)
-            m_subscriber->unsubscribe(it.key());
+            m_link->unsubscribe(it.key());
     }
     m_refs.clear();
     auto finish = [this] {
@@ -57,29 +76,41 @@ void RedisBus::stop()
         if (pendingPublishes() > 0)
             qCWarning(lcBus).noquote() << "stopping with" << pendingPublishes()
                                        << "publish(es) not acknowledged by Redis:" << description();
-        m_publisher->close();
-        m_subscriber->close();
+        m_link->close();
         Q_EMIT stopped();
     };
-    // Replies come in order: once PING is answered, every PUBLISH before it has reached Redis.
-    if (m_publisher->isReady()) {
+    // Everything that waits goes out now; stopped() once Redis has answered it all (or 500 ms).
+    if (m_link->isPublisherReady()) {
         if (m_holding)
             resume();
         else
-            pump(); // stopping: everything that waits goes out now, ahead of the PING
+            pump();
         sendAllLatest();
-        m_publisher->command({"PING"_ba}, this, [finish](const RedisValue &) { finish(); });
+        m_stopFinish = finish;
         m_stopTimer.setSingleShot(true);
         m_stopTimer.callOnTimeout(this, finish);
         m_stopTimer.start(std::chrono::milliseconds(500));
+        maybeFinishStop();
     } else {
         QMetaObject::invokeMethod(this, finish, Qt::QueuedConnection);
     }
 }
 
+void RedisBus::maybeFinishStop()
+{
+    if (!m_stopping || !m_stopFinish || !m_inFlight.empty())
+        return;
+    for (const Latest &latest : std::as_const(m_latest)) {
+        if (latest.inFlight)
+            return;
+    }
+    // From the event loop: this may run inside a reply callback.
+    QMetaObject::invokeMethod(this, std::exchange(m_stopFinish, {}), Qt::QueuedConnection);
+}
+
 bool RedisBus::canSend() const
 {
-    return !m_holding && m_publisher->isReady();
+    return !m_holding && m_link->isPublisherReady();
 }
 
 void RedisBus::publish(const QByteArray &channel, const QByteArray &payload)
@@ -112,16 +143,15 @@ void RedisBus::publishLatest(const QByteArray &channel, const QByteArray &payloa
 void RedisBus::sendLatest(const QByteArray &channel)
 {
     auto it = m_latest.find(channel);
-    if (it == m_latest.end() || !it->waiting || (it->inFlight && !m_stopping) || !m_publisher->isReady() ||
+    if (it == m_latest.end() || !it->waiting || (it->inFlight && !m_stopping) || !m_link->isPublisherReady() ||
         (m_holding && !m_stopping))
         return;
     it->waiting = false;
     it->inFlight = true;
     const QByteArray payload = std::exchange(it->payload, QByteArray());
-    m_publisher->command({"PUBLISH"_ba, channel, payload}, this,
-                         [this, channel, payload](const RedisValue &reply) {
-                             onLatestReply(channel, payload, reply);
-                         });
+    m_link->publish(channel, payload, this, [this, channel, payload](const RedisValue &reply) {
+        onLatestReply(channel, payload, reply);
+    });
 }
 
 void RedisBus::sendAllLatest()
@@ -152,11 +182,12 @@ void RedisBus::onLatestReply(const QByteArray &channel, const QByteArray &payloa
         ++m_stats.published;
     }
     sendLatest(channel);
+    maybeFinishStop();
 }
 
 void RedisBus::flush()
 {
-    m_publisher->flush();
+    m_link->flush();
 }
 
 bool RedisBus::windowOpen(const Outgoing &next) const
@@ -176,8 +207,8 @@ void RedisBus::pump()
         m_waitingBytes -= entry.size();
         m_inFlightBytes += entry.size();
         const quint64 seq = entry.seq;
-        m_publisher->command({"PUBLISH"_ba, entry.channel, entry.payload}, this,
-                             [this, seq](const RedisValue &reply) { onPublishReply(seq, reply); });
+        m_link->publish(entry.channel, entry.payload, this,
+                        [this, seq](const RedisValue &reply) { onPublishReply(seq, reply); });
     }
     if (m_waiting.empty() && m_droppedThisOutage > 0 && !m_hadOutage) {
         qCWarning(lcBus).noquote() << "Redis is answering again:" << m_droppedThisOutage
@@ -188,14 +219,17 @@ void RedisBus::pump()
 
 void RedisBus::onPublishReply(quint64 seq, const RedisValue &reply)
 {
-    // Replies come in order, so this is the oldest in flight; anything else was requeued.
-    if (m_inFlight.empty() || m_inFlight.front().seq != seq)
-        return;
+    // One connection answers in order (this is the oldest in flight); a Cluster's nodes each
+    // answer in order, but not with each other.
+    const auto at = std::find_if(m_inFlight.begin(), m_inFlight.end(),
+                                 [seq](const Outgoing &o) { return o.seq == seq; });
+    if (at == m_inFlight.end())
+        return; // requeued
     if (RedisConnection::isConnectionFailure(reply)) {
-        requeueInFlight();
+        requeue(at);
         return;
     }
-    const Outgoing &entry = m_inFlight.front();
+    const Outgoing &entry = *at;
     if (reply.isError()) {
         ++m_stats.publishFailures;
         qCWarning(lcBus).noquote() << "PUBLISH to" << QString::fromUtf8(entry.channel)
@@ -204,23 +238,38 @@ void RedisBus::onPublishReply(quint64 seq, const RedisValue &reply)
         ++m_stats.published;
     }
     m_inFlightBytes -= entry.size();
-    m_inFlight.pop_front();
+    m_inFlight.erase(at);
     if (canSend())
         pump();
+    maybeFinishStop();
 }
 
-void RedisBus::requeueInFlight()
+void RedisBus::requeue(std::deque<Outgoing>::iterator at)
 {
-    // Not known to have reached Redis: they go again, in their place, when Redis is back. The
-    // connection fails every command it had in flight, so all of these fail with this one.
-    while (!m_inFlight.empty()) {
-        m_waiting.push_front(std::move(m_inFlight.back()));
-        m_inFlight.pop_back();
-    }
-    m_waitingBytes += m_inFlightBytes;
-    m_inFlightBytes = 0;
-    m_holding = true;
+    // Not known to have reached Redis: it goes again, in its place (by publish order), when Redis
+    // is back. One connection fails every command it had in flight, oldest first, so each of
+    // those lands in front of the later ones; a Cluster fails those of one node only, and the
+    // others' publishes carry on.
+    Outgoing entry = std::move(*at);
+    m_inFlight.erase(at);
+    m_inFlightBytes -= entry.size();
+    m_waitingBytes += entry.size();
+    const auto place = std::lower_bound(m_waiting.begin(), m_waiting.end(), entry.seq,
+                                        [](const Outgoing &o, quint64 seq) { return o.seq < seq; });
+    m_waiting.insert(place, std::move(entry));
     m_hadOutage = true;
+    if (!m_link->isPublisherReady()) {
+        m_holding = true;
+    } else if (canSend()) {
+        QMetaObject::invokeMethod(this, &RedisBus::pumpIfOpen, Qt::QueuedConnection);
+    }
+    maybeFinishStop();
+}
+
+void RedisBus::pumpIfOpen()
+{
+    if (canSend())
+        pump();
 }
 
 void RedisBus::enforceBounds()
@@ -241,7 +290,7 @@ void RedisBus::maybeResume()
 {
     if (m_stopping)
         return;
-    if (!m_publisher->isReady()) {
+    if (!m_link->isPublisherReady()) {
         m_replayTimer.stop();
         m_holding = true;
         return;
@@ -253,7 +302,7 @@ void RedisBus::maybeResume()
         resume();
         return;
     }
-    if (!m_subscriber->isSettled())
+    if (!m_link->isSubscriberSettled())
         return; // resubscribed() calls again
     qCInfo(lcBus).noquote() << "Redis is back: replaying" << m_waiting.size() << "queued publish(es) in"
                             << m_busOptions.replayDelay.count() << "ms";
@@ -263,7 +312,7 @@ void RedisBus::maybeResume()
 void RedisBus::resume()
 {
     m_replayTimer.stop();
-    if (!m_publisher->isReady())
+    if (!m_link->isPublisherReady())
         return;
     m_holding = false;
     const auto count = quint64(m_waiting.size());
@@ -283,16 +332,15 @@ void RedisBus::resume()
 
 void RedisBus::onSubscriberState()
 {
-    RedisConnection *c = m_subscriber->connection();
-    if (!c->isReady()) {
+    if (!m_link->isSubscriberReady()) {
         if (m_subscriberWasReady && !m_subscriberDownSince.isValid() && !m_stopping &&
-            c->state() != RedisConnection::State::Closed) {
+            !m_link->isSubscriberClosed()) {
             m_subscriberDownSince.start();
-            m_subscriberDownCause = c->lastError();
+            m_subscriberDownCause = m_link->subscriberError();
         }
         return;
     }
-    if (!m_subscriber->isSettled())
+    if (!m_link->isSubscriberSettled())
         return;
     m_subscriberWasReady = true;
     if (!m_subscriberDownSince.isValid())
@@ -311,7 +359,7 @@ void RedisBus::onSubscriberState()
 void RedisBus::subscribe(const QByteArray &channel)
 {
     ++m_refs[channel];
-    m_subscriber->subscribe(channel);
+    m_link->subscribe(channel);
 }
 
 void RedisBus::unsubscribe(const QByteArray &channel)
@@ -321,7 +369,7 @@ void RedisBus::unsubscribe(const QByteArray &channel)
         return; // never subscribed, or released when Redis refused it
     if (--it.value() <= 0)
         m_refs.erase(it);
-    m_subscriber->unsubscribe(channel);
+    m_link->unsubscribe(channel);
 }
 
 void RedisBus::onSubscribeRefused(const QByteArray &channel, const QByteArray &error)
@@ -336,17 +384,28 @@ void RedisBus::onSubscribeRefused(const QByteArray &channel, const QByteArray &e
 
 bool RedisBus::isSubscribed(const QByteArray &channel) const
 {
-    return m_subscriber->isSubscribed(channel);
+    return m_link->isSubscribed(channel);
 }
 
 bool RedisBus::isConnected() const
 {
-    return m_publisher->isReady() && m_subscriber->connection()->isReady();
+    return m_link->isPublisherReady() && m_link->isSubscriberReady();
 }
 
 QString RedisBus::description() const
 {
-    return u"Redis at "_s + m_publisher->options().url.toDisplayString();
+    return m_link->description();
+}
+
+// A Cluster channel moved between nodes without any connection dropping: a loss window of its own.
+void RedisBus::onChannelGap(const QByteArray &channel, qint64 gapMs, const QString &cause)
+{
+    ++m_stats.subscriberGaps;
+    m_stats.subscriberGapMs += gapMs;
+    const QString why = u"%1 %2"_s.arg(QString::fromUtf8(channel), cause);
+    qCWarning(lcBus).noquote() << u"subscriber was not listening to %1 for %2 ms: messages published to it in "
+                                  u"that window did not reach this instance"_s.arg(why).arg(gapMs);
+    Q_EMIT subscriberGap(gapMs, why);
 }
 
 void RedisBus::updateConnected()
@@ -357,12 +416,11 @@ void RedisBus::updateConnected()
     m_connected = now;
     if (now)
         qCInfo(lcBus).noquote() << "bus connected:" << description();
-    else if (m_stopping || m_publisher->state() == RedisConnection::State::Closed)
+    else if (m_stopping || m_link->isPublisherClosed())
         qCInfo(lcBus).noquote() << "bus closed:" << description();
     else
         qCWarning(lcBus).noquote() << "bus outage:" << description() << "-"
-                                   << (m_publisher->lastError().isEmpty()
-                                           ? m_subscriber->connection()->lastError()
-                                           : m_publisher->lastError());
+                                   << (m_link->publisherError().isEmpty() ? m_link->subscriberError()
+                                                                          : m_link->publisherError());
     Q_EMIT connectedChanged(now);
 }

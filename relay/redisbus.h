@@ -4,6 +4,8 @@
 #include "messagebus.h"
 #include "redisconnection.h"
 
+#include <functional>
+
 #include <QElapsedTimer>
 #include <QHash>
 #include <QTimer>
@@ -11,6 +13,7 @@
 #include <chrono>
 #include <deque>
 
+class RedisBusLink;
 class RedisSubscriber;
 
 struct RedisBusOptions
@@ -26,6 +29,10 @@ struct RedisBusOptions
     // resubscribed, so the other instances (reconnecting on their own backoff, at most
     // RedisConnectionOptions::reconnectMaxDelay) are listening again when they arrive.
     std::chrono::milliseconds replayDelay{2500};
+    // On a Redis Cluster: sharded Pub/Sub (SPUBLISH / SSUBSCRIBE on the shard that owns the
+    // channel's slot), or classic (PUBLISH, copied to every node) for fleets with classic relays.
+    enum class ClusterPubSub { Sharded, Classic };
+    ClusterPubSub clusterPubSub = ClusterPubSub::Sharded;
 };
 
 struct RedisBusStats
@@ -40,7 +47,8 @@ struct RedisBusStats
     qint64 subscriberGapMs = 0; // total time the subscriber was not listening after it first was
 };
 
-// Redis Pub/Sub as a MessageBus: one connection publishes (pipelined), another subscribes.
+// Redis Pub/Sub as a MessageBus: one connection publishes (pipelined), another subscribes; on a
+// Redis Cluster (a redis-cluster:// URL) one of each per node that owns a channel (RedisClusterLink).
 // A publish is kept until Redis acknowledges it: while Redis is unreachable or does not answer,
 // publishes wait in a bounded queue and go out in order, those in flight when a connection dies
 // included.
@@ -66,8 +74,10 @@ public:
     bool isConnected() const override;
     QString description() const override;
 
-    RedisConnection *publisher() const { return m_publisher; }
-    RedisSubscriber *subscriber() const { return m_subscriber; }
+    // One server's connections; nullptr on a Cluster.
+    RedisConnection *publisher() const;
+    RedisSubscriber *subscriber() const;
+    RedisBusLink *link() const { return m_link; }
     const RedisBusOptions &busOptions() const { return m_busOptions; }
     const RedisBusStats &stats() const { return m_stats; }
     quint64 publishFailures() const { return m_stats.publishFailures; }
@@ -108,15 +118,17 @@ private:
     bool windowOpen(const Outgoing &next) const;
     void pump();
     void onPublishReply(quint64 seq, const RedisValue &reply);
-    void requeueInFlight();
+    void requeue(std::deque<Outgoing>::iterator at);
+    void pumpIfOpen();
+    void maybeFinishStop();
+    void onChannelGap(const QByteArray &channel, qint64 gapMs, const QString &cause);
     void enforceBounds();
     void maybeResume();
     void resume();
     void onSubscriberState();
     void onSubscribeRefused(const QByteArray &channel, const QByteArray &error);
 
-    RedisConnection *m_publisher;
-    RedisSubscriber *m_subscriber;
+    RedisBusLink *m_link;
     RedisBusOptions m_busOptions;
     RedisBusStats m_stats;
     // In publish order: every in-flight publish is older than every waiting one.
@@ -132,6 +144,7 @@ private:
     quint64 m_droppedThisOutage = 0; // or while Redis was connected and not answering
     QTimer m_replayTimer;
     QTimer m_stopTimer;
+    std::function<void()> m_stopFinish; // set while stop() waits for Redis's answers
     bool m_connected = false;
     bool m_stopping = false;
     bool m_subscriberWasReady = false;

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "redisconnection.h"
+
+#include <QByteArray>
+#include <QObject>
+#include <QString>
+
+// What RedisBus needs of Redis: a way to publish and a way to subscribe, to one server
+// (RedisServerLink) or across a Redis Cluster (RedisClusterLink). The bus keeps the outage
+// queue, the bounds, the replay and the gap accounting; a link only moves commands.
+class RedisBusLink : public QObject
+{
+    Q_OBJECT
+public:
+    using ReplyCallback = RedisConnection::ReplyCallback;
+    using QObject::QObject;
+
+    virtual void open() = 0;
+    virtual void close() = 0;
+
+    virtual bool isPublisherReady() const = 0;
+    virtual bool isPublisherClosed() const = 0;
+    virtual QString publisherError() const = 0;
+    // PUBLISH (or SPUBLISH on a sharded Cluster); the callback gets Redis's reply, or a
+    // connection failure (RedisConnection::isConnectionFailure()) when it may not have run.
+    virtual void publish(const QByteArray &channel, const QByteArray &payload, QObject *context,
+                         ReplyCallback callback) = 0;
+    // Writes what is buffered now, without the event loop (shutdown).
+    virtual void flush() = 0;
+
+    virtual void subscribe(const QByteArray &channel) = 0;
+    virtual void unsubscribe(const QByteArray &channel) = 0;
+    virtual bool isSubscribed(const QByteArray &channel) const = 0;
+    // Every connection the subscriptions need is up.
+    virtual bool isSubscriberReady() const = 0;
+    virtual bool isSubscriberClosed() const = 0;
+    // Ready, and every subscription is confirmed.
+    virtual bool isSubscriberSettled() const = 0;
+    virtual QString subscriberError() const = 0;
+
+    // "Redis at redis://host:6379", "Redis Cluster at ... (sharded Pub/Sub)".
+    virtual QString description() const = 0;
+
+Q_SIGNALS:
+    void publisherStateChanged();
+    void subscriberStateChanged();
+    void message(const QByteArray &channel, const QByteArray &payload);
+    void subscribed(const QByteArray &channel);
+    void subscribeFailed(const QByteArray &channel, const QByteArray &error);
+    // Every subscription is confirmed again after the subscriber was not ready.
+    void resubscribed();
+    // One channel was not listened to for gapMs while it moved between Cluster nodes.
+    void channelGap(const QByteArray &channel, qint64 gapMs, const QString &cause);
+};

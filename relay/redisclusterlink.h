@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "redisbuslink.h"
+
+#include <QHash>
+#include <QPointer>
+
+class RedisClusterConnection;
+class RedisClusterSubscriber;
+class RedisSubscriber;
+
+// A Redis Cluster (redis-cluster:// URLs). Sharded (the default): SPUBLISH to the shard that owns
+// the channel's slot and SSUBSCRIBE there (RedisClusterSubscriber), so each message crosses one
+// shard only. Classic: PUBLISH, which the Cluster copies to every node, and SUBSCRIBE on one node
+// (moved to another when that one is lost), for fleets that include relays speaking classic
+// Pub/Sub, such as the seed's.
+class RedisClusterLink : public RedisBusLink
+{
+    Q_OBJECT
+public:
+    enum class PubSub { Sharded, Classic };
+
+    RedisClusterLink(const RedisConnectionOptions &options, PubSub mode, QObject *parent = nullptr);
+
+    void open() override;
+    void close() override;
+    bool isPublisherReady() const override;
+    bool isPublisherClosed() const override;
+    QString publisherError() const override;
+    void publish(const QByteArray &channel, const QByteArray &payload, QObject *context,
+                 ReplyCallback callback) override;
+    void flush() override;
+    void subscribe(const QByteArray &channel) override;
+    void unsubscribe(const QByteArray &channel) override;
+    bool isSubscribed(const QByteArray &channel) const override;
+    bool isSubscriberReady() const override;
+    bool isSubscriberClosed() const override;
+    bool isSubscriberSettled() const override;
+    QString subscriberError() const override;
+    QString description() const override;
+
+    PubSub mode() const { return m_mode; }
+    RedisClusterConnection *cluster() const { return m_cluster; }
+    // host:port of the node the classic subscriber listens on (empty: sharded, or none yet).
+    QString classicNode() const { return m_classicNode; }
+
+private:
+    // Classic: (re)creates the subscriber on a healthy node other than the one it was on.
+    void placeClassicSubscriber();
+
+    PubSub m_mode;
+    RedisClusterConnection *m_cluster;
+    RedisClusterSubscriber *m_sharded = nullptr;
+    QPointer<RedisSubscriber> m_classic;
+    QString m_classicNode;
+    QHash<QByteArray, int> m_classicRefs;
+    bool m_open = false;
+};
