@@ -169,7 +169,8 @@ void RedisConnection::startAttempt()
     } else if (!m_movedTo.host.isEmpty()) {
         // Where +switch-master said the primary went; ROLE checks it, and the next attempt asks
         // the Sentinels again.
-        onResolved(m_movedTo.host, std::exchange(m_movedTo, RedisUrl::Node{}).port);
+        const RedisUrl::Node movedTo = std::exchange(m_movedTo, RedisUrl::Node{});
+        onResolved(movedTo.host, movedTo.port);
     } else {
         m_resolver->resolve();
     }

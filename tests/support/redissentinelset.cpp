@@ -177,6 +177,12 @@ bool RedisSentinelSet::startSentinel(int index)
     return false;
 }
 
+bool RedisSentinelSet::isSentinelRunning(int index) const
+{
+    const Sentinel &s = m_sentinels[index];
+    return s.process && s.process->state() == QProcess::Running;
+}
+
 void RedisSentinelSet::stopSentinel(int index)
 {
     Sentinel &s = m_sentinels[index];
@@ -209,9 +215,8 @@ bool RedisSentinelSet::sentinelSettled(int index, QString *why) const
         *why = u"%1 does not know the replica on port %2 with its link up"_s.arg(who).arg(replicaPort());
         return false;
     }
-    int peers = 0;
-    for (const auto &peer : instances(sentinelCommand(index, {"SENTINEL"_ba, "SENTINELS"_ba, name})))
-        peers += peer.value("flags") == "sentinel" ? 1 : 0;
+    // Known, whether up or not (a stopped one is flagged s_down but still counts for the quorum).
+    const qsizetype peers = instances(sentinelCommand(index, {"SENTINEL"_ba, "SENTINELS"_ba, name})).size();
     if (peers != SentinelCount - 1) {
         *why = u"%1 knows %2 other Sentinels, not %3"_s.arg(who).arg(peers).arg(SentinelCount - 1);
         return false;
@@ -222,7 +227,7 @@ bool RedisSentinelSet::sentinelSettled(int index, QString *why) const
 bool RedisSentinelSet::isSettled(QString *why) const
 {
     for (int i = 0; i < SentinelCount; ++i) {
-        if (!sentinelSettled(i, why))
+        if (isSentinelRunning(i) && !sentinelSettled(i, why))
             return false;
     }
     return true;
@@ -239,8 +244,10 @@ bool RedisSentinelSet::waitUntil(int timeoutMs, bool processEvents, QString *why
         // nothing to wait on but time. qWait runs the event loop, like QTRY_VERIFY.
         if (processEvents)
             QTest::qWait(50);
+        else if (m_sentinels[0].process)
+            m_sentinels[0].process->waitForReadyRead(50); // its log, or 50 ms
         else
-            m_sentinels[0].process->waitForReadyRead(50);
+            QTest::qWait(50);
     }
     return false;
 }
@@ -253,8 +260,11 @@ bool RedisSentinelSet::failover(int timeoutMs)
         m_error = u"not ready to fail over: "_s + why;
         return false;
     }
+    int via = 0;
+    while (via < SentinelCount - 1 && !isSentinelRunning(via))
+        ++via;
     const QByteArray name = m_name.toUtf8();
-    const RedisValue reply = sentinelCommand(0, {"SENTINEL"_ba, "FAILOVER"_ba, name});
+    const RedisValue reply = sentinelCommand(via, {"SENTINEL"_ba, "FAILOVER"_ba, name});
     if (!reply.isStatus()) {
         m_error = u"SENTINEL FAILOVER: "_s + reply.toDisplayString();
         return false;
@@ -262,6 +272,8 @@ bool RedisSentinelSet::failover(int timeoutMs)
     m_primary = 1 - m_primary;
     auto switched = [this](QString *why) {
         for (int i = 0; i < SentinelCount; ++i) {
+            if (!isSentinelRunning(i))
+                continue;
             const RedisValue addr =
                 sentinelCommand(i, {"SENTINEL"_ba, "get-master-addr-by-name"_ba, m_name.toUtf8()});
             if (!addr.isArray() || addr.elements().size() != 2 ||

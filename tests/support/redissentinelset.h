@@ -30,7 +30,8 @@ public:
     // Starts both data nodes and the Sentinels, and waits until every Sentinel reports the
     // primary and knows the replica (its link up) and the two other Sentinels.
     bool start();
-    // SENTINEL FAILOVER on a Sentinel, then waits until every Sentinel reports the former
+    // SENTINEL FAILOVER on the first running Sentinel, then waits until every running Sentinel
+    // reports the former
     // replica as the primary and its ROLE is master. Runs the event loop while it waits (the
     // test's clients keep working through the failover). First waits until the set can fail
     // over (the former primary of an earlier failover demoted and known as a healthy replica:
@@ -45,9 +46,11 @@ public:
     RedisServer &primary() { return *m_nodes[m_primary]; }
     RedisServer &replica() { return *m_nodes[1 - m_primary]; }
     quint16 sentinelPort(int index) const { return m_sentinels[index].port; }
-    // SIGTERM / restart of one Sentinel on the same port and config.
+    // SIGTERM / restart of one Sentinel on the same port and config. A stopped Sentinel is left
+    // out of the waits of start() and failover().
     void stopSentinel(int index);
     bool startSentinel(int index);
+    bool isSentinelRunning(int index) const;
     RedisValue sentinelCommand(int index, const QByteArrayList &args) const;
     QString errorString() const { return m_error; }
 
@@ -61,7 +64,7 @@ private:
 
     bool startDataNodes();
     bool writeConfig(Sentinel &sentinel);
-    // Every Sentinel reports primaryPort() and knows the replica (link ok) and the others.
+    // Every running Sentinel reports primaryPort() and knows the replica (link ok) and the others.
     bool isSettled(QString *why) const;
     bool sentinelSettled(int index, QString *why) const;
     bool waitUntil(int timeoutMs, bool processEvents, QString *why,
