@@ -22,11 +22,15 @@ bool parseAddress(const QByteArray &hostText, const QByteArray &portText, QStrin
     return true;
 }
 
+// Often called from inside one of connection's own callbacks or signals, after which the owner
+// may emit something whose handler deletes the owner: connection leaves the owner's children
+// and lives until the event loop deletes it.
 void dropConnection(RedisConnection *connection, QObject *owner)
 {
     if (!connection)
         return;
     connection->disconnect(owner);
+    connection->setParent(nullptr);
     connection->close();
     connection->deleteLater();
 }

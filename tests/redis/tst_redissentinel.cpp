@@ -5,6 +5,7 @@
 #include "redissubscriber.h"
 #include "respreader.h"
 
+#include <QPointer>
 #include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -66,6 +67,8 @@ private Q_SLOTS:
     void noSentinelAnswered();
     void skipsADeadSentinel();
     void replicaIsNotAPrimary();
+    void deletedFromItsOwnSignals_data();
+    void deletedFromItsOwnSignals();
     void pipelineAcrossFailover();
     void subscriberFollowsFailover();
 
@@ -166,6 +169,39 @@ void tst_RedisSentinel::replicaIsNotAPrimary()
                  .arg(m_set->replicaPort())
                  .arg(m_set->primaryName()));
     QVERIFY(!c.isReady());
+}
+
+void tst_RedisSentinel::deletedFromItsOwnSignals_data()
+{
+    QTest::addColumn<QString>("signal");
+    QTest::addColumn<bool>("sentinelsDown");
+    QTest::newRow("reconnecting, no Sentinel") << u"reconnecting"_s << true;
+    QTest::newRow("primaryChanged") << u"primaryChanged"_s << false;
+    QTest::newRow("ready") << u"ready"_s << false;
+}
+
+// The resolver's failure and the handshake's end run inside the Sentinel client's own
+// connections: a handler deleting the data connection there must not pull them from under it.
+void tst_RedisSentinel::deletedFromItsOwnSignals()
+{
+    QFETCH(QString, signal);
+    QFETCH(bool, sentinelsDown);
+    const QString url =
+        sentinelsDown ? u"redis-sentinel://127.0.0.1:%1#m"_s.arg(RedisServer::freePort()) : m_set->url();
+    QPointer<RedisConnection> c = new RedisConnection(optionsFor(url));
+    const auto cleanup = qScopeGuard([&] { delete c.data(); });
+    auto kill = [&c] {
+        delete c.data();
+    };
+    if (signal == u"reconnecting")
+        connect(c, &RedisConnection::reconnecting, this, kill);
+    else if (signal == u"primaryChanged")
+        connect(c, &RedisConnection::primaryChanged, this, kill);
+    else
+        connect(c, &RedisConnection::ready, this, kill);
+    c->open();
+    QTRY_VERIFY_WITH_TIMEOUT(c.isNull(), 10000);
+    QTest::qWait(50); // what was deleted later goes now, under valgrind or ASan
 }
 
 void tst_RedisSentinel::pipelineAcrossFailover()
