@@ -66,6 +66,17 @@ RedisSentinelResolver::RedisSentinelResolver(const RedisConnectionOptions &optio
 void RedisSentinelResolver::resolve()
 {
     abort();
+    m_sentinels = m_options.url.nodes();
+    m_index = 0;
+    m_errors.clear();
+    m_unknown = 0;
+    askNext();
+}
+
+void RedisSentinelResolver::resolveAt(const RedisUrl::Node &sentinel)
+{
+    abort();
+    m_sentinels = {sentinel};
     m_index = 0;
     m_errors.clear();
     m_unknown = 0;
@@ -85,16 +96,15 @@ void RedisSentinelResolver::dropSentinel()
 
 void RedisSentinelResolver::askNext()
 {
-    const QList<RedisUrl::Node> sentinels = m_options.url.nodes();
     const QString name = m_options.url.primaryName();
-    if (m_index >= sentinels.size()) {
-        if (m_unknown > 0 && m_unknown == sentinels.size())
+    if (m_index >= m_sentinels.size()) {
+        if (m_unknown > 0 && m_unknown == m_sentinels.size())
             Q_EMIT failed(u"the Sentinels do not know a primary named '%1'"_s.arg(name));
         else
             Q_EMIT failed(u"no Sentinel answered for '%1': %2"_s.arg(name, m_errors.join(u"; "_s)));
         return;
     }
-    RedisConnectionOptions o = sentinelConnectionOptions(m_options, sentinels.at(m_index));
+    RedisConnectionOptions o = sentinelConnectionOptions(m_options, m_sentinels.at(m_index));
     o.heartbeat.interval = 0ms; // the reply timer bounds the one command
     RedisConnection *sentinel = new RedisConnection(o, this);
     m_sentinel = sentinel;
@@ -138,7 +148,7 @@ void RedisSentinelResolver::onReply(const RedisValue &reply)
 
 void RedisSentinelResolver::next(const QString &error)
 {
-    const RedisUrl::Node node = m_options.url.nodes().at(m_index);
+    const RedisUrl::Node node = m_sentinels.at(m_index);
     m_errors.append(u"%1:%2: %3"_s.arg(node.host).arg(node.port).arg(error));
     dropSentinel();
     ++m_index;
@@ -207,7 +217,7 @@ void RedisSentinelWatcher::onPush(const RedisValue &value)
     if (e[0].bytes() == "subscribe") {
         m_subscribed = true;
         m_backoff.reset();
-        m_check->resolve(); // a failover since the data connection resolved is not missed
+        m_check->resolveAt(sentinel()); // a failover since the data connection resolved is not missed
         return;
     }
     if (e[0].bytes() != "message" || e[1].bytes() != "+switch-master")

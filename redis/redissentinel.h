@@ -31,6 +31,8 @@ public:
 
     // Starts a round (an unfinished one is abandoned).
     void resolve();
+    // The same with only this one Sentinel.
+    void resolveAt(const RedisUrl::Node &sentinel);
     void abort();
     bool isResolving() const { return m_sentinel != nullptr; }
 
@@ -47,6 +49,7 @@ private:
 
     RedisConnectionOptions m_options;
     RedisConnection *m_sentinel = nullptr;
+    QList<RedisUrl::Node> m_sentinels; // asked in this round
     qsizetype m_index = 0;
     QStringList m_errors;
     int m_unknown = 0; // Sentinels that answered nil: they know no such primary
@@ -55,9 +58,10 @@ private:
 
 // Follows +switch-master for the primary of a redis-sentinel:// URL while a data connection is
 // on it: SUBSCRIBE +switch-master on one Sentinel (in push mode, on its own connection, with the
-// heartbeat), on the next one when that Sentinel dies or stalls. Once subscribed it also asks the
-// Sentinels once where the primary is, so that a failover between the data connection's
-// resolution and the subscription is not missed. primaryMoved() says that the named primary is
+// heartbeat), on the next one when that Sentinel dies or stalls. Once subscribed it also asks that
+// Sentinel (on another connection) where the primary is, so that a failover between the data
+// connection's resolution and the subscription is not missed; asking the one it listens to keeps
+// the answer and the announcements from one source. primaryMoved() says that the named primary is
 // now at host:port, not where start() said it was.
 class RedisSentinelWatcher : public QObject
 {
