@@ -71,6 +71,7 @@ private Q_SLOTS:
     void deletedFromItsOwnSignals();
     void pipelineAcrossFailover();
     void subscriberFollowsFailover();
+    void heartbeatLeavesAStalledPrimary();
 
 private:
     RedisConnectionOptions optionsFor(const QString &url) const;
@@ -289,6 +290,31 @@ void tst_RedisSentinel::subscriberFollowsFailover()
              qPrintable(errors.join(u" | "_s)));
     QCOMPARE(m_set->primary().command({"PUBLISH"_ba, "news"_ba, "after"_ba}).toInteger(), 1);
     QTRY_COMPARE(received, (QByteArrayList{"before", "after"}));
+}
+
+// The primary stalls (SIGSTOP): the data connection's heartbeat drops it, the Sentinels fail over
+// on their own (down-after 1 s, then an election), and the connection reaches the former replica.
+// Last: the stalled primary is converted to a replica only 10-20 s after it resumes.
+void tst_RedisSentinel::heartbeatLeavesAStalledPrimary()
+{
+    // A Sentinel restarted with a stale config, or a former primary not yet demoted, would
+    // send the connection to the wrong node for a while (and it would move, correctly).
+    QVERIFY2(m_set->waitUntilSettled(), qPrintable(m_set->errorString()));
+    RedisConnectionOptions o = optionsFor(m_set->url());
+    o.heartbeat.interval = 200ms;
+    o.heartbeat.timeout = 500ms;
+    RedisConnection c(o);
+    QSignalSpy reconnecting(&c, &RedisConnection::reconnecting);
+    c.open();
+    QTRY_VERIFY_WITH_TIMEOUT(c.isReady(), 10000);
+    QCOMPARE(c.currentNode().port, m_set->primaryPort());
+    RedisServer &stalled = m_set->primary();
+    QVERIFY(stalled.pause());
+    const auto resume = qScopeGuard([&stalled] { stalled.resume(); });
+    QVERIFY2(m_set->awaitFailover(30000), qPrintable(m_set->errorString()));
+    QTRY_VERIFY_WITH_TIMEOUT(c.isReady() && c.currentNode().port == m_set->primaryPort(), 20000);
+    QVERIFY(!reconnecting.isEmpty());
+    QCOMPARE(reconnecting.first().at(2).toString(), u"no reply to PING within 500 ms (heartbeat)"_s);
 }
 
 QTEST_GUILESS_MAIN(tst_RedisSentinel)

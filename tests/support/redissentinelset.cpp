@@ -270,30 +270,49 @@ bool RedisSentinelSet::failover(int timeoutMs)
         return false;
     }
     m_primary = 1 - m_primary;
-    auto switched = [this](QString *why) {
-        for (int i = 0; i < SentinelCount; ++i) {
-            if (!isSentinelRunning(i))
-                continue;
-            const RedisValue addr =
-                sentinelCommand(i, {"SENTINEL"_ba, "get-master-addr-by-name"_ba, m_name.toUtf8()});
-            if (!addr.isArray() || addr.elements().size() != 2 ||
-                addr.elements()[1].bytes() != QByteArray::number(primaryPort())) {
-                *why = u"Sentinel %1 reports %2"_s.arg(i + 1).arg(addr.toDisplayString());
-                return false;
-            }
-        }
-        const RedisValue role = RedisServer::commandAt(primaryPort(), {"ROLE"_ba}, {}, 2000);
-        if (!role.isArray() || role.elements().empty() || role.elements()[0].bytes() != "master") {
-            *why = u"ROLE of port %1: %2"_s.arg(primaryPort()).arg(role.toDisplayString());
+    if (waitUntil(int(deadline.remainingTime()), true, &why, &RedisSentinelSet::isSwitched))
+        return true;
+    m_error = u"the failover did not complete: "_s + why;
+    return false;
+}
+
+bool RedisSentinelSet::isSwitched(QString *why) const
+{
+    for (int i = 0; i < SentinelCount; ++i) {
+        if (!isSentinelRunning(i))
+            continue;
+        const RedisValue addr =
+            sentinelCommand(i, {"SENTINEL"_ba, "get-master-addr-by-name"_ba, m_name.toUtf8()});
+        if (!addr.isArray() || addr.elements().size() != 2 ||
+            addr.elements()[1].bytes() != QByteArray::number(primaryPort())) {
+            *why = u"Sentinel %1 reports %2"_s.arg(i + 1).arg(addr.toDisplayString());
             return false;
         }
-        return true;
-    };
-    while (!deadline.hasExpired()) {
-        if (switched(&why))
-            return true;
-        QTest::qWait(50); // as in waitUntil(): the event loop runs, the test's clients with it
     }
-    m_error = u"the failover did not complete: "_s + why;
+    const RedisValue role = RedisServer::commandAt(primaryPort(), {"ROLE"_ba}, {}, 2000);
+    if (!role.isArray() || role.elements().empty() || role.elements()[0].bytes() != "master") {
+        *why = u"ROLE of port %1: %2"_s.arg(primaryPort()).arg(role.toDisplayString());
+        return false;
+    }
+    return true;
+}
+
+bool RedisSentinelSet::awaitFailover(int timeoutMs)
+{
+    m_primary = 1 - m_primary;
+    QString why;
+    if (waitUntil(timeoutMs, true, &why, &RedisSentinelSet::isSwitched))
+        return true;
+    m_primary = 1 - m_primary;
+    m_error = u"the Sentinels did not fail over: "_s + why;
+    return false;
+}
+
+bool RedisSentinelSet::waitUntilSettled(int timeoutMs)
+{
+    QString why;
+    if (waitUntil(timeoutMs, true, &why, &RedisSentinelSet::isSettled))
+        return true;
+    m_error = u"the Sentinel set did not settle: "_s + why;
     return false;
 }

@@ -37,6 +37,14 @@ public:
     // over (the former primary of an earlier failover demoted and known as a healthy replica:
     // Sentinel converts it within about 10-20 s).
     bool failover(int timeoutMs = 60000);
+    // Waits, running the event loop, until the set is as start() left it: every running Sentinel
+    // reports the primary and knows the replica (its link up) and the others. After a failover
+    // that is 10-20 s: Sentinel converts the former primary to a replica only then.
+    bool waitUntilSettled(int timeoutMs = 60000);
+    // A failover the Sentinels run on their own (the primary paused or stopped): waits, running
+    // the event loop, until every running Sentinel reports the replica as the primary and its
+    // ROLE is master; from then on primary() is the former replica.
+    bool awaitFailover(int timeoutMs = 30000);
 
     QString primaryName() const { return m_name; }
     // redis-sentinel://127.0.0.1:<s1>,127.0.0.1:<s2>,127.0.0.1:<s3>#<primaryName>
@@ -67,6 +75,8 @@ private:
     // Every running Sentinel reports primaryPort() and knows the replica (link ok) and the others.
     bool isSettled(QString *why) const;
     bool sentinelSettled(int index, QString *why) const;
+    // After m_primary changed: every running Sentinel reports it, and its ROLE is master.
+    bool isSwitched(QString *why) const;
     bool waitUntil(int timeoutMs, bool processEvents, QString *why,
                    bool (RedisSentinelSet::*done)(QString *) const);
 
