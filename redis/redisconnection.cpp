@@ -2,6 +2,7 @@
 #include "redisconnection.h"
 
 #include "redislogging.h"
+#include "redissentinel.h"
 #include "redistransport.h"
 
 using namespace Qt::StringLiterals;
@@ -31,6 +32,17 @@ RedisConnection::RedisConnection(RedisConnectionOptions options, QObject *parent
         onTransportDown(u"connect timeout after %1 ms"_s.arg(m_options.connectTimeout.count()));
     });
     connect(&m_reconnectTimer, &QTimer::timeout, this, &RedisConnection::startAttempt);
+    if (m_options.url.topology() == RedisUrl::Topology::Sentinel) {
+        m_resolver = new RedisSentinelResolver(m_options, this);
+        m_watcher = new RedisSentinelWatcher(m_options, this);
+        connect(m_resolver, &RedisSentinelResolver::resolved, this, &RedisConnection::onResolved);
+        connect(m_resolver, &RedisSentinelResolver::failed, this, &RedisConnection::failAttempt);
+        // From the event loop: the watcher's own connection is still emitting.
+        connect(m_watcher, &RedisSentinelWatcher::primaryMoved, this, &RedisConnection::onPrimaryMoved,
+                Qt::QueuedConnection);
+    } else if (m_options.url.scheme() != RedisUrl::Scheme::Unix) {
+        m_node = RedisUrl::Node{m_options.url.host(), m_options.url.port()};
+    }
 }
 
 RedisConnection::~RedisConnection()
@@ -152,8 +164,29 @@ void RedisConnection::startAttempt()
         return;
     if (m_state != State::Reconnecting)
         qCDebug(lcRedis) << "connecting to" << m_options.url.toDisplayString();
+    if (!m_resolver) {
+        connectTo(m_options.url);
+    } else if (!m_movedTo.host.isEmpty()) {
+        // Where +switch-master said the primary went; ROLE checks it, and the next attempt asks
+        // the Sentinels again.
+        const RedisUrl::Node movedTo = std::exchange(m_movedTo, RedisUrl::Node{});
+        onResolved(movedTo.host, movedTo.port);
+    } else {
+        m_resolver->resolve();
+    }
+}
 
-    m_transport = new RedisTransport(m_options.url, this);
+void RedisConnection::onResolved(const QString &host, quint16 port)
+{
+    m_candidate = RedisUrl::Node{host, port};
+    qCDebug(lcRedis).noquote() << u"the Sentinels name %1:%2 as primary '%3'"_s.arg(host).arg(port).arg(
+        m_options.url.primaryName());
+    connectTo(m_options.url.atNode(host, port));
+}
+
+void RedisConnection::connectTo(const RedisUrl &url)
+{
+    m_transport = new RedisTransport(url, this);
     m_transport->setKeepAlive(m_options.keepAlive);
     connect(m_transport, &RedisTransport::connected, this, [this] { fromTransport([this] { onConnected(); }); });
     connect(m_transport, &RedisTransport::readyRead, this, [this] { fromTransport([this] { onReadyRead(); }); });
@@ -177,6 +210,8 @@ void RedisConnection::onConnected()
         steps.append({"SELECT"_ba, QByteArray::number(m_options.url.database())});
     if (!m_options.clientName.isEmpty())
         steps.append({"CLIENT"_ba, "SETNAME"_ba, m_options.clientName.toUtf8()});
+    if (m_resolver) // a Sentinel's answer may be stale: only a primary will do
+        steps.append({"ROLE"_ba});
     // A PING goes last and Ready waits for the server's answer (any answer, NOAUTH included):
     // a stalled server that the kernel still accepts connections for is not Ready. Over TLS it
     // also proves the server accepted the session: with TLS 1.3 our side of the handshake
@@ -195,6 +230,12 @@ void RedisConnection::onConnected()
                     u"%1 failed: %2"_s.arg(QString::fromLatin1(name), QString::fromUtf8(reply.bytes())));
                 return;
             }
+            if (name == "ROLE") {
+                const quint64 generation = m_generation;
+                checkRole(reply);
+                if (generation != m_generation)
+                    return;
+            }
             if (--m_handshakeRemaining == 0)
                 finishHandshake();
         };
@@ -203,15 +244,39 @@ void RedisConnection::onConnected()
     }
 }
 
+void RedisConnection::checkRole(const RedisValue &reply)
+{
+    if (reply.isArray() && !reply.elements().empty() && reply.elements().front().bytes() == "master")
+        return;
+    onTransportDown(
+        u"%1:%2 is a replica, not the primary of '%3' (a failover in progress?)"_s.arg(m_candidate.host)
+            .arg(m_candidate.port)
+            .arg(m_options.url.primaryName()));
+}
+
+void RedisConnection::onPrimaryMoved(const QString &host, quint16 port)
+{
+    if (m_state != State::Ready || (host == m_node.host && port == m_node.port))
+        return;
+    m_movedTo = RedisUrl::Node{host, port};
+    onTransportDown(
+        u"primary '%1' moved to %2:%3 (Sentinel failover)"_s.arg(m_options.url.primaryName(), host)
+            .arg(port));
+}
+
 void RedisConnection::finishHandshake()
 {
     m_connectTimer.stop();
     startHeartbeat();
     m_backoff.reset();
     m_lastError.clear();
-    qCInfo(lcRedis).noquote() << "connected to" << m_options.url.toDisplayString()
-                              << (m_options.clientName.isEmpty() ? QString()
-                                                                 : u"as "_s + m_options.clientName);
+    const QString where =
+        m_resolver ? u"(primary %1:%2)"_s.arg(m_candidate.host).arg(m_candidate.port) : QString();
+    const QString as = m_options.clientName.isEmpty() ? QString() : u"as "_s + m_options.clientName;
+    if (m_options.logConnected)
+        qCInfo(lcRedis).noquote() << "connected to" << m_options.url.toDisplayString() << where << as;
+    else
+        qCDebug(lcRedis).noquote() << "connected to" << m_options.url.toDisplayString() << where << as;
     // Flush what was queued while we were away, skipping work whose owner has died.
     std::deque<Queued> queued;
     queued.swap(m_queued);
@@ -224,6 +289,15 @@ void RedisConnection::finishHandshake()
     }
     const quint64 generation = m_generation;
     const QPointer<RedisConnection> guard(this);
+    if (m_resolver) {
+        m_watcher->start(m_candidate);
+        if (m_candidate != m_node) {
+            m_node = m_candidate;
+            Q_EMIT primaryChanged(m_node.host, m_node.port);
+            if (!guard || generation != m_generation)
+                return;
+        }
+    }
     setState(State::Ready);
     if (!guard || generation != m_generation)
         return;
@@ -347,6 +421,11 @@ void RedisConnection::onTransportDown(const QString &reason)
 {
     if (!m_transport)
         return;
+    failAttempt(reason);
+}
+
+void RedisConnection::failAttempt(const QString &reason)
+{
     const bool wasReady = m_state == State::Ready;
     m_lastError = reason;
     if (wasReady)
@@ -368,6 +447,10 @@ std::deque<RedisConnection::Pending> RedisConnection::detachTransport()
     m_heartbeatTimer.stop();
     m_pingOutstanding = false;
     ++m_generation;
+    if (m_resolver) {
+        m_resolver->abort();
+        m_watcher->stop();
+    }
     if (m_transport) {
         m_transport->disconnect(this);
         m_transport->abort();

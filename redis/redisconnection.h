@@ -18,6 +18,9 @@
 #include <functional>
 #include <memory>
 
+class RedisSentinelResolver;
+class RedisSentinelWatcher;
+
 // A stalled Redis, or a connection that is half open, answers nothing and closes nothing.
 // Once the connection is ready, a PING goes out after interval with nothing received; when
 // nothing at all (a reply, a push) arrives within timeout of it, the connection is dead: it
@@ -43,6 +46,9 @@ struct RedisConnectionOptions
     qsizetype maxQueuedCommands = 100000;
     RedisHeartbeatOptions heartbeat;
     RedisKeepAliveOptions keepAlive;
+    // "connected to ..." at info level; false: at debug level (the Sentinel client's own
+    // short-lived connections to the Sentinels).
+    bool logConnected = true;
 };
 
 // An asynchronous Redis connection on the Qt event loop. Commands are pipelined: each is
@@ -56,8 +62,19 @@ struct RedisConnectionOptions
 // event loop.
 //
 // lastError() (and the error of stateChanged(), reconnecting(), closed()) when a handshake step
-// is refused: "<step> failed: <Redis's error>", the step being AUTH, SELECT or CLIENT SETNAME,
-// e.g. "AUTH failed: WRONGPASS invalid username-password pair or user is disabled.".
+// is refused: "<step> failed: <Redis's error>", the step being AUTH, SELECT, CLIENT SETNAME or
+// ROLE, e.g. "AUTH failed: WRONGPASS invalid username-password pair or user is disabled.".
+//
+// On a redis-sentinel:// URL every attempt first asks the Sentinels, in the URL's order, where
+// the primary is (RedisSentinelResolver), connects there (RedisUrl::atNode) and runs the usual
+// handshake followed by ROLE, which must say master. While Ready it follows +switch-master on a
+// Sentinel (RedisSentinelWatcher); when the primary moves, the connection is dropped (commands in
+// flight fail as with any drop, queued ones wait) and the next attempt goes to the new primary
+// first. The errors of an attempt, retried with the backoff:
+//   "no Sentinel answered for '<name>': s1:p1: <error>; s2:p2: <error>"
+//   "the Sentinels do not know a primary named '<name>'"
+//   "<host:port> is a replica, not the primary of '<name>' (a failover in progress?)"
+//   "primary '<name>' moved to <host:port> (Sentinel failover)"   (when Ready)
 class RedisConnection : public QObject
 {
     Q_OBJECT
@@ -96,6 +113,9 @@ public:
     qint64 bytesToWrite() const;
     void flush();
     quint64 reconnectCount() const { return m_reconnects; }
+    // The Redis this connection is (or was last) connected to: the URL's host and port, or on a
+    // Sentinel URL the primary it last reached Ready on (empty before); for unix:// empty.
+    RedisUrl::Node currentNode() const { return m_node; }
 
     static QString stateName(State state);
     // True for the error a command gets when the connection closed or dropped before Redis
@@ -108,6 +128,9 @@ Q_SIGNALS:
     void reconnecting(int attempt, int delayMs, const QString &lastError);
     void closed(const QString &lastError);
     void pushReceived(const RedisValue &value);
+    // Sentinel URLs: Ready on a primary other than the one before (the first one included),
+    // emitted just before stateChanged(Ready).
+    void primaryChanged(const QString &host, quint16 port);
 
 private:
     struct Pending
@@ -124,6 +147,12 @@ private:
     };
 
     void startAttempt();
+    void connectTo(const RedisUrl &url);
+    void onResolved(const QString &host, quint16 port);
+    void onPrimaryMoved(const QString &host, quint16 port);
+    // The attempt (or the Ready connection) failed for reason: teardown, then close or reconnect.
+    void failAttempt(const QString &reason);
+    void checkRole(const RedisValue &reply);
     void onConnected();
     void onReadyRead();
     void onTransportDown(const QString &reason);
@@ -149,6 +178,12 @@ private:
     State m_state = State::Disconnected;
     QString m_lastError;
     RedisTransport *m_transport = nullptr;
+    // Sentinel URLs only; null otherwise.
+    RedisSentinelResolver *m_resolver = nullptr;
+    RedisSentinelWatcher *m_watcher = nullptr;
+    RedisUrl::Node m_node;      // where the last Ready connection went
+    RedisUrl::Node m_candidate; // where the current attempt goes
+    RedisUrl::Node m_movedTo;   // +switch-master's new primary: the next attempt goes there first
     RespReader m_reader;
     QByteArray m_readBuffer;
     std::deque<Pending> m_inFlight;

@@ -32,11 +32,11 @@ RedisTransport::~RedisTransport()
 void RedisTransport::open()
 {
     m_reportedDown = false;
-    if (m_url.topology() != RedisUrl::Topology::Standalone) {
-        // Parsed (RedisUrl) but not yet spoken by this client: never mistake a seed node or a
-        // Sentinel for the Redis itself.
-        const QString reason = u"%1 URLs are not supported by this version's Redis client yet"_s.arg(
-            m_url.topology() == RedisUrl::Topology::Cluster ? u"Redis Cluster"_s : u"Redis Sentinel"_s);
+    if (m_url.topology() == RedisUrl::Topology::Cluster) {
+        // Parsed (RedisUrl) but not yet spoken by this client: never mistake a seed node for the
+        // Redis itself. (A Sentinel URL is a pipe to its first Sentinel; RedisConnection never
+        // gives one: it asks the Sentinels and opens the primary's RedisUrl::atNode().)
+        const QString reason = u"Redis Cluster URLs are not supported by this version's Redis client yet"_s;
         QMetaObject::invokeMethod(this, [this, reason] { fail(reason); }, Qt::QueuedConnection);
         return;
     }

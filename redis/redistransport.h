@@ -26,7 +26,8 @@ struct RedisKeepAliveOptions
 };
 
 // The byte pipe under a RedisConnection: QTcpSocket, QSslSocket (rediss://) or QLocalSocket
-// (unix://) behind one interface. One instance serves one connection attempt.
+// (unix://) behind one interface. One instance serves one connection attempt. A standalone URL;
+// on a redis-sentinel:// URL it connects to the first Sentinel; redis-cluster:// is refused.
 class RedisTransport : public QObject
 {
     Q_OBJECT

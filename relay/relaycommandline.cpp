@@ -288,15 +288,15 @@ struct Reader
             r->redis = RedisUrl::parse(parser.value(o.redis), &why);
             if (!r->redis.isValid())
                 return refuse(u"--redis: "_s + why);
-            if (r->redis.topology() != RedisUrl::Topology::Standalone)
-                return refuse(u"--redis: Redis Cluster and Sentinel URLs are not supported by this version yet"_s);
+            if (r->redis.topology() == RedisUrl::Topology::Cluster)
+                return refuse(u"--redis: Redis Cluster URLs are not supported by this version yet"_s);
             r->busMode = RelayCommandLine::BusMode::Redis;
         } else {
             r->redis = RedisUrl::fromEnvironment(env, &why);
             if (!r->redis.isValid())
                 return refuse(why);
-            if (r->redis.topology() != RedisUrl::Topology::Standalone)
-                return refuse(u"REDIS_URL: Redis Cluster and Sentinel URLs are not supported by this version yet"_s);
+            if (r->redis.topology() == RedisUrl::Topology::Cluster)
+                return refuse(u"REDIS_URL: Redis Cluster URLs are not supported by this version yet"_s);
             r->busMode = r->redis.isConfigured() ? RelayCommandLine::BusMode::Redis
                                                  : RelayCommandLine::BusMode::Auto;
         }

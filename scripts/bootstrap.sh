@@ -17,11 +17,12 @@ for arg in "$@"; do
 done
 
 # switchboard-relay: compiler and build tools, Qt Core/Network/WebSockets/Test, hiredis, and for
-# the tests redis-server, openssl (the test PKI), python3 (scripts/check-structure.py) and node.
+# the tests redis-server, redis-sentinel (the Sentinel fixture), openssl (the test PKI), python3
+# (scripts/check-structure.py) and node.
 RELAY_PACKAGES=(
   build-essential cmake ninja-build pkg-config git python3
   qt6-base-dev qt6-base-dev-tools qt6-websockets-dev
-  libhiredis-dev redis-server redis-tools openssl
+  libhiredis-dev redis-server redis-sentinel redis-tools openssl
   nodejs npm
   ccache
 )

@@ -64,6 +64,11 @@ void tst_RelayCommandLine::valid_data()
                                    << BusMode::Auto << u"redis://127.0.0.1:6379"_s << ""_ba << 500;
     QTest::newRow("ping off") << QStringList{u"--ping-interval=0"_s} << QStringList{} << 3000 << BusMode::Auto
                               << u"redis://127.0.0.1:6379"_s << ""_ba << 0;
+    QTest::newRow("sentinel --redis")
+        << QStringList{u"--redis"_s, u"redis-sentinel://:pw@s1:26379,s2:26380/2#mymaster"_s} << QStringList{} << 3000
+        << BusMode::Redis << u"redis-sentinel://:pw@s1:26379,s2:26380/2#mymaster"_s << ""_ba << 30000;
+    QTest::newRow("sentinel REDIS_URL") << QStringList{} << QStringList{u"REDIS_URL=rediss-sentinel://s#m"_s} << 3000
+                                        << BusMode::Redis << u"rediss-sentinel://s:26379#m"_s << ""_ba << 30000;
 }
 
 void tst_RelayCommandLine::valid()
@@ -104,9 +109,9 @@ void tst_RelayCommandLine::invalid_data()
     QTest::newRow("bad REDIS_URL") << QStringList{} << QStringList{u"REDIS_URL=mysql://x"_s}
                                    << u"REDIS_URL:"_s;
     QTest::newRow("cluster URL not yet") << QStringList{u"--redis"_s, u"redis-cluster://a:7000,b:7001"_s}
-                                         << QStringList{} << u"--redis: Redis Cluster and Sentinel URLs are not"_s;
-    QTest::newRow("sentinel REDIS_URL not yet") << QStringList{} << QStringList{u"REDIS_URL=redis-sentinel://s#m"_s}
-                                                << u"REDIS_URL: Redis Cluster and Sentinel URLs are not"_s;
+                                         << QStringList{} << u"--redis: Redis Cluster URLs are not supported"_s;
+    QTest::newRow("cluster REDIS_URL not yet") << QStringList{} << QStringList{u"REDIS_URL=redis-cluster://a:7000"_s}
+                                               << u"REDIS_URL: Redis Cluster URLs are not supported"_s;
     QTest::newRow("bad cluster URL") << QStringList{u"--redis"_s, u"redis-cluster://a:1/3"_s} << QStringList{}
                                      << u"--redis: a Redis Cluster has only database 0"_s;
     QTest::newRow("both buses") << QStringList{u"--in-process"_s, u"--redis"_s, u"redis://h"_s}

@@ -158,9 +158,15 @@ bool RedisServer::restart()
 
 RedisValue RedisServer::command(const QByteArrayList &args, const QByteArray &password) const
 {
+    return commandAt(m_port, args, password);
+}
+
+RedisValue RedisServer::commandAt(quint16 port, const QByteArrayList &args, const QByteArray &password,
+                                  int timeoutMs)
+{
     QTcpSocket socket;
-    socket.connectToHost(QHostAddress::LocalHost, m_port);
-    if (!socket.waitForConnected(2000))
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    if (!socket.waitForConnected(qMin(2000, timeoutMs)))
         return RedisValue::error("ERR test: cannot connect: " + socket.errorString().toUtf8());
     if (!password.isEmpty())
         socket.write(RespReader::formatCommand({"AUTH"_ba, password}));
@@ -168,7 +174,7 @@ RedisValue RedisServer::command(const QByteArrayList &args, const QByteArray &pa
     RespReader reader;
     const int expected = password.isEmpty() ? 1 : 2;
     int seen = 0;
-    const QDeadlineTimer deadline(5000);
+    const QDeadlineTimer deadline(timeoutMs);
     while (!deadline.hasExpired()) {
         if (!socket.waitForReadyRead(int(qMax<qint64>(1, deadline.remainingTime()))))
             break;

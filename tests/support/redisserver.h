@@ -61,6 +61,9 @@ public:
 
     // A blocking one-off command on a fresh connection, for test setup and assertions.
     RedisValue command(const QByteArrayList &args, const QByteArray &password = {}) const;
+    // The same to any server on 127.0.0.1:port (e.g. a Sentinel); waits at most timeoutMs.
+    static RedisValue commandAt(quint16 port, const QByteArrayList &args, const QByteArray &password = {},
+                                int timeoutMs = 5000);
     // CLIENT LIST has a connection named name.
     bool hasClient(const QString &name) const;
 
