@@ -214,6 +214,10 @@ bool RedisClusterConnection::redirect(Pending &p, const RedisValue &reply)
     if (moved) {
         m_topology.moveSlot(slot, host, port);
         refreshTopology();
+        if (!m_followMoves) {
+            invoke(p, RedisValue::error("ERR switchboard: connection moved: " + error));
+            return true;
+        }
     } else {
         p.askHost = host;
         p.askPort = port;
@@ -400,8 +404,17 @@ void RedisClusterConnection::onTopology(RedisClusterTopology topology)
     std::deque<Pending> again = std::exchange(m_unrouted, {});
     const auto waiting = std::exchange(m_waiting, {});
     for (auto it = waiting.cbegin(); it != waiting.cend(); ++it) {
-        for (const Pending &p : it.value())
-            again.push_back(p);
+        for (const Pending &p : it.value()) {
+            const RedisClusterTopology::Shard *owner = m_topology.shardForSlot(p.slot);
+            const bool moved = p.askHost.isEmpty() && owner &&
+                               keyOf(owner->primary.host, owner->primary.port) != it.key();
+            if (moved && !m_followMoves)
+                invoke(p, RedisValue::error("ERR switchboard: connection moved: slot " + QByteArray::number(p.slot) +
+                                            " went from " + it.key().toUtf8() + " to " +
+                                            keyOf(owner->primary.host, owner->primary.port).toUtf8()));
+            else
+                again.push_back(p);
+        }
     }
     for (Pending &p : again)
         dispatch(std::move(p));

@@ -50,6 +50,11 @@ public:
     const RedisConnectionOptions &options() const { return m_options; }
     const RedisClusterTopology &topology() const { return m_topology; }
     void setTopologyInterval(std::chrono::milliseconds interval);
+    // Off: a MOVED is not followed but answered as a connection failure ("ERR switchboard:
+    // connection moved: MOVED ..."; the map is still updated), and so is a command that waited
+    // for a node whose slot went to another one meanwhile: the caller decides when to send it
+    // again (RedisBus waits until the subscribers have moved too). On by default.
+    void setFollowMoves(bool follow) { m_followMoves = follow; }
 
     void command(const QByteArrayList &args, QObject *context, ReplyCallback callback);
     // To the owner of slot, whatever the arguments (a command without a key, a slot chosen).
@@ -119,6 +124,7 @@ private:
     std::function<void(const QString &)> m_refreshNext;
     bool m_refreshing = false;
     bool m_closing = false;
+    bool m_followMoves = true;
     quint64 m_redirections = 0;
     quint64 m_refreshes = 0;
 };

@@ -63,8 +63,9 @@ bool RedisClusterSubscriber::isConnected() const
 {
     if (!m_open || !m_cluster || !m_cluster->isReady())
         return false;
-    return std::all_of(m_nodes.cbegin(), m_nodes.cend(),
-                       [](const Node &node) { return node.subscriber->connection()->isReady(); });
+    return std::all_of(m_nodes.cbegin(), m_nodes.cend(), [](const Node &node) {
+        return node.subscriber->connection()->isReady() || !node.wasReady;
+    });
 }
 
 QString RedisClusterSubscriber::lastError() const
@@ -155,6 +156,8 @@ RedisSubscriber *RedisClusterSubscriber::subscriberFor(const QString &host, quin
     connect(s, &RedisSubscriber::subscribeFailed, this, &RedisClusterSubscriber::onRefused);
     connect(s, &RedisSubscriber::resubscribed, this, &RedisClusterSubscriber::checkSettled);
     connect(s->connection(), &RedisConnection::stateChanged, this, [this, host, port](RedisConnection::State state) {
+        if (state == RedisConnection::State::Ready)
+            m_nodes[u"%1:%2"_s.arg(host).arg(port)].wasReady = true;
         Q_EMIT connectionChanged();
         if (state == RedisConnection::State::Ready || !m_open || !m_cluster)
             return;

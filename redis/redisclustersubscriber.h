@@ -33,7 +33,8 @@ public:
     bool isSubscribed(const QByteArray &channel) const;
     QList<QByteArray> channels() const { return m_refs.keys(); }
     bool isSettled() const;
-    // The cluster has a topology and every node subscriber's connection is up.
+    // The cluster has a topology and no node subscriber's connection is down (one still making
+    // its first connection is not: its channels are simply not confirmed yet).
     bool isConnected() const;
     QString lastError() const;
     // host:port of the node that serves channel now; empty while it has none.
@@ -58,6 +59,7 @@ private:
         RedisSubscriber *subscriber = nullptr;
         QString host;
         quint16 port = 0;
+        bool wasReady = false; // a node still connecting for the first time is not down
     };
     void route(const QByteArray &channel);
     void reroute();

@@ -39,11 +39,11 @@ bool EchoFilter::consumeEcho(const QByteArray &channel, const QByteArray &payloa
     return true;
 }
 
-bool EchoFilter::isRepeat(const QByteArray &payload)
+bool EchoFilter::isRepeat(const QByteArray &channel, const QByteArray &payload)
 {
     // A relay's message ends with ,"id":"<origin>-<seq>","relay":"<origin>"} (RelayProtocol::
-    // chatMessage), seq rising in publish order, and one subscriber connection receives a relay's
-    // messages in that order. A relay whose PUBLISH reply was lost with its connection publishes
+    // chatMessage), seq rising in publish order, and a relay's messages on one channel arrive in
+    // that order (one subscriber connection; on a Cluster, the channel's shard). A relay whose PUBLISH reply was lost with its connection publishes
     // again; a sequence number at or below the last one seen from that origin is that second copy.
     static constexpr QByteArrayView Head = R"({"type":"message",)";
     static constexpr QByteArrayView RelayKey = R"(","relay":")";
@@ -68,11 +68,12 @@ bool EchoFilter::isRepeat(const QByteArray &payload)
     if (!ok)
         return false;
     // fromRawData: no copy on the path every bus message takes.
-    auto it = m_lastSeqByOrigin.find(QByteArray::fromRawData(origin.data(), origin.size()));
-    if (it == m_lastSeqByOrigin.end()) {
-        if (m_lastSeqByOrigin.size() >= 10000)
-            m_lastSeqByOrigin.clear(); // a fleet never has this many processes; forget old restarts
-        m_lastSeqByOrigin.insert(origin.toByteArray(), seq);
+    QHash<QByteArray, quint64> &byOrigin = m_lastSeq[channel];
+    auto it = byOrigin.find(QByteArray::fromRawData(origin.data(), origin.size()));
+    if (it == byOrigin.end()) {
+        if (byOrigin.size() >= 10000)
+            byOrigin.clear(); // a fleet never has this many processes; forget old restarts
+        byOrigin.insert(origin.toByteArray(), seq);
         return false;
     }
     if (seq <= *it)

@@ -27,18 +27,28 @@ public:
     void expectEcho(const QByteArray &channel, const QByteArray &payload);
     // True (and forgotten) when payload is an echo expectEcho() announced.
     bool consumeEcho(const QByteArray &channel, const QByteArray &payload);
-    // True when payload is a relay's message whose sequence number was seen before. Run it on
-    // every bus message before consumeEcho(), so that our own sequence numbers are recorded too.
-    bool isRepeat(const QByteArray &payload);
+    // True when payload is a relay's message whose sequence number was seen before on channel.
+    // Run it on every bus message before consumeEcho(), so that our own numbers are recorded too.
+    // Per channel: a relay's messages keep their order within a channel, but on a Redis Cluster
+    // two channels live on different shards and arrive in no common order.
+    bool isRepeat(const QByteArray &channel, const QByteArray &payload);
 
-    void forget(const QByteArray &channel) { m_echoes.remove(channel); }
-    void clear() { m_echoes.clear(); }
+    void forget(const QByteArray &channel)
+    {
+        m_echoes.remove(channel);
+        m_lastSeq.remove(channel);
+    }
+    void clear()
+    {
+        m_echoes.clear();
+        m_lastSeq.clear();
+    }
 
 private:
     QByteArray m_origin;
     quint64 m_nextMessageId = 1;
     qsizetype m_maxPendingEchoes;
     QHash<QByteArray, std::deque<QByteArray>> m_echoes;
-    // Highest message sequence number seen per publishing relay process ("<instance>-<nonce>").
-    QHash<QByteArray, quint64> m_lastSeqByOrigin;
+    // Per channel, the highest sequence number seen per publishing relay process ("<instance>-<nonce>").
+    QHash<QByteArray, QHash<QByteArray, quint64>> m_lastSeq;
 };

@@ -257,19 +257,27 @@ void RedisBus::requeue(std::deque<Outgoing>::iterator at)
     const auto place = std::lower_bound(m_waiting.begin(), m_waiting.end(), entry.seq,
                                         [](const Outgoing &o, quint64 seq) { return o.seq < seq; });
     m_waiting.insert(place, std::move(entry));
+    // Held as in an outage, also when the link is still up (a Cluster node failed, or the slot
+    // moved): replayed replayDelay after this instance's subscriber has settled, so that the other
+    // relays listen on the new owner too.
     m_hadOutage = true;
-    if (!m_link->isPublisherReady()) {
-        m_holding = true;
-    } else if (canSend()) {
-        QMetaObject::invokeMethod(this, &RedisBus::pumpIfOpen, Qt::QueuedConnection);
+    m_holding = true;
+    if (!m_afterRequeueQueued) {
+        m_afterRequeueQueued = true; // once for every publish a dropped connection fails
+        QMetaObject::invokeMethod(this, &RedisBus::afterRequeue, Qt::QueuedConnection);
     }
     maybeFinishStop();
 }
 
-void RedisBus::pumpIfOpen()
+void RedisBus::afterRequeue()
 {
-    if (canSend())
-        pump();
+    m_afterRequeueQueued = false;
+    if (!m_stopping) {
+        maybeResume();
+        return;
+    }
+    if (m_link->isPublisherReady())
+        pump(); // stopping: no replay delay, everything goes now
 }
 
 void RedisBus::enforceBounds()

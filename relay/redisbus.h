@@ -119,7 +119,7 @@ private:
     void pump();
     void onPublishReply(quint64 seq, const RedisValue &reply);
     void requeue(std::deque<Outgoing>::iterator at);
-    void pumpIfOpen();
+    void afterRequeue();
     void maybeFinishStop();
     void onChannelGap(const QByteArray &channel, qint64 gapMs, const QString &cause);
     void enforceBounds();
@@ -147,6 +147,7 @@ private:
     std::function<void()> m_stopFinish; // set while stop() waits for Redis's answers
     bool m_connected = false;
     bool m_stopping = false;
+    bool m_afterRequeueQueued = false;
     bool m_subscriberWasReady = false;
     QElapsedTimer m_subscriberDownSince;
     QString m_subscriberDownCause;

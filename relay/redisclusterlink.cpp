@@ -14,6 +14,9 @@ RedisClusterLink::RedisClusterLink(const RedisConnectionOptions &options, PubSub
     , m_mode(mode)
     , m_cluster(new RedisClusterConnection(options, this))
 {
+    // A publish whose slot moved is handed back to the bus, which sends it again once its own
+    // subscribers (and, after its replay delay, the other relays') listen on the new owner.
+    m_cluster->setFollowMoves(false);
     connect(m_cluster, &RedisClusterConnection::stateChanged, this, &RedisBusLink::publisherStateChanged);
     if (m_mode == PubSub::Classic) {
         connect(m_cluster, &RedisClusterConnection::topologyChanged, this, [this] {

@@ -126,6 +126,11 @@ struct Options
         u"Seconds to wait for an answer to that PING; without one the connection is dropped and "
         "reconnected, and the subscriber's gap counted (default 5)."_s,
         u"seconds"_s};
+    const QCommandLineOption clusterPubSub{
+        u"cluster-pubsub"_s,
+        u"On a Redis Cluster: sharded (SPUBLISH/SSUBSCRIBE on the shard that owns the channel, the "
+        "default) or classic (PUBLISH/SUBSCRIBE, copied to every node: for fleets with classic relays)."_s,
+        u"sharded|classic"_s};
     const QCommandLineOption inProcess{u"in-process"_s,
                                        u"Run as a single instance on an in-process bus, without Redis."_s};
     const QCommandLineOption prefix{u"channel-prefix"_s,
@@ -216,7 +221,8 @@ struct Options
     void addTo(QCommandLineParser *parser) const
     {
         parser->addOptions(
-            {help, version, port, bind, redis, redisPingInterval, redisPingTimeout, inProcess, prefix, instance,
+            {help, version, port, bind, redis, redisPingInterval, redisPingTimeout, clusterPubSub, inProcess, prefix,
+             instance,
              ping, stats, verbose, eventLoop});
         parser->addOptions({maxMessage, rate, burst, grace, maxRooms, maxConnections, handshake, idle,
                             maxOutbound, roomIds, queueMessages, queueBytes, replayDelay, jwtFile, jwtLeeway,
@@ -288,17 +294,24 @@ struct Reader
             r->redis = RedisUrl::parse(parser.value(o.redis), &why);
             if (!r->redis.isValid())
                 return refuse(u"--redis: "_s + why);
-            if (r->redis.topology() == RedisUrl::Topology::Cluster)
-                return refuse(u"--redis: Redis Cluster URLs are not supported by this version yet"_s);
             r->busMode = RelayCommandLine::BusMode::Redis;
         } else {
             r->redis = RedisUrl::fromEnvironment(env, &why);
             if (!r->redis.isValid())
                 return refuse(why);
-            if (r->redis.topology() == RedisUrl::Topology::Cluster)
-                return refuse(u"REDIS_URL: Redis Cluster URLs are not supported by this version yet"_s);
             r->busMode = r->redis.isConfigured() ? RelayCommandLine::BusMode::Redis
                                                  : RelayCommandLine::BusMode::Auto;
+        }
+        if (parser.isSet(o.clusterPubSub)) {
+            const QString v = parser.value(o.clusterPubSub);
+            if (v == "sharded"_L1)
+                r->outage.clusterPubSub = RedisBusOptions::ClusterPubSub::Sharded;
+            else if (v == "classic"_L1)
+                r->outage.clusterPubSub = RedisBusOptions::ClusterPubSub::Classic;
+            else
+                return refuse(u"--cluster-pubsub: '%1' must be sharded or classic"_s.arg(v));
+            if (r->redis.topology() != RedisUrl::Topology::Cluster)
+                return refuse(u"--cluster-pubsub only applies to a Redis Cluster (a redis-cluster:// URL)"_s);
         }
         RedisHeartbeatOptions &heartbeat = r->redisHeartbeat;
         return readInto(parser, o.redisPingInterval, 0.1, 3600, true, &heartbeat.interval, error) &&

@@ -357,7 +357,7 @@ void RelayServer::onBusMessage(const QByteArray &channel, const QByteArray &payl
     if (m_shuttingDown)
         return;
     // Repeats first: a second copy of our own message must not pass as the echo's miss.
-    if (m_echoes.isRepeat(payload)) {
+    if (m_echoes.isRepeat(channel, payload)) {
         ++m_stats.duplicatesDropped;
         return;
     }

@@ -64,6 +64,12 @@ void tst_RelayCommandLine::valid_data()
                                    << BusMode::Auto << u"redis://127.0.0.1:6379"_s << ""_ba << 500;
     QTest::newRow("ping off") << QStringList{u"--ping-interval=0"_s} << QStringList{} << 3000 << BusMode::Auto
                               << u"redis://127.0.0.1:6379"_s << ""_ba << 0;
+    QTest::newRow("cluster --redis")
+        << QStringList{u"--redis"_s, u"redis-cluster://a:7000,b:7001"_s} << QStringList{} << 3000 << BusMode::Redis
+        << u"redis-cluster://a:7000,b:7001"_s << ""_ba << 30000;
+    QTest::newRow("cluster REDIS_URL, classic")
+        << QStringList{u"--cluster-pubsub"_s, u"classic"_s} << QStringList{u"REDIS_URL=redis-cluster://a:7000"_s}
+        << 3000 << BusMode::Redis << u"redis-cluster://a:7000"_s << ""_ba << 30000;
     QTest::newRow("sentinel --redis")
         << QStringList{u"--redis"_s, u"redis-sentinel://:pw@s1:26379,s2:26380/2#mymaster"_s} << QStringList{} << 3000
         << BusMode::Redis << u"redis-sentinel://:pw@s1:26379,s2:26380/2#mymaster"_s << ""_ba << 30000;
@@ -86,6 +92,8 @@ void tst_RelayCommandLine::valid()
     QTEST(r.server.channelPrefix, "prefix");
     QTEST(int(r.server.pingInterval.count()), "pingMs");
     QVERIFY(!r.server.instanceId.isEmpty());
+    QCOMPARE(r.outage.clusterPubSub, args.contains(u"classic"_s) ? RedisBusOptions::ClusterPubSub::Classic
+                                                                 : RedisBusOptions::ClusterPubSub::Sharded);
 }
 
 void tst_RelayCommandLine::invalid_data()
@@ -108,10 +116,12 @@ void tst_RelayCommandLine::invalid_data()
                                << u"--redis: invalid port '99999'"_s;
     QTest::newRow("bad REDIS_URL") << QStringList{} << QStringList{u"REDIS_URL=mysql://x"_s}
                                    << u"REDIS_URL:"_s;
-    QTest::newRow("cluster URL not yet") << QStringList{u"--redis"_s, u"redis-cluster://a:7000,b:7001"_s}
-                                         << QStringList{} << u"--redis: Redis Cluster URLs are not supported"_s;
-    QTest::newRow("cluster REDIS_URL not yet") << QStringList{} << QStringList{u"REDIS_URL=redis-cluster://a:7000"_s}
-                                               << u"REDIS_URL: Redis Cluster URLs are not supported"_s;
+    QTest::newRow("bad --cluster-pubsub")
+        << QStringList{u"--redis"_s, u"redis-cluster://a:7000"_s, u"--cluster-pubsub"_s, u"shard"_s} << QStringList{}
+        << u"--cluster-pubsub: 'shard' must be sharded or classic"_s;
+    QTest::newRow("--cluster-pubsub without a cluster")
+        << QStringList{u"--redis"_s, u"redis://a:7000"_s, u"--cluster-pubsub"_s, u"classic"_s} << QStringList{}
+        << u"--cluster-pubsub only applies to a Redis Cluster"_s;
     QTest::newRow("bad cluster URL") << QStringList{u"--redis"_s, u"redis-cluster://a:1/3"_s} << QStringList{}
                                      << u"--redis: a Redis Cluster has only database 0"_s;
     QTest::newRow("both buses") << QStringList{u"--in-process"_s, u"--redis"_s, u"redis://h"_s}

@@ -65,7 +65,8 @@ RelayServer *RelayFixture::startRelayWith(RelayServerOptions options, bool inPro
     return startRelayOn(std::move(options), inProcess ? QString() : m_redis->url());
 }
 
-RelayServer *RelayFixture::startRelayOn(RelayServerOptions options, const QString &redisUrl)
+RelayServer *RelayFixture::startRelayOn(RelayServerOptions options, const QString &redisUrl,
+                                        const RedisBusOptions &busOptions)
 {
     MessageBus *bus = nullptr;
     if (redisUrl.isEmpty()) {
@@ -75,7 +76,7 @@ RelayServer *RelayFixture::startRelayOn(RelayServerOptions options, const QStrin
         o.url = RedisUrl::parse(redisUrl);
         if (!options.instanceId.isEmpty())
             o.clientName = u"switchboard-relay:"_s + options.instanceId;
-        bus = new RedisBus(o);
+        bus = new RedisBus(o, busOptions);
     }
     m_owned.append(bus);
     bus->start();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "redisbus.h"
 #include "redisserver.h"
 #include "relayserver.h"
 #include "testclient.h"
@@ -47,7 +48,8 @@ public:
     // A relay with its own options (bound to 127.0.0.1, port 0) on a new bus.
     RelayServer *startRelayWith(RelayServerOptions options, bool inProcess = false);
     // The same on a Redis bus to redisUrl (an ACL user's URL, say).
-    RelayServer *startRelayOn(RelayServerOptions options, const QString &redisUrl);
+    RelayServer *startRelayOn(RelayServerOptions options, const QString &redisUrl,
+                              const RedisBusOptions &busOptions = {});
     TestClient *connectTo(const Instance &relay);
     // A client of any URL (a token in the query, for example).
     TestClient *connectTo(const QUrl &url);
