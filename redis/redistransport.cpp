@@ -33,10 +33,11 @@ void RedisTransport::open()
 {
     m_reportedDown = false;
     if (m_url.topology() == RedisUrl::Topology::Cluster) {
-        // Parsed (RedisUrl) but not yet spoken by this client: never mistake a seed node for the
+        // A Cluster is many servers (RedisClusterConnection); never mistake a seed node for the
         // Redis itself. (A Sentinel URL is a pipe to its first Sentinel; RedisConnection never
         // gives one: it asks the Sentinels and opens the primary's RedisUrl::atNode().)
-        const QString reason = u"Redis Cluster URLs are not supported by this version's Redis client yet"_s;
+        const QString reason = u"a redis-cluster:// URL names a Redis Cluster, not one server: the relay speaks to "
+                               u"Clusters, the console does not yet"_s;
         QMetaObject::invokeMethod(this, [this, reason] { fail(reason); }, Qt::QueuedConnection);
         return;
     }
