@@ -141,6 +141,24 @@ void RedisClusterConnection::dispatch(Pending p)
         return;
     QString host = p.askHost;
     quint16 port = p.askPort;
+    if (host.isEmpty() && !m_movedSlots.empty() && m_movedSlots[size_t(p.slot)] != SlotSettled) {
+        // From the event loop, never inside the caller's command(); until that failure is
+        // delivered every later command for the slot fails too, in order, so none overtakes it.
+        const int slot = p.slot;
+        m_movedSlots[size_t(slot)] = SlotFailing;
+        ++m_failingCommands;
+        const QByteArray why = "ERR switchboard: connection moved: slot " + QByteArray::number(slot) +
+                               " has a new owner";
+        QMetaObject::invokeMethod(
+            this,
+            [this, p = std::move(p), why, slot] {
+                if (--m_failingCommands == 0 && m_movedSlots[size_t(slot)] == SlotFailing)
+                    m_movedSlots[size_t(slot)] = SlotSettled;
+                invoke(p, RedisValue::error(why));
+            },
+            Qt::QueuedConnection);
+        return;
+    }
     if (host.isEmpty()) {
         const RedisClusterTopology::Shard *shard = m_hasTopology ? m_topology.shardForSlot(p.slot) : nullptr;
         if (!shard) {
@@ -376,6 +394,16 @@ void RedisClusterConnection::onTopology(RedisClusterTopology topology)
     ++m_refreshGeneration;
     ++m_refreshes;
     m_backoff.reset();
+    if (!m_followMoves && m_hasTopology) {
+        m_movedSlots.resize(RedisClusterTopology::SlotCount, SlotSettled);
+        for (int slot = 0; slot < RedisClusterTopology::SlotCount; ++slot) {
+            const RedisClusterTopology::Shard *was = m_topology.shardForSlot(slot);
+            const RedisClusterTopology::Shard *now = topology.shardForSlot(slot);
+            if (was && now && (was->primary.host != now->primary.host || was->primary.port != now->primary.port) &&
+                m_movedSlots[size_t(slot)] == SlotSettled)
+                m_movedSlots[size_t(slot)] = SlotMoved;
+        }
+    }
     m_topology = std::move(topology);
     m_hasTopology = true;
     // Connections to nodes the cluster no longer has: closed (what they had in flight fails).
@@ -408,6 +436,8 @@ void RedisClusterConnection::onTopology(RedisClusterTopology topology)
             const RedisClusterTopology::Shard *owner = m_topology.shardForSlot(p.slot);
             const bool moved = p.askHost.isEmpty() && owner &&
                                keyOf(owner->primary.host, owner->primary.port) != it.key();
+            if (moved && !m_movedSlots.empty() && m_movedSlots[size_t(p.slot)] == SlotMoved)
+                m_movedSlots[size_t(p.slot)] = SlotSettled; // this failure reports the move
             if (moved && !m_followMoves)
                 invoke(p, RedisValue::error("ERR switchboard: connection moved: slot " + QByteArray::number(p.slot) +
                                             " went from " + it.key().toUtf8() + " to " +

@@ -52,8 +52,9 @@ public:
     void setTopologyInterval(std::chrono::milliseconds interval);
     // Off: a MOVED is not followed but answered as a connection failure ("ERR switchboard:
     // connection moved: MOVED ..."; the map is still updated), and so is a command that waited
-    // for a node whose slot went to another one meanwhile: the caller decides when to send it
-    // again (RedisBus waits until the subscribers have moved too). On by default.
+    // for a node whose slot went to another one meanwhile, and the first command for a slot whose
+    // owner a topology refresh changed: the caller decides when to send it again (RedisBus waits
+    // until the subscribers have moved too). On by default.
     void setFollowMoves(bool follow) { m_followMoves = follow; }
 
     void command(const QByteArrayList &args, QObject *context, ReplyCallback callback);
@@ -125,6 +126,11 @@ private:
     bool m_refreshing = false;
     bool m_closing = false;
     bool m_followMoves = true;
+    // Follow moves off: per slot, whether a refresh changed its owner and the next command is to
+    // fail (SlotMoved), or failures are on their way (SlotFailing: later commands fail too).
+    enum : qint8 { SlotSettled, SlotMoved, SlotFailing };
+    std::vector<qint8> m_movedSlots;
+    int m_failingCommands = 0;
     quint64 m_redirections = 0;
     quint64 m_refreshes = 0;
 };

@@ -200,7 +200,8 @@ bool RedisBus::windowOpen(const Outgoing &next) const
 
 void RedisBus::pump()
 {
-    while (!m_waiting.empty() && windowOpen(m_waiting.front())) {
+    // canSend(): a reply handled inside publish() may have put the bus on hold.
+    while (!m_waiting.empty() && windowOpen(m_waiting.front()) && (canSend() || m_stopping)) {
         m_inFlight.push_back(std::move(m_waiting.front()));
         m_waiting.pop_front();
         const Outgoing &entry = m_inFlight.back();

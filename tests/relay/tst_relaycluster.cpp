@@ -63,6 +63,15 @@ RelayServer *tst_RelayCluster::relayOn(const QString &id, RedisBusOptions::Clust
     return relay;
 }
 
+static QStringList missing(const QStringList &all, const QStringList &got)
+{
+    QStringList out;
+    for (const QString &t : all)
+        if (!got.contains(t))
+            out.append(t);
+    return out;
+}
+
 QStringList tst_RelayCluster::texts(const TestClient *member)
 {
     QStringList out;
@@ -176,7 +185,7 @@ void tst_RelayCluster::nothingLostThroughAMove()
     QStringList expected;
     for (int i = 0; i < Total; ++i)
         expected.append(QString::number(i));
-    QTRY_COMPARE_WITH_TIMEOUT(texts(member).size(), Total, 30000);
+    QTRY_VERIFY2_WITH_TIMEOUT(texts(member).size() == Total, qPrintable(u"got %1, missing %2; sender's relay duplicates %3"_s.arg(texts(member).size()).arg(missing(expected, texts(member)).join(u',')).arg(qobject_cast<RedisBus *>(b->bus()) ? b->stats().duplicatesDropped : 0)), 30000);
     QCOMPARE(texts(member), expected);
     QCOMPARE(texts(sender), expected); // the sender's own relay delivered each once too
     if (failover) {
