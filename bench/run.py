@@ -77,16 +77,18 @@ class Redis:
 class Fleet:
     """Two instances of one implementation on the shared Redis."""
 
-    def __init__(self, impl, build, redis, relay_args=()):
+    def __init__(self, impl, build, redis, relay_args=(), redis_url=None):
+        """redis_url: what the relays are given (default: redis's own); the seed always uses redis."""
         self.impl = impl
         self.redis_pid = redis.proc.pid
         redis_port = redis.port
+        redis_url = redis_url or f"redis://127.0.0.1:{redis_port}"
         self.ports = [free_port(), free_port()]
         self.procs = []
         for i, port in enumerate(self.ports):
             if impl == "switchboard":
                 cmd = [os.path.join(build, "app/relay/switchboard-relay"), "--port", str(port), "--bind",
-                       "127.0.0.1", "--redis", f"redis://127.0.0.1:{redis_port}", "--instance-id", f"bench-{i}",
+                       "127.0.0.1", "--redis", redis_url, "--instance-id", f"bench-{i}",
                        "--stats-interval", "0", "--rate-limit", "0", "--max-connections", "100000"] + list(relay_args)
                 env = dict(os.environ)
             else:

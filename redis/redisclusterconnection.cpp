@@ -112,7 +112,8 @@ qsizetype RedisClusterConnection::waitingCount() const
 
 void RedisClusterConnection::command(const QByteArrayList &args, QObject *context, ReplyCallback callback)
 {
-    commandForSlot(args.size() > 1 ? RedisClusterTopology::keySlot(args[1]) : 0, args, context, std::move(callback));
+    commandForSlot(args.size() > 1 ? RedisClusterTopology::keySlot(args[1]) : 0, args, context,
+                   std::move(callback));
 }
 
 void RedisClusterConnection::commandForSlot(int slot, const QByteArrayList &args, QObject *context,
@@ -124,12 +125,13 @@ void RedisClusterConnection::commandForSlot(int slot, const QByteArrayList &args
     p.callback = std::move(callback);
     p.context = context;
     p.hasContext = context != nullptr;
-    const QByteArray refused = args.isEmpty()           ? "ERR switchboard: empty command (no arguments)"_ba
+    const QByteArray refused = args.isEmpty()             ? "ERR switchboard: empty command (no arguments)"_ba
                                : m_state == State::Closed ? QByteArray(Closed)
                                                           : QByteArray();
     if (!refused.isEmpty()) {
         QMetaObject::invokeMethod(
-            this, [p = std::move(p), refused] { invoke(p, RedisValue::error(refused)); }, Qt::QueuedConnection);
+            this, [p = std::move(p), refused] { invoke(p, RedisValue::error(refused)); },
+            Qt::QueuedConnection);
         return;
     }
     dispatch(std::move(p));
@@ -147,8 +149,8 @@ void RedisClusterConnection::dispatch(Pending p)
         const int slot = p.slot;
         m_movedSlots[size_t(slot)] = SlotFailing;
         ++m_failingCommands;
-        const QByteArray why = "ERR switchboard: connection moved: slot " + QByteArray::number(slot) +
-                               " has a new owner";
+        const QByteArray why =
+            "ERR switchboard: connection moved: slot " + QByteArray::number(slot) + " has a new owner";
         QMetaObject::invokeMethod(
             this,
             [this, p = std::move(p), why, slot] {
@@ -172,7 +174,7 @@ void RedisClusterConnection::dispatch(Pending p)
     }
     RedisConnection *node = nodeConnection(host, port);
     if (!node->isReady()) {
-        m_waiting[keyOf(host, port)].push_back(std::move(p));
+        m_waiting[RedisClusterTopology::nodeKey(host, port)].push_back(std::move(p));
         return;
     }
     sendTo(node, std::move(p));
@@ -227,8 +229,10 @@ bool RedisClusterConnection::redirect(Pending &p, const RedisValue &reply)
         QTimer::singleShot(50ms, this, [this, p] { dispatch(p); });
         return true;
     }
-    if (host.isEmpty()) // the node does not know its endpoint: the one we asked
-        host = m_topology.shardForSlot(p.slot) ? m_topology.shardForSlot(p.slot)->primary.host : m_options.url.host();
+    if (host.isEmpty()) { // the node does not know its endpoint: the one we asked
+        const RedisClusterTopology::Shard *asked = m_topology.shardForSlot(p.slot);
+        host = asked ? asked->primary.host : m_options.url.host();
+    }
     if (moved) {
         m_topology.moveSlot(slot, host, port);
         refreshTopology();
@@ -246,7 +250,7 @@ bool RedisClusterConnection::redirect(Pending &p, const RedisValue &reply)
 
 RedisConnection *RedisClusterConnection::nodeConnection(const QString &host, quint16 port)
 {
-    const QString key = keyOf(host, port);
+    const QString key = RedisClusterTopology::nodeKey(host, port);
     if (RedisConnection *existing = m_nodes.value(key))
         return existing;
     RedisConnectionOptions o = m_options;
@@ -309,7 +313,7 @@ QList<RedisUrl::Node> RedisClusterConnection::refreshCandidates() const
     // Connected primaries first: no connection to wait for.
     for (bool connectedOnly : {true, false}) {
         for (const RedisClusterTopology::Shard &shard : m_topology.shards()) {
-            const RedisConnection *c = m_nodes.value(keyOf(shard.primary.host, shard.primary.port));
+            const RedisConnection *c = m_nodes.value(shard.primary.key());
             if (shard.primary.healthy && (!connectedOnly || (c && c->isReady())))
                 add(shard.primary.host, shard.primary.port);
         }
@@ -342,7 +346,7 @@ void RedisClusterConnection::tryRefreshFrom(qsizetype candidate, quint64 generat
         return;
     }
     const RedisUrl::Node n = m_candidates.at(candidate);
-    const QString where = keyOf(n.host, n.port);
+    const QString where = RedisClusterTopology::nodeKey(n.host, n.port);
     RedisConnection *node = nodeConnection(n.host, n.port);
     const auto next = [this, candidate, generation, where](const QString &why) {
         if (generation != m_refreshGeneration)
@@ -353,9 +357,8 @@ void RedisClusterConnection::tryRefreshFrom(qsizetype candidate, quint64 generat
     m_refreshNode = where;
     m_refreshNext = next;
     m_refreshAttempt.disconnect(this);
-    connect(&m_refreshAttempt, &QTimer::timeout, this, [next, this] {
-        next(u"no answer within %1 ms"_s.arg(m_options.connectTimeout.count()));
-    });
+    connect(&m_refreshAttempt, &QTimer::timeout, this,
+            [next, this] { next(u"no answer within %1 ms"_s.arg(m_options.connectTimeout.count())); });
     m_refreshAttempt.start(m_options.connectTimeout);
     const auto parse = [this, generation, next](bool shardsForm, const RedisValue &reply) {
         if (generation != m_refreshGeneration)
@@ -373,17 +376,19 @@ void RedisClusterConnection::tryRefreshFrom(qsizetype candidate, quint64 generat
         }
         onTopology(std::move(*t));
     };
-    node->command({"CLUSTER"_ba, "SHARDS"_ba}, this, [this, node, parse, generation](const RedisValue &reply) {
-        if (generation != m_refreshGeneration)
-            return;
-        const QByteArray lower = reply.bytes().toLower();
-        if (reply.isError() && (lower.contains("unknown subcommand") || lower.contains("unknown command"))) {
-            node->command({"CLUSTER"_ba, "SLOTS"_ba}, this,
-                          [parse](const RedisValue &slots) { parse(false, slots); });
-            return;
-        }
-        parse(true, reply);
-    });
+    node->command({"CLUSTER"_ba, "SHARDS"_ba}, this,
+                  [this, node, parse, generation](const RedisValue &reply) {
+                      if (generation != m_refreshGeneration)
+                          return;
+                      const QByteArray lower = reply.bytes().toLower();
+                      if (reply.isError() &&
+                          (lower.contains("unknown subcommand") || lower.contains("unknown command"))) {
+                          node->command({"CLUSTER"_ba, "SLOTS"_ba}, this,
+                                        [parse](const RedisValue &slots) { parse(false, slots); });
+                          return;
+                      }
+                      parse(true, reply);
+                  });
 }
 
 void RedisClusterConnection::onTopology(RedisClusterTopology topology)
@@ -399,19 +404,23 @@ void RedisClusterConnection::onTopology(RedisClusterTopology topology)
         for (int slot = 0; slot < RedisClusterTopology::SlotCount; ++slot) {
             const RedisClusterTopology::Shard *was = m_topology.shardForSlot(slot);
             const RedisClusterTopology::Shard *now = topology.shardForSlot(slot);
-            if (was && now && (was->primary.host != now->primary.host || was->primary.port != now->primary.port) &&
+            if (was && now && was->primary.key() != now->primary.key() &&
                 m_movedSlots[size_t(slot)] == SlotSettled)
                 m_movedSlots[size_t(slot)] = SlotMoved;
         }
     }
+    // Listeners reroute on this; a Cluster that comes back unchanged still lets them place what
+    // waited while it was unreachable.
+    const bool changed =
+        !m_hasTopology || m_state != State::Ready || m_topology.shards() != topology.shards();
     m_topology = std::move(topology);
     m_hasTopology = true;
     // Connections to nodes the cluster no longer has: closed (what they had in flight fails).
     QSet<QString> known;
     for (const RedisClusterTopology::Shard &shard : m_topology.shards()) {
-        known.insert(keyOf(shard.primary.host, shard.primary.port));
+        known.insert(shard.primary.key());
         for (const RedisClusterTopology::Node &replica : shard.replicas)
-            known.insert(keyOf(replica.host, replica.port));
+            known.insert(replica.key());
     }
     for (auto it = m_nodes.begin(); it != m_nodes.end();) {
         if (known.contains(it.key())) {
@@ -434,14 +443,13 @@ void RedisClusterConnection::onTopology(RedisClusterTopology topology)
     for (auto it = waiting.cbegin(); it != waiting.cend(); ++it) {
         for (const Pending &p : it.value()) {
             const RedisClusterTopology::Shard *owner = m_topology.shardForSlot(p.slot);
-            const bool moved = p.askHost.isEmpty() && owner &&
-                               keyOf(owner->primary.host, owner->primary.port) != it.key();
+            const bool moved = p.askHost.isEmpty() && owner && owner->primary.key() != it.key();
             if (moved && !m_movedSlots.empty() && m_movedSlots[size_t(p.slot)] == SlotMoved)
                 m_movedSlots[size_t(p.slot)] = SlotSettled; // this failure reports the move
             if (moved && !m_followMoves)
-                invoke(p, RedisValue::error("ERR switchboard: connection moved: slot " + QByteArray::number(p.slot) +
-                                            " went from " + it.key().toUtf8() + " to " +
-                                            keyOf(owner->primary.host, owner->primary.port).toUtf8()));
+                invoke(p, RedisValue::error("ERR switchboard: connection moved: slot " +
+                                            QByteArray::number(p.slot) + " went from " + it.key().toUtf8() +
+                                            " to " + owner->primary.key().toUtf8()));
             else
                 again.push_back(p);
         }
@@ -450,7 +458,8 @@ void RedisClusterConnection::onTopology(RedisClusterTopology topology)
         dispatch(std::move(p));
     if (needsWatching())
         m_refreshSoon.start(WatchInterval);
-    Q_EMIT topologyChanged();
+    if (changed)
+        Q_EMIT topologyChanged();
 }
 
 bool RedisClusterConnection::needsWatching() const
@@ -458,7 +467,7 @@ bool RedisClusterConnection::needsWatching() const
     if (!m_topology.coversAllSlots())
         return true;
     for (const RedisClusterTopology::Shard &shard : m_topology.shards()) {
-        const RedisConnection *c = m_nodes.value(keyOf(shard.primary.host, shard.primary.port));
+        const RedisConnection *c = m_nodes.value(shard.primary.key());
         if (!shard.primary.healthy || (c && !c->isReady()))
             return true;
     }
@@ -486,11 +495,6 @@ void RedisClusterConnection::setState(State state, const QString &error)
         return;
     m_state = state;
     Q_EMIT stateChanged(state, m_lastError);
-}
-
-QString RedisClusterConnection::keyOf(const QString &host, quint16 port)
-{
-    return host + u':' + QString::number(port);
 }
 
 void RedisClusterConnection::invoke(const Pending &p, const RedisValue &value)

@@ -74,6 +74,7 @@ public:
 
 Q_SIGNALS:
     void stateChanged(RedisConnection::State state, const QString &lastError);
+    // A refresh read another topology than the last, or the Cluster is reachable again.
     void topologyChanged();
 
 private:
@@ -102,7 +103,6 @@ private:
     void setState(State state, const QString &error = {});
     QList<RedisUrl::Node> refreshCandidates() const;
     bool needsWatching() const;
-    static QString keyOf(const QString &host, quint16 port);
     static void invoke(const Pending &p, const RedisValue &value);
 
     RedisConnectionOptions m_options;

@@ -71,7 +71,8 @@ bool RedisClusterSubscriber::isConnected() const
 QString RedisClusterSubscriber::lastError() const
 {
     for (const Node &node : std::as_const(m_nodes)) {
-        if (!node.subscriber->connection()->isReady() && !node.subscriber->connection()->lastError().isEmpty())
+        if (!node.subscriber->connection()->isReady() &&
+            !node.subscriber->connection()->lastError().isEmpty())
             return u"%1:%2: "_s.arg(node.host).arg(node.port) + node.subscriber->connection()->lastError();
     }
     return m_cluster ? m_cluster->lastError() : QString();
@@ -94,15 +95,16 @@ bool RedisClusterSubscriber::isSettled() const
 void RedisClusterSubscriber::route(const QByteArray &channel)
 {
     const RedisClusterTopology::Shard *shard =
-        m_cluster && m_cluster->isReady() ? m_cluster->topology().shardForSlot(RedisClusterTopology::keySlot(channel))
-                                          : nullptr;
+        m_cluster && m_cluster->isReady()
+            ? m_cluster->topology().shardForSlot(RedisClusterTopology::keySlot(channel))
+            : nullptr;
     if (!shard) {
         m_unrouted.insert(channel);
         return;
     }
     m_unrouted.remove(channel);
     RedisSubscriber *s = subscriberFor(shard->primary.host, shard->primary.port);
-    m_route.insert(channel, u"%1:%2"_s.arg(shard->primary.host).arg(shard->primary.port));
+    m_route.insert(channel, shard->primary.key());
     s->subscribe(channel);
 }
 
@@ -123,7 +125,7 @@ void RedisClusterSubscriber::reroute()
         const QByteArray &channel = it.key();
         const RedisClusterTopology::Shard *shard =
             m_cluster->topology().shardForSlot(RedisClusterTopology::keySlot(channel));
-        const QString owner = shard ? u"%1:%2"_s.arg(shard->primary.host).arg(shard->primary.port) : QString();
+        const QString owner = shard ? shard->primary.key() : QString();
         const QString now = m_route.value(channel);
         if (!m_unrouted.contains(channel) && owner == now)
             continue;
@@ -140,7 +142,7 @@ void RedisClusterSubscriber::reroute()
 
 RedisSubscriber *RedisClusterSubscriber::subscriberFor(const QString &host, quint16 port)
 {
-    const QString key = u"%1:%2"_s.arg(host).arg(port);
+    const QString key = RedisClusterTopology::nodeKey(host, port);
     if (const auto it = m_nodes.constFind(key); it != m_nodes.cend())
         return it->subscriber;
     RedisConnectionOptions o = m_cluster->options();
@@ -155,17 +157,18 @@ RedisSubscriber *RedisClusterSubscriber::subscriberFor(const QString &host, quin
     connect(s, &RedisSubscriber::subscriptionLost, this, &RedisClusterSubscriber::onLost);
     connect(s, &RedisSubscriber::subscribeFailed, this, &RedisClusterSubscriber::onRefused);
     connect(s, &RedisSubscriber::resubscribed, this, &RedisClusterSubscriber::checkSettled);
-    connect(s->connection(), &RedisConnection::stateChanged, this, [this, host, port](RedisConnection::State state) {
-        if (state == RedisConnection::State::Ready)
-            m_nodes[u"%1:%2"_s.arg(host).arg(port)].wasReady = true;
-        Q_EMIT connectionChanged();
-        if (state == RedisConnection::State::Ready || !m_open || !m_cluster)
-            return;
-        // The node may be gone: the cluster connection watches it until a replica takes over.
-        m_cluster->nodeConnection(host, port);
-        m_cluster->refreshTopology();
-        m_wasSettled = false;
-    });
+    connect(s->connection(), &RedisConnection::stateChanged, this,
+            [this, host, port](RedisConnection::State state) {
+                if (state == RedisConnection::State::Ready)
+                    m_nodes[RedisClusterTopology::nodeKey(host, port)].wasReady = true;
+                Q_EMIT connectionChanged();
+                if (state == RedisConnection::State::Ready || !m_open || !m_cluster)
+                    return;
+                // The node may be gone: the cluster connection watches it until a replica takes over.
+                m_cluster->nodeConnection(host, port);
+                m_cluster->refreshTopology();
+                m_wasSettled = false;
+            });
     if (m_open)
         s->open();
     return s;
@@ -182,8 +185,9 @@ void RedisClusterSubscriber::onConfirmed(const QByteArray &channel)
         const QString previous = m_movingFrom.take(channel);
         m_movingSince.erase(moving);
         ++m_moves;
-        qCInfo(lcRedis).noquote() << "sharded channel" << QString::fromUtf8(channel) << "moved from" << previous
-                                  << "to" << m_route.value(channel) << "- not listened to for" << gap << "ms";
+        qCInfo(lcRedis).noquote() << "sharded channel" << QString::fromUtf8(channel) << "moved from"
+                                  << previous << "to" << m_route.value(channel) << "- not listened to for"
+                                  << gap << "ms";
         Q_EMIT moved(channel, previous, m_route.value(channel), gap);
     }
     Q_EMIT subscribed(channel);

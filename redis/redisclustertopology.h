@@ -25,17 +25,21 @@ public:
         bool primary = false;
         bool healthy = true; // CLUSTER SHARDS' health "online" (CLUSTER SLOTS lists only those)
         bool operator==(const Node &) const = default;
+        QString key() const { return nodeKey(host, port); }
     };
     struct Shard
     {
         Node primary;
         QList<Node> replicas;
         QList<std::pair<int, int>> slots; // inclusive ranges
+        bool operator==(const Shard &) const = default;
     };
 
     // The slot of key: CRC16 (XMODEM) of the key, or of its hash tag, the text between the
     // first '{' and the next '}' when that is not empty, modulo 16,384.
     static int keySlot(QByteArrayView key);
+    // "host:port", how nodes are keyed wherever a Cluster's nodes are tracked.
+    static QString nodeKey(const QString &host, quint16 port) { return host + u':' + QString::number(port); }
 
     // From the reply of CLUSTER SHARDS or CLUSTER SLOTS; nullopt and *error when it is not one.
     static std::optional<RedisClusterTopology> fromShards(const RedisValue &reply, QString *error);

@@ -62,8 +62,7 @@ RedisConnection::~RedisConnection()
     // Callbacks are not run from the destructor: their owners may be half destroyed.
 }
 
-template<typename Slot>
-void RedisConnection::fromTransport(Slot slot)
+template<typename Slot> void RedisConnection::fromTransport(Slot slot)
 {
     const QPointer<RedisConnection> guard(this);
     ++m_transportDepth;
@@ -188,8 +187,10 @@ void RedisConnection::connectTo(const RedisUrl &url)
 {
     m_transport = new RedisTransport(url, this);
     m_transport->setKeepAlive(m_options.keepAlive);
-    connect(m_transport, &RedisTransport::connected, this, [this] { fromTransport([this] { onConnected(); }); });
-    connect(m_transport, &RedisTransport::readyRead, this, [this] { fromTransport([this] { onReadyRead(); }); });
+    connect(m_transport, &RedisTransport::connected, this,
+            [this] { fromTransport([this] { onConnected(); }); });
+    connect(m_transport, &RedisTransport::readyRead, this,
+            [this] { fromTransport([this] { onReadyRead(); }); });
     connect(m_transport, &RedisTransport::disconnected, this,
             [this](const QString &reason) { fromTransport([this, &reason] { onTransportDown(reason); }); });
     m_connectTimer.start(m_options.connectTimeout);
@@ -225,7 +226,11 @@ void RedisConnection::onConnected()
         Pending p;
         p.handshake = true;
         p.callback = [this, name](const RedisValue &reply) {
-            if (reply.isError() && name != "PING") {
+            if (reply.isError() && name == "CLIENT SETNAME" && reply.bytes().startsWith("NOPERM")) {
+                // An ACL without +client|setname: the connection works, only unnamed in CLIENT LIST.
+                qCWarning(lcRedis).noquote() << "cannot name the connection" << m_options.clientName << "-"
+                                             << QString::fromUtf8(reply.bytes());
+            } else if (reply.isError() && name != "PING") {
                 onTransportDown(
                     u"%1 failed: %2"_s.arg(QString::fromLatin1(name), QString::fromUtf8(reply.bytes())));
                 return;
@@ -319,8 +324,8 @@ void RedisConnection::command(const QByteArrayList &args)
     const QByteArray name = args.isEmpty() ? QByteArray() : args.first();
     p.callback = [name](const RedisValue &reply) {
         if (reply.isError())
-            qCWarning(lcRedis).noquote() << (name.isEmpty() ? "command"_ba : name)
-                                         << "failed:" << QString::fromUtf8(reply.bytes());
+            qCWarning(lcRedis).noquote()
+                << (name.isEmpty() ? "command"_ba : name) << "failed:" << QString::fromUtf8(reply.bytes());
     };
     send(args, std::move(p));
 }

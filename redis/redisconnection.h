@@ -64,6 +64,8 @@ struct RedisConnectionOptions
 // lastError() (and the error of stateChanged(), reconnecting(), closed()) when a handshake step
 // is refused: "<step> failed: <Redis's error>", the step being AUTH, SELECT, CLIENT SETNAME or
 // ROLE, e.g. "AUTH failed: WRONGPASS invalid username-password pair or user is disabled.".
+// One exception: a CLIENT SETNAME refused by an ACL (NOPERM) is logged and the connection goes on
+// unnamed.
 //
 // On a redis-sentinel:// URL every attempt first asks the Sentinels, in the URL's order, where
 // the primary is (RedisSentinelResolver), connects there (RedisUrl::atNode) and runs the usual

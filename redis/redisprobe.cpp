@@ -30,9 +30,10 @@ void RedisProbe::probe(const RedisUrl &url, std::chrono::milliseconds timeout, Q
     });
     connection->command({"INFO"_ba, "server"_ba}, context, [connection, finish](const RedisValue &reply) {
         if (reply.isError()) {
-            // A transport failure reaches us as the queued command's error; its cause reads better.
+            // A transport failure reaches us as the queued command's error, with its cause in
+            // lastError(); a server that refuses INFO (an ACL) did answer, so it is reachable.
             const QString why = connection->lastError();
-            finish(Result{false, why.isEmpty() ? QString::fromUtf8(reply.bytes()) : why, {}});
+            finish(why.isEmpty() ? Result{true, {}, {}} : Result{false, why, {}});
             return;
         }
         QString version;

@@ -30,7 +30,8 @@ RedisClusterLink::RedisClusterLink(const RedisConnectionOptions &options, PubSub
     connect(m_sharded, &RedisClusterSubscriber::subscribed, this, &RedisBusLink::subscribed);
     connect(m_sharded, &RedisClusterSubscriber::subscribeFailed, this, &RedisBusLink::subscribeFailed);
     connect(m_sharded, &RedisClusterSubscriber::resubscribed, this, &RedisBusLink::resubscribed);
-    connect(m_sharded, &RedisClusterSubscriber::connectionChanged, this, &RedisBusLink::subscriberStateChanged);
+    connect(m_sharded, &RedisClusterSubscriber::connectionChanged, this,
+            &RedisBusLink::subscriberStateChanged);
     connect(m_sharded, &RedisClusterSubscriber::moved, this,
             [this](const QByteArray &channel, const QString &from, const QString &to, qint64 gapMs) {
                 Q_EMIT channelGap(channel, gapMs, u"its slot moved from %1 to %2"_s.arg(from, to));
@@ -145,7 +146,7 @@ QString RedisClusterLink::subscriberError() const
 QString RedisClusterLink::description() const
 {
     return u"Redis Cluster at %1 (%2 Pub/Sub)"_s.arg(m_cluster->options().url.toDisplayString(),
-                                                    m_mode == PubSub::Sharded ? u"sharded"_s : u"classic"_s);
+                                                     m_mode == PubSub::Sharded ? u"sharded"_s : u"classic"_s);
 }
 
 void RedisClusterLink::placeClassicSubscriber()
@@ -156,7 +157,7 @@ void RedisClusterLink::placeClassicSubscriber()
         nodes += shard.replicas;
     }
     const auto usable = [this](const RedisClusterTopology::Node &n) {
-        return n.healthy && u"%1:%2"_s.arg(n.host).arg(n.port) != m_classicNode;
+        return n.healthy && n.key() != m_classicNode;
     };
     const auto chosen = std::find_if(nodes.cbegin(), nodes.cend(), usable);
     if (chosen == nodes.cend())
@@ -169,23 +170,25 @@ void RedisClusterLink::placeClassicSubscriber()
     }
     RedisConnectionOptions o = m_cluster->options();
     o.url = o.url.atNode(chosen->host, chosen->port);
-    m_classicNode = u"%1:%2"_s.arg(chosen->host).arg(chosen->port);
+    m_classicNode = chosen->key();
     m_classic = new RedisSubscriber(o, this);
     connect(m_classic, &RedisSubscriber::message, this, &RedisBusLink::message);
     connect(m_classic, &RedisSubscriber::subscribed, this, &RedisBusLink::subscribed);
-    connect(m_classic, &RedisSubscriber::subscribeFailed, this, [this](const QByteArray &channel, const QByteArray &e) {
-        m_classicRefs.remove(channel);
-        Q_EMIT subscribeFailed(channel, e);
-    });
+    connect(m_classic, &RedisSubscriber::subscribeFailed, this,
+            [this](const QByteArray &channel, const QByteArray &e) {
+                m_classicRefs.remove(channel);
+                Q_EMIT subscribeFailed(channel, e);
+            });
     connect(m_classic, &RedisSubscriber::resubscribed, this, &RedisBusLink::resubscribed);
-    connect(m_classic->connection(), &RedisConnection::stateChanged, this, [this](RedisConnection::State state) {
-        Q_EMIT subscriberStateChanged();
-        // Lost its node: any other node of the Cluster hears every classic message too.
-        if (state == RedisConnection::State::Reconnecting && m_open) {
-            m_cluster->refreshTopology();
-            placeClassicSubscriber();
-        }
-    });
+    connect(m_classic->connection(), &RedisConnection::stateChanged, this,
+            [this](RedisConnection::State state) {
+                Q_EMIT subscriberStateChanged();
+                // Lost its node: any other node of the Cluster hears every classic message too.
+                if (state == RedisConnection::State::Reconnecting && m_open) {
+                    m_cluster->refreshTopology();
+                    placeClassicSubscriber();
+                }
+            });
     for (auto it = m_classicRefs.cbegin(); it != m_classicRefs.cend(); ++it)
         m_classic->subscribe(it.key());
     if (m_open)

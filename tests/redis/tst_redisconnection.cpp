@@ -168,6 +168,8 @@ void tst_RedisConnection::authentication_data()
     QTest::addColumn<QByteArrayList>("refusedCommand");
     QTest::newRow("requirepass") << u":masterpw@"_s << true << QString() << QByteArrayList();
     QTest::newRow("acl user") << u"alice:alicepw@"_s << true << QString() << QByteArrayList();
+    // Refused CLIENT SETNAME (NOPERM): connected, unnamed.
+    QTest::newRow("acl user without setname") << u"bob:bobpw@"_s << true << QString() << QByteArrayList();
     QTest::newRow("wrong password") << u":nope@"_s << false << u"AUTH"_s << QByteArrayList{"AUTH", "nope"};
     QTest::newRow("wrong acl password")
         << u"alice:nope@"_s << false << u"AUTH"_s << QByteArrayList{"AUTH", "alice", "nope"};
@@ -184,6 +186,11 @@ void tst_RedisConnection::authentication()
     QCOMPARE(secured.command({"ACL", "SETUSER", "alice", "on", ">alicepw", "~*", "&*", "+@all"}, "masterpw")
                  .bytes(),
              "OK"_ba);
+    QCOMPARE(secured
+                 .command({"ACL", "SETUSER", "bob", "on", ">bobpw", "~*", "&*", "+@all", "-client|setname"},
+                          "masterpw")
+                 .bytes(),
+             "OK"_ba);
 
     RedisConnectionOptions o =
         optionsFor(u"redis://"_s + credentials + u"127.0.0.1:"_s + QString::number(secured.port()));
@@ -197,7 +204,10 @@ void tst_RedisConnection::authentication()
         RedisValue who;
         c.command({"ACL", "WHOAMI"}, this, [&](const RedisValue &r) { who = r; });
         QTRY_VERIFY(!who.isNil());
-        QCOMPARE(who.bytes(), credentials.startsWith(u"alice"_s) ? "alice"_ba : "default"_ba);
+        const QString user = credentials.section(u':', 0, 0);
+        QCOMPARE(who.bytes(), user.isEmpty() ? "default"_ba : user.toUtf8());
+        const QByteArray clients = secured.command({"CLIENT", "LIST"}, "masterpw").bytes();
+        QCOMPARE(clients.contains("name=auth-test "), user != u"bob"_s);
     } else {
         QFETCH(QString, failedStep);
         QFETCH(QByteArrayList, refusedCommand);

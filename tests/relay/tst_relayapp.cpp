@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "rawwebsocket.h"
+#include "redisclustertopology.h"
 #include "redisserver.h"
 #include "testclient.h"
+#include "testcluster.h"
 #include "testenvironment.h"
 
 #include <QProcess>
@@ -10,6 +12,7 @@
 #include <QTest>
 
 #include <csignal>
+#include <memory>
 
 using namespace Qt::StringLiterals;
 
@@ -33,12 +36,16 @@ private Q_SLOTS:
     void autoModeProbesTheDefaultAddress_data();
     void autoModeProbesTheDefaultAddress();
     void configuredRedisDownIsAnOutage();
+    void runsOnAClusterUrl_data();
+    void runsOnAClusterUrl();
     void memoryStaysFlatWithAClientThatNeverReads();
 
 private:
     bool startRelay(QProcess &p, const QStringList &args, const QProcessEnvironment &env = cleanEnv());
     static QProcessEnvironment cleanEnv();
     quint16 waitForPort(QProcess &p, QString *log);
+    TestCluster *cluster();
+    std::unique_ptr<TestCluster> m_cluster;
     QString m_binary;
 };
 
@@ -246,6 +253,77 @@ void tst_RelayApp::configuredRedisDownIsAnOutage()
         5000));
     relay.terminate();
     QVERIFY(exitsWithin(relay, 3000));
+}
+
+TestCluster *tst_RelayApp::cluster()
+{
+    if (!m_cluster) {
+        m_cluster = std::make_unique<TestCluster>(3, 0);
+        if (!m_cluster->start())
+            qWarning().noquote() << "cluster:" << m_cluster->errorString();
+    }
+    return m_cluster.get();
+}
+
+void tst_RelayApp::runsOnAClusterUrl_data()
+{
+    QTest::addColumn<QString>("pubsub"); // --cluster-pubsub, empty: the default
+    QTest::addColumn<bool>("sharded");
+    QTest::newRow("default: sharded") << QString() << true;
+    QTest::newRow("--cluster-pubsub classic") << u"classic"_s << false;
+}
+
+// Two switchboard-relay processes given a redis-cluster:// URL (one seed node: the rest is
+// discovered) deliver a room's messages to each other, on the room's shard when sharded.
+void tst_RelayApp::runsOnAClusterUrl()
+{
+    QFETCH(QString, pubsub);
+    QFETCH(bool, sharded);
+    TestCluster *c = cluster();
+    QVERIFY2(c->waitUntilHealthy(20000), qPrintable(c->errorString()));
+    QProcess relays[2];
+    quint16 ports[2] = {};
+    for (int i = 0; i < 2; ++i) {
+        QStringList args{u"--port"_s,        u"0"_s,
+                         u"--bind"_s,        u"127.0.0.1"_s,
+                         u"--redis"_s,       c->singleSeedUrl(),
+                         u"--instance-id"_s, u"cluster-%1"_s.arg(i)};
+        if (!pubsub.isEmpty())
+            args << u"--cluster-pubsub"_s << pubsub;
+        QVERIFY(startRelay(relays[i], args));
+        QString log;
+        ports[i] = waitForPort(relays[i], &log);
+        QVERIFY2(ports[i] != 0, qPrintable(log));
+    }
+    const QString room = u"proc-"_s + (sharded ? u"s"_s : u"c"_s);
+    const QByteArray channel = "room:" + room.toUtf8();
+    TestClient a, b;
+    QVERIFY(a.open(QUrl(u"ws://127.0.0.1:%1"_s.arg(ports[0]))));
+    QVERIFY(b.open(QUrl(u"ws://127.0.0.1:%1"_s.arg(ports[1]))));
+    QVERIFY(a.join(room));
+    QVERIFY(b.join(room));
+    RedisServer *owner = c->primaryOf(RedisClusterTopology::keySlot(channel));
+    QVERIFY(owner);
+    if (sharded) {
+        QCOMPARE(owner->command({"PUBSUB", "SHARDNUMSUB", channel}).elements()[1].toInteger(), 2);
+    } else {
+        qint64 classic = 0; // each relay's classic subscriber sits on one node, any node
+        for (RedisServer *node : c->nodes())
+            classic += node->command({"PUBSUB", "NUMSUB", channel}).elements()[1].toInteger();
+        QCOMPARE(classic, 2);
+        QCOMPARE(owner->command({"PUBSUB", "SHARDNUMSUB", channel}).elements()[1].toInteger(), 0);
+    }
+    a.send(QJsonObject{
+        {u"type"_s, u"message"_s}, {u"user"_s, u"a"_s}, {u"roomId"_s, room}, {u"text"_s, u"from a"_s}});
+    const QJsonObject got =
+        b.waitFor([](const QJsonObject &f) { return f.value(u"text"_s) == u"from a"_s; }, 10000);
+    QVERIFY2(got.value(u"roomId"_s).toString() == room,
+             qPrintable(b.rawFrames().join(u'\n') + u" / "_s + a.rawFrames().join(u'\n')));
+    for (QProcess &relay : relays) {
+        relay.terminate();
+        QVERIFY(exitsWithin(relay, 5000));
+        QCOMPARE(relay.exitCode(), 0);
+    }
 }
 
 // Resident set size of a process, and its peak, in KiB (from /proc).
