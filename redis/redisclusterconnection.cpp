@@ -368,8 +368,10 @@ void RedisClusterConnection::tryRefreshFrom(qsizetype candidate, quint64 generat
             return;
         }
         QString error;
-        std::optional<RedisClusterTopology> t = shardsForm ? RedisClusterTopology::fromShards(reply, &error)
-                                                           : RedisClusterTopology::fromSlots(reply, &error);
+        std::optional<RedisClusterTopology> t =
+            shardsForm ? RedisClusterTopology::fromShards(reply, &error,
+                                                          m_options.url.scheme() == RedisUrl::Scheme::Tls)
+                       : RedisClusterTopology::fromSlots(reply, &error);
         if (!t) {
             next(error);
             return;

@@ -59,6 +59,13 @@ bool RedisClusterSubscriber::isSubscribed(const QByteArray &channel) const
            node->subscriber->connection()->isReady();
 }
 
+void RedisClusterSubscriber::reconnectNodeOf(const QByteArray &channel, const QString &reason)
+{
+    const auto node = m_nodes.constFind(m_route.value(channel));
+    if (node != m_nodes.cend())
+        node->subscriber->connection()->reconnect(reason);
+}
+
 bool RedisClusterSubscriber::isConnected() const
 {
     if (!m_open || !m_cluster || !m_cluster->isReady())

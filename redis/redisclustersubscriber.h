@@ -40,6 +40,8 @@ public:
     // host:port of the node that serves channel now; empty while it has none.
     QString nodeOf(const QByteArray &channel) const { return m_route.value(channel); }
     quint64 moves() const { return m_moves; }
+    // Drops the connection of the node that serves channel (RedisConnection::reconnect).
+    void reconnectNodeOf(const QByteArray &channel, const QString &reason);
     quint64 messagesReceived() const { return m_messages; }
 
 Q_SIGNALS:

@@ -58,7 +58,8 @@ int RedisClusterTopology::keySlot(QByteArrayView key)
     return crc16(key) % SlotCount;
 }
 
-std::optional<RedisClusterTopology> RedisClusterTopology::fromShards(const RedisValue &reply, QString *error)
+std::optional<RedisClusterTopology> RedisClusterTopology::fromShards(const RedisValue &reply, QString *error,
+                                                                     bool tls)
 {
     if (!reply.isArray()) {
         *error = u"CLUSTER SHARDS: expected an array, got %1"_s.arg(reply.toDisplayString());
@@ -85,9 +86,16 @@ std::optional<RedisClusterTopology> RedisClusterTopology::fromShards(const Redis
         for (const RedisValue &nodeValue : nodes->elements()) {
             const RedisValue *id = field(nodeValue, "id");
             const RedisValue *ip = field(nodeValue, "ip");
-            const RedisValue *port = field(nodeValue, "port");
+            const RedisValue *port = field(nodeValue, tls ? "tls-port" : "port");
             const RedisValue *role = field(nodeValue, "role");
             const RedisValue *health = field(nodeValue, "health");
+            if (id && ip && role && !port && field(nodeValue, tls ? "port" : "tls-port")) {
+                *error = tls ? u"CLUSTER SHARDS: node %1 has no TLS port (tls-port): it does not serve "
+                               "TLS; use redis-cluster://"_s.arg(QString::fromUtf8(ip->bytes()))
+                             : u"CLUSTER SHARDS: node %1 serves only TLS (no port, only tls-port): use "
+                               "rediss-cluster://"_s.arg(QString::fromUtf8(ip->bytes()));
+                return std::nullopt;
+            }
             if (!id || !ip || !port || !role || !validPort(port->toInteger())) {
                 *error = u"CLUSTER SHARDS: a node without id, ip, port and role"_s;
                 return std::nullopt;

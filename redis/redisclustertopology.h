@@ -42,7 +42,10 @@ public:
     static QString nodeKey(const QString &host, quint16 port) { return host + u':' + QString::number(port); }
 
     // From the reply of CLUSTER SHARDS or CLUSTER SLOTS; nullopt and *error when it is not one.
-    static std::optional<RedisClusterTopology> fromShards(const RedisValue &reply, QString *error);
+    // CLUSTER SHARDS names each node's plain "port" and, with tls-cluster, its "tls-port"; tls
+    // takes the latter (CLUSTER SLOTS and MOVED answer with the port of the asking connection's kind).
+    static std::optional<RedisClusterTopology> fromShards(const RedisValue &reply, QString *error,
+                                                          bool tls = false);
     static std::optional<RedisClusterTopology> fromSlots(const RedisValue &reply, QString *error);
 
     const QList<Shard> &shards() const { return m_shards; }

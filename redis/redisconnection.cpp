@@ -422,6 +422,12 @@ void RedisConnection::failAll(std::deque<Pending> &list, const QByteArray &messa
     }
 }
 
+void RedisConnection::reconnect(const QString &reason)
+{
+    if (m_state == State::Ready || m_state == State::Connecting)
+        onTransportDown(reason);
+}
+
 void RedisConnection::onTransportDown(const QString &reason)
 {
     if (!m_transport)

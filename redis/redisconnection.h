@@ -93,6 +93,10 @@ public:
     // Orderly shutdown: no reconnect; queued and in-flight commands fail with an error reply,
     // after stateChanged(Closed) and before closed(). Does nothing when already closed.
     void close();
+    // Drops the connection as a failure with reason (lastError) and reconnects as after any
+    // drop; for one that answers but is known to be of no use, e.g. a subscriber that hears
+    // nothing. Does nothing unless connecting or Ready.
+    void reconnect(const QString &reason);
 
     State state() const { return m_state; }
     bool isReady() const { return m_state == State::Ready; }

@@ -25,8 +25,20 @@ RedisBus::RedisBus(const RedisConnectionOptions &options, const RedisBusOptions 
                  : new RedisServerLink(options, this))
     , m_busOptions(busOptions)
 {
-    connect(m_link, &RedisBusLink::message, this, &MessageBus::message);
-    connect(m_link, &RedisBusLink::subscribed, this, &MessageBus::subscribed);
+    if (!busOptions.probe.channel.isEmpty() && busOptions.probe.interval.count() > 0) {
+        m_probe = new SubscriberProbe(m_link, busOptions.probe, this);
+        connect(m_probe, &SubscriberProbe::deaf, this, &RedisBus::onDeaf);
+    }
+    // The probe's channels are the bus's own business.
+    connect(m_link, &RedisBusLink::message, this,
+            [this](const QByteArray &channel, const QByteArray &payload) {
+                if (!m_probe || !m_probe->take(channel, payload))
+                    Q_EMIT message(channel, payload);
+            });
+    connect(m_link, &RedisBusLink::subscribed, this, [this](const QByteArray &channel) {
+        if (!m_probe || !m_probe->isProbeChannel(channel))
+            Q_EMIT subscribed(channel);
+    });
     connect(m_link, &RedisBusLink::subscribeFailed, this, &RedisBus::onSubscribeRefused);
     connect(m_link, &RedisBusLink::publisherStateChanged, this, &RedisBus::updateConnected);
     connect(m_link, &RedisBusLink::subscriberStateChanged, this, &RedisBus::updateConnected);
@@ -54,6 +66,8 @@ RedisSubscriber *RedisBus::subscriber() const
 void RedisBus::start()
 {
     m_link->open();
+    if (m_probe)
+        m_probe->start();
 }
 
 void RedisBus::stop()
@@ -62,6 +76,8 @@ void RedisBus::stop()
         return;
     m_stopping = true;
     m_replayTimer.stop();
+    if (m_probe)
+        m_probe->stop();
     // Through the subscriber, which matches every reply to its commands.
     for (auto it = m_refs.cbegin(); it != m_refs.cend(); ++it) {
         for (int i = 0; i < it.value(); ++i)
@@ -383,6 +399,13 @@ void RedisBus::unsubscribe(const QByteArray &channel)
 
 void RedisBus::onSubscribeRefused(const QByteArray &channel, const QByteArray &error)
 {
+    if (m_probe && m_probe->isProbeChannel(channel)) {
+        qCWarning(lcBus).noquote() << "Redis refused the subscriber probe's channel"
+                                   << QString::fromUtf8(channel) << "-" << QString::fromUtf8(error)
+                                   << "- the probe is off (allow the channel, or --redis-probe-interval 0)";
+        m_probe->stop();
+        return;
+    }
     m_refs.remove(channel);
     const QString message = QString::fromUtf8(error);
     const QString code = message.section(u' ', 0, 0);
@@ -404,6 +427,21 @@ bool RedisBus::isConnected() const
 QString RedisBus::description() const
 {
     return m_link->description();
+}
+
+// The subscriber was connected and heard nothing: everything published since it last heard a
+// probe may be lost. The link makes it again (a gap of its own while it reconnects).
+void RedisBus::onDeaf(const QByteArray &channel, qint64 silentMs)
+{
+    ++m_stats.deafSubscribers;
+    ++m_stats.subscriberGaps;
+    m_stats.subscriberGapMs += silentMs;
+    const QString why = u"no probe came back on %1"_s.arg(QString::fromUtf8(channel));
+    qCWarning(lcBus).noquote()
+        << u"subscriber heard nothing for up to %1 ms (%2) while connected: messages "
+           u"published in that window may not have reached this instance; making it again"_s.arg(silentMs)
+               .arg(why);
+    Q_EMIT subscriberGap(silentMs, why);
 }
 
 // A Cluster channel moved between nodes without any connection dropping: a loss window of its own.

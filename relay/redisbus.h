@@ -3,6 +3,7 @@
 
 #include "messagebus.h"
 #include "redisconnection.h"
+#include "subscriberprobe.h"
 
 #include <functional>
 
@@ -33,6 +34,9 @@ struct RedisBusOptions
     // channel's slot), or classic (PUBLISH, copied to every node) for fleets with classic relays.
     enum class ClusterPubSub { Sharded, Classic };
     ClusterPubSub clusterPubSub = ClusterPubSub::Sharded;
+    // Proves the subscriber hears what is published (SubscriberProbe); off while its channel is
+    // empty. switchboard-relay sets <prefix>switchboard:probe:<instance-id>.
+    SubscriberProbeOptions probe;
 };
 
 struct RedisBusStats
@@ -45,6 +49,7 @@ struct RedisBusStats
     quint64 latestReplaced = 0; // publishLatest() payloads replaced by a newer one before they went out
     quint64 subscriberGaps = 0;
     qint64 subscriberGapMs = 0; // total time the subscriber was not listening after it first was
+    quint64 deafSubscribers = 0; // a probe did not come back: the subscriber was made again
 };
 
 // Redis Pub/Sub as a MessageBus: one connection publishes (pipelined), another subscribes; on a
@@ -86,6 +91,8 @@ public:
     qsizetype pendingPublishes() const { return qsizetype(m_inFlight.size() + m_waiting.size()); }
     qint64 pendingBytes() const { return m_inFlightBytes + m_waitingBytes; }
     qsizetype inFlightPublishes() const { return qsizetype(m_inFlight.size()); }
+    // nullptr without RedisBusOptions::probe.
+    const SubscriberProbe *probe() const { return m_probe; }
 
 Q_SIGNALS:
     // The subscriber was not listening for gapMs (Redis cut it, or an outage): messages that
@@ -127,8 +134,10 @@ private:
     void resume();
     void onSubscriberState();
     void onSubscribeRefused(const QByteArray &channel, const QByteArray &error);
+    void onDeaf(const QByteArray &channel, qint64 silentMs);
 
     RedisBusLink *m_link;
+    SubscriberProbe *m_probe = nullptr;
     RedisBusOptions m_busOptions;
     RedisBusStats m_stats;
     // In publish order: every in-flight publish is older than every waiting one.

@@ -43,6 +43,13 @@ public:
     // "Redis at redis://host:6379", "Redis Cluster at ... (sharded Pub/Sub)".
     virtual QString description() const = 0;
 
+    // The channels that prove, by a message published on each coming back, that the
+    // subscriptions hear what is published (SubscriberProbe): base, or one per shard.
+    virtual QByteArrayList probeChannels(const QByteArray &base) const { return {base}; }
+    // A probe on channel did not come back: the connection that should have heard it is
+    // dropped and made again (on a Cluster in classic mode, on another node).
+    virtual void recoverSubscriber(const QByteArray &channel, const QString &why) = 0;
+
 Q_SIGNALS:
     void publisherStateChanged();
     void subscriberStateChanged();

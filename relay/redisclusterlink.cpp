@@ -4,6 +4,7 @@
 #include "redisclusterconnection.h"
 #include "redisclustersubscriber.h"
 #include "redissubscriber.h"
+#include "relaylogging.h"
 
 #include <algorithm>
 
@@ -149,13 +150,46 @@ QString RedisClusterLink::description() const
                                                      m_mode == PubSub::Sharded ? u"sharded"_s : u"classic"_s);
 }
 
+QByteArrayList RedisClusterLink::probeChannels(const QByteArray &base) const
+{
+    if (m_mode == PubSub::Classic || base.contains('{'))
+        return {base};
+    QByteArrayList out;
+    for (const RedisClusterTopology::Shard &shard : m_cluster->topology().shards()) {
+        if (shard.slots.isEmpty())
+            continue;
+        const int slot = shard.slots.first().first;
+        QByteArray &tag = m_slotTags[slot];
+        for (int i = 0; tag.isEmpty() && i < 1000000; ++i) { // every slot is reached below 100,000
+            if (RedisClusterTopology::keySlot(QByteArray::number(i)) == slot)
+                tag = QByteArray::number(i);
+        }
+        if (!tag.isEmpty())
+            out.append(base + '{' + tag + '}');
+    }
+    return out;
+}
+
+void RedisClusterLink::recoverSubscriber(const QByteArray &channel, const QString &why)
+{
+    if (m_sharded) {
+        m_sharded->reconnectNodeOf(channel, why);
+        return;
+    }
+    qCWarning(lcBus).noquote() << "classic subscriber on" << m_classicNode << "-" << why
+                               << "- moving it to another node";
+    placeClassicSubscriber();
+}
+
 void RedisClusterLink::placeClassicSubscriber()
 {
+    // Replicas first: every node of a Cluster hears every classic message, and a replica's
+    // subscriber takes nothing from a primary's capacity.
     QList<RedisClusterTopology::Node> nodes;
-    for (const RedisClusterTopology::Shard &shard : m_cluster->topology().shards()) {
-        nodes.append(shard.primary);
+    for (const RedisClusterTopology::Shard &shard : m_cluster->topology().shards())
         nodes += shard.replicas;
-    }
+    for (const RedisClusterTopology::Shard &shard : m_cluster->topology().shards())
+        nodes.append(shard.primary);
     const auto usable = [this](const RedisClusterTopology::Node &n) {
         return n.healthy && n.key() != m_classicNode;
     };

@@ -39,6 +39,9 @@ public:
     bool isSubscriberSettled() const override;
     QString subscriberError() const override;
     QString description() const override;
+    // Sharded: base{tag} for each shard, the tag chosen so the channel hashes to that shard.
+    QByteArrayList probeChannels(const QByteArray &base) const override;
+    void recoverSubscriber(const QByteArray &channel, const QString &why) override;
 
     PubSub mode() const { return m_mode; }
     RedisClusterConnection *cluster() const { return m_cluster; }
@@ -55,5 +58,6 @@ private:
     QPointer<RedisSubscriber> m_classic;
     QString m_classicNode;
     QHash<QByteArray, int> m_classicRefs;
+    mutable QHash<int, QByteArray> m_slotTags; // slot -> a hash tag that maps to it
     bool m_open = false;
 };

@@ -95,3 +95,8 @@ QString RedisServerLink::description() const
 {
     return u"Redis at "_s + m_publisher->options().url.toDisplayString();
 }
+
+void RedisServerLink::recoverSubscriber(const QByteArray &, const QString &why)
+{
+    m_subscriber->connection()->reconnect(why);
+}

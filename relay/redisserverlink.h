@@ -30,6 +30,7 @@ public:
     bool isSubscriberSettled() const override;
     QString subscriberError() const override;
     QString description() const override;
+    void recoverSubscriber(const QByteArray &channel, const QString &why) override;
 
     RedisConnection *publisher() const { return m_publisher; }
     RedisSubscriber *subscriber() const { return m_subscriber; }

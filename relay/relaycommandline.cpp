@@ -126,6 +126,16 @@ struct Options
         u"Seconds to wait for an answer to that PING; without one the connection is dropped and "
         "reconnected, and the subscriber's gap counted (default 5)."_s,
         u"seconds"_s};
+    const QCommandLineOption redisProbeInterval{
+        u"redis-probe-interval"_s,
+        u"Seconds between probes published on <prefix>switchboard:probe:<instance-id> (one per shard on a "
+        "sharded Cluster) to prove the subscriber hears what is published (default 5, 0 disables)."_s,
+        u"seconds"_s};
+    const QCommandLineOption redisProbeTimeout{
+        u"redis-probe-timeout"_s,
+        u"Seconds a probe Redis acknowledged may take to come back; after that the subscriber is taken "
+        "as deaf, its gap counted, and it is made again (on a classic Cluster: on another node; default 3)."_s,
+        u"seconds"_s};
     const QCommandLineOption clusterPubSub{
         u"cluster-pubsub"_s,
         u"On a Redis Cluster: sharded (SPUBLISH/SSUBSCRIBE on the shard that owns the channel, the "
@@ -220,10 +230,9 @@ struct Options
 
     void addTo(QCommandLineParser *parser) const
     {
-        parser->addOptions(
-            {help, version, port, bind, redis, redisPingInterval, redisPingTimeout, clusterPubSub, inProcess, prefix,
-             instance,
-             ping, stats, verbose, eventLoop});
+        parser->addOptions({help, version, port, bind, redis, redisPingInterval, redisPingTimeout,
+                            redisProbeInterval, redisProbeTimeout, clusterPubSub, inProcess, prefix, instance,
+                            ping, stats, verbose, eventLoop});
         parser->addOptions({maxMessage, rate, burst, grace, maxRooms, maxConnections, handshake, idle,
                             maxOutbound, roomIds, queueMessages, queueBytes, replayDelay, jwtFile, jwtLeeway,
                             origins, tlsCert, tlsKey});
@@ -314,8 +323,11 @@ struct Reader
                 return refuse(u"--cluster-pubsub only applies to a Redis Cluster (a redis-cluster:// URL)"_s);
         }
         RedisHeartbeatOptions &heartbeat = r->redisHeartbeat;
+        SubscriberProbeOptions &probe = r->outage.probe;
         return readInto(parser, o.redisPingInterval, 0.1, 3600, true, &heartbeat.interval, error) &&
-               readInto(parser, o.redisPingTimeout, 0.1, 3600, false, &heartbeat.timeout, error);
+               readInto(parser, o.redisPingTimeout, 0.1, 3600, false, &heartbeat.timeout, error) &&
+               readInto(parser, o.redisProbeInterval, 0.1, 3600, true, &probe.interval, error) &&
+               readInto(parser, o.redisProbeTimeout, 0.1, 3600, false, &probe.timeout, error);
     }
 
     bool readIdentity() const
@@ -435,6 +447,7 @@ RelayCommandLine RelayCommandLine::parse(const QStringList &arguments, const QPr
     if (!read.readEventLoop() || !read.readListen() || !read.readBus() || !read.readIdentity() ||
         !read.readLimits() || !read.readSecurity())
         return failWith(error);
+    r.outage.probe.channel = r.server.channelPrefix + "switchboard:probe:" + r.server.instanceId.toUtf8();
     return r;
 }
 

@@ -87,6 +87,8 @@ QByteArray RelayStatsPublisher::statsPayload() const
             {u"dropped"_s, qint64(b.dropped)},
             {u"subscriberGaps"_s, qint64(b.subscriberGaps)},
             {u"subscriberGapMs"_s, b.subscriberGapMs},
+            {u"deafSubscribers"_s, qint64(b.deafSubscribers)},
+            {u"probeRoundTripMs"_s, redis->probe() ? redis->probe()->lastRoundTripMs() : qint64(-1)},
         };
     }
     const QJsonObject o{

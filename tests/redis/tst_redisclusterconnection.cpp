@@ -3,7 +3,9 @@
 // routing by slot, MOVED after a resharding, ASK during one, a primary's failure and a dead seed.
 #include "redisclusterconnection.h"
 #include "testcluster.h"
+#include "testpki.h"
 
+#include <QSet>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -24,6 +26,7 @@ private Q_SLOTS:
     void survivesAPrimaryFailure();
     void noSeedAnswers();
     void closeFailsWaitingCommands();
+    void servesOverTls();
 
 private:
     RedisClusterConnection *connect(const QString &url);
@@ -236,4 +239,50 @@ void tst_RedisClusterConnection::closeFailsWaitingCommands()
 }
 
 QTEST_MAIN(tst_RedisClusterConnection)
+// rediss-cluster://: a Cluster with tls-cluster names each node's "port" (plain) and "tls-port"
+// in CLUSTER SHARDS; a TLS client must route to the TLS ports, and follow a MOVED (which names
+// the port of the asking connection's kind) there too.
+void tst_RedisClusterConnection::servesOverTls()
+{
+    TestPki pki;
+    QVERIFY2(pki.create(), qPrintable(pki.errorString()));
+    TestCluster tls(3, 0);
+    // The Cluster's bus always demands a client certificate, whatever tls-auth-clients says.
+    tls.setTls({pki.serverCert(), pki.serverKey(), pki.caCert(), false, pki.clientCert(), pki.clientKey()});
+    QVERIFY2(tls.start(), qPrintable(tls.errorString()));
+    RedisClusterConnection *c = connect(tls.tlsUrl());
+    QTRY_VERIFY_WITH_TIMEOUT(c->isReady(), 10000);
+    QCOMPARE(c->topology().shards().size(), 3);
+    QSet<quint16> tlsPorts;
+    for (RedisServer *node : tls.nodes())
+        tlsPorts.insert(node->tlsPort());
+    for (const RedisClusterTopology::Shard &shard : c->topology().shards())
+        QVERIFY2(tlsPorts.contains(shard.primary.port), qPrintable(shard.primary.key()));
+    int replies = 0;
+    for (int i = 0; i < 60; ++i) {
+        c->command({"SET"_ba, keyFor("tls", i), QByteArray::number(i)}, this,
+                   [&replies](const RedisValue &r) {
+                       if (r.bytes() == "OK")
+                           ++replies;
+                   });
+    }
+    QTRY_COMPARE(replies, 60);
+    QCOMPARE(c->redirections(), 0u);
+
+    const QByteArray key = keyFor("tls-moved");
+    const int slot = RedisClusterTopology::keySlot(key);
+    QCOMPARE(run(c, {"SET"_ba, key, "before"_ba}).bytes(), "OK"_ba);
+    RedisServer *owner = tls.primaryOf(slot);
+    RedisServer *target = nullptr;
+    for (RedisServer *p : tls.primaries()) {
+        if (p != owner)
+            target = p;
+    }
+    QVERIFY(owner && target);
+    QVERIFY(tls.moveSlot(slot, target));
+    QCOMPARE(run(c, {"GET"_ba, key}).bytes(), "before"_ba);
+    QVERIFY(c->redirections() >= 1u);
+    QCOMPARE(c->topology().shardForSlot(slot)->primary.port, target->tlsPort());
+}
+
 #include "tst_redisclusterconnection.moc"

@@ -19,6 +19,8 @@ private Q_SLOTS:
     void malformedReplies_data();
     void malformedReplies();
     void movedSlot();
+    void tlsPorts_data();
+    void tlsPorts();
 
 private:
     std::unique_ptr<TestCluster> m_cluster;
@@ -156,6 +158,47 @@ void tst_RedisClusterTopology::movedSlot()
     t->moveSlot(slot, u"127.0.0.9"_s, 7777); // a primary not in the last refresh
     QCOMPARE(t->shardForSlot(slot)->primary.port, quint16(7777));
     QCOMPARE(t->shards().size(), 4);
+}
+
+// A tls-cluster node lists "port" (plain) and "tls-port"; a TLS client routes to the latter.
+void tst_RedisClusterTopology::tlsPorts_data()
+{
+    QTest::addColumn<bool>("plain");
+    QTest::addColumn<bool>("withTls");
+    QTest::addColumn<bool>("tls");
+    QTest::addColumn<int>("port");
+    QTest::addColumn<QString>("error");
+    QTest::newRow("plain client") << true << true << false << 7000 << QString();
+    QTest::newRow("TLS client") << true << true << true << 17000 << QString();
+    QTest::newRow("plain client, TLS-only node") << false << true << false << 0 << u"serves only TLS"_s;
+    QTest::newRow("TLS client, plain-only node") << true << false << true << 0 << u"does not serve TLS"_s;
+}
+
+void tst_RedisClusterTopology::tlsPorts()
+{
+    QFETCH(bool, plain);
+    QFETCH(bool, withTls);
+    QFETCH(bool, tls);
+    QFETCH(int, port);
+    QFETCH(QString, error);
+    using V = RedisValue;
+    std::vector<V> node{V::string("id"),   V::string("n1"),     V::string("ip"),     V::string("127.0.0.1"),
+                        V::string("role"), V::string("master"), V::string("health"), V::string("online")};
+    if (plain)
+        node.insert(node.end(), {V::string("port"), V::integer(7000)});
+    if (withTls)
+        node.insert(node.end(), {V::string("tls-port"), V::integer(17000)});
+    const V reply = V::array({V::array({V::string("slots"), V::array({V::integer(0), V::integer(16383)}),
+                                        V::string("nodes"), V::array({V::array(node)})})});
+    QString got;
+    const auto t = RedisClusterTopology::fromShards(reply, &got, tls);
+    if (!error.isEmpty()) {
+        QVERIFY(!t);
+        QVERIFY2(got.contains(error), qPrintable(got));
+        return;
+    }
+    QVERIFY2(t, qPrintable(got));
+    QCOMPARE(t->shardForSlot(0)->primary.port, quint16(port));
 }
 
 QTEST_MAIN(tst_RedisClusterTopology)

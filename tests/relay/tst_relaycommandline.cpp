@@ -24,6 +24,8 @@ private Q_SLOTS:
     void statsInterval();
     void redisHeartbeat_data();
     void redisHeartbeat();
+    void subscriberProbe_data();
+    void subscriberProbe();
     void help();
     void limits();
     void eventLoop_data();
@@ -157,6 +159,12 @@ void tst_RelayCommandLine::invalid_data()
     QTest::newRow("redis ping timeout too big")
         << QStringList{u"--redis-ping-timeout=7200"_s} << QStringList{}
         << u"--redis-ping-timeout: '7200' must be a number of seconds between 0.1 and 3600"_s;
+    QTest::newRow("redis probe interval text")
+        << QStringList{u"--redis-probe-interval=often"_s} << QStringList{}
+        << u"--redis-probe-interval: 'often' must be a number of seconds between 0.1 and 3600, or 0"_s;
+    QTest::newRow("redis probe timeout off")
+        << QStringList{u"--redis-probe-timeout=0"_s} << QStringList{}
+        << u"--redis-probe-timeout: '0' must be a number of seconds between 0.1 and 3600"_s;
     QTest::newRow("redis ping timeout missing") << QStringList{u"--redis-ping-timeout"_s} << QStringList{}
                                                 << u"Missing value after '--redis-ping-timeout'"_s;
     QTest::newRow("positional") << QStringList{u"extra"_s} << QStringList{}
@@ -304,6 +312,32 @@ void tst_RelayCommandLine::redisHeartbeat()
     QVERIFY2(r.outcome == Outcome::Run, qPrintable(r.message));
     QTEST(int(r.redisHeartbeat.interval.count()), "intervalMs");
     QTEST(int(r.redisHeartbeat.timeout.count()), "timeoutMs");
+}
+
+void tst_RelayCommandLine::subscriberProbe_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<int>("intervalMs");
+    QTest::addColumn<int>("timeoutMs");
+    QTest::addColumn<QByteArray>("channel");
+    QTest::newRow("defaults") << QStringList{u"--instance-id=r1"_s} << 5000 << 3000
+                              << "switchboard:probe:r1"_ba;
+    QTest::newRow("prefixed, both") << QStringList{u"--instance-id=r2"_s, u"--channel-prefix=app:"_s,
+                                                   u"--redis-probe-interval=1"_s,
+                                                   u"--redis-probe-timeout=0.5"_s}
+                                    << 1000 << 500 << "app:switchboard:probe:r2"_ba;
+    QTest::newRow("off") << QStringList{u"--instance-id=r3"_s, u"--redis-probe-interval=0"_s} << 0 << 3000
+                         << "switchboard:probe:r3"_ba;
+}
+
+void tst_RelayCommandLine::subscriberProbe()
+{
+    QFETCH(QStringList, args);
+    const RelayCommandLine r = RelayCommandLine::parse(QStringList{u"switchboard-relay"_s} + args, {});
+    QVERIFY2(r.outcome == Outcome::Run, qPrintable(r.message));
+    QTEST(int(r.outage.probe.interval.count()), "intervalMs");
+    QTEST(int(r.outage.probe.timeout.count()), "timeoutMs");
+    QTEST(r.outage.probe.channel, "channel");
 }
 
 void tst_RelayCommandLine::help()

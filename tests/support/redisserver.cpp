@@ -89,6 +89,9 @@ bool RedisServer::start()
                      u"--tls-key-file"_s,     m_tls->key,
                      u"--tls-ca-cert-file"_s, m_tls->ca,
                      u"--tls-auth-clients"_s, m_tls->authClients ? u"yes"_s : u"no"_s};
+            if (!m_tls->clientCert.isEmpty())
+                args += {u"--tls-client-cert-file"_s, m_tls->clientCert, u"--tls-client-key-file"_s,
+                         m_tls->clientKey};
         }
         args += m_extra;
         m_process.start(u"redis-server"_s, args);

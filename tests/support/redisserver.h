@@ -18,6 +18,10 @@ struct RedisTlsOptions
     QString key;
     QString ca;
     bool authClients = true;
+    // The certificate the server presents when it connects out (replication, a Cluster's bus,
+    // which always demands one); empty: cert.
+    QString clientCert = {};
+    QString clientKey = {};
 };
 
 // A private redis-server for one test: started on a free loopback port (never 6379), with a

@@ -23,21 +23,32 @@ bool TestCluster::start()
     QStringList addresses;
     for (int i = 0; i < total; ++i) {
         const quint16 busPort = RedisServer::freePort();
-        auto server = std::make_unique<RedisServer>(QStringList{
-            u"--cluster-enabled"_s, u"yes"_s, u"--cluster-config-file"_s, u"nodes.conf"_s,
-            u"--cluster-node-timeout"_s, u"1000"_s, u"--cluster-port"_s, QString::number(busPort)});
+        QStringList arguments{
+            u"--cluster-enabled"_s,      u"yes"_s,  u"--cluster-config-file"_s, u"nodes.conf"_s,
+            u"--cluster-node-timeout"_s, u"1000"_s, u"--cluster-port"_s,        QString::number(busPort)};
+        if (m_tls)
+            arguments += {u"--tls-cluster"_s, u"yes"_s, u"--tls-replication"_s, u"yes"_s};
+        auto server = std::make_unique<RedisServer>(arguments);
+        if (m_tls)
+            server->setTls(*m_tls);
         if (!server->start()) {
             m_error = server->errorString();
             return false;
         }
-        addresses.append(u"127.0.0.1:%1"_s.arg(server->port()));
+        addresses.append(u"127.0.0.1:%1"_s.arg(m_tls ? server->tlsPort() : server->port()));
         m_nodes.push_back(std::move(server));
     }
     QProcess cli;
     cli.setProcessChannelMode(QProcess::MergedChannels);
-    cli.start(u"redis-cli"_s, QStringList{u"--cluster"_s, u"create"_s} + addresses +
-                                  QStringList{u"--cluster-replicas"_s, QString::number(m_replicas),
-                                              u"--cluster-yes"_s});
+    QStringList tlsArguments;
+    if (m_tls) {
+        tlsArguments = {u"--tls"_s, u"--cacert"_s, m_tls->ca};
+        if (m_tls->authClients)
+            tlsArguments += {u"--cert"_s, m_tls->cert, u"--key"_s, m_tls->key};
+    }
+    cli.start(u"redis-cli"_s,
+              tlsArguments + QStringList{u"--cluster"_s, u"create"_s} + addresses +
+                  QStringList{u"--cluster-replicas"_s, QString::number(m_replicas), u"--cluster-yes"_s});
     if (!cli.waitForFinished(120000) || cli.exitCode() != 0) {
         m_error = u"redis-cli --cluster create failed: "_s + QString::fromUtf8(cli.readAll());
         return false;
@@ -55,6 +66,19 @@ QString TestCluster::url() const
     for (const auto &node : m_nodes)
         seeds.append(u"127.0.0.1:%1"_s.arg(node->port()));
     return u"redis-cluster://"_s + seeds.join(u',');
+}
+
+QString TestCluster::tlsUrl() const
+{
+    if (!m_tls)
+        return {};
+    QStringList seeds;
+    for (const auto &node : m_nodes)
+        seeds.append(u"127.0.0.1:%1"_s.arg(node->tlsPort()));
+    QString url = u"rediss-cluster://"_s + seeds.join(u',') + u"?ca="_s + m_tls->ca;
+    if (m_tls->authClients)
+        url += u"&cert=%1&key=%2"_s.arg(m_tls->cert, m_tls->key);
+    return url;
 }
 
 QString TestCluster::singleSeedUrl() const
@@ -142,8 +166,10 @@ bool TestCluster::finishMigration(int slot, RedisServer *target)
         const RedisValue keys = owner->command({"CLUSTER"_ba, "GETKEYSINSLOT"_ba, s, "100"_ba});
         if (!keys.isArray() || keys.elements().empty())
             break;
-        QByteArrayList migrate{"MIGRATE"_ba, "127.0.0.1"_ba, QByteArray::number(target->port()), ""_ba, "0"_ba,
-                               "5000"_ba, "KEYS"_ba};
+        // With tls-cluster, MIGRATE connects over TLS.
+        const quint16 port = m_tls ? target->tlsPort() : target->port();
+        QByteArrayList migrate{"MIGRATE"_ba, "127.0.0.1"_ba, QByteArray::number(port), ""_ba, "0"_ba,
+                               "5000"_ba,    "KEYS"_ba};
         for (const RedisValue &key : keys.elements())
             migrate.append(key.bytes());
         if (owner->command(migrate).isError())

@@ -8,6 +8,7 @@
 #include <QString>
 
 #include <memory>
+#include <optional>
 
 // A real Redis Cluster for one test binary: primaries x (1 + replicas) redis-server processes
 // with cluster-enabled on free loopback ports (their cluster bus ports too), joined with
@@ -20,6 +21,9 @@ public:
     TestCluster(const TestCluster &) = delete;
     TestCluster &operator=(const TestCluster &) = delete;
 
+    // Every node also serves TLS (tls-cluster and tls-replication on: the cluster bus and the
+    // replicas speak TLS, and CLUSTER SHARDS names each node's tls-port). Before start().
+    void setTls(const RedisTlsOptions &tls) { m_tls = tls; }
     // Starts every node, creates the cluster and waits until every node says cluster_state:ok
     // and agrees on who owns every slot.
     bool start();
@@ -27,6 +31,9 @@ public:
 
     // redis-cluster://127.0.0.1:<p1>,127.0.0.1:<p2>,... (every node a seed).
     QString url() const;
+    // rediss-cluster://127.0.0.1:<tls1>,... with ca= (and cert= key= when the nodes demand a
+    // client certificate); empty without setTls().
+    QString tlsUrl() const;
     // Only the first node as a seed: the client must discover the others.
     QString singleSeedUrl() const;
     QList<RedisServer *> nodes() const;
@@ -56,6 +63,7 @@ private:
 
     int m_primaries;
     int m_replicas;
+    std::optional<RedisTlsOptions> m_tls;
     std::vector<std::unique_ptr<RedisServer>> m_nodes;
     QString m_error;
 };
