@@ -5,6 +5,8 @@
 
 #include <QSet>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
 
@@ -468,9 +470,15 @@ bool RedisClusterConnection::needsWatching() const
 {
     if (!m_topology.coversAllSlots())
         return true;
+    // A node we use (a primary, or a replica that serves subscriptions) that the Cluster still
+    // calls healthy but does not answer us: watched until the Cluster marks it failed.
+    const auto lost = [this](const RedisClusterTopology::Node &node) {
+        const RedisConnection *c = m_nodes.value(node.key());
+        return node.healthy && c && !c->isReady();
+    };
     for (const RedisClusterTopology::Shard &shard : m_topology.shards()) {
-        const RedisConnection *c = m_nodes.value(shard.primary.key());
-        if (!shard.primary.healthy || (c && !c->isReady()))
+        if (!shard.primary.healthy || lost(shard.primary) ||
+            std::any_of(shard.replicas.cbegin(), shard.replicas.cend(), lost))
             return true;
     }
     return false;

@@ -98,20 +98,37 @@ bool RedisClusterSubscriber::isSettled() const
     return true;
 }
 
-// Asks the owner of channel's slot for it (or waits for a topology that names one).
+const RedisClusterTopology::Node *RedisClusterSubscriber::servingNode(const QByteArray &channel) const
+{
+    if (!m_cluster || !m_cluster->isReady())
+        return nullptr;
+    const int slot = RedisClusterTopology::keySlot(channel);
+    const RedisClusterTopology::Shard *shard = m_cluster->topology().shardForSlot(slot);
+    if (!shard)
+        return nullptr;
+    if (m_on == SubscribeOn::Replica) {
+        QList<const RedisClusterTopology::Node *> healthy;
+        for (const RedisClusterTopology::Node &replica : shard->replicas) {
+            if (replica.healthy)
+                healthy.append(&replica);
+        }
+        if (!healthy.isEmpty())
+            return healthy[slot % healthy.size()];
+    }
+    return &shard->primary;
+}
+
+// Asks the node that serves channel's slot for it (or waits for a topology that names one).
 void RedisClusterSubscriber::route(const QByteArray &channel)
 {
-    const RedisClusterTopology::Shard *shard =
-        m_cluster && m_cluster->isReady()
-            ? m_cluster->topology().shardForSlot(RedisClusterTopology::keySlot(channel))
-            : nullptr;
-    if (!shard) {
+    const RedisClusterTopology::Node *node = servingNode(channel);
+    if (!node) {
         m_unrouted.insert(channel);
         return;
     }
     m_unrouted.remove(channel);
-    RedisSubscriber *s = subscriberFor(shard->primary.host, shard->primary.port);
-    m_route.insert(channel, shard->primary.key());
+    RedisSubscriber *s = subscriberFor(node->host, node->port);
+    m_route.insert(channel, node->key());
     s->subscribe(channel);
 }
 
@@ -130,9 +147,8 @@ void RedisClusterSubscriber::reroute()
         return;
     for (auto it = m_refs.cbegin(); it != m_refs.cend(); ++it) {
         const QByteArray &channel = it.key();
-        const RedisClusterTopology::Shard *shard =
-            m_cluster->topology().shardForSlot(RedisClusterTopology::keySlot(channel));
-        const QString owner = shard ? shard->primary.key() : QString();
+        const RedisClusterTopology::Node *node = servingNode(channel);
+        const QString owner = node ? node->key() : QString();
         const QString now = m_route.value(channel);
         if (!m_unrouted.contains(channel) && owner == now)
             continue;
@@ -233,7 +249,7 @@ void RedisClusterSubscriber::onRefused(const QByteArray &channel, const QByteArr
     checkSettled();
 }
 
-// Subscribers of nodes that serve none of our channels and are not primaries any more.
+// Subscribers of nodes that serve none of our channels any more.
 void RedisClusterSubscriber::dropUnused()
 {
     QSet<QString> used;

@@ -11,7 +11,8 @@
 #include <QSet>
 
 // Sharded Pub/Sub over a whole Redis Cluster: each channel is subscribed (SSUBSCRIBE) on the
-// primary that owns its hash slot, through one sharded RedisSubscriber per primary. The map is
+// primary that owns its hash slot (or one of its replicas, setSubscribeOn), through one sharded
+// RedisSubscriber per node. The map is
 // the cluster connection's; when a channel's slot changes owner (a resharding: the old owner
 // sends sunsubscribe, or answers MOVED; a failover: its node is gone) the channel is subscribed
 // again on the new owner. Messages published to the channel between the move and the new
@@ -24,6 +25,14 @@ class RedisClusterSubscriber : public QObject
 public:
     // cluster provides the topology (and must outlive this object); it is not opened here.
     explicit RedisClusterSubscriber(RedisClusterConnection *cluster, QObject *parent = nullptr);
+
+    // Which node of the owning shard serves a channel: its primary (the default), or a replica of
+    // it that the topology calls healthy (chosen by slot, so channels spread over the replicas;
+    // the primary while it has none). Replicas hear every SPUBLISH of their shard, a moment after
+    // the primary, and take the fan-out to subscribers off it. Before subscribe().
+    enum class SubscribeOn { Primary, Replica };
+    void setSubscribeOn(SubscribeOn on) { m_on = on; }
+    SubscribeOn subscribeOn() const { return m_on; }
 
     void open();
     void close();
@@ -63,6 +72,8 @@ private:
         quint16 port = 0;
         bool wasReady = false; // a node still connecting for the first time is not down
     };
+    // The node that is to serve channel now; nullptr while no shard owns its slot.
+    const RedisClusterTopology::Node *servingNode(const QByteArray &channel) const;
     void route(const QByteArray &channel);
     void reroute();
     void detach(const QByteArray &channel);
@@ -80,6 +91,7 @@ private:
     QSet<QByteArray> m_unrouted;                 // waiting for the topology to name an owner
     QHash<QByteArray, QElapsedTimer> m_movingSince;
     QHash<QByteArray, QString> m_movingFrom;
+    SubscribeOn m_on = SubscribeOn::Primary;
     bool m_open = false;
     bool m_wasSettled = false;
     quint64 m_moves = 0;

@@ -9,6 +9,30 @@
 
 using namespace Qt::StringLiterals;
 
+namespace {
+
+RedisClusterLink::PubSub clusterMode(const RedisBusOptions &o)
+{
+    return o.clusterPubSub == RedisBusOptions::ClusterPubSub::Classic ? RedisClusterLink::PubSub::Classic
+                                                                      : RedisClusterLink::PubSub::Sharded;
+}
+
+RedisClusterLink::SubscribeOn clusterSubscribeOn(const RedisBusOptions &o)
+{
+    switch (o.clusterSubscribeOn) {
+    case RedisBusOptions::ClusterSubscribeOn::Primary:
+        return RedisClusterLink::SubscribeOn::Primary;
+    case RedisBusOptions::ClusterSubscribeOn::Replica:
+        return RedisClusterLink::SubscribeOn::Replica;
+    case RedisBusOptions::ClusterSubscribeOn::Default:
+        break;
+    }
+    return clusterMode(o) == RedisClusterLink::PubSub::Sharded ? RedisClusterLink::SubscribeOn::Primary
+                                                               : RedisClusterLink::SubscribeOn::Replica;
+}
+
+} // namespace
+
 RedisBus::RedisBus(const RedisConnectionOptions &options, QObject *parent)
     : RedisBus(options, RedisBusOptions(), parent)
 {}
@@ -16,12 +40,8 @@ RedisBus::RedisBus(const RedisConnectionOptions &options, QObject *parent)
 RedisBus::RedisBus(const RedisConnectionOptions &options, const RedisBusOptions &busOptions, QObject *parent)
     : MessageBus(parent)
     , m_link(options.url.topology() == RedisUrl::Topology::Cluster
-                 ? static_cast<RedisBusLink *>(new RedisClusterLink(
-                       options,
-                       busOptions.clusterPubSub == RedisBusOptions::ClusterPubSub::Classic
-                           ? RedisClusterLink::PubSub::Classic
-                           : RedisClusterLink::PubSub::Sharded,
-                       this))
+                 ? static_cast<RedisBusLink *>(new RedisClusterLink(options, clusterMode(busOptions),
+                                                                    clusterSubscribeOn(busOptions), this))
                  : new RedisServerLink(options, this))
     , m_busOptions(busOptions)
 {

@@ -34,6 +34,11 @@ struct RedisBusOptions
     // channel's slot), or classic (PUBLISH, copied to every node) for fleets with classic relays.
     enum class ClusterPubSub { Sharded, Classic };
     ClusterPubSub clusterPubSub = ClusterPubSub::Sharded;
+    // Which nodes hold a Cluster's subscriptions. Default: sharded on each shard's primary (a
+    // replica hears the shard's messages a moment later), classic on a replica (every node hears
+    // every classic message; a replica's subscriber takes nothing from a primary).
+    enum class ClusterSubscribeOn { Default, Primary, Replica };
+    ClusterSubscribeOn clusterSubscribeOn = ClusterSubscribeOn::Default;
     // Proves the subscriber hears what is published (SubscriberProbe); off while its channel is
     // empty. switchboard-relay sets <prefix>switchboard:probe:<instance-id>.
     SubscriberProbeOptions probe;

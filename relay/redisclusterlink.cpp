@@ -11,8 +11,15 @@
 using namespace Qt::StringLiterals;
 
 RedisClusterLink::RedisClusterLink(const RedisConnectionOptions &options, PubSub mode, QObject *parent)
+    : RedisClusterLink(options, mode, mode == PubSub::Sharded ? SubscribeOn::Primary : SubscribeOn::Replica,
+                       parent)
+{}
+
+RedisClusterLink::RedisClusterLink(const RedisConnectionOptions &options, PubSub mode,
+                                   SubscribeOn subscribeOn, QObject *parent)
     : RedisBusLink(parent)
     , m_mode(mode)
+    , m_subscribeOn(subscribeOn)
     , m_cluster(new RedisClusterConnection(options, this))
 {
     // A publish whose slot moved is handed back to the bus, which sends it again once its own
@@ -27,6 +34,9 @@ RedisClusterLink::RedisClusterLink(const RedisConnectionOptions &options, PubSub
         return;
     }
     m_sharded = new RedisClusterSubscriber(m_cluster, this);
+    m_sharded->setSubscribeOn(subscribeOn == SubscribeOn::Replica
+                                  ? RedisClusterSubscriber::SubscribeOn::Replica
+                                  : RedisClusterSubscriber::SubscribeOn::Primary);
     connect(m_sharded, &RedisClusterSubscriber::message, this, &RedisBusLink::message);
     connect(m_sharded, &RedisClusterSubscriber::subscribed, this, &RedisBusLink::subscribed);
     connect(m_sharded, &RedisClusterSubscriber::subscribeFailed, this, &RedisBusLink::subscribeFailed);
@@ -146,8 +156,9 @@ QString RedisClusterLink::subscriberError() const
 
 QString RedisClusterLink::description() const
 {
-    return u"Redis Cluster at %1 (%2 Pub/Sub)"_s.arg(m_cluster->options().url.toDisplayString(),
-                                                     m_mode == PubSub::Sharded ? u"sharded"_s : u"classic"_s);
+    return u"Redis Cluster at %1 (%2 Pub/Sub, subscribed on %3)"_s.arg(
+        m_cluster->options().url.toDisplayString(), m_mode == PubSub::Sharded ? u"sharded"_s : u"classic"_s,
+        m_subscribeOn == SubscribeOn::Replica ? u"replicas"_s : u"primaries"_s);
 }
 
 QByteArrayList RedisClusterLink::probeChannels(const QByteArray &base) const
@@ -186,8 +197,10 @@ void RedisClusterLink::placeClassicSubscriber()
     // Replicas first: every node of a Cluster hears every classic message, and a replica's
     // subscriber takes nothing from a primary's capacity.
     QList<RedisClusterTopology::Node> nodes;
-    for (const RedisClusterTopology::Shard &shard : m_cluster->topology().shards())
-        nodes += shard.replicas;
+    for (const RedisClusterTopology::Shard &shard : m_cluster->topology().shards()) {
+        if (m_subscribeOn == SubscribeOn::Replica)
+            nodes += shard.replicas;
+    }
     for (const RedisClusterTopology::Shard &shard : m_cluster->topology().shards())
         nodes.append(shard.primary);
     const auto usable = [this](const RedisClusterTopology::Node &n) {

@@ -21,7 +21,14 @@ class RedisClusterLink : public RedisBusLink
 public:
     enum class PubSub { Sharded, Classic };
 
+    // Where subscriptions are made: sharded on the owning shard's primary or one of its replicas
+    // (RedisClusterSubscriber::SubscribeOn); classic on a primary or, replicas first, any node.
+    enum class SubscribeOn { Primary, Replica };
+
+    // subscribeOn defaults to Primary for sharded, Replica for classic.
     RedisClusterLink(const RedisConnectionOptions &options, PubSub mode, QObject *parent = nullptr);
+    RedisClusterLink(const RedisConnectionOptions &options, PubSub mode, SubscribeOn subscribeOn,
+                     QObject *parent = nullptr);
 
     void open() override;
     void close() override;
@@ -44,6 +51,7 @@ public:
     void recoverSubscriber(const QByteArray &channel, const QString &why) override;
 
     PubSub mode() const { return m_mode; }
+    SubscribeOn subscribeOn() const { return m_subscribeOn; }
     RedisClusterConnection *cluster() const { return m_cluster; }
     // host:port of the node the classic subscriber listens on (empty: sharded, or none yet).
     QString classicNode() const { return m_classicNode; }
@@ -53,6 +61,7 @@ private:
     void placeClassicSubscriber();
 
     PubSub m_mode;
+    SubscribeOn m_subscribeOn;
     RedisClusterConnection *m_cluster;
     RedisClusterSubscriber *m_sharded = nullptr;
     QPointer<RedisSubscriber> m_classic;

@@ -141,6 +141,12 @@ struct Options
         u"On a Redis Cluster: sharded (SPUBLISH/SSUBSCRIBE on the shard that owns the channel, the "
         "default) or classic (PUBLISH/SUBSCRIBE, copied to every node: for fleets with classic relays)."_s,
         u"sharded|classic"_s};
+    const QCommandLineOption clusterSubscribeOn{
+        u"cluster-subscribe-on"_s,
+        u"On a Redis Cluster, where the subscriptions are made: primary or replica (sharded: a replica of "
+        "the owning shard, which hears its messages a moment after the primary; classic: any replica). "
+        "Default: primary when sharded, replica when classic."_s,
+        u"primary|replica"_s};
     const QCommandLineOption inProcess{u"in-process"_s,
                                        u"Run as a single instance on an in-process bus, without Redis."_s};
     const QCommandLineOption prefix{u"channel-prefix"_s,
@@ -231,8 +237,8 @@ struct Options
     void addTo(QCommandLineParser *parser) const
     {
         parser->addOptions({help, version, port, bind, redis, redisPingInterval, redisPingTimeout,
-                            redisProbeInterval, redisProbeTimeout, clusterPubSub, inProcess, prefix, instance,
-                            ping, stats, verbose, eventLoop});
+                            redisProbeInterval, redisProbeTimeout, clusterPubSub, clusterSubscribeOn,
+                            inProcess, prefix, instance, ping, stats, verbose, eventLoop});
         parser->addOptions({maxMessage, rate, burst, grace, maxRooms, maxConnections, handshake, idle,
                             maxOutbound, roomIds, queueMessages, queueBytes, replayDelay, jwtFile, jwtLeeway,
                             origins, tlsCert, tlsKey});
@@ -311,6 +317,18 @@ struct Reader
             r->busMode = r->redis.isConfigured() ? RelayCommandLine::BusMode::Redis
                                                  : RelayCommandLine::BusMode::Auto;
         }
+        if (!readCluster())
+            return false;
+        RedisHeartbeatOptions &heartbeat = r->redisHeartbeat;
+        SubscriberProbeOptions &probe = r->outage.probe;
+        return readInto(parser, o.redisPingInterval, 0.1, 3600, true, &heartbeat.interval, error) &&
+               readInto(parser, o.redisPingTimeout, 0.1, 3600, false, &heartbeat.timeout, error) &&
+               readInto(parser, o.redisProbeInterval, 0.1, 3600, true, &probe.interval, error) &&
+               readInto(parser, o.redisProbeTimeout, 0.1, 3600, false, &probe.timeout, error);
+    }
+
+    bool readCluster() const
+    {
         if (parser.isSet(o.clusterPubSub)) {
             const QString v = parser.value(o.clusterPubSub);
             if (v == "sharded"_L1)
@@ -322,12 +340,19 @@ struct Reader
             if (r->redis.topology() != RedisUrl::Topology::Cluster)
                 return refuse(u"--cluster-pubsub only applies to a Redis Cluster (a redis-cluster:// URL)"_s);
         }
-        RedisHeartbeatOptions &heartbeat = r->redisHeartbeat;
-        SubscriberProbeOptions &probe = r->outage.probe;
-        return readInto(parser, o.redisPingInterval, 0.1, 3600, true, &heartbeat.interval, error) &&
-               readInto(parser, o.redisPingTimeout, 0.1, 3600, false, &heartbeat.timeout, error) &&
-               readInto(parser, o.redisProbeInterval, 0.1, 3600, true, &probe.interval, error) &&
-               readInto(parser, o.redisProbeTimeout, 0.1, 3600, false, &probe.timeout, error);
+        if (parser.isSet(o.clusterSubscribeOn)) {
+            const QString v = parser.value(o.clusterSubscribeOn);
+            if (v == "primary"_L1)
+                r->outage.clusterSubscribeOn = RedisBusOptions::ClusterSubscribeOn::Primary;
+            else if (v == "replica"_L1)
+                r->outage.clusterSubscribeOn = RedisBusOptions::ClusterSubscribeOn::Replica;
+            else
+                return refuse(u"--cluster-subscribe-on: '%1' must be primary or replica"_s.arg(v));
+            if (r->redis.topology() != RedisUrl::Topology::Cluster)
+                return refuse(
+                    u"--cluster-subscribe-on only applies to a Redis Cluster (a redis-cluster:// URL)"_s);
+        }
+        return true;
     }
 
     bool readIdentity() const

@@ -5,6 +5,7 @@
 #include "redisclustersubscriber.h"
 #include "testcluster.h"
 
+#include <QSet>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -22,6 +23,7 @@ private Q_SLOTS:
     void unsubscribeLeavesTheNode();
     void followsAResharding();
     void followsAFailover();
+    void subscribesOnReplicas();
 
 private:
     qint64 shardNumsub(const QByteArray &channel) const;
@@ -173,6 +175,48 @@ void tst_RedisClusterSubscriber::followsAFailover()
     QVERIFY(settled.count() >= 1);
     QVERIFY(old->start());
     QVERIFY(m_cluster->waitUntilHealthy(30000));
+}
+
+// SubscribeOn::Replica: each channel on a replica of its shard (which hears every SPUBLISH of
+// the shard; the primary counts no subscriber of its own); when that replica dies, the channel
+// moves to a node of the shard that is left.
+void tst_RedisClusterSubscriber::subscribesOnReplicas()
+{
+    QVERIFY(m_cluster->waitUntilHealthy(30000, true));
+    m_subscriber->setSubscribeOn(RedisClusterSubscriber::SubscribeOn::Replica);
+    QByteArrayList channels;
+    for (int i = 0; i < 30; ++i)
+        channels.append("room:replica:" + QByteArray::number(i));
+    for (const QByteArray &channel : channels)
+        m_subscriber->subscribe(channel);
+    QTRY_VERIFY_WITH_TIMEOUT(m_subscriber->isSettled(), 10000);
+    QSet<QString> replicas;
+    for (const QByteArray &channel : channels) {
+        const QString node = m_subscriber->nodeOf(channel);
+        RedisServer *server = m_cluster->node(quint16(node.section(u':', -1).toUInt()));
+        QVERIFY2(server, qPrintable(node));
+        QCOMPARE(server->command({"ROLE"_ba}).elements().front().bytes(), "slave"_ba);
+        RedisServer *primary = m_cluster->primaryOf(RedisClusterTopology::keySlot(channel));
+        QCOMPARE(server->command({"ROLE"_ba}).elements()[2].toInteger(), qint64(primary->port()));
+        QCOMPARE(server->command({"PUBSUB"_ba, "SHARDNUMSUB"_ba, channel}).elements()[1].toInteger(), 1);
+        QCOMPARE(shardNumsub(channel), 0); // the primary's own count
+        replicas.insert(node);
+    }
+    QCOMPARE(replicas.size(), 3);
+    for (const QByteArray &channel : channels)
+        QCOMPARE(spublish(channel, "via the replica"_ba), 0);
+    QTRY_COMPARE(m_received.size(), 30);
+
+    const QByteArray channel = channels.first();
+    RedisServer *replica = m_cluster->node(quint16(m_subscriber->nodeOf(channel).section(u':', -1).toUInt()));
+    RedisServer *primary = m_cluster->primaryOf(RedisClusterTopology::keySlot(channel));
+    QSignalSpy moved(m_subscriber, &RedisClusterSubscriber::moved);
+    replica->stop();
+    QVERIFY(moved.count() > 0 || moved.wait(30000));
+    QTRY_VERIFY_WITH_TIMEOUT(m_subscriber->isSettled(), 30000);
+    QCOMPARE(m_subscriber->nodeOf(channel), u"127.0.0.1:%1"_s.arg(primary->port()));
+    QCOMPARE(spublish(channel, "after the replica"_ba), 1);
+    QTRY_COMPARE(m_received.count({channel, "after the replica"_ba}), 1);
 }
 
 QTEST_MAIN(tst_RedisClusterSubscriber)

@@ -14,6 +14,7 @@ using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
 
 Q_DECLARE_METATYPE(RedisBusOptions::ClusterPubSub)
+Q_DECLARE_METATYPE(RedisBusOptions::ClusterSubscribeOn)
 
 class tst_RelayCluster : public QObject, protected RelayFixture
 {
@@ -28,7 +29,9 @@ private Q_SLOTS:
     void nothingLostThroughAMove();
 
 private:
-    RelayServer *relayOn(const QString &id, RedisBusOptions::ClusterPubSub mode);
+    RelayServer *
+    relayOn(const QString &id, RedisBusOptions::ClusterPubSub mode,
+            RedisBusOptions::ClusterSubscribeOn on = RedisBusOptions::ClusterSubscribeOn::Default);
     // The texts of the room messages member received, in arrival order.
     static QStringList texts(const TestClient *member);
 
@@ -53,12 +56,14 @@ void tst_RelayCluster::cleanup()
     releaseRelays();
 }
 
-RelayServer *tst_RelayCluster::relayOn(const QString &id, RedisBusOptions::ClusterPubSub mode)
+RelayServer *tst_RelayCluster::relayOn(const QString &id, RedisBusOptions::ClusterPubSub mode,
+                                       RedisBusOptions::ClusterSubscribeOn on)
 {
     RelayServerOptions so;
     so.instanceId = id;
     RedisBusOptions bo;
     bo.clusterPubSub = mode;
+    bo.clusterSubscribeOn = on;
     RelayServer *relay = startRelayOn(so, m_cluster->url(), bo);
     return relay;
 }
@@ -84,18 +89,24 @@ QStringList tst_RelayCluster::texts(const TestClient *member)
 
 void tst_RelayCluster::roomsAcrossShardsDeliverAcrossRelays_data()
 {
+    using On = RedisBusOptions::ClusterSubscribeOn;
     QTest::addColumn<RedisBusOptions::ClusterPubSub>("mode");
-    QTest::newRow("sharded") << RedisBusOptions::ClusterPubSub::Sharded;
-    QTest::newRow("classic") << RedisBusOptions::ClusterPubSub::Classic;
+    QTest::addColumn<On>("on");
+    QTest::newRow("sharded") << RedisBusOptions::ClusterPubSub::Sharded << On::Default;
+    QTest::newRow("classic") << RedisBusOptions::ClusterPubSub::Classic << On::Default;
+    QTest::newRow("sharded, subscribed on replicas")
+        << RedisBusOptions::ClusterPubSub::Sharded << On::Replica;
 }
 
 void tst_RelayCluster::roomsAcrossShardsDeliverAcrossRelays()
 {
     QFETCH(RedisBusOptions::ClusterPubSub, mode);
+    QFETCH(RedisBusOptions::ClusterSubscribeOn, on);
     const bool sharded = mode == RedisBusOptions::ClusterPubSub::Sharded;
-    const QString tag = sharded ? u"s"_s : u"c"_s;
-    RelayServer *a = relayOn(u"cluster-a-"_s + tag, mode);
-    RelayServer *b = relayOn(u"cluster-b-"_s + tag, mode);
+    const bool onReplicas = on == RedisBusOptions::ClusterSubscribeOn::Replica;
+    const QString tag = sharded ? (onReplicas ? u"r"_s : u"s"_s) : u"c"_s;
+    RelayServer *a = relayOn(u"cluster-a-"_s + tag, mode, on);
+    RelayServer *b = relayOn(u"cluster-b-"_s + tag, mode, on);
     QTRY_VERIFY(a->bus()->isConnected() && b->bus()->isConnected());
     QVERIFY(a->bus()->description().contains(sharded ? u"sharded"_s : u"classic"_s));
     constexpr int Rooms = 9;
@@ -110,8 +121,20 @@ void tst_RelayCluster::roomsAcrossShardsDeliverAcrossRelays()
         const QByteArray channel = "room:" + room.toUtf8();
         RedisServer *owner = m_cluster->primaryOf(RedisClusterTopology::keySlot(channel));
         owners.insert(owner->port());
-        if (sharded) // both relays listen on the shard that owns the room, and only there
+        // Both relays listen on the shard that owns the room, and only there: on its primary, or
+        // on one of its replicas (the primary then counts none).
+        if (sharded && !onReplicas)
             QCOMPARE(owner->command({"PUBSUB"_ba, "SHARDNUMSUB"_ba, channel}).elements()[1].toInteger(), 2);
+        if (onReplicas) {
+            QCOMPARE(owner->command({"PUBSUB"_ba, "SHARDNUMSUB"_ba, channel}).elements()[1].toInteger(), 0);
+            qint64 onTheShard = 0;
+            for (RedisServer *node : m_cluster->nodes()) {
+                if (node->command({"ROLE"_ba}).elements()[2].toInteger() == owner->port())
+                    onTheShard +=
+                        node->command({"PUBSUB"_ba, "SHARDNUMSUB"_ba, channel}).elements()[1].toInteger();
+            }
+            QCOMPARE(onTheShard, 2);
+        }
     }
     QVERIFY(owners.size() >= 2); // the rooms really are on several shards
     for (int i = 0; i < Rooms; ++i)

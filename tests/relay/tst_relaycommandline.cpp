@@ -159,6 +159,13 @@ void tst_RelayCommandLine::invalid_data()
     QTest::newRow("redis ping timeout too big")
         << QStringList{u"--redis-ping-timeout=7200"_s} << QStringList{}
         << u"--redis-ping-timeout: '7200' must be a number of seconds between 0.1 and 3600"_s;
+    QTest::newRow("cluster subscribe-on value")
+        << QStringList{u"--redis=redis-cluster://127.0.0.1:7000"_s, u"--cluster-subscribe-on=any"_s}
+        << QStringList{} << u"--cluster-subscribe-on: 'any' must be primary or replica"_s;
+    QTest::newRow("cluster subscribe-on without a Cluster")
+        << QStringList{u"--redis=redis://127.0.0.1:7000"_s, u"--cluster-subscribe-on=replica"_s}
+        << QStringList{}
+        << u"--cluster-subscribe-on only applies to a Redis Cluster (a redis-cluster:// URL)"_s;
     QTest::newRow("redis probe interval text")
         << QStringList{u"--redis-probe-interval=often"_s} << QStringList{}
         << u"--redis-probe-interval: 'often' must be a number of seconds between 0.1 and 3600, or 0"_s;
