@@ -202,6 +202,10 @@ void RedisSubscriber::onPush(const RedisValue &value)
     if (confirmation && !m_sent.empty()) {
         Sent &front = m_sent.front();
         asked = front.pattern == kind.startsWith('p') && front.on == !kind.contains("unsub");
+        // A node drops sharded subscriptions on its own (the slot moved) at any time, also while
+        // an SUNSUBSCRIBE of other channels waits for its answers: only a name it asked for is one.
+        if (asked && sharded && kind == "unsubscribe")
+            asked = front.names.contains(e[1].bytes());
         if (asked && ++front.answered >= front.names.size())
             m_sent.pop_front();
     }

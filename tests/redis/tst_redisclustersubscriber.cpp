@@ -3,6 +3,7 @@
 // channels spread over the shards, and followed through a resharding and a failover.
 #include "redisclusterconnection.h"
 #include "redisclustersubscriber.h"
+#include "redissubscriber.h"
 #include "testcluster.h"
 
 #include <QSet>
@@ -22,6 +23,7 @@ private Q_SLOTS:
     void spreadsOverTheShards();
     void unsubscribeLeavesTheNode();
     void followsAResharding();
+    void lossWhileUnsubscribing();
     void followsAFailover();
     void subscribesOnReplicas();
 
@@ -151,6 +153,60 @@ void tst_RedisClusterSubscriber::followsAResharding()
     QTRY_COMPARE(m_received.count({channel, "after the move"_ba}), 1);
     QCOMPARE(m_subscriber->moves(), 1u);
     QVERIFY(m_subscriber->isSubscribed("room:stays"));
+}
+
+// The node drops Y on its own (Y's slot moved) while an SUNSUBSCRIBE of X waits for its answer:
+// Y's sunsubscribe comes first and is not that answer. A sharded RedisSubscriber on the node
+// itself (no topology refresh to mend it): Y is reported lost and X unsubscribed (before, Y's
+// sunsubscribe was taken as X's answer and Y's loss went unnoticed).
+void tst_RedisClusterSubscriber::lossWhileUnsubscribing()
+{
+    const QByteArray x = "room:unsub-x";
+    RedisServer *owner = m_cluster->primaryOf(RedisClusterTopology::keySlot(x));
+    QByteArray y;
+    for (int i = 0; y.isEmpty(); ++i) {
+        const QByteArray c = "room:lost-y:" + QByteArray::number(i);
+        if (RedisClusterTopology::keySlot(c) != RedisClusterTopology::keySlot(x) &&
+            m_cluster->primaryOf(RedisClusterTopology::keySlot(c)) == owner)
+            y = c;
+    }
+    RedisConnectionOptions o;
+    o.url = RedisUrl::parse(u"redis://127.0.0.1:%1"_s.arg(owner->port()));
+    RedisSubscriber node(o, RedisSubscriber::Kind::Sharded);
+    node.open();
+    node.subscribe(x);
+    node.subscribe(y);
+    QTRY_VERIFY(node.isSubscribed(x) && node.isSubscribed(y));
+    RedisServer *target = nullptr;
+    for (RedisServer *p : m_cluster->primaries()) {
+        if (p != owner)
+            target = p;
+    }
+    // Y's slot goes to target in blocking commands: the event loop does not run, so the node's
+    // sunsubscribe of Y waits unread in our socket when X's SUNSUBSCRIBE goes out.
+    const int ySlot = RedisClusterTopology::keySlot(y);
+    const QByteArray slot = QByteArray::number(ySlot);
+    const QByteArray targetId = m_cluster->nodeId(target);
+    QVERIFY(m_cluster->beginMigration(ySlot, target));
+    QCOMPARE(target->command({"CLUSTER"_ba, "SETSLOT"_ba, slot, "NODE"_ba, targetId}).bytes(), "OK"_ba);
+    QCOMPARE(owner->command({"CLUSTER"_ba, "SETSLOT"_ba, slot, "NODE"_ba, targetId}).bytes(), "OK"_ba);
+    QSignalSpy lost(&node, &RedisSubscriber::subscriptionLost);
+    QSignalSpy unsubscribed(&node, &RedisSubscriber::unsubscribed);
+    node.unsubscribe(x);
+    // The subscriber sends its changes from a queued call: run it, and nothing else, so the
+    // SUNSUBSCRIBE is on its way before the socket is read.
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::MetaCall);
+    QVERIFY(lost.wait(5000));
+    QCOMPARE(lost.first().at(0).toByteArray(), y);
+    QTRY_COMPARE(unsubscribed.count(), 1);
+    QCOMPARE(unsubscribed.first().at(0).toByteArray(), x);
+    QVERIFY(!node.isSubscribed(y));
+    QCOMPARE(shardNumsub(x), 0);
+    for (RedisServer *p : m_cluster->primaries()) { // the rest of redis-cli's steps
+        if (p != target && p != owner)
+            QCOMPARE(p->command({"CLUSTER"_ba, "SETSLOT"_ba, slot, "NODE"_ba, targetId}).bytes(), "OK"_ba);
+    }
+    QVERIFY(m_cluster->waitUntilHealthy(30000));
 }
 
 // The channel's primary dies; after cluster-node-timeout (1 s) its replica takes over and the
