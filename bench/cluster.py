@@ -43,7 +43,9 @@ class Cluster:
             self.procs.append(subprocess.Popen(
                 ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--cluster-enabled", "yes",
                  "--cluster-config-file", os.path.join(node_dir, "nodes.conf"), "--save", "", "--appendonly",
-                 "no", "--dir", node_dir, "--loglevel", "warning", "--cluster-node-timeout", "5000"],
+                 "no", "--dir", node_dir, "--loglevel", "warning", "--cluster-node-timeout", "5000",
+                 # A free port of its own: the default (port + 10000) is past 65535 for high ports.
+                 "--cluster-port", str(run.free_port())],
                 stdout=subprocess.DEVNULL))
         for port, proc in zip(self.ports, self.procs):
             run.wait_port(port, proc)

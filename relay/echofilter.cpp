@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include <string.h>
+
 EchoFilter::EchoFilter(const QString &instanceId, qsizetype maxPendingEchoes)
     // Ids stay unique across restarts of an instance that reuses its instance id.
     : m_origin(instanceId.toUtf8() + '-' + QByteArray::number(QRandomGenerator::global()->generate() & 0xffffff, 36))
@@ -14,7 +16,15 @@ EchoFilter::EchoFilter(const QString &instanceId, qsizetype maxPendingEchoes)
 
 QByteArray EchoFilter::nextMessageId()
 {
-    return m_origin + '-' + QByteArray::number(m_nextMessageId++, 36);
+    // One allocation: this runs for every message a client sends.
+    char digits[16];
+    char *end = digits + sizeof digits, *p = end;
+    for (quint64 n = m_nextMessageId++; p == end || n > 0; n /= 36)
+        *--p = "0123456789abcdefghijklmnopqrstuvwxyz"[n % 36];
+    QByteArray id;
+    id.reserve(m_origin.size() + 1 + (end - p));
+    id.append(m_origin).append('-').append(p, end - p);
+    return id;
 }
 
 void EchoFilter::expectEcho(const QByteArray &channel, const QByteArray &payload)
@@ -50,17 +60,26 @@ bool EchoFilter::isRepeat(const QByteArray &channel, const QByteArray &payload)
     static constexpr QByteArrayView IdKey = R"(,"id":")";
     if (!payload.startsWith(Head) || !payload.endsWith("\"}"))
         return false;
-    const qsizetype relayAt = payload.lastIndexOf(RelayKey);
-    if (relayAt < 0)
+    // Both values hold no quote, so each starts after the last quote before its end: a short
+    // backward scan instead of a search through the whole payload.
+    const char *data = payload.constData();
+    const qsizetype originEnd = payload.size() - 2;
+    const auto *originQuote = static_cast<const char *>(memrchr(data, '"', size_t(originEnd)));
+    if (!originQuote)
         return false;
-    const qsizetype originAt = relayAt + RelayKey.size();
-    const QByteArrayView origin(payload.constData() + originAt, payload.size() - 2 - originAt);
-    if (origin.isEmpty() || origin.contains('"') || origin.contains('\\'))
+    const qsizetype relayAt = originQuote - data + 1 - RelayKey.size();
+    if (relayAt < 0 || QByteArrayView(data + relayAt, RelayKey.size()) != RelayKey)
         return false;
-    const qsizetype idAt = payload.lastIndexOf(IdKey, relayAt);
-    if (idAt < 0)
+    const QByteArrayView origin(originQuote + 1, originEnd - (originQuote - data + 1));
+    if (origin.isEmpty() || origin.contains('\\'))
         return false;
-    const QByteArrayView id(payload.constData() + idAt + IdKey.size(), relayAt - idAt - IdKey.size());
+    const auto *idQuote = static_cast<const char *>(memrchr(data, '"', size_t(relayAt)));
+    if (!idQuote)
+        return false;
+    const qsizetype idAt = idQuote - data + 1 - IdKey.size();
+    if (idAt < 0 || QByteArrayView(data + idAt, IdKey.size()) != IdKey)
+        return false;
+    const QByteArrayView id(idQuote + 1, relayAt - (idQuote - data + 1));
     if (id.size() < origin.size() + 2 || !id.startsWith(origin) || id[origin.size()] != '-')
         return false;
     bool ok = false;

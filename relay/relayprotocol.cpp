@@ -5,6 +5,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -256,6 +257,18 @@ void appendJsonString(QByteArray &out, QStringView text)
     out.append('"');
 }
 
+void appendJsonBytes(QByteArray &out, QByteArrayView utf8)
+{
+    const bool plain = std::all_of(utf8.begin(), utf8.end(), [](char c) {
+        return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+    });
+    if (!plain) {
+        appendJsonString(out, QString::fromUtf8(utf8));
+        return;
+    }
+    out.append('"').append(utf8).append('"');
+}
+
 void appendJson(QByteArray &out, const QJsonValue &value)
 {
     switch (value.type()) {
@@ -338,10 +351,10 @@ QByteArray chatMessage(const QString &user, const QString &text, qint64 timestam
         appendJson(out, *roomId);
     }
     out.append(R"(,"id":)");
-    appendJsonString(out, QString::fromLatin1(id));
+    appendJsonBytes(out, id);
     if (!origin.isEmpty()) {
         out.append(R"(,"relay":)");
-        appendJsonString(out, QString::fromLatin1(origin));
+        appendJsonBytes(out, origin);
     }
     out.append('}');
     return out;

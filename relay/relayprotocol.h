@@ -91,5 +91,7 @@ QByteArray chatMessage(const QString &user, const QString &text, qint64 timestam
 // Appends value as JSON (strings escaped, numbers in shortest round-trip form).
 void appendJson(QByteArray &out, const QJsonValue &value);
 void appendJsonString(QByteArray &out, QStringView text);
+// The same for UTF-8 text; printable ASCII without quotes or backslashes (ids) is copied as it is.
+void appendJsonBytes(QByteArray &out, QByteArrayView utf8);
 
 } // namespace RelayProtocol
