@@ -23,6 +23,7 @@ enum Column {
     MessagesPerSecond,
     BytesPerSecond,
     LastMessage,
+    Kind, // on a Cluster: classic or sharded, and the shard
     Count
 };
 
@@ -40,6 +41,7 @@ struct Values
     std::optional<int> relays;
     std::optional<qint64> relayClients;
     std::optional<ChannelTraffic> traffic;
+    QString kind; // kindText()
 
     bool operator==(const Values &other) const;
 };
@@ -47,6 +49,8 @@ struct Values
 // Bit per column whose shown value differs.
 unsigned changedColumns(const Values &a, const Values &b);
 
+// "classic", "sharded · shard 2 · host:port", "classic + sharded (2) · shard 2 · host:port".
+QString kindText(const PubSubSnapshot::Channel &channel);
 QString headerText(int column);
 QString headerToolTip(int column);
 // Display text, "–" when unknown.

@@ -21,6 +21,10 @@ QString PubSubCommandError::commandText(Command command)
         return u"PUBSUB NUMPAT"_s;
     case Command::ClientList:
         return u"CLIENT LIST TYPE pubsub"_s;
+    case Command::ShardChannels:
+        return u"PUBSUB SHARDCHANNELS"_s;
+    case Command::ShardNumsub:
+        return u"PUBSUB SHARDNUMSUB"_s;
     }
     return {};
 }
@@ -36,6 +40,10 @@ QString PubSubCommandError::aclRule(Command command)
         return u"+pubsub|numpat"_s;
     case Command::ClientList:
         return u"+client|list"_s;
+    case Command::ShardChannels:
+        return u"+pubsub|shardchannels"_s;
+    case Command::ShardNumsub:
+        return u"+pubsub|shardnumsub"_s;
     }
     return {};
 }
@@ -315,6 +323,8 @@ QList<PubSubClient> ChannelMonitor::parseClientList(const QByteArray &text)
                 c.channels = value.toInt();
             else if (key == "psub")
                 c.patterns = value.toInt();
+            else if (key == "omem")
+                c.outputBytes = value.toLongLong();
         }
         clients.append(c);
     }

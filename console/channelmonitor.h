@@ -7,6 +7,7 @@
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QList>
+#include <QStringList>
 #include <QObject>
 #include <QTimer>
 
@@ -23,13 +24,15 @@ struct PubSubClient
     QString address;
     int channels = 0; // sub=
     int patterns = 0; // psub=
+    qint64 outputBytes = 0; // omem=
+    QString node{};        // on a Cluster: the node it is connected to (host:port)
     bool isRelay() const { return name.startsWith(QLatin1StringView("switchboard-relay:")); }
 };
 
 // A command of a round that Redis refused (an ACL's NOPERM) or answered with another error.
 struct PubSubCommandError
 {
-    enum class Command { Channels, Numsub, Numpat, ClientList };
+    enum class Command { Channels, Numsub, Numpat, ClientList, ShardChannels, ShardNumsub };
     Command command = Command::Channels;
     QString error;         // Redis's reply, verbatim
     int failedBatches = 0; // Numsub: how many of the round's batches failed
@@ -47,12 +50,21 @@ struct PubSubSnapshot
     {
         QByteArray name;
         qint64 subscribers = 0; // -1: NUMSUB did not answer for this channel
+        // On a Cluster: classic (SUBSCRIBE), sharded (SSUBSCRIBE) or both under one name. subscribers
+        // counts both; shardedSubscribers the sharded part; shard names the shard owning its slot.
+        enum class Kind : quint8 { Classic, Sharded, Both };
+        Kind kind = Kind::Classic;
+        qint64 shardedSubscribers = 0;
+        QString shard{};
     };
     QDateTime takenAt;
     qint64 durationMs = 0;
     QList<Channel> channels; // sorted by name
     qint64 patternSubscriptions = 0;
     QList<PubSubClient> clients;
+    // A Cluster: how many nodes answered and were summed (0: one server).
+    int clusterNodes = 0;
+    QStringList unreachableNodes; // host:port of the nodes left out of the sums
 
     // What Redis answered. A part whose command failed is empty, and the failure is in errors.
     bool channelsKnown = false;

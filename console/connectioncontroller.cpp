@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "connectioncontroller.h"
 
+#include "redisclusterconnection.h"
+
 #include <QCoreApplication>
 
 using namespace Qt::StringLiterals;
@@ -29,9 +31,17 @@ bool ConnectionController::connectTo(const ConnectionProfile &profile, const QSt
     disconnectFromServer();
     m_profile = profile;
     m_options = profile.connectionOptions(password, QString());
+    m_topology = m_options->url.topology();
     RedisConnectionOptions own = *m_options;
     own.clientName = u"switchboard-console:%1"_s.arg(QCoreApplication::applicationPid());
+    if (m_topology == RedisUrl::Topology::Cluster) {
+        openCluster(own);
+        const RedisUrl::Node seed = m_options->url.nodes().value(0);
+        m_options->url = m_options->url.atNode(seed.host, seed.port);
+        own.url = m_options->url;
+    }
     m_connection = new RedisConnection(own, this);
+    connect(m_connection, &RedisConnection::primaryChanged, this, &ConnectionController::serverInfoChanged);
     connect(m_connection, &RedisConnection::stateChanged, this,
             [this](RedisConnection::State state, const QString &lastError) {
                 if (state != RedisConnection::State::Ready) {
@@ -66,9 +76,45 @@ void ConnectionController::disconnectFromServer()
     old->disconnect(this);
     old->close();
     delete old;
+    if (m_cluster) {
+        m_cluster->disconnect(this);
+        m_cluster->close();
+        delete m_cluster;
+        m_cluster = nullptr;
+    }
+    m_topology = RedisUrl::Topology::Standalone;
     Q_EMIT stateChanged(RedisConnection::State::Disconnected, QString());
     Q_EMIT serverInfoChanged();
     Q_EMIT roundTripChanged(m_roundTripMs);
+}
+
+void ConnectionController::openCluster(const RedisConnectionOptions &options)
+{
+    m_cluster = new RedisClusterConnection(options, this);
+    connect(m_cluster, &RedisClusterConnection::topologyChanged, this, &ConnectionController::serverInfoChanged);
+    connect(m_cluster, &RedisClusterConnection::stateChanged, this, &ConnectionController::serverInfoChanged);
+    m_cluster->open();
+}
+
+QString ConnectionController::topologyText() const
+{
+    if (m_cluster) {
+        const auto &shards = m_cluster->topology().shards();
+        if (shards.isEmpty())
+            return tr("Redis Cluster · %1").arg(RedisConnection::stateName(m_cluster->state()));
+        qsizetype nodes = 0;
+        for (const auto &shard : shards)
+            nodes += 1 + shard.replicas.size();
+        return tr("Redis Cluster · %1 primaries / %2 nodes").arg(shards.size()).arg(nodes);
+    }
+    if (m_connection && m_topology == RedisUrl::Topology::Sentinel) {
+        const QString name = m_connection->options().url.primaryName();
+        const RedisUrl::Node node = m_connection->currentNode();
+        if (node.host.isEmpty())
+            return tr("Sentinel '%1' · looking for the primary").arg(name);
+        return tr("Sentinel '%1' · primary %2").arg(name, RedisClusterTopology::nodeKey(node.host, node.port));
+    }
+    return {};
 }
 
 RedisConnection::State ConnectionController::state() const

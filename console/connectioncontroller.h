@@ -12,9 +12,15 @@
 #include <chrono>
 #include <optional>
 
+class RedisClusterConnection;
+
 // The console's command connection to one Redis server: connects a profile, measures the
 // round trip with PING, and reads what the server is (INFO server). Features that need their own
 // connection (tap, directory) open one from options().
+// On a redis-cluster:// profile there is also a RedisClusterConnection (cluster()) for what spans the
+// nodes; connection() and options() then reach the first seed node (classic Pub/Sub reaches every node
+// from any of them). On a redis-sentinel:// profile connection() follows the primary through
+// failovers and topologyText() names it.
 class ConnectionController : public QObject
 {
     Q_OBJECT
@@ -28,6 +34,12 @@ public:
     void disconnectFromServer();
 
     RedisConnection *connection() const { return m_connection; }
+    // On a Cluster profile; nullptr otherwise.
+    RedisClusterConnection *cluster() const { return m_cluster; }
+    RedisUrl::Topology topology() const { return m_topology; }
+    // "Redis Cluster · 3 primaries / 6 nodes", "Sentinel 'mymaster' · primary 10.0.0.5:6379"; empty for
+    // one server.
+    QString topologyText() const;
     // Options for further connections to the same server; nullopt when disconnected.
     std::optional<RedisConnectionOptions> options() const { return m_options; }
     const ConnectionProfile &profile() const { return m_profile; }
@@ -52,7 +64,11 @@ private:
     void onReady();
     void ping();
 
+    void openCluster(const RedisConnectionOptions &options);
+
     ConnectionProfile m_profile;
+    RedisUrl::Topology m_topology = RedisUrl::Topology::Standalone;
+    RedisClusterConnection *m_cluster = nullptr;
     std::optional<RedisConnectionOptions> m_options;
     RedisConnection *m_connection = nullptr;
     QTimer m_pingTimer;

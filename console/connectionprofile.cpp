@@ -33,8 +33,20 @@ QString ConnectionProfile::validate() const
     }
     if (certFile.isEmpty() != keyFile.isEmpty())
         return tr("A client certificate needs both the certificate and the key file.");
-    if (parsed.scheme() != RedisUrl::Scheme::Tls && (!caFile.isEmpty() || !certFile.isEmpty() || skipVerify))
+    if (!parsed.sentinelPassword().isEmpty())
+        return tr("Keep the Sentinels' password out of the URL (sentinel-password=): a profile keeps no "
+                  "passwords in the settings file.");
+    if (parsed.scheme() != RedisUrl::Scheme::Tls && (!caFile.isEmpty() || !certFile.isEmpty() || skipVerify)) {
+        switch (parsed.topology()) {
+        case RedisUrl::Topology::Cluster:
+            return tr("TLS settings need a rediss-cluster:// URL (TLS to every node of the Cluster).");
+        case RedisUrl::Topology::Sentinel:
+            return tr("TLS settings need a rediss-sentinel:// URL (TLS to the Sentinels and the primary).");
+        case RedisUrl::Topology::Standalone:
+            break;
+        }
         return tr("TLS settings need a rediss:// URL.");
+    }
     return {};
 }
 

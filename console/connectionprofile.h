@@ -13,7 +13,9 @@ class QSettings;
 struct ConnectionProfile
 {
     QString name;
-    QString url; // redis://host:port/db, rediss://..., unix:///path; credentials are stripped
+    // redis://host:port/db, rediss://..., unix:///path, redis-cluster://h1:p1,h2:p2 (rediss-cluster://),
+    // redis-sentinel://s1:26379,s2#primary (rediss-sentinel://); credentials are stripped
+    QString url;
     QString username;
     QString caFile;
     QString certFile;

@@ -443,6 +443,14 @@ void ChannelsView::updateNotes()
     m_pacing->setToolTip(pacing.isEmpty() ? QString()
                                           : ChannelNotes::pacingDetails(s, m_controller->pollBudget()));
     m_pacing->setVisible(!pacing.isEmpty());
+    // A Cluster: how the counts add up over the nodes, and the classic / sharded column.
+    const QString cluster = attached ? ChannelNotes::cluster(s) : QString();
+    if (!cluster.isEmpty()) {
+        m_pacing->setText(pacing.isEmpty() ? cluster : pacing + u'\n' + cluster);
+        m_pacing->setVisible(true);
+    }
+    m_table->setColumnHidden(Kind, cluster.isEmpty());
+    m_tree->setColumnHidden(Kind, true);
 }
 
 void ChannelsView::retranslateUi()

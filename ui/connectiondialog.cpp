@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "connectiondialog.h"
 
+#include "redisclustertopology.h"
 #include "redisprobe.h"
 #include "secretstore.h"
 
@@ -200,7 +201,8 @@ void ConnectionDialog::retranslateUi()
                              tr("Client key")};
     for (int i = 0; i < m_formLabels.size() && i < labels.size(); ++i)
         m_formLabels[i]->setText(labels[i]);
-    m_url->setPlaceholderText(u"redis://host:6379/0 · rediss://host:6380 · unix:///run/redis.sock"_s);
+    m_url->setPlaceholderText(u"redis://host:6379/0 · rediss://host:6380 · unix:///run/redis.sock · "
+                              u"redis-cluster://h1:7000,h2:7001 · redis-sentinel://s1:26379,s2#mymaster"_s);
     m_user->setPlaceholderText(tr("default"));
     m_passwordNote->setText(
         tr("Password: %1. Never written to the settings file.").arg(m_secrets->description()));
@@ -306,8 +308,16 @@ void ConnectionDialog::testConnection()
         return;
     }
     setMessage(tr("Testing…"), false);
-    RedisProbe::probe(p.redisUrl(m_password->text()), 3000ms, this, [this](const RedisProbe::Result &r) {
-        if (r.reachable)
+    RedisUrl url = p.redisUrl(m_password->text());
+    const bool cluster = url.topology() == RedisUrl::Topology::Cluster;
+    if (cluster) // the first seed node answers for the Cluster here
+        url = url.atNode(url.host(), url.port());
+    RedisProbe::probe(url, 3000ms, this, [this, cluster, url](const RedisProbe::Result &r) {
+        if (r.reachable && cluster)
+            setMessage(tr("Connected: Redis %1, Cluster node %2.")
+                           .arg(r.serverVersion, RedisClusterTopology::nodeKey(url.host(), url.port())),
+                       false);
+        else if (r.reachable)
             setMessage(tr("Connected: Redis %1.").arg(r.serverVersion), false);
         else
             setMessage(tr("Cannot connect: %1").arg(r.error), true);

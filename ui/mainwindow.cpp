@@ -9,6 +9,7 @@
 #include "channelsview.h"
 #include "chartfeeder.h"
 #include "chartsview.h"
+#include "clusterchannelmonitor.h"
 #include "connectioncontroller.h"
 #include "connectiondialog.h"
 #include "embeddedrelay.h"
@@ -16,6 +17,7 @@
 #include "consolelogging.h"
 #include "logmodel.h"
 #include "logview.h"
+#include "nodesview.h"
 #include "privateredisserver.h"
 #include "redisprobe.h"
 #include "relayaudience.h"
@@ -108,7 +110,8 @@ void MainWindow::createDocks()
     QDockWidget *auditDock =
         addDock(new AuditLogView(m_audit, this), u"auditDock"_s, Qt::RightDockWidgetArea);
     QDockWidget *logDock = addDock(new LogView(m_log, this), u"logDock"_s, Qt::LeftDockWidgetArea);
-    arrangeDocks({channelsDock, tapDock, chartsDock, relayDock, announceDock, auditDock, logDock});
+    QDockWidget *nodesDock = addDock(new NodesView(m_channels, this), u"nodesDock"_s, Qt::LeftDockWidgetArea);
+    arrangeDocks({channelsDock, tapDock, chartsDock, relayDock, announceDock, auditDock, logDock, nodesDock});
     routeTapRequests(channelsView, tapDock);
 }
 
@@ -122,6 +125,7 @@ void MainWindow::arrangeDocks(const Docks &d)
     tabifyDockWidget(d.relay, d.announce);
     tabifyDockWidget(d.announce, d.audit);
     tabifyDockWidget(d.charts, d.log);
+    tabifyDockWidget(d.log, d.nodes);
     d.charts->raise();
     d.relay->raise();
     resizeDocks({d.channels, d.tap}, {640, 860}, Qt::Horizontal);
@@ -156,15 +160,22 @@ void MainWindow::connectFeatures()
 {
     connect(m_connection, &ConnectionController::connectionChanged, this,
             [this](RedisConnection *connection) {
-                m_channels->attach(connection);
+                if (m_connection->cluster() && connection)
+                    m_channels->attachCluster(m_connection->cluster(), connection);
+                else
+                    m_channels->attach(connection);
                 m_announcements->setConnection(connection);
+                m_announcements->setCluster(connection ? m_connection->cluster() : nullptr);
                 m_announcements->setProfileName(m_connection->profile().name);
                 m_announcements->setReadOnly(connection && m_connection->profile().readOnly);
                 m_relayPanel->setReadOnly(connection && m_connection->profile().readOnly);
                 m_relayPanel->setRedisOptions(m_connection->options());
-                if (auto options = m_connection->options())
+                if (auto options = m_connection->options()) {
                     m_tap->setConnectionOptions(*options);
-                else
+                    m_tap->setCluster(m_connection->cluster(), [this](const QByteArray &channel) {
+                        return ClusterChannelMonitor::kindOf(m_channels->lastSnapshot(), channel);
+                    });
+                } else
                     m_tap->disconnectFromRedis();
             });
     m_announcements->setRelayAudience([this](const QByteArray &channel) {
@@ -335,6 +346,7 @@ void MainWindow::retranslateUi()
         {u"announceDock"_s, tr("Announcements")},
         {u"auditDock"_s, tr("Audit log")},
         {u"logDock"_s, tr("Log")},
+        {u"nodesDock"_s, tr("Nodes")},
     };
     for (QDockWidget *dock : std::as_const(m_docks))
         dock->setWindowTitle(titles.value(dock->objectName(), dock->objectName()));
@@ -367,10 +379,12 @@ void MainWindow::updateStatus()
         break;
     }
     m_stateLabel->setText(u"<span style=\"color:%1\">●</span> %2"_s.arg(color, text.toHtmlEscaped()));
-    m_serverLabel->setText(
-        m_connection->serverVersion().isEmpty()
-            ? QString()
-            : tr("Redis %1 (%2)").arg(m_connection->serverVersion(), m_connection->serverMode()));
+    QStringList server;
+    if (!m_connection->serverVersion().isEmpty())
+        server << tr("Redis %1 (%2)").arg(m_connection->serverVersion(), m_connection->serverMode());
+    if (const QString topology = m_connection->topologyText(); !topology.isEmpty())
+        server << topology; // a Cluster's size, or the Sentinel primary (it follows failovers)
+    m_serverLabel->setText(server.join(u" · "_s));
     const double rtt = m_connection->roundTripMs();
     m_rttLabel->setText(rtt < 0 ? QString() : tr("RTT %1 ms").arg(rtt, 0, 'f', rtt < 10 ? 2 : 1));
     m_disconnectAction->setEnabled(m_connection->isConnected());

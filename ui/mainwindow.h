@@ -71,7 +71,7 @@ protected:
 private:
     struct Docks
     {
-        QDockWidget *channels, *tap, *charts, *relay, *announce, *audit, *log;
+        QDockWidget *channels, *tap, *charts, *relay, *announce, *audit, *log, *nodes;
     };
     void createDocks();
     void arrangeDocks(const Docks &docks);

@@ -38,6 +38,23 @@ void tst_ConnectionProfile::validate_data()
     QTest::newRow("missing ca") << u"x"_s << u"rediss://h"_s << u"/nonexistent/ca.pem"_s << false
                                 << u"Cannot read"_s;
     QTest::newRow("tls option on plain") << u"x"_s << u"redis://h"_s << QString() << true << u"rediss://"_s;
+    QTest::newRow("cluster") << u"c"_s << u"redis-cluster://h1:7000,h2:7001"_s << QString() << false << QString();
+    QTest::newRow("tls cluster") << u"c"_s << u"rediss-cluster://h1:7000"_s << QString() << true << QString();
+    QTest::newRow("sentinel") << u"s"_s << u"redis-sentinel://s1:26379,s2#mymaster"_s << QString() << false
+                              << QString();
+    QTest::newRow("tls sentinel") << u"s"_s << u"rediss-sentinel://s1#mymaster"_s << QString() << true << QString();
+    QTest::newRow("tls option on plain cluster")
+        << u"c"_s << u"redis-cluster://h1:7000"_s << QString() << true << u"rediss-cluster://"_s;
+    QTest::newRow("tls option on plain sentinel")
+        << u"s"_s << u"redis-sentinel://s1#mymaster"_s << QString() << true << u"rediss-sentinel://"_s;
+    QTest::newRow("cluster password in url")
+        << u"c"_s << u"redis-cluster://:pw@h1:7000"_s << QString() << false << u"keychain"_s;
+    QTest::newRow("sentinel password in url") << u"s"_s << u"redis-sentinel://s1?sentinel-password=pw#m"_s
+                                              << QString() << false << u"Sentinels' password"_s;
+    QTest::newRow("sentinel without primary")
+        << u"s"_s << u"redis-sentinel://s1:26379"_s << QString() << false << u"primary's name"_s;
+    QTest::newRow("cluster database") << u"c"_s << u"redis-cluster://h1:7000/2"_s << QString() << false
+                                      << u"only database 0"_s;
 }
 
 void tst_ConnectionProfile::validate()
