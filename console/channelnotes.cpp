@@ -71,10 +71,10 @@ QString ChannelNotes::cluster(const PubSubSnapshot &snapshot)
 {
     if (snapshot.clusterNodes <= 0)
         return {};
-    QString note = tr("Redis Cluster, %n node(s) summed: each node counts only the connections subscribed on it, "
+    QString note = tr("Redis Cluster, %1 nodes summed: each node counts only the connections subscribed on it, "
                       "so classic subscribers are added up over every node; sharded channels are counted on the "
-                      "primary and replicas of the shard that owns them.",
-                      nullptr, snapshot.clusterNodes);
+                      "primary and replicas of the shard that owns them.")
+                       .arg(snapshot.clusterNodes);
     if (!snapshot.unreachableNodes.isEmpty())
         note += u' ' + tr("Left out (not reachable): %1; their subscribers are missing from the counts.")
                            .arg(snapshot.unreachableNodes.join(u", "_s));

@@ -57,6 +57,7 @@ void ChannelsController::attachCluster(RedisClusterConnection *cluster, RedisCon
     connect(node, &QObject::destroyed, this, [this] { detach(); });
     m_nodes->attach(m_clusterMonitor);
     m_directory->start(node->options());
+    m_directory->followSharded(cluster);
     m_clusterMonitor->setInterval(m_interval);
     m_clusterMonitor->refresh();
 }

@@ -160,9 +160,10 @@ void MainWindow::connectFeatures()
 {
     connect(m_connection, &ConnectionController::connectionChanged, this,
             [this](RedisConnection *connection) {
-                if (m_connection->cluster() && connection)
+                if (m_connection->cluster() && connection) {
                     m_channels->attachCluster(m_connection->cluster(), connection);
-                else
+                    findChild<QDockWidget *>(u"nodesDock"_s)->raise(); // a Cluster: its nodes at once
+                } else
                     m_channels->attach(connection);
                 m_announcements->setConnection(connection);
                 m_announcements->setCluster(connection ? m_connection->cluster() : nullptr);
@@ -210,6 +211,7 @@ void MainWindow::restoreAppearance()
     m_theme->setMode(ThemeManager::modeFromKey(m_settings->value(u"ui/theme"_s).toString()));
     const QString language = m_settings->value(u"ui/language"_s, u"en"_s).toString();
     m_language->setLanguage(language);
+    findChild<ChannelsView *>()->setTreeShown(m_settings->value(u"ui/channelsTree"_s, true).toBool());
     for (QAction *a : m_themeGroup->actions())
         a->setChecked(a->data().toString() == ThemeManager::modeKey(m_theme->mode()));
     for (QAction *a : m_languageGroup->actions())
@@ -571,6 +573,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
 {
     m_settings->setValue(u"ui/geometry"_s, saveGeometry());
     m_settings->setValue(u"ui/state"_s, saveState());
+    m_settings->setValue(u"ui/channelsTree"_s, findChild<ChannelsView *>()->isTreeShown());
     m_settings->sync();
     QMainWindow::closeEvent(event);
 }
