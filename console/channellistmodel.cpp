@@ -57,11 +57,11 @@ QString kindText(const PubSubSnapshot::Channel &channel)
     case K::Classic:
         return tr("classic");
     case K::Sharded:
-        return tr("sharded · %1").arg(channel.shard);
+        return tr("sharded · shard %1").arg(channel.shard);
     case K::Both:
-        return tr("classic + sharded (%1) · %2")
-            .arg(channel.shardedSubscribers < 0 ? Unknown : QLocale().toString(channel.shardedSubscribers),
-                 channel.shard);
+        return tr("classic + sharded (%1) · shard %2")
+            .arg(channel.shardedSubscribers < 0 ? Unknown : QLocale().toString(channel.shardedSubscribers))
+            .arg(channel.shard);
     }
     return {};
 }
@@ -111,7 +111,7 @@ QString headerToolTip(int column)
         return tr("When the tap last saw a message on the channel.");
     case Kind:
         return tr("Classic (SUBSCRIBE, counted on every node) or sharded (SSUBSCRIBE, on the shard that owns "
-                  "the channel's hash slot).");
+                  "the channel's hash slot; shards are numbered as in the Nodes view).");
     default:
         return {};
     }

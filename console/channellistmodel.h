@@ -49,7 +49,8 @@ struct Values
 // Bit per column whose shown value differs.
 unsigned changedColumns(const Values &a, const Values &b);
 
-// "classic", "sharded · shard 2 · host:port", "classic + sharded (2) · shard 2 · host:port".
+// "classic", "sharded · shard 2", "classic + sharded (2) · shard 2" (the shard's number as in the Nodes
+// view; the tooltip names its primary).
 QString kindText(const PubSubSnapshot::Channel &channel);
 QString headerText(int column);
 QString headerToolTip(int column);

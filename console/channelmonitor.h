@@ -51,11 +51,13 @@ struct PubSubSnapshot
         QByteArray name;
         qint64 subscribers = 0; // -1: NUMSUB did not answer for this channel
         // On a Cluster: classic (SUBSCRIBE), sharded (SSUBSCRIBE) or both under one name. subscribers
-        // counts both; shardedSubscribers the sharded part; shard names the shard owning its slot.
+        // counts both; shardedSubscribers the sharded part; shard and shardPrimary name the shard that
+        // owns its slot (its number in the Nodes view, its primary's host:port).
         enum class Kind : quint8 { Classic, Sharded, Both };
         Kind kind = Kind::Classic;
         qint64 shardedSubscribers = 0;
-        QString shard{};
+        int shard = 0;
+        QString shardPrimary{};
     };
     QDateTime takenAt;
     qint64 durationMs = 0;

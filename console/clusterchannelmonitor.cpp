@@ -68,11 +68,6 @@ PubSubSnapshot::Channel::Kind ClusterChannelMonitor::kindOf(const PubSubSnapshot
     return it != snapshot.channels.cend() && it->name == channel ? it->kind : PubSubSnapshot::Channel::Kind::Classic;
 }
 
-QString ClusterChannelMonitor::shardLabel(int shard, const QString &primaryKey)
-{
-    return tr("shard %1 · %2").arg(shard).arg(primaryKey);
-}
-
 void ClusterChannelMonitor::setInterval(std::chrono::milliseconds interval)
 {
     m_interval = interval;
@@ -349,8 +344,10 @@ PubSubSnapshot ClusterChannelMonitor::aggregate(Round &round) const
         c.shardedSubscribers = it->second;
         if (sharded) {
             const auto &shards = round.topology.shards();
-            if (const auto *owner = round.topology.shardForSlot(RedisClusterTopology::keySlot(c.name)))
-                c.shard = shardLabel(int(owner - shards.constData()) + 1, owner->primary.key());
+            if (const auto *owner = round.topology.shardForSlot(RedisClusterTopology::keySlot(c.name))) {
+                c.shard = int(owner - shards.constData()) + 1;
+                c.shardPrimary = owner->primary.key();
+            }
         }
         s.channels.append(c);
     }

@@ -64,8 +64,6 @@ public:
 
     // How snapshot lists channel (binary search; the channels are sorted); classic when it is not listed.
     static PubSubSnapshot::Channel::Kind kindOf(const PubSubSnapshot &snapshot, const QByteArray &channel);
-    // "shard 2 · 127.0.0.1:7001" for the shard that owns channel's slot in the topology.
-    static QString shardLabel(int shard, const QString &primaryKey);
 
 Q_SIGNALS:
     void snapshotReady(const PubSubSnapshot &snapshot);

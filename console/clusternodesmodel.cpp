@@ -113,7 +113,7 @@ QVariant ClusterNodesModel::display(const ClusterNodeStatus &n, int column) cons
     case Node:
         return n.key;
     case Role:
-        return n.primary ? tr("primary") : tr("replica of %1").arg(n.primaryKey);
+        return n.primary ? tr("primary") : tr("replica");
     case Shard:
         return n.shard;
     case Slots:
@@ -184,6 +184,8 @@ QVariant ClusterNodesModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         if (index.column() == Node)
             return tr("Node id %1").arg(QString::fromLatin1(n.id));
+        if (index.column() == Role && !n.primary)
+            return tr("Replica of %1").arg(n.primaryKey);
         if (index.column() == Reachable && !n.error.isEmpty())
             return n.error;
         return headerData(index.column(), Qt::Horizontal, Qt::ToolTipRole);
@@ -202,7 +204,7 @@ QVariant ClusterNodesModel::headerData(int section, Qt::Orientation orientation,
         return {};
     static const char *const titles[ColumnCount] = {
         QT_TR_NOOP("Node"),     QT_TR_NOOP("Role"),           QT_TR_NOOP("Shard"),
-        QT_TR_NOOP("Slots"),    QT_TR_NOOP("Pub/sub clients"), QT_TR_NOOP("Channels"),
+        QT_TR_NOOP("Slots"),    QT_TR_NOOP("Clients"), QT_TR_NOOP("Channels"),
         QT_TR_NOOP("Sharded"),  QT_TR_NOOP("Patterns"),       QT_TR_NOOP("Output buffers"),
         QT_TR_NOOP("Reachable")};
     static const char *const tips[ColumnCount] = {

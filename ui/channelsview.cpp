@@ -287,6 +287,9 @@ void ChannelsView::setupColumns()
             header->resizeSection(c, widthFor(c));
         header->setMinimumSectionSize(fm.averageCharWidth() * 6);
     }
+    // On a Cluster the table shows classic / sharded and the shard right after the name.
+    m_table->horizontalHeader()->resizeSection(Kind, fm.horizontalAdvance(u"classic + sharded (99) · shard 3"_s));
+    m_table->horizontalHeader()->moveSection(Kind, Name + 1);
 }
 
 bool ChannelsView::isTreeShown() const

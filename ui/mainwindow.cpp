@@ -110,13 +110,13 @@ void MainWindow::createDocks()
     QDockWidget *auditDock =
         addDock(new AuditLogView(m_audit, this), u"auditDock"_s, Qt::RightDockWidgetArea);
     QDockWidget *logDock = addDock(new LogView(m_log, this), u"logDock"_s, Qt::LeftDockWidgetArea);
-    QDockWidget *nodesDock = addDock(new NodesView(m_channels, this), u"nodesDock"_s, Qt::LeftDockWidgetArea);
+    QDockWidget *nodesDock = addDock(new NodesView(m_channels, this), u"nodesDock"_s, Qt::RightDockWidgetArea);
     arrangeDocks({channelsDock, tapDock, chartsDock, relayDock, announceDock, auditDock, logDock, nodesDock});
     routeTapRequests(channelsView, tapDock);
 }
 
-// Channels beside the tap, charts and log below the channels, the relay, announcements and audit
-// log tabbed below the tap.
+// Channels beside the tap, charts and log below the channels, the relay, announcements, audit log and
+// Nodes (a Cluster's) tabbed below the tap.
 void MainWindow::arrangeDocks(const Docks &d)
 {
     splitDockWidget(d.channels, d.tap, Qt::Horizontal);
@@ -125,7 +125,7 @@ void MainWindow::arrangeDocks(const Docks &d)
     tabifyDockWidget(d.relay, d.announce);
     tabifyDockWidget(d.announce, d.audit);
     tabifyDockWidget(d.charts, d.log);
-    tabifyDockWidget(d.log, d.nodes);
+    tabifyDockWidget(d.audit, d.nodes);
     d.charts->raise();
     d.relay->raise();
     resizeDocks({d.channels, d.tap}, {640, 860}, Qt::Horizontal);
