@@ -22,6 +22,12 @@ ConnectionController::~ConnectionController()
 bool ConnectionController::connectTo(const ConnectionProfile &profile, const QString &password,
                                      QString *error)
 {
+    return connectTo(profile, password, QString(), error);
+}
+
+bool ConnectionController::connectTo(const ConnectionProfile &profile, const QString &password,
+                                     const QString &sentinelPassword, QString *error)
+{
     const QString problem = profile.validate();
     if (!problem.isEmpty()) {
         if (error)
@@ -30,7 +36,7 @@ bool ConnectionController::connectTo(const ConnectionProfile &profile, const QSt
     }
     disconnectFromServer();
     m_profile = profile;
-    m_options = profile.connectionOptions(password, QString());
+    m_options = profile.connectionOptions(password, QString(), nullptr, sentinelPassword);
     m_topology = m_options->url.topology();
     RedisConnectionOptions own = *m_options;
     own.clientName = u"switchboard-console:%1"_s.arg(QCoreApplication::applicationPid());

@@ -31,6 +31,9 @@ public:
 
     // Validates the profile and connects; returns false with *error when the profile is invalid.
     bool connectTo(const ConnectionProfile &profile, const QString &password, QString *error = nullptr);
+    // A Sentinel profile whose Sentinels require a password.
+    bool connectTo(const ConnectionProfile &profile, const QString &password, const QString &sentinelPassword,
+                   QString *error);
     void disconnectFromServer();
 
     RedisConnection *connection() const { return m_connection; }

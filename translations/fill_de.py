@@ -375,13 +375,18 @@ DE = {
 "Sentinel '%1' · looking for the primary": "Sentinel '%1' · sucht den Primary",
 "Sentinel '%1' · primary %2": "Sentinel '%1' · Primary %2",
 "Connected: Redis %1, Cluster node %2.": "Verbunden: Redis %1, Cluster-Knoten %2.",
-"Keep the Sentinels' password out of the URL (sentinel-password=): a profile keeps no passwords in the settings file.": "Lassen Sie das Passwort der Sentinels aus der URL (sentinel-password=): Ein Profil speichert keine Passwörter in der Einstellungsdatei.",
 "TLS settings need a rediss-cluster:// URL (TLS to every node of the Cluster).": "TLS-Einstellungen brauchen eine rediss-cluster://-URL (TLS zu jedem Knoten des Clusters).",
 "TLS settings need a rediss-sentinel:// URL (TLS to the Sentinels and the primary).": "TLS-Einstellungen brauchen eine rediss-sentinel://-URL (TLS zu den Sentinels und zum Primary).",
 "Nodes": "Knoten",
 "Not connected to a Redis Cluster: the nodes of a Cluster show here (a redis-cluster:// profile).": "Nicht mit einem Redis Cluster verbunden: Hier erscheinen die Knoten eines Clusters (ein redis-cluster://-Profil).",
 "Redis Cluster: %1": "Redis Cluster: %1",
 "Ask every node again (F5)": "Alle Knoten erneut fragen (F5)",
+"Sentinel user": "Sentinel-Benutzer",
+"Sentinel password": "Sentinel-Passwort",
+"default (the Sentinels' own ACL user)": "default (der eigene ACL-Benutzer der Sentinels)",
+"only when the Sentinels require one; kept in the keychain": "nur wenn die Sentinels eines verlangen; im Schlüsselbund gespeichert",
+"A Sentinel user needs a redis-sentinel:// URL.": "Ein Sentinel-Benutzer braucht eine redis-sentinel://-URL.",
+"Keep the Sentinels' password out of the URL (sentinel-password=): enter it in the Sentinel password field, it is stored in the system keychain.": "Lassen Sie das Passwort der Sentinels aus der URL (sentinel-password=): Geben Sie es im Feld Sentinel-Passwort ein, es wird im Schlüsselbund des Systems gespeichert.",
 }
 
 path = sys.argv[1] if len(sys.argv) > 1 else "translations/switchboard_de.ts"

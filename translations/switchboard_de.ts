@@ -892,6 +892,22 @@ Relays melden %1 WebSocket-Clients.</translation>
         <source>Connected: Redis %1, Cluster node %2.</source>
         <translation>Verbunden: Redis %1, Cluster-Knoten %2.</translation>
     </message>
+    <message>
+        <source>Sentinel user</source>
+        <translation>Sentinel-Benutzer</translation>
+    </message>
+    <message>
+        <source>Sentinel password</source>
+        <translation>Sentinel-Passwort</translation>
+    </message>
+    <message>
+        <source>default (the Sentinels' own ACL user)</source>
+        <translation>default (der eigene ACL-Benutzer der Sentinels)</translation>
+    </message>
+    <message>
+        <source>only when the Sentinels require one; kept in the keychain</source>
+        <translation>nur wenn die Sentinels eines verlangen; im Schlüsselbund gespeichert</translation>
+    </message>
 </context>
 <context>
     <name>ConnectionProfile</name>
@@ -920,16 +936,20 @@ Relays melden %1 WebSocket-Clients.</translation>
         <translation>TLS-Einstellungen brauchen eine rediss://-URL.</translation>
     </message>
     <message>
-        <source>Keep the Sentinels' password out of the URL (sentinel-password=): a profile keeps no passwords in the settings file.</source>
-        <translation>Lassen Sie das Passwort der Sentinels aus der URL (sentinel-password=): Ein Profil speichert keine Passwörter in der Einstellungsdatei.</translation>
-    </message>
-    <message>
         <source>TLS settings need a rediss-cluster:// URL (TLS to every node of the Cluster).</source>
         <translation>TLS-Einstellungen brauchen eine rediss-cluster://-URL (TLS zu jedem Knoten des Clusters).</translation>
     </message>
     <message>
         <source>TLS settings need a rediss-sentinel:// URL (TLS to the Sentinels and the primary).</source>
         <translation>TLS-Einstellungen brauchen eine rediss-sentinel://-URL (TLS zu den Sentinels und zum Primary).</translation>
+    </message>
+    <message>
+        <source>A Sentinel user needs a redis-sentinel:// URL.</source>
+        <translation>Ein Sentinel-Benutzer braucht eine redis-sentinel://-URL.</translation>
+    </message>
+    <message>
+        <source>Keep the Sentinels' password out of the URL (sentinel-password=): enter it in the Sentinel password field, it is stored in the system keychain.</source>
+        <translation>Lassen Sie das Passwort der Sentinels aus der URL (sentinel-password=): Geben Sie es im Feld Sentinel-Passwort ein, es wird im Schlüsselbund des Systems gespeichert.</translation>
     </message>
 </context>
 <context>

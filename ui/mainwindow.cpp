@@ -409,10 +409,11 @@ void MainWindow::updateStatus()
     m_profileCombo->setCurrentIndex(m_profileCombo->findText(current));
 }
 
-bool MainWindow::connectToProfile(const ConnectionProfile &profile, const QString &password, QString *error)
+bool MainWindow::connectToProfile(const ConnectionProfile &profile, const QString &password, QString *error,
+                                  const QString &sentinelPassword)
 {
     QString problem;
-    if (!m_connection->connectTo(profile, password, &problem)) {
+    if (!m_connection->connectTo(profile, password, sentinelPassword, &problem)) {
         qCWarning(lcConsole).noquote() << "cannot connect:" << problem;
         if (error)
             *error = problem;
@@ -428,10 +429,17 @@ bool MainWindow::connectToProfile(const ConnectionProfile &profile, const QStrin
 
 void MainWindow::connectWithStoredPassword(const ConnectionProfile &profile)
 {
-    m_secrets->readPassword(profile.name, this,
-                            [this, profile](const std::optional<QString> &password, const QString &) {
-                                connectToProfile(profile, password.value_or(QString()));
-                            });
+    m_secrets->readPassword(profile.name, this, [this, profile](const std::optional<QString> &password, const QString &) {
+        if (!profile.isSentinel()) {
+            connectToProfile(profile, password.value_or(QString()));
+            return;
+        }
+        m_secrets->readPassword(ConnectionProfile::sentinelSecretName(profile.name), this,
+                                [this, profile, password](const std::optional<QString> &sentinel, const QString &) {
+                                    connectToProfile(profile, password.value_or(QString()), nullptr,
+                                                     sentinel.value_or(QString()));
+                                });
+    });
 }
 
 void MainWindow::showConnectionDialog()
@@ -441,9 +449,9 @@ void MainWindow::showConnectionDialog()
     if (!m_connection->profile().name.isEmpty())
         dialog->selectProfile(m_connection->profile().name);
     connect(dialog, &ConnectionDialog::connectRequested, this,
-            [this](const ConnectionProfile &profile, const QString &password) {
+            [this](const ConnectionProfile &profile, const QString &password, const QString &sentinelPassword) {
                 m_profiles.setLastUsed(profile.name);
-                connectToProfile(profile, password);
+                connectToProfile(profile, password, nullptr, sentinelPassword);
             });
     dialog->open();
 }
@@ -483,22 +491,22 @@ void MainWindow::connectOnStart(bool startPrivateIfUnreachable)
         connectWithStoredPassword(*last);
         return;
     }
-    QString password;
+    QString password, sentinel;
     const ConnectionProfile profile =
-        ConnectionProfile::fromEnvironment(QProcessEnvironment::systemEnvironment(), &password);
+        ConnectionProfile::fromEnvironment(QProcessEnvironment::systemEnvironment(), &password, &sentinel);
     RedisProbe::probe(
-        profile.redisUrl(password), 700ms, this,
-        [this, profile, password, startPrivateIfUnreachable](const RedisProbe::Result &r) {
+        profile.probeUrl(password, sentinel), 700ms, this,
+        [this, profile, password, sentinel, startPrivateIfUnreachable](const RedisProbe::Result &r) {
             // An ACL that refuses the probe's INFO (no @dangerous) means Redis is there and answered.
             if (r.reachable || r.error.startsWith("NOPERM"_L1)) {
-                connectToProfile(profile, password);
+                connectToProfile(profile, password, nullptr, sentinel);
                 return;
             }
             const QString why =
                 tr("Nothing answers at %1 (%2).").arg(profile.redisUrl(QString()).toDisplayString(), r.error);
             qCInfo(lcConsole).noquote() << why;
             if (PrivateRedisServer::executable().isEmpty()) {
-                connectToProfile(profile, password); // keeps retrying, shows why
+                connectToProfile(profile, password, nullptr, sentinel); // keeps retrying, shows why
                 return;
             }
             if (startPrivateIfUnreachable)
