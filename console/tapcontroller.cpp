@@ -63,6 +63,8 @@ void TapController::setCluster(RedisClusterConnection *cluster, KindLookup kindO
         if (kind == Kind::Sharded && m_subscriber)
             m_subscriber->unsubscribe(c);
     }
+    if (!m_channels.isEmpty())
+        Q_EMIT subscriptionsChanged();
 }
 
 bool TapController::isSharded(const QByteArray &channel) const

@@ -382,6 +382,8 @@ DE = {
 "Redis Cluster: %1": "Redis Cluster: %1",
 "Ask every node again (F5)": "Alle Knoten erneut fragen (F5)",
 "Sentinel user": "Sentinel-Benutzer",
+"sharded %1": "sharded %1",
+"Sharded channel subscription (SSUBSCRIBE on the shard that owns it)": "Sharded-Kanal-Abonnement (SSUBSCRIBE auf dem Shard, dem er gehört)",
 "Sentinel password": "Sentinel-Passwort",
 "default (the Sentinels' own ACL user)": "default (der eigene ACL-Benutzer der Sentinels)",
 "only when the Sentinels require one; kept in the keychain": "nur wenn die Sentinels eines verlangen; im Schlüsselbund gespeichert",

@@ -1679,6 +1679,14 @@ Relays melden %1 WebSocket-Clients.</translation>
         <source>pattern %1</source>
         <translation>Muster %1</translation>
     </message>
+    <message>
+        <source>sharded %1</source>
+        <translation>sharded %1</translation>
+    </message>
+    <message>
+        <source>Sharded channel subscription (SSUBSCRIBE on the shard that owns it)</source>
+        <translation>Sharded-Kanal-Abonnement (SSUBSCRIBE auf dem Shard, dem er gehört)</translation>
+    </message>
 </context>
 <context>
     <name>TextFilter</name>
