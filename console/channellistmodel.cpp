@@ -50,20 +50,18 @@ bool Values::operator==(const Values &other) const
     return changedColumns(*this, other) == 0;
 }
 
-QString kindText(const PubSubSnapshot::Channel &channel)
+QString kindText(const PubSubSnapshot &snapshot, const QByteArray &channel)
 {
-    using K = PubSubSnapshot::Channel::Kind;
-    switch (channel.kind) {
-    case K::Classic:
+    if (snapshot.clusterNodes <= 0)
+        return {};
+    const auto it = snapshot.sharded.constFind(channel);
+    if (it == snapshot.sharded.cend())
         return tr("classic");
-    case K::Sharded:
-        return tr("sharded · shard %1").arg(channel.shard);
-    case K::Both:
-        return tr("classic + sharded (%1) · shard %2")
-            .arg(channel.shardedSubscribers < 0 ? Unknown : QLocale().toString(channel.shardedSubscribers))
-            .arg(channel.shard);
-    }
-    return {};
+    if (!it->alsoClassic)
+        return tr("sharded · shard %1").arg(it->shard);
+    return tr("classic + sharded (%1) · shard %2")
+        .arg(it->subscribers < 0 ? Unknown : QLocale().toString(it->subscribers))
+        .arg(it->shard);
 }
 
 QString headerText(int column)
@@ -284,7 +282,7 @@ void ChannelListModel::applySnapshot(const PubSubSnapshot &snapshot)
                 row.values.subscribers = next[j].subscribers;
                 mask = 1u << Subscribers;
             }
-            if (QString kind = kindText(next[j]); row.values.kind != kind) {
+            if (QString kind = kindText(snapshot, next[j].name); row.values.kind != kind) {
                 row.values.kind = std::move(kind);
                 mask |= 1u << Kind;
             }
@@ -309,7 +307,7 @@ void ChannelListModel::applySnapshot(const PubSubSnapshot &snapshot)
             for (; j < end; ++j) {
                 m_totalSubscribers += std::max<qint64>(0, next[j].subscribers);
                 m_rows.push_back({next[j].name, valuesFor(next[j].name, next[j].subscribers)});
-                m_rows.back().values.kind = kindText(next[j]);
+                m_rows.back().values.kind = kindText(snapshot, next[j].name);
                 masks.push_back(0);
             }
             endInsertRows();

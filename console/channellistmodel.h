@@ -51,7 +51,8 @@ unsigned changedColumns(const Values &a, const Values &b);
 
 // "classic", "sharded · shard 2", "classic + sharded (2) · shard 2" (the shard's number as in the Nodes
 // view; the tooltip names its primary).
-QString kindText(const PubSubSnapshot::Channel &channel);
+// Empty on one server (snapshot.clusterNodes 0).
+QString kindText(const PubSubSnapshot &snapshot, const QByteArray &channel);
 QString headerText(int column);
 QString headerToolTip(int column);
 // Display text, "–" when unknown.

@@ -55,6 +55,14 @@ const PubSubCommandError *PubSubSnapshot::errorFor(PubSubCommandError::Command c
     return it == errors.cend() ? nullptr : &*it;
 }
 
+PubSubSnapshot::Kind PubSubSnapshot::kindOf(const QByteArray &channel) const
+{
+    const auto it = sharded.constFind(channel);
+    if (it == sharded.cend())
+        return Kind::Classic;
+    return it->alsoClassic ? Kind::Both : Kind::Sharded;
+}
+
 struct ChannelMonitor::Round
 {
     QElapsedTimer clock;

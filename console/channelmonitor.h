@@ -6,6 +6,7 @@
 #include <QByteArray>
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QHash>
 #include <QList>
 #include <QStringList>
 #include <QObject>
@@ -50,20 +51,23 @@ struct PubSubSnapshot
     {
         QByteArray name;
         qint64 subscribers = 0; // -1: NUMSUB did not answer for this channel
-        // On a Cluster: classic (SUBSCRIBE), sharded (SSUBSCRIBE) or both under one name. subscribers
-        // counts both; shardedSubscribers the sharded part; shard and shardPrimary name the shard that
-        // owns its slot (its number in the Nodes view, its primary's host:port).
-        enum class Kind : quint8 { Classic, Sharded, Both };
-        Kind kind = Kind::Classic;
-        qint64 shardedSubscribers = 0;
-        int shard = 0;
-        QString shardPrimary{};
+    };
+    // On a Cluster, a channel subscribed with SSUBSCRIBE (kept apart: a million classic channels pay
+    // nothing for it). Its Channel::subscribers counts both kinds; subscribers here the sharded part.
+    enum class Kind : quint8 { Classic, Sharded, Both };
+    struct ShardedChannel
+    {
+        qint64 subscribers = 0; // -1: unknown
+        bool alsoClassic = false;
+        int shard = 0;        // the shard that owns its slot, numbered as in the Nodes view
+        QString primary;      // that shard's primary, host:port
     };
     QDateTime takenAt;
     qint64 durationMs = 0;
     QList<Channel> channels; // sorted by name
     qint64 patternSubscriptions = 0;
     QList<PubSubClient> clients;
+    QHash<QByteArray, ShardedChannel> sharded; // by name; empty on one server
     // A Cluster: how many nodes answered and were summed (0: one server).
     int clusterNodes = 0;
     QStringList unreachableNodes; // host:port of the nodes left out of the sums
@@ -85,6 +89,7 @@ struct PubSubSnapshot
     PollPacing clientPacing;
 
     const PubSubCommandError *errorFor(PubSubCommandError::Command command) const;
+    Kind kindOf(const QByteArray &channel) const;
 };
 
 // Polls Redis's view of Pub/Sub: PUBSUB CHANNELS, NUMSUB (in pipelined batches), NUMPAT and

@@ -60,14 +60,6 @@ ClusterChannelMonitor::ClusterChannelMonitor(RedisClusterConnection *cluster, QO
 
 ClusterChannelMonitor::~ClusterChannelMonitor() = default;
 
-PubSubSnapshot::Channel::Kind ClusterChannelMonitor::kindOf(const PubSubSnapshot &snapshot,
-                                                             const QByteArray &channel)
-{
-    const auto it = std::lower_bound(snapshot.channels.cbegin(), snapshot.channels.cend(), channel,
-                                     [](const PubSubSnapshot::Channel &c, const QByteArray &name) { return c.name < name; });
-    return it != snapshot.channels.cend() && it->name == channel ? it->kind : PubSubSnapshot::Channel::Kind::Classic;
-}
-
 void ClusterChannelMonitor::setInterval(std::chrono::milliseconds interval)
 {
     m_interval = interval;
@@ -333,20 +325,17 @@ PubSubSnapshot ClusterChannelMonitor::aggregate(Round &round) const
     for (auto it = counts.cbegin(); it != counts.cend(); ++it) {
         PubSubSnapshot::Channel c;
         c.name = it.key();
-        const bool classic = classicNames.contains(c.name);
-        const bool sharded = shardedNames.contains(c.name);
-        c.kind = classic && sharded ? PubSubSnapshot::Channel::Kind::Both
-                 : sharded          ? PubSubSnapshot::Channel::Kind::Sharded
-                                    : PubSubSnapshot::Channel::Kind::Classic;
         c.subscribers = 0;
         add(c.subscribers, it->first);
         add(c.subscribers, it->second);
-        c.shardedSubscribers = it->second;
-        if (sharded) {
+        if (shardedNames.contains(c.name)) {
+            PubSubSnapshot::ShardedChannel &sharded = s.sharded[c.name];
+            sharded.subscribers = it->second;
+            sharded.alsoClassic = classicNames.contains(c.name);
             const auto &shards = round.topology.shards();
             if (const auto *owner = round.topology.shardForSlot(RedisClusterTopology::keySlot(c.name))) {
-                c.shard = int(owner - shards.constData()) + 1;
-                c.shardPrimary = owner->primary.key();
+                sharded.shard = int(owner - shards.constData()) + 1;
+                sharded.primary = owner->primary.key();
             }
         }
         s.channels.append(c);

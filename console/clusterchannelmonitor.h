@@ -62,8 +62,6 @@ public:
     void refresh();
     const QList<ClusterNodeStatus> &lastNodes() const { return m_lastNodes; }
 
-    // How snapshot lists channel (binary search; the channels are sorted); classic when it is not listed.
-    static PubSubSnapshot::Channel::Kind kindOf(const PubSubSnapshot &snapshot, const QByteArray &channel);
 
 Q_SIGNALS:
     void snapshotReady(const PubSubSnapshot &snapshot);

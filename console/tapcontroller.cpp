@@ -54,7 +54,7 @@ void TapController::setCluster(RedisClusterConnection *cluster, KindLookup kindO
     connect(m_sharded, &RedisClusterSubscriber::message, this,
             [this](const QByteArray &channel, const QByteArray &payload) { onMessage({}, channel, payload); });
     m_sharded->open();
-    using Kind = PubSubSnapshot::Channel::Kind;
+    using Kind = PubSubSnapshot::Kind;
     for (const QByteArray &c : std::as_const(m_channels)) {
         const Kind kind = m_kindOf ? m_kindOf(c) : Kind::Classic;
         m_kinds.insert(c, kind);
@@ -69,12 +69,12 @@ void TapController::setCluster(RedisClusterConnection *cluster, KindLookup kindO
 
 bool TapController::isSharded(const QByteArray &channel) const
 {
-    return m_sharded && m_kinds.value(channel) != PubSubSnapshot::Channel::Kind::Classic;
+    return m_sharded && m_kinds.value(channel) != PubSubSnapshot::Kind::Classic;
 }
 
 bool TapController::tapsClassic(const QByteArray &channel) const
 {
-    return m_kinds.value(channel) != PubSubSnapshot::Channel::Kind::Sharded;
+    return m_kinds.value(channel) != PubSubSnapshot::Kind::Sharded;
 }
 
 void TapController::disconnectFromRedis()
@@ -95,9 +95,9 @@ void TapController::addChannel(const QByteArray &channel)
         return;
     m_channels.append(channel);
     if (m_sharded) {
-        const auto kind = m_kindOf ? m_kindOf(channel) : PubSubSnapshot::Channel::Kind::Classic;
+        const auto kind = m_kindOf ? m_kindOf(channel) : PubSubSnapshot::Kind::Classic;
         m_kinds.insert(channel, kind);
-        if (kind != PubSubSnapshot::Channel::Kind::Classic)
+        if (kind != PubSubSnapshot::Kind::Classic)
             m_sharded->subscribe(channel);
     }
     if (m_subscriber && tapsClassic(channel))

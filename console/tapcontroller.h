@@ -38,7 +38,7 @@ public:
     // with SSUBSCRIBE on the shard that owns them (RedisClusterSubscriber, followed through moves).
     // kindOf says whether a channel is classic, sharded or both (the Channels view's last snapshot);
     // a channel it does not know is classic. nullptr: no Cluster.
-    using KindLookup = std::function<PubSubSnapshot::Channel::Kind(const QByteArray &channel)>;
+    using KindLookup = std::function<PubSubSnapshot::Kind(const QByteArray &channel)>;
     void setCluster(RedisClusterConnection *cluster, KindLookup kindOf);
     // Whether channel is tapped with SSUBSCRIBE.
     bool isSharded(const QByteArray &channel) const;
@@ -85,7 +85,7 @@ private:
     QPointer<RedisSubscriber> m_subscriber;
     RedisClusterSubscriber *m_sharded = nullptr;
     KindLookup m_kindOf;
-    QHash<QByteArray, PubSubSnapshot::Channel::Kind> m_kinds; // channels tapped on a Cluster
+    QHash<QByteArray, PubSubSnapshot::Kind> m_kinds; // channels tapped on a Cluster
     QByteArrayList m_channels;
     QByteArrayList m_patterns;
     TapModel m_model;

@@ -9,7 +9,6 @@
 #include "channelsview.h"
 #include "chartfeeder.h"
 #include "chartsview.h"
-#include "clusterchannelmonitor.h"
 #include "connectioncontroller.h"
 #include "connectiondialog.h"
 #include "embeddedrelay.h"
@@ -174,7 +173,7 @@ void MainWindow::connectFeatures()
                 if (auto options = m_connection->options()) {
                     m_tap->setConnectionOptions(*options);
                     m_tap->setCluster(m_connection->cluster(), [this](const QByteArray &channel) {
-                        return ClusterChannelMonitor::kindOf(m_channels->lastSnapshot(), channel);
+                        return m_channels->lastSnapshot().kindOf(channel);
                     });
                 } else
                     m_tap->disconnectFromRedis();

@@ -169,8 +169,8 @@ void tst_TapController::tapsAShardedChannelOnItsShard()
     node.url = RedisUrl::parse(seed->url());
     tap.setConnectionOptions(node);
     tap.setCluster(&cluster, [](const QByteArray &channel) {
-        return channel.startsWith("orders") ? PubSubSnapshot::Channel::Kind::Sharded
-                                            : PubSubSnapshot::Channel::Kind::Classic;
+        return channel.startsWith("orders") ? PubSubSnapshot::Kind::Sharded
+                                            : PubSubSnapshot::Kind::Classic;
     });
     tap.addChannel("orders:{eu}"_ba);
     tap.addChannel("news"_ba);
