@@ -49,6 +49,7 @@ void ChannelsController::attachCluster(RedisClusterConnection *cluster, RedisCon
         return;
     m_connection = node;
     m_clusterMonitor = new ClusterChannelMonitor(cluster, this);
+    m_clusterMonitor->setBudget(m_budget);
     connect(m_clusterMonitor, &ClusterChannelMonitor::snapshotReady, this, &ChannelsController::onSnapshot);
     connect(m_clusterMonitor, &ClusterChannelMonitor::refreshFailed, this, [this](const QString &error) {
         m_lastError = error;
@@ -123,6 +124,8 @@ void ChannelsController::setPollBudget(const PollBudget &budget)
     m_budget = budget;
     if (m_monitor)
         m_monitor->setBudget(budget);
+    if (m_clusterMonitor)
+        m_clusterMonitor->setBudget(budget);
 }
 
 bool ChannelsController::isRefreshing() const

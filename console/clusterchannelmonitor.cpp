@@ -263,11 +263,12 @@ void ClusterChannelMonitor::finish()
         reachable += n.status.reachable ? 1 : 0;
         nodes.append(n.status);
     }
-    const PubSubSnapshot snapshot = aggregate(*round);
+    PubSubSnapshot snapshot = aggregate(*round);
+    pace(snapshot, nodes);
     m_lastNodes = nodes;
     const bool queued = std::exchange(m_refreshQueued, false);
     if (!queued && m_interval.count() > 0)
-        m_timer.start(m_interval);
+        m_timer.start(std::max(m_interval, m_nextInterval));
     const QPointer<ClusterChannelMonitor> alive(this);
     Q_EMIT nodesReady(nodes);
     if (!alive)
@@ -282,6 +283,20 @@ void ClusterChannelMonitor::finish()
     }
     if (alive && queued && !m_round)
         startRound();
+}
+
+void ClusterChannelMonitor::pace(PubSubSnapshot &s, const QList<ClusterNodeStatus> &nodes)
+{
+    qint64 channels = 0, clients = 0, slowestUs = 0;
+    for (const ClusterNodeStatus &n : nodes) {
+        channels = std::max(channels, std::max<qint64>(0, n.classicChannels) + std::max<qint64>(0, n.shardChannels));
+        clients = std::max(clients, n.pubsubClients);
+        slowestUs = std::max(slowestUs, n.replyMs * 1000);
+    }
+    s.channelPacing = PollPacing::compute(m_interval, channels, m_budget.channelsPerSecond, slowestUs, m_budget);
+    s.clientPacing = PollPacing::compute(m_interval, clients, m_budget.clientsPerSecond, 0, m_budget);
+    // One round asks for both: it comes as often as the slower part allows.
+    m_nextInterval = std::max(s.channelPacing.interval, s.clientPacing.interval);
 }
 
 PubSubSnapshot ClusterChannelMonitor::aggregate(Round &round) const

@@ -45,8 +45,9 @@ struct ClusterNodeStatus
 //     shown with the shard that owns the channel's slot;
 //   NUMPAT summed; CLIENT LIST TYPE pubsub of every node (each client marked with its node).
 // A node that does not answer within the round's timeout, or whose connection is down, is left out and
-// reported in nodesReady(); the round fails (refreshFailed) only when no node answered. No back-off:
-// every round asks for everything (the snapshot's pacing stays empty).
+// reported in nodesReady(); the round fails (refreshFailed) only when no node answered. Every round asks
+// for everything; on a large or slow Cluster the rounds come less often (PollBudget, applied to the
+// busiest node: its channels and clients, its slowest reply), and the snapshot's pacing says why.
 class ClusterChannelMonitor : public QObject
 {
     Q_OBJECT
@@ -58,6 +59,7 @@ public:
     std::chrono::milliseconds interval() const { return m_interval; }
     void setNodeTimeout(std::chrono::milliseconds timeout) { m_nodeTimeout = timeout; }
     void setBatchSize(int channelsPerNumsub) { m_batchSize = qMax(1, channelsPerNumsub); }
+    void setBudget(const PollBudget &budget) { m_budget = budget; }
     bool isRefreshing() const { return m_round != nullptr; }
     void refresh();
     const QList<ClusterNodeStatus> &lastNodes() const { return m_lastNodes; }
@@ -79,6 +81,8 @@ private:
     void settle(const std::shared_ptr<Round> &round);
     void finish();
     PubSubSnapshot aggregate(Round &round) const;
+    // The busiest node's share decides how often rounds come.
+    void pace(PubSubSnapshot &snapshot, const QList<ClusterNodeStatus> &nodes);
 
     RedisClusterConnection *m_cluster;
     QTimer m_timer;
@@ -86,6 +90,8 @@ private:
     std::chrono::milliseconds m_interval{0};
     std::chrono::milliseconds m_nodeTimeout{4000};
     int m_batchSize = 1000;
+    PollBudget m_budget;
+    std::chrono::milliseconds m_nextInterval{0};
     std::shared_ptr<Round> m_round;
     bool m_refreshQueued = false;
     QList<ClusterNodeStatus> m_lastNodes;

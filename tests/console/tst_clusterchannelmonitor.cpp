@@ -27,6 +27,7 @@ private Q_SLOTS:
     void shardedChannelsNameTheirShard();
     void patternsAndClientsOfEveryNode();
     void unreachableNodeIsLeftOut();
+    void largeClusterIsAskedLessOften();
 
 private:
     // A classic subscriber connected to node (SUBSCRIBE / PSUBSCRIBE there only).
@@ -237,6 +238,25 @@ void tst_ClusterChannelMonitor::unreachableNodeIsLeftOut()
     const auto it = std::find_if(nodes.cbegin(), nodes.cend(), [](const auto &n) { return !n.reachable; });
     QVERIFY(it != nodes.cend());
     QVERIFY2(it->error.contains(u"no answer"_s), qPrintable(it->error));
+}
+
+// The budget applies to the busiest node: with one second per channel, a node holding 3 channels is
+// asked every 5 s at a 1 s interval, and the snapshot says so.
+void tst_ClusterChannelMonitor::largeClusterIsAskedLessOften()
+{
+    RedisSubscriber *s = subscriberOn(m_cluster->primaries().constFirst());
+    for (const QByteArray &c : {"a"_ba, "b"_ba, "c"_ba})
+        s->subscribe(c);
+    QTRY_VERIFY(s->isSubscribed("c"_ba));
+    PollBudget budget;
+    budget.channelsPerSecond = 1;
+    m_monitor->setBudget(budget);
+    m_monitor->setInterval(1000ms);
+    const PubSubSnapshot snapshot = waitFor([](const PubSubSnapshot &s) { return s.channelPacing.entries >= 3; });
+    QVERIFY(snapshot.channelPacing.isBackedOff());
+    QCOMPARE(snapshot.channelPacing.reason, PollPacing::Reason::Size);
+    QVERIFY(snapshot.channelPacing.interval >= 3000ms);
+    QVERIFY(!snapshot.clientPacing.isBackedOff());
 }
 
 QTEST_MAIN(tst_ClusterChannelMonitor)
