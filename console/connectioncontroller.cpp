@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "connectioncontroller.h"
 
+#include "consolelogging.h"
 #include "redisclusterconnection.h"
 
 #include <QCoreApplication>
@@ -46,6 +47,13 @@ bool ConnectionController::connectTo(const ConnectionProfile &profile, const QSt
         m_options->url = m_options->url.atNode(seed.host, seed.port);
         own.url = m_options->url;
     }
+    openCommandConnection(own);
+    m_pingTimer.start();
+    return true;
+}
+
+void ConnectionController::openCommandConnection(const RedisConnectionOptions &own)
+{
     m_connection = new RedisConnection(own, this);
     connect(m_connection, &RedisConnection::primaryChanged, this, &ConnectionController::serverInfoChanged);
     connect(m_connection, &RedisConnection::stateChanged, this,
@@ -58,12 +66,42 @@ bool ConnectionController::connectTo(const ConnectionProfile &profile, const QSt
                     }
                 }
                 Q_EMIT stateChanged(state, lastError);
+                if (state == RedisConnection::State::Reconnecting)
+                    moveToLiveNode();
             });
     connect(m_connection, &RedisConnection::ready, this, &ConnectionController::onReady);
     Q_EMIT connectionChanged(m_connection);
     m_connection->open();
-    m_pingTimer.start();
-    return true;
+}
+
+// A Cluster whose node under the command connection is down: a healthy primary takes over (one whose
+// connection answers, if any), and the features follow through connectionChanged.
+void ConnectionController::moveToLiveNode()
+{
+    if (!m_cluster || !m_connection || m_connection->isReady() || !m_options)
+        return;
+    const QString current = RedisClusterTopology::nodeKey(m_options->url.host(), m_options->url.port());
+    const RedisClusterTopology::Node *choice = nullptr;
+    for (const auto &shard : m_cluster->topology().shards()) {
+        const RedisClusterTopology::Node &p = shard.primary;
+        if (p.key() == current || !p.healthy)
+            continue;
+        if (!choice || m_cluster->nodeConnection(p.host, p.port)->isReady())
+            choice = &p;
+    }
+    if (!choice)
+        return;
+    qCInfo(lcConsole).noquote() << "command connection moves from" << current << "to" << choice->key() << "-"
+                                << m_connection->lastError();
+    m_options->url = m_options->url.atNode(choice->host, choice->port);
+    RedisConnectionOptions own = m_connection->options();
+    own.url = m_options->url;
+    RedisConnection *old = m_connection;
+    old->disconnect(this);
+    m_pingOutstanding = false;
+    openCommandConnection(own);
+    old->close();
+    old->deleteLater();
 }
 
 void ConnectionController::disconnectFromServer()
@@ -97,7 +135,10 @@ void ConnectionController::disconnectFromServer()
 void ConnectionController::openCluster(const RedisConnectionOptions &options)
 {
     m_cluster = new RedisClusterConnection(options, this);
-    connect(m_cluster, &RedisClusterConnection::topologyChanged, this, &ConnectionController::serverInfoChanged);
+    connect(m_cluster, &RedisClusterConnection::topologyChanged, this, [this] {
+        Q_EMIT serverInfoChanged();
+        moveToLiveNode();
+    });
     connect(m_cluster, &RedisClusterConnection::stateChanged, this, &ConnectionController::serverInfoChanged);
     m_cluster->open();
 }

@@ -19,7 +19,7 @@ class RedisClusterConnection;
 // connection (tap, directory) open one from options().
 // On a redis-cluster:// profile there is also a RedisClusterConnection (cluster()) for what spans the
 // nodes; connection() and options() then reach the first seed node (classic Pub/Sub reaches every node
-// from any of them). On a redis-sentinel:// profile connection() follows the primary through
+// from any of them), or, once that node is down, a healthy primary (connectionChanged again). On a redis-sentinel:// profile connection() follows the primary through
 // failovers and topologyText() names it.
 class ConnectionController : public QObject
 {
@@ -68,6 +68,8 @@ private:
     void ping();
 
     void openCluster(const RedisConnectionOptions &options);
+    void openCommandConnection(const RedisConnectionOptions &own);
+    void moveToLiveNode();
 
     ConnectionProfile m_profile;
     RedisUrl::Topology m_topology = RedisUrl::Topology::Standalone;

@@ -24,6 +24,7 @@ private Q_SLOTS:
     void privateServerLivesWithItsOwner();
     void clusterProfile();
     void sentinelStatusFollowsAFailover();
+    void clusterCommandConnectionLeavesADeadNode(); // last: it fails a primary of the shared Cluster
 
 private:
     std::unique_ptr<RedisServer> m_redis;
@@ -185,6 +186,30 @@ void tst_ConnectionController::sentinelStatusFollowsAFailover()
     QTRY_COMPARE_WITH_TIMEOUT(controller.topologyText(), after, 20000);
     QTRY_VERIFY(controller.state() == RedisConnection::State::Ready);
     QVERIFY(!info.isEmpty());
+}
+
+// The Cluster node under the command connection fails: the connection moves to a healthy primary by
+// itself (connectionChanged with the new one), and the status shows the Cluster again.
+void tst_ConnectionController::clusterCommandConnectionLeavesADeadNode()
+{
+    RedisServer *seed = m_cluster->primaryOf(0);
+    QVERIFY(seed);
+    const quint16 seedPort = seed->port();
+    ConnectionController controller;
+    ConnectionProfile p;
+    p.name = u"cluster"_s;
+    p.url = u"redis-cluster://127.0.0.1:%1"_s.arg(seedPort);
+    QVERIFY(controller.connectTo(p, QString()));
+    QTRY_VERIFY(controller.state() == RedisConnection::State::Ready);
+    QCOMPARE(controller.options()->url.port(), seedPort);
+    QSignalSpy changed(&controller, &ConnectionController::connectionChanged);
+
+    QVERIFY2(m_cluster->failPrimaryOf(0), qPrintable(m_cluster->errorString()));
+    QTRY_VERIFY_WITH_TIMEOUT(!changed.isEmpty(), 20000);
+    QVERIFY(changed.last().at(0).value<RedisConnection *>() == controller.connection());
+    QVERIFY(controller.options()->url.port() != seedPort);
+    QTRY_VERIFY_WITH_TIMEOUT(controller.state() == RedisConnection::State::Ready, 10000);
+    QTRY_VERIFY(controller.topologyText().startsWith(u"Redis Cluster · 3 primaries"_s));
 }
 
 QTEST_GUILESS_MAIN(tst_ConnectionController)
