@@ -78,7 +78,8 @@ void ConnectionController::openCommandConnection(const RedisConnectionOptions &o
 // connection answers, if any), and the features follow through connectionChanged.
 void ConnectionController::moveToLiveNode()
 {
-    if (!m_cluster || !m_connection || m_connection->isReady() || !m_options)
+    // Only a connection that failed: one still making its first attempt is given its chance.
+    if (!m_cluster || !m_connection || m_connection->state() != RedisConnection::State::Reconnecting || !m_options)
         return;
     const QString current = RedisClusterTopology::nodeKey(m_options->url.host(), m_options->url.port());
     const RedisClusterTopology::Node *choice = nullptr;
