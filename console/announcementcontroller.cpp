@@ -2,6 +2,7 @@
 #include "announcementcontroller.h"
 
 #include "auditlog.h"
+#include "clusterannouncer.h"
 #include "redisconnection.h"
 
 #include <QDateTime>
@@ -15,6 +16,62 @@ AnnouncementController::AnnouncementController(AuditLog *log, QObject *parent)
     : QObject(parent)
     , m_log(log)
 {}
+
+void AnnouncementController::setCluster(RedisClusterConnection *cluster)
+{
+    delete m_cluster;
+    m_cluster = cluster ? new ClusterAnnouncer(cluster, this) : nullptr;
+}
+
+void AnnouncementController::estimateOnCluster(Estimate estimate, quint64 generation)
+{
+    m_cluster->estimate(estimate.channels, [this, estimate, generation](const auto &audience) mutable {
+        if (generation != m_estimateGeneration)
+            return;
+        for (const ClusterAnnouncer::Audience &a : audience) {
+            estimate.subscribers.append(a.classic + a.sharded);
+            estimate.shardedSubscribers.append(a.sharded);
+            estimate.totalSubscribers += a.classic + a.sharded;
+            estimate.commands.append(QString::fromLatin1(ClusterAnnouncer::commandsFor(a).join(" + ")));
+            if (estimate.error.isEmpty())
+                estimate.error = a.error;
+        }
+        if (m_audience) {
+            for (const QByteArray &channel : std::as_const(estimate.channels)) {
+                if (auto clients = m_audience(channel))
+                    estimate.relayClients = estimate.relayClients.value_or(0) + *clients;
+            }
+        }
+        Q_EMIT estimateReady(estimate);
+    });
+}
+
+// The audience is counted again right before sending: who is subscribed how decides the commands.
+void AnnouncementController::publishOnCluster(const Announcement &a, Result result)
+{
+    const QByteArray payload = a.toJson();
+    QPointer<ClusterAnnouncer> announcer = m_cluster;
+    m_cluster->estimate(result.channels, [this, a, result, payload, announcer](const auto &audience) {
+        if (!announcer)
+            return;
+        announcer->publish(audience, payload, [this, a, result](const QList<ClusterAnnouncer::Sent> &sent) mutable {
+            result.receivers = QList<qint64>(result.channels.size(), 0);
+            for (qsizetype i = 0; i < result.channels.size(); ++i) {
+                for (const ClusterAnnouncer::Sent &s : sent) {
+                    if (s.channel != result.channels[i])
+                        continue;
+                    if (!s.error.isEmpty())
+                        result.error = QString::fromLatin1(s.command) + u": "_s + s.error;
+                    result.receivers[i] += s.receivers;
+                }
+                result.commands.append(ClusterAnnouncer::resultText(sent, result.channels[i]));
+                result.total += result.receivers[i];
+            }
+            record(a, result);
+            Q_EMIT published(result);
+        });
+    });
+}
 
 void AnnouncementController::setReadOnly(bool readOnly)
 {
@@ -42,6 +99,10 @@ void AnnouncementController::requestEstimate(const Announcement &a)
         estimate.error =
             !m_connection || !m_connection->isReady() ? tr("Not connected to Redis.") : QString();
         Q_EMIT estimateReady(estimate);
+        return;
+    }
+    if (m_cluster) {
+        estimateOnCluster(estimate, generation);
         return;
     }
     QByteArrayList args{"PUBSUB"_ba, "NUMSUB"_ba};
@@ -80,6 +141,10 @@ bool AnnouncementController::publish(const Announcement &a)
         Q_EMIT published(result);
         return false;
     }
+    if (m_cluster) {
+        publishOnCluster(a, result);
+        return true;
+    }
     const QByteArray payload = a.toJson();
     auto shared = std::make_shared<Result>(result);
     auto remaining = std::make_shared<int>(int(result.channels.size()));
@@ -115,6 +180,7 @@ void AnnouncementController::record(const Announcement &a, const Result &r)
     entry.text = a.text;
     entry.id = a.id;
     entry.receivers = r.receivers;
+    entry.commands = r.commands;
     entry.error = r.error;
     m_log->append(entry);
 }

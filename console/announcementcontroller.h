@@ -10,7 +10,9 @@
 #include <optional>
 
 class AuditLog;
+class ClusterAnnouncer;
 class QSettings;
+class RedisClusterConnection;
 #include "redisconnection.h"
 
 // Estimates who an announcement reaches, publishes it on the console's command connection (never
@@ -27,6 +29,9 @@ public:
         qint64 totalSubscribers = 0;
         std::optional<qint64> relayClients; // when a relay reports them
         QString error;
+        // On a Cluster, per channel: the sharded part of subscribers, and the commands that will go out.
+        QList<qint64> shardedSubscribers{};
+        QStringList commands{}; // "SPUBLISH + PUBLISH"
     };
     struct Result
     {
@@ -35,12 +40,16 @@ public:
         QList<qint64> receivers;
         qint64 total = 0;
         QString error;
+        QStringList commands{}; // on a Cluster, per channel: "SPUBLISH 2 + PUBLISH 1"
     };
     using RelayAudience = std::function<std::optional<qint64>(const QByteArray &channel)>;
 
     explicit AnnouncementController(AuditLog *log, QObject *parent = nullptr);
 
     void setConnection(RedisConnection *connection) { m_connection = connection; }
+    // On a Cluster (nullptr otherwise): the audience is counted over every node and each channel is
+    // published with PUBLISH and / or SPUBLISH, as its subscribers need (ClusterAnnouncer).
+    void setCluster(RedisClusterConnection *cluster);
     void setProfileName(const QString &name) { m_profile = name; }
     void setChannelPrefix(const QByteArray &prefix) { m_prefix = prefix; }
     QByteArray channelPrefix() const { return m_prefix; }
@@ -62,9 +71,12 @@ Q_SIGNALS:
 
 private:
     void record(const Announcement &a, const Result &r);
+    void estimateOnCluster(Estimate estimate, quint64 generation);
+    void publishOnCluster(const Announcement &a, Result result);
 
     AuditLog *m_log;
     QPointer<RedisConnection> m_connection;
+    ClusterAnnouncer *m_cluster = nullptr;
     QString m_profile;
     QByteArray m_prefix;
     bool m_readOnly = false;

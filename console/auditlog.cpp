@@ -32,6 +32,8 @@ QJsonObject AuditEntry::toJson() const
                   {u"receivers"_s, counts}};
     if (!error.isEmpty())
         o.insert(u"error"_s, error);
+    if (!commands.isEmpty())
+        o.insert(u"commands"_s, QJsonArray::fromStringList(commands));
     return o;
 }
 
@@ -52,6 +54,8 @@ std::optional<AuditEntry> AuditEntry::fromJson(const QJsonObject &o)
         e.channels.append(c.toString().toUtf8());
     for (const QJsonValue &r : o.value(u"receivers"_s).toArray())
         e.receivers.append(r.toInteger());
+    for (const QJsonValue &c : o.value(u"commands"_s).toArray())
+        e.commands.append(c.toString());
     return e;
 }
 

@@ -19,6 +19,8 @@ struct AuditEntry
     // Per channel: receivers as PUBLISH returned them, or the error.
     QList<qint64> receivers;
     QString error;
+    // On a Cluster, per channel: the commands sent and what each returned ("SPUBLISH 2 + PUBLISH 1").
+    QStringList commands{};
 
     QJsonObject toJson() const;
     static std::optional<AuditEntry> fromJson(const QJsonObject &object);

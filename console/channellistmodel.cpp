@@ -40,12 +40,28 @@ unsigned changedColumns(const Values &a, const Values &b)
         mask |= 1u << BytesPerSecond;
     if (presence || ta.lastMessageAt != tb.lastMessageAt || ta.messages != tb.messages)
         mask |= 1u << LastMessage;
+    if (a.kind != b.kind)
+        mask |= 1u << Kind;
     return mask;
 }
 
 bool Values::operator==(const Values &other) const
 {
     return changedColumns(*this, other) == 0;
+}
+
+QString kindText(const PubSubSnapshot &snapshot, const QByteArray &channel)
+{
+    if (snapshot.clusterNodes <= 0)
+        return {};
+    const auto it = snapshot.sharded.constFind(channel);
+    if (it == snapshot.sharded.cend())
+        return tr("classic");
+    if (!it->alsoClassic)
+        return tr("sharded · shard %1").arg(it->shard);
+    return tr("classic + sharded (%1) · shard %2")
+        .arg(it->subscribers < 0 ? Unknown : QLocale().toString(it->subscribers))
+        .arg(it->shard);
 }
 
 QString headerText(int column)
@@ -65,6 +81,8 @@ QString headerText(int column)
         return tr("Bytes/s");
     case LastMessage:
         return tr("Last message");
+    case Kind:
+        return tr("Kind");
     default:
         return {};
     }
@@ -89,6 +107,9 @@ QString headerToolTip(int column)
         return tr("Payload bytes per second while the channel is tapped.");
     case LastMessage:
         return tr("When the tap last saw a message on the channel.");
+    case Kind:
+        return tr("Classic (SUBSCRIBE, counted on every node) or sharded (SSUBSCRIBE, on the shard that owns "
+                  "the channel's hash slot; shards are numbered as in the Nodes view).");
     default:
         return {};
     }
@@ -119,6 +140,8 @@ QVariant display(int column, const Values &v)
         return v.traffic && v.traffic->lastMessageAt.isValid()
                    ? locale.toString(v.traffic->lastMessageAt.toLocalTime().time(), QLocale::ShortFormat)
                    : Unknown;
+    case Kind:
+        return v.kind;
     default:
         return {};
     }
@@ -140,6 +163,8 @@ QVariant sortValue(int column, const Values &v)
     case LastMessage:
         return v.traffic && v.traffic->lastMessageAt.isValid() ? v.traffic->lastMessageAt.toMSecsSinceEpoch()
                                                                : qint64(-1);
+    case Kind:
+        return v.kind;
     default:
         return {};
     }
@@ -147,7 +172,7 @@ QVariant sortValue(int column, const Values &v)
 
 QVariant alignment(int column)
 {
-    if (column == Name)
+    if (column == Name || column == Kind)
         return QVariant::fromValue(Qt::Alignment(Qt::AlignLeft | Qt::AlignVCenter));
     return QVariant::fromValue(Qt::Alignment(Qt::AlignRight | Qt::AlignVCenter));
 }
@@ -257,6 +282,10 @@ void ChannelListModel::applySnapshot(const PubSubSnapshot &snapshot)
                 row.values.subscribers = next[j].subscribers;
                 mask = 1u << Subscribers;
             }
+            if (QString kind = kindText(snapshot, next[j].name); row.values.kind != kind) {
+                row.values.kind = std::move(kind);
+                mask |= 1u << Kind;
+            }
             m_totalSubscribers += std::max<qint64>(0, next[j].subscribers);
             m_rows.push_back(std::move(row));
             masks.push_back(mask);
@@ -278,6 +307,7 @@ void ChannelListModel::applySnapshot(const PubSubSnapshot &snapshot)
             for (; j < end; ++j) {
                 m_totalSubscribers += std::max<qint64>(0, next[j].subscribers);
                 m_rows.push_back({next[j].name, valuesFor(next[j].name, next[j].subscribers)});
+                m_rows.back().values.kind = kindText(snapshot, next[j].name);
                 masks.push_back(0);
             }
             endInsertRows();
@@ -298,6 +328,7 @@ void ChannelListModel::updateRows(const std::function<Values(const Row &)> &comp
     std::vector<unsigned> masks(m_rows.size(), 0);
     for (size_t i = 0; i < m_rows.size(); ++i) {
         Values v = compute(m_rows[i]);
+        v.kind = m_rows[i].values.kind;
         masks[i] = changedColumns(m_rows[i].values, v);
         if (masks[i])
             m_rows[i].values = std::move(v);

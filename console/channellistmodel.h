@@ -23,6 +23,7 @@ enum Column {
     MessagesPerSecond,
     BytesPerSecond,
     LastMessage,
+    Kind, // on a Cluster: classic or sharded, and the shard
     Count
 };
 
@@ -40,6 +41,7 @@ struct Values
     std::optional<int> relays;
     std::optional<qint64> relayClients;
     std::optional<ChannelTraffic> traffic;
+    QString kind; // kindText()
 
     bool operator==(const Values &other) const;
 };
@@ -47,6 +49,10 @@ struct Values
 // Bit per column whose shown value differs.
 unsigned changedColumns(const Values &a, const Values &b);
 
+// "classic", "sharded · shard 2", "classic + sharded (2) · shard 2" (the shard's number as in the Nodes
+// view; the tooltip names its primary).
+// Empty on one server (snapshot.clusterNodes 0).
+QString kindText(const PubSubSnapshot &snapshot, const QByteArray &channel);
 QString headerText(int column);
 QString headerToolTip(int column);
 // Display text, "–" when unknown.

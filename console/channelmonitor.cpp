@@ -21,6 +21,10 @@ QString PubSubCommandError::commandText(Command command)
         return u"PUBSUB NUMPAT"_s;
     case Command::ClientList:
         return u"CLIENT LIST TYPE pubsub"_s;
+    case Command::ShardChannels:
+        return u"PUBSUB SHARDCHANNELS"_s;
+    case Command::ShardNumsub:
+        return u"PUBSUB SHARDNUMSUB"_s;
     }
     return {};
 }
@@ -36,6 +40,10 @@ QString PubSubCommandError::aclRule(Command command)
         return u"+pubsub|numpat"_s;
     case Command::ClientList:
         return u"+client|list"_s;
+    case Command::ShardChannels:
+        return u"+pubsub|shardchannels"_s;
+    case Command::ShardNumsub:
+        return u"+pubsub|shardnumsub"_s;
     }
     return {};
 }
@@ -45,6 +53,14 @@ const PubSubCommandError *PubSubSnapshot::errorFor(PubSubCommandError::Command c
     const auto it = std::find_if(errors.cbegin(), errors.cend(),
                                  [command](const PubSubCommandError &e) { return e.command == command; });
     return it == errors.cend() ? nullptr : &*it;
+}
+
+PubSubSnapshot::Kind PubSubSnapshot::kindOf(const QByteArray &channel) const
+{
+    const auto it = sharded.constFind(channel);
+    if (it == sharded.cend())
+        return Kind::Classic;
+    return it->alsoClassic ? Kind::Both : Kind::Sharded;
 }
 
 struct ChannelMonitor::Round
@@ -315,6 +331,8 @@ QList<PubSubClient> ChannelMonitor::parseClientList(const QByteArray &text)
                 c.channels = value.toInt();
             else if (key == "psub")
                 c.patterns = value.toInt();
+            else if (key == "omem")
+                c.outputBytes = value.toLongLong();
         }
         clients.append(c);
     }

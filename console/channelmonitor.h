@@ -6,7 +6,9 @@
 #include <QByteArray>
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QHash>
 #include <QList>
+#include <QStringList>
 #include <QObject>
 #include <QTimer>
 
@@ -23,13 +25,15 @@ struct PubSubClient
     QString address;
     int channels = 0; // sub=
     int patterns = 0; // psub=
+    qint64 outputBytes = 0; // omem=
+    QString node{};        // on a Cluster: the node it is connected to (host:port)
     bool isRelay() const { return name.startsWith(QLatin1StringView("switchboard-relay:")); }
 };
 
 // A command of a round that Redis refused (an ACL's NOPERM) or answered with another error.
 struct PubSubCommandError
 {
-    enum class Command { Channels, Numsub, Numpat, ClientList };
+    enum class Command { Channels, Numsub, Numpat, ClientList, ShardChannels, ShardNumsub };
     Command command = Command::Channels;
     QString error;         // Redis's reply, verbatim
     int failedBatches = 0; // Numsub: how many of the round's batches failed
@@ -48,11 +52,25 @@ struct PubSubSnapshot
         QByteArray name;
         qint64 subscribers = 0; // -1: NUMSUB did not answer for this channel
     };
+    // On a Cluster, a channel subscribed with SSUBSCRIBE (kept apart: a million classic channels pay
+    // nothing for it). Its Channel::subscribers counts both kinds; subscribers here the sharded part.
+    enum class Kind : quint8 { Classic, Sharded, Both };
+    struct ShardedChannel
+    {
+        qint64 subscribers = 0; // -1: unknown
+        bool alsoClassic = false;
+        int shard = 0;        // the shard that owns its slot, numbered as in the Nodes view
+        QString primary;      // that shard's primary, host:port
+    };
     QDateTime takenAt;
     qint64 durationMs = 0;
     QList<Channel> channels; // sorted by name
     qint64 patternSubscriptions = 0;
     QList<PubSubClient> clients;
+    QHash<QByteArray, ShardedChannel> sharded; // by name; empty on one server
+    // A Cluster: how many nodes answered and were summed (0: one server).
+    int clusterNodes = 0;
+    QStringList unreachableNodes; // host:port of the nodes left out of the sums
 
     // What Redis answered. A part whose command failed is empty, and the failure is in errors.
     bool channelsKnown = false;
@@ -71,6 +89,7 @@ struct PubSubSnapshot
     PollPacing clientPacing;
 
     const PubSubCommandError *errorFor(PubSubCommandError::Command command) const;
+    Kind kindOf(const QByteArray &channel) const;
 };
 
 // Polls Redis's view of Pub/Sub: PUBSUB CHANNELS, NUMSUB (in pipelined batches), NUMPAT and

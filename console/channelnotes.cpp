@@ -52,6 +52,12 @@ QStringList ChannelNotes::problems(const PubSubSnapshot &snapshot)
             note += tr("No client list: Patterns & clients shows no connections and relays on Redis are not "
                        "counted.");
             break;
+        case Command::ShardChannels:
+            note += tr("No sharded channel list: sharded channels are not shown.");
+            break;
+        case Command::ShardNumsub:
+            note += tr("No subscriber count for some sharded channels (shown as –).");
+            break;
         }
         if (e.isRefusal())
             note += u' ' + tr("The ACL rule %1 for this Redis user allows it.")
@@ -59,6 +65,20 @@ QStringList ChannelNotes::problems(const PubSubSnapshot &snapshot)
         notes.append(note);
     }
     return notes;
+}
+
+QString ChannelNotes::cluster(const PubSubSnapshot &snapshot)
+{
+    if (snapshot.clusterNodes <= 0)
+        return {};
+    QString note = tr("Redis Cluster, %1 nodes summed: each node counts only the connections subscribed on it, "
+                      "so classic subscribers are added up over every node; sharded channels are counted on the "
+                      "primary and replicas of the shard that owns them.")
+                       .arg(snapshot.clusterNodes);
+    if (!snapshot.unreachableNodes.isEmpty())
+        note += u' ' + tr("Left out (not reachable): %1; their subscribers are missing from the counts.")
+                           .arg(snapshot.unreachableNodes.join(u", "_s));
+    return note;
 }
 
 QString ChannelNotes::interval(std::chrono::milliseconds interval)

@@ -20,6 +20,8 @@ public:
     static QString pacing(const PubSubSnapshot &snapshot, std::chrono::milliseconds requested);
     // What each part measured and the rules behind the pacing.
     static QString pacingDetails(const PubSubSnapshot &snapshot, const PollBudget &budget);
+    // On a Cluster: how the counts were added up over the nodes; empty for one server.
+    static QString cluster(const PubSubSnapshot &snapshot);
     // "500 ms", "10 s", "2 min"
     static QString interval(std::chrono::milliseconds interval);
 };

@@ -3,6 +3,8 @@
 
 #include "channellistmodel.h"
 #include "channeltreemodel.h"
+#include "clusterchannelmonitor.h"
+#include "clusternodesmodel.h"
 #include "pubsubclientmodel.h"
 #include "redisconnection.h"
 #include "relaydirectory.h"
@@ -13,6 +15,7 @@ ChannelsController::ChannelsController(QObject *parent)
     , m_list(new ChannelListModel(this))
     , m_tree(new ChannelTreeModel(this))
     , m_clients(new PubSubClientModel(this))
+    , m_nodes(new ClusterNodesModel(this))
 {
     m_list->setRelayDirectory(m_directory);
     m_tree->setRelayDirectory(m_directory);
@@ -39,12 +42,39 @@ void ChannelsController::attach(RedisConnection *connection)
     m_monitor->refresh();
 }
 
+void ChannelsController::attachCluster(RedisClusterConnection *cluster, RedisConnection *node)
+{
+    detach();
+    if (!cluster || !node)
+        return;
+    m_connection = node;
+    m_clusterMonitor = new ClusterChannelMonitor(cluster, this);
+    m_clusterMonitor->setBudget(m_budget);
+    connect(m_clusterMonitor, &ClusterChannelMonitor::snapshotReady, this, &ChannelsController::onSnapshot);
+    connect(m_clusterMonitor, &ClusterChannelMonitor::refreshFailed, this, [this](const QString &error) {
+        m_lastError = error;
+        Q_EMIT refreshFailed(error);
+    });
+    connect(node, &QObject::destroyed, this, [this] { detach(); });
+    m_nodes->attach(m_clusterMonitor);
+    m_directory->start(node->options());
+    m_directory->followSharded(cluster);
+    m_clusterMonitor->setInterval(m_interval);
+    m_clusterMonitor->refresh();
+}
+
 void ChannelsController::detach()
 {
     if (m_monitor) {
         m_monitor->disconnect(this);
         delete m_monitor;
         m_monitor = nullptr;
+    }
+    if (m_clusterMonitor) {
+        m_nodes->attach(nullptr);
+        m_clusterMonitor->disconnect(this);
+        delete m_clusterMonitor;
+        m_clusterMonitor = nullptr;
     }
     if (m_connection)
         disconnect(m_connection, &QObject::destroyed, this, nullptr);
@@ -76,6 +106,8 @@ void ChannelsController::setRefreshInterval(std::chrono::milliseconds interval)
     m_interval = interval;
     if (m_monitor)
         m_monitor->setInterval(interval);
+    if (m_clusterMonitor)
+        m_clusterMonitor->setInterval(interval);
     Q_EMIT refreshIntervalChanged(interval);
 }
 
@@ -83,6 +115,8 @@ void ChannelsController::refresh()
 {
     if (m_monitor)
         m_monitor->refresh();
+    if (m_clusterMonitor)
+        m_clusterMonitor->refresh();
 }
 
 void ChannelsController::setPollBudget(const PollBudget &budget)
@@ -90,11 +124,13 @@ void ChannelsController::setPollBudget(const PollBudget &budget)
     m_budget = budget;
     if (m_monitor)
         m_monitor->setBudget(budget);
+    if (m_clusterMonitor)
+        m_clusterMonitor->setBudget(budget);
 }
 
 bool ChannelsController::isRefreshing() const
 {
-    return m_monitor && m_monitor->isRefreshing();
+    return (m_monitor && m_monitor->isRefreshing()) || (m_clusterMonitor && m_clusterMonitor->isRefreshing());
 }
 
 void ChannelsController::setTraffic(const ChannelTrafficMap &traffic)

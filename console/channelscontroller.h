@@ -10,6 +10,9 @@
 #include <chrono>
 
 class ChannelListModel;
+class ClusterChannelMonitor;
+class ClusterNodesModel;
+class RedisClusterConnection;
 class ChannelTreeModel;
 class PubSubClientModel;
 class RedisConnection;
@@ -29,6 +32,11 @@ public:
     // Polls on connection (owned by the caller, used for commands only); the relay directory opens its
     // own subscriber with connection->options(). Refreshes at once.
     void attach(RedisConnection *connection);
+    // A Redis Cluster: polls every node of cluster (ClusterChannelMonitor, which also feeds nodesModel());
+    // node (a connection to one of its nodes) is the connection() the relay directory listens on.
+    void attachCluster(RedisClusterConnection *cluster, RedisConnection *node);
+    ClusterChannelMonitor *clusterMonitor() const { return m_clusterMonitor; }
+    ClusterNodesModel *nodesModel() const { return m_nodes; }
     // Stops polling and listening; the models empty.
     void detach();
     bool isAttached() const;
@@ -64,10 +72,12 @@ private:
 
     QPointer<RedisConnection> m_connection;
     ChannelMonitor *m_monitor = nullptr;
+    ClusterChannelMonitor *m_clusterMonitor = nullptr;
     RelayDirectory *m_directory;
     ChannelListModel *m_list;
     ChannelTreeModel *m_tree;
     PubSubClientModel *m_clients;
+    ClusterNodesModel *m_nodes;
     std::chrono::milliseconds m_interval{2000};
     PollBudget m_budget;
     PubSubSnapshot m_last;

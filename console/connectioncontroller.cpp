@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "connectioncontroller.h"
 
+#include "consolelogging.h"
+#include "redisclusterconnection.h"
+
 #include <QCoreApplication>
 
 using namespace Qt::StringLiterals;
@@ -20,6 +23,12 @@ ConnectionController::~ConnectionController()
 bool ConnectionController::connectTo(const ConnectionProfile &profile, const QString &password,
                                      QString *error)
 {
+    return connectTo(profile, password, QString(), error);
+}
+
+bool ConnectionController::connectTo(const ConnectionProfile &profile, const QString &password,
+                                     const QString &sentinelPassword, QString *error)
+{
     const QString problem = profile.validate();
     if (!problem.isEmpty()) {
         if (error)
@@ -28,10 +37,25 @@ bool ConnectionController::connectTo(const ConnectionProfile &profile, const QSt
     }
     disconnectFromServer();
     m_profile = profile;
-    m_options = profile.connectionOptions(password, QString());
+    m_options = profile.connectionOptions(password, QString(), nullptr, sentinelPassword);
+    m_topology = m_options->url.topology();
     RedisConnectionOptions own = *m_options;
     own.clientName = u"switchboard-console:%1"_s.arg(QCoreApplication::applicationPid());
+    if (m_topology == RedisUrl::Topology::Cluster) {
+        openCluster(own);
+        const RedisUrl::Node seed = m_options->url.nodes().value(0);
+        m_options->url = m_options->url.atNode(seed.host, seed.port);
+        own.url = m_options->url;
+    }
+    openCommandConnection(own);
+    m_pingTimer.start();
+    return true;
+}
+
+void ConnectionController::openCommandConnection(const RedisConnectionOptions &own)
+{
     m_connection = new RedisConnection(own, this);
+    connect(m_connection, &RedisConnection::primaryChanged, this, &ConnectionController::serverInfoChanged);
     connect(m_connection, &RedisConnection::stateChanged, this,
             [this](RedisConnection::State state, const QString &lastError) {
                 if (state != RedisConnection::State::Ready) {
@@ -42,12 +66,43 @@ bool ConnectionController::connectTo(const ConnectionProfile &profile, const QSt
                     }
                 }
                 Q_EMIT stateChanged(state, lastError);
+                if (state == RedisConnection::State::Reconnecting)
+                    moveToLiveNode();
             });
     connect(m_connection, &RedisConnection::ready, this, &ConnectionController::onReady);
     Q_EMIT connectionChanged(m_connection);
     m_connection->open();
-    m_pingTimer.start();
-    return true;
+}
+
+// A Cluster whose node under the command connection is down: a healthy primary takes over (one whose
+// connection answers, if any), and the features follow through connectionChanged.
+void ConnectionController::moveToLiveNode()
+{
+    // Only a connection that failed: one still making its first attempt is given its chance.
+    if (!m_cluster || !m_connection || m_connection->state() != RedisConnection::State::Reconnecting || !m_options)
+        return;
+    const QString current = RedisClusterTopology::nodeKey(m_options->url.host(), m_options->url.port());
+    const RedisClusterTopology::Node *choice = nullptr;
+    for (const auto &shard : m_cluster->topology().shards()) {
+        const RedisClusterTopology::Node &p = shard.primary;
+        if (p.key() == current || !p.healthy)
+            continue;
+        if (!choice || m_cluster->nodeConnection(p.host, p.port)->isReady())
+            choice = &p;
+    }
+    if (!choice)
+        return;
+    qCInfo(lcConsole).noquote() << "command connection moves from" << current << "to" << choice->key() << "-"
+                                << m_connection->lastError();
+    m_options->url = m_options->url.atNode(choice->host, choice->port);
+    RedisConnectionOptions own = m_connection->options();
+    own.url = m_options->url;
+    RedisConnection *old = m_connection;
+    old->disconnect(this);
+    m_pingOutstanding = false;
+    openCommandConnection(own);
+    old->close();
+    old->deleteLater();
 }
 
 void ConnectionController::disconnectFromServer()
@@ -66,9 +121,48 @@ void ConnectionController::disconnectFromServer()
     old->disconnect(this);
     old->close();
     delete old;
+    if (m_cluster) {
+        m_cluster->disconnect(this);
+        m_cluster->close();
+        delete m_cluster;
+        m_cluster = nullptr;
+    }
+    m_topology = RedisUrl::Topology::Standalone;
     Q_EMIT stateChanged(RedisConnection::State::Disconnected, QString());
     Q_EMIT serverInfoChanged();
     Q_EMIT roundTripChanged(m_roundTripMs);
+}
+
+void ConnectionController::openCluster(const RedisConnectionOptions &options)
+{
+    m_cluster = new RedisClusterConnection(options, this);
+    connect(m_cluster, &RedisClusterConnection::topologyChanged, this, [this] {
+        Q_EMIT serverInfoChanged();
+        moveToLiveNode();
+    });
+    connect(m_cluster, &RedisClusterConnection::stateChanged, this, &ConnectionController::serverInfoChanged);
+    m_cluster->open();
+}
+
+QString ConnectionController::topologyText() const
+{
+    if (m_cluster) {
+        const auto &shards = m_cluster->topology().shards();
+        if (shards.isEmpty())
+            return tr("Redis Cluster · %1").arg(RedisConnection::stateName(m_cluster->state()));
+        qsizetype nodes = 0;
+        for (const auto &shard : shards)
+            nodes += 1 + shard.replicas.size();
+        return tr("Redis Cluster · %1 primaries / %2 nodes").arg(shards.size()).arg(nodes);
+    }
+    if (m_connection && m_topology == RedisUrl::Topology::Sentinel) {
+        const QString name = m_connection->options().url.primaryName();
+        const RedisUrl::Node node = m_connection->currentNode();
+        if (node.host.isEmpty())
+            return tr("Sentinel '%1' · looking for the primary").arg(name);
+        return tr("Sentinel '%1' · primary %2").arg(name, RedisClusterTopology::nodeKey(node.host, node.port));
+    }
+    return {};
 }
 
 RedisConnection::State ConnectionController::state() const

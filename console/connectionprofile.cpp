@@ -33,16 +33,37 @@ QString ConnectionProfile::validate() const
     }
     if (certFile.isEmpty() != keyFile.isEmpty())
         return tr("A client certificate needs both the certificate and the key file.");
-    if (parsed.scheme() != RedisUrl::Scheme::Tls && (!caFile.isEmpty() || !certFile.isEmpty() || skipVerify))
+    if (!sentinelUsername.isEmpty() && parsed.topology() != RedisUrl::Topology::Sentinel)
+        return tr("A Sentinel user needs a redis-sentinel:// URL.");
+    if (!parsed.sentinelPassword().isEmpty())
+        return tr("Keep the Sentinels' password out of the URL (sentinel-password=): enter it in the Sentinel "
+                  "password field, it is stored in the system keychain.");
+    if (parsed.scheme() != RedisUrl::Scheme::Tls && (!caFile.isEmpty() || !certFile.isEmpty() || skipVerify)) {
+        switch (parsed.topology()) {
+        case RedisUrl::Topology::Cluster:
+            return tr("TLS settings need a rediss-cluster:// URL (TLS to every node of the Cluster).");
+        case RedisUrl::Topology::Sentinel:
+            return tr("TLS settings need a rediss-sentinel:// URL (TLS to the Sentinels and the primary).");
+        case RedisUrl::Topology::Standalone:
+            break;
+        }
         return tr("TLS settings need a rediss:// URL.");
+    }
     return {};
 }
 
-RedisUrl ConnectionProfile::redisUrl(const QString &password, QString *error) const
+bool ConnectionProfile::isSentinel() const
+{
+    return RedisUrl::parse(url).topology() == RedisUrl::Topology::Sentinel;
+}
+
+RedisUrl ConnectionProfile::redisUrl(const QString &password, QString *error, const QString &sentinelPassword) const
 {
     RedisUrl parsed = RedisUrl::parse(url, error);
     if (!parsed.isValid())
         return parsed;
+    if (parsed.topology() == RedisUrl::Topology::Sentinel && !sentinelPassword.isEmpty())
+        parsed.setSentinelCredentials(sentinelUsername, sentinelPassword);
     if (!username.isEmpty())
         parsed.setUsername(username);
     if (!password.isEmpty())
@@ -58,16 +79,23 @@ RedisUrl ConnectionProfile::redisUrl(const QString &password, QString *error) co
     return parsed;
 }
 
-RedisConnectionOptions ConnectionProfile::connectionOptions(const QString &password,
-                                                            const QString &clientName, QString *error) const
+RedisConnectionOptions ConnectionProfile::connectionOptions(const QString &password, const QString &clientName,
+                                                            QString *error, const QString &sentinelPassword) const
 {
     RedisConnectionOptions options;
-    options.url = redisUrl(password, error);
+    options.url = redisUrl(password, error, sentinelPassword);
     options.clientName = clientName;
     return options;
 }
 
-ConnectionProfile ConnectionProfile::fromEnvironment(const QProcessEnvironment &env, QString *password)
+RedisUrl ConnectionProfile::probeUrl(const QString &password, const QString &sentinelPassword) const
+{
+    const RedisUrl url = redisUrl(password, nullptr, sentinelPassword);
+    return url.topology() == RedisUrl::Topology::Cluster ? url.atNode(url.host(), url.port()) : url;
+}
+
+ConnectionProfile ConnectionProfile::fromEnvironment(const QProcessEnvironment &env, QString *password,
+                                                     QString *sentinelPassword)
 {
     ConnectionProfile profile;
     RedisUrl url = RedisUrl::fromEnvironment(env);
@@ -79,8 +107,12 @@ ConnectionProfile ConnectionProfile::fromEnvironment(const QProcessEnvironment &
     if (password)
         *password = url.password();
     profile.username = url.username();
+    profile.sentinelUsername = url.sentinelUsername();
+    if (sentinelPassword)
+        *sentinelPassword = url.sentinelPassword();
     url.setPassword({});
     url.setUsername({});
+    url.setSentinelCredentials({}, {});
     profile.name = u"REDIS_URL"_s;
     profile.url = url.toString();
     return profile;
@@ -114,6 +146,7 @@ std::optional<ConnectionProfile> ProfileStore::profile(const QString &name) cons
     p.name = name;
     p.url = m_settings->value(u"url"_s).toString();
     p.username = m_settings->value(u"username"_s).toString();
+    p.sentinelUsername = m_settings->value(u"sentinelUsername"_s).toString();
     p.caFile = m_settings->value(u"caFile"_s).toString();
     p.certFile = m_settings->value(u"certFile"_s).toString();
     p.keyFile = m_settings->value(u"keyFile"_s).toString();
@@ -131,6 +164,8 @@ void ProfileStore::save(const ConnectionProfile &p)
     m_settings->remove(QString());
     m_settings->setValue(u"url"_s, p.url);
     m_settings->setValue(u"username"_s, p.username);
+    if (!p.sentinelUsername.isEmpty())
+        m_settings->setValue(u"sentinelUsername"_s, p.sentinelUsername);
     m_settings->setValue(u"caFile"_s, p.caFile);
     m_settings->setValue(u"certFile"_s, p.certFile);
     m_settings->setValue(u"keyFile"_s, p.keyFile);

@@ -51,7 +51,7 @@ QVariant PubSubClientModel::data(const QModelIndex &index, int role) const
         case Name:
             return c.name.isEmpty() && !sort ? u"\u2013"_s : c.name;
         case Address:
-            return c.address;
+            return c.node.isEmpty() ? c.address : c.address + u" → "_s + c.node;
         case Channels:
             return c.channels;
         case Patterns:
@@ -122,20 +122,29 @@ void PubSubClientModel::applySnapshot(const PubSubSnapshot &snapshot)
     applyClients(snapshot.clients);
 }
 
+// Clients are keyed by (node, id): on a Cluster every node numbers its own clients.
+static bool before(const PubSubClient &a, const PubSubClient &b)
+{
+    return a.node == b.node ? a.id < b.id : a.node < b.node;
+}
+
+static bool same(const PubSubClient &a, const PubSubClient &b)
+{
+    return a.id == b.id && a.node == b.node;
+}
+
 void PubSubClientModel::applyClients(QList<PubSubClient> next)
 {
-    std::stable_sort(next.begin(), next.end(), [](const auto &a, const auto &b) { return a.id < b.id; });
-    next.erase(
-        std::unique(next.begin(), next.end(), [](const auto &a, const auto &b) { return a.id == b.id; }),
-        next.end());
+    std::stable_sort(next.begin(), next.end(), before);
+    next.erase(std::unique(next.begin(), next.end(), same), next.end());
 
     std::vector<bool> keep(m_rows.size(), false);
     {
         qsizetype j = 0;
         for (size_t i = 0; i < m_rows.size(); ++i) {
-            while (j < next.size() && next[j].id < m_rows[i].id)
+            while (j < next.size() && before(next[j], m_rows[i]))
                 ++j;
-            keep[i] = j < next.size() && next[j].id == m_rows[i].id;
+            keep[i] = j < next.size() && same(next[j], m_rows[i]);
         }
     }
     for (qsizetype i = qsizetype(m_rows.size()) - 1; i >= 0;) {
@@ -155,7 +164,7 @@ void PubSubClientModel::applyClients(QList<PubSubClient> next)
     size_t i = 0;
     qsizetype j = 0;
     while (j < next.size()) {
-        if (i < m_rows.size() && m_rows[i].id == next[j].id) {
+        if (i < m_rows.size() && same(m_rows[i], next[j])) {
             masks[i] = changedColumns(m_rows[i], next[j]);
             m_rows[i] = next[j];
             ++i;
@@ -163,7 +172,7 @@ void PubSubClientModel::applyClients(QList<PubSubClient> next)
             continue;
         }
         const qsizetype start = j;
-        while (j < next.size() && (i >= m_rows.size() || next[j].id < m_rows[i].id))
+        while (j < next.size() && (i >= m_rows.size() || before(next[j], m_rows[i])))
             ++j;
         const size_t count = size_t(j - start);
         beginInsertRows({}, int(i), int(i + count - 1));

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "relaydirectory.h"
 
-#include "relaylogging.h"
+#include "redisclustersubscriber.h"
 #include "redissubscriber.h"
+#include "relaylogging.h"
 #include "relaystatspublisher.h"
 
 #include <QJsonDocument>
@@ -45,8 +46,20 @@ void RelayDirectory::start(const RedisConnectionOptions &options)
     m_subscriber->open();
 }
 
+void RelayDirectory::followSharded(RedisClusterConnection *cluster, const QByteArrayList &prefixes)
+{
+    delete m_sharded;
+    m_sharded = new RedisClusterSubscriber(cluster, this);
+    connect(m_sharded, &RedisClusterSubscriber::message, this, &RelayDirectory::handleMessage);
+    for (const QByteArray &prefix : prefixes)
+        m_sharded->subscribe(RelayStatsPublisher::channel(prefix));
+    m_sharded->open();
+}
+
 void RelayDirectory::stop()
 {
+    delete m_sharded;
+    m_sharded = nullptr;
     if (m_subscriber) {
         m_subscriber->close();
         m_subscriber->deleteLater();

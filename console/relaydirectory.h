@@ -14,6 +14,8 @@
 #include <chrono>
 #include <optional>
 
+class RedisClusterConnection;
+class RedisClusterSubscriber;
 class RedisSubscriber;
 
 // One relay's latest heartbeat (see RelayStatsPublisher).
@@ -46,6 +48,9 @@ public:
 
     // (Re)starts listening with these connection options (the client name is replaced).
     void start(const RedisConnectionOptions &options);
+    // On a Redis Cluster, beside start(): relays in sharded mode SPUBLISH their heartbeats, which no
+    // pattern reaches, so <prefix>switchboard:relays is also SSUBSCRIBEd for each prefix (on its shard).
+    void followSharded(RedisClusterConnection *cluster, const QByteArrayList &prefixes = {QByteArray()});
     // Stops listening and forgets every instance.
     void stop();
     bool isRunning() const { return m_subscriber != nullptr; }
@@ -80,6 +85,7 @@ private:
     void scheduleExpiry();
 
     RedisSubscriber *m_subscriber = nullptr; // owned
+    RedisClusterSubscriber *m_sharded = nullptr; // owned
     QHash<QString, Entry> m_instances; // by channel prefix + '\n' + instance id
     QElapsedTimer m_clock;
     QTimer m_expiryTimer;

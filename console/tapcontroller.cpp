@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "tapcontroller.h"
 
+#include "redisclustersubscriber.h"
 #include "redissubscriber.h"
 
 #include <QDateTime>
@@ -41,8 +42,46 @@ void TapController::setConnectionOptions(const RedisConnectionOptions &options)
         m_subscriber->psubscribe(p);
 }
 
+void TapController::setCluster(RedisClusterConnection *cluster, KindLookup kindOf)
+{
+    delete m_sharded;
+    m_sharded = nullptr;
+    m_kinds.clear();
+    m_kindOf = std::move(kindOf);
+    if (!cluster)
+        return;
+    m_sharded = new RedisClusterSubscriber(cluster, this);
+    connect(m_sharded, &RedisClusterSubscriber::message, this,
+            [this](const QByteArray &channel, const QByteArray &payload) { onMessage({}, channel, payload); });
+    m_sharded->open();
+    using Kind = PubSubSnapshot::Kind;
+    for (const QByteArray &c : std::as_const(m_channels)) {
+        const Kind kind = m_kindOf ? m_kindOf(c) : Kind::Classic;
+        m_kinds.insert(c, kind);
+        if (kind != Kind::Classic)
+            m_sharded->subscribe(c);
+        if (kind == Kind::Sharded && m_subscriber)
+            m_subscriber->unsubscribe(c);
+    }
+    if (!m_channels.isEmpty())
+        Q_EMIT subscriptionsChanged();
+}
+
+bool TapController::isSharded(const QByteArray &channel) const
+{
+    return m_sharded && m_kinds.value(channel) != PubSubSnapshot::Kind::Classic;
+}
+
+bool TapController::tapsClassic(const QByteArray &channel) const
+{
+    return m_kinds.value(channel) != PubSubSnapshot::Kind::Sharded;
+}
+
 void TapController::disconnectFromRedis()
 {
+    delete m_sharded;
+    m_sharded = nullptr;
+    m_kinds.clear();
     if (!m_subscriber)
         return;
     m_subscriber->disconnect(this);
@@ -55,7 +94,13 @@ void TapController::addChannel(const QByteArray &channel)
     if (channel.isEmpty() || m_channels.contains(channel))
         return;
     m_channels.append(channel);
-    if (m_subscriber)
+    if (m_sharded) {
+        const auto kind = m_kindOf ? m_kindOf(channel) : PubSubSnapshot::Kind::Classic;
+        m_kinds.insert(channel, kind);
+        if (kind != PubSubSnapshot::Kind::Classic)
+            m_sharded->subscribe(channel);
+    }
+    if (m_subscriber && tapsClassic(channel))
         m_subscriber->subscribe(channel);
     Q_EMIT subscriptionsChanged();
 }
@@ -74,8 +119,11 @@ void TapController::removeChannel(const QByteArray &channel)
 {
     if (!m_channels.removeOne(channel))
         return;
-    if (m_subscriber)
+    if (m_subscriber && tapsClassic(channel))
         m_subscriber->unsubscribe(channel);
+    if (m_sharded && isSharded(channel))
+        m_sharded->unsubscribe(channel);
+    m_kinds.remove(channel);
     Q_EMIT subscriptionsChanged();
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "channelmonitor.h"
 #include "redisconnection.h"
 #include "tapmodel.h"
 #include "trafficmeter.h"
@@ -10,6 +11,11 @@
 #include <QTimer>
 
 #include "redissubscriber.h"
+
+#include <functional>
+
+class RedisClusterConnection;
+class RedisClusterSubscriber;
 
 // The live tap: its own subscriber connection (never used to publish), a bounded buffer, and
 // self-protection. The socket is always drained so Redis never cuts the tap for a full output
@@ -27,6 +33,15 @@ public:
     ~TapController() override;
 
     void setConnectionOptions(const RedisConnectionOptions &options);
+    // On a Redis Cluster (after setConnectionOptions(), which reaches one node: classic channels and
+    // patterns are tapped there, a classic message reaches every node): sharded channels are tapped
+    // with SSUBSCRIBE on the shard that owns them (RedisClusterSubscriber, followed through moves).
+    // kindOf says whether a channel is classic, sharded or both (the Channels view's last snapshot);
+    // a channel it does not know is classic. nullptr: no Cluster.
+    using KindLookup = std::function<PubSubSnapshot::Kind(const QByteArray &channel)>;
+    void setCluster(RedisClusterConnection *cluster, KindLookup kindOf);
+    // Whether channel is tapped with SSUBSCRIBE.
+    bool isSharded(const QByteArray &channel) const;
     void disconnectFromRedis();
     bool isConnected() const { return m_subscriber != nullptr; }
 
@@ -65,7 +80,12 @@ private:
     void evaluate();
     void setProtection(Protection protection, int ratio);
 
+    bool tapsClassic(const QByteArray &channel) const;
+
     QPointer<RedisSubscriber> m_subscriber;
+    RedisClusterSubscriber *m_sharded = nullptr;
+    KindLookup m_kindOf;
+    QHash<QByteArray, PubSubSnapshot::Kind> m_kinds; // channels tapped on a Cluster
     QByteArrayList m_channels;
     QByteArrayList m_patterns;
     TapModel m_model;

@@ -36,8 +36,8 @@ void RedisTransport::open()
         // A Cluster is many servers (RedisClusterConnection); never mistake a seed node for the
         // Redis itself. (A Sentinel URL is a pipe to its first Sentinel; RedisConnection never
         // gives one: it asks the Sentinels and opens the primary's RedisUrl::atNode().)
-        const QString reason = u"a redis-cluster:// URL names a Redis Cluster, not one server: the relay speaks to "
-                               u"Clusters, the console does not yet"_s;
+        const QString reason = u"a redis-cluster:// URL names a Redis Cluster, not one server: open it with "
+                               u"RedisClusterConnection (the relay and the console do)"_s;
         QMetaObject::invokeMethod(this, [this, reason] { fail(reason); }, Qt::QueuedConnection);
         return;
     }

@@ -72,6 +72,12 @@ public:
     void setCertFile(const QString &file) { m_certFile = file; }
     void setKeyFile(const QString &file) { m_keyFile = file; }
     void setVerifyPeer(bool verify) { m_verifyPeer = verify; }
+    // Sentinel URLs: the Sentinels' own credentials (sentinel-user / sentinel-password).
+    void setSentinelCredentials(const QString &user, const QString &password)
+    {
+        m_sentinelUsername = user;
+        m_sentinelPassword = password;
+    }
 
     // The URL with the password masked: safe for logs and titles.
     QString toDisplayString() const;

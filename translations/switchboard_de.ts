@@ -173,6 +173,18 @@ Relays melden %1 WebSocket-Clients.</translation>
         <source>Published %1 at %2: PUBLISH returned %3 (%4 in all).</source>
         <translation>%1 um %2 veröffentlicht: PUBLISH ergab %3 (insgesamt %4).</translation>
     </message>
+    <message>
+        <source>%1 on %2: %3 sharded + %4 classic, by %5</source>
+        <translation>%1 auf %2: %3 sharded + %4 klassisch, per %5</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Published %1 at %2: %3 (%4 in all; on a Cluster PUBLISH counts only the subscribers of the node that took it, the message reaches every node).</source>
+        <translation>%1 um %2 veröffentlicht: %3 (insgesamt %4; in einem Cluster zählt PUBLISH nur die Abonnenten des Knotens, der es angenommen hat, die Nachricht erreicht jeden Knoten).</translation>
+    </message>
 </context>
 <context>
     <name>AuditLog</name>
@@ -298,6 +310,26 @@ Relays melden %1 WebSocket-Clients.</translation>
         <source>When the tap last saw a message on the channel.</source>
         <translation>Wann der Mitschnitt zuletzt eine Nachricht auf dem Kanal sah.</translation>
     </message>
+    <message>
+        <source>classic</source>
+        <translation>klassisch</translation>
+    </message>
+    <message>
+        <source>sharded · shard %1</source>
+        <translation>sharded · Shard %1</translation>
+    </message>
+    <message>
+        <source>classic + sharded (%1) · shard %2</source>
+        <translation>klassisch + sharded (%1) · Shard %2</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>Classic (SUBSCRIBE, counted on every node) or sharded (SSUBSCRIBE, on the shard that owns the channel's hash slot; shards are numbered as in the Nodes view).</source>
+        <translation>Klassisch (SUBSCRIBE, auf jedem Knoten gezählt) oder sharded (SSUBSCRIBE, auf dem Shard, dem der Hash-Slot des Kanals gehört; Shards nummeriert wie in der Knotenansicht).</translation>
+    </message>
 </context>
 <context>
     <name>ChannelNotes</name>
@@ -388,6 +420,22 @@ Relays melden %1 WebSocket-Clients.</translation>
     <message>
         <source>Slow Redis: refreshing %1 · F5 refreshes now</source>
         <translation>Langsames Redis: aktualisiert %1 · F5 aktualisiert sofort</translation>
+    </message>
+    <message>
+        <source>No sharded channel list: sharded channels are not shown.</source>
+        <translation>Keine Liste der Sharded-Kanäle: Sharded-Kanäle werden nicht angezeigt.</translation>
+    </message>
+    <message>
+        <source>No subscriber count for some sharded channels (shown as –).</source>
+        <translation>Für einige Sharded-Kanäle keine Abonnentenzahl (als – angezeigt).</translation>
+    </message>
+    <message>
+        <source>Redis Cluster, %1 nodes summed: each node counts only the connections subscribed on it, so classic subscribers are added up over every node; sharded channels are counted on the primary and replicas of the shard that owns them.</source>
+        <translation>Redis Cluster, %1 Knoten addiert: Jeder Knoten zählt nur die bei ihm abonnierten Verbindungen, daher werden klassische Abonnenten über alle Knoten addiert; Sharded-Kanäle werden auf Primary und Replicas des Shards gezählt, dem sie gehören.</translation>
+    </message>
+    <message>
+        <source>Left out (not reachable): %1; their subscribers are missing from the counts.</source>
+        <translation>Ausgelassen (nicht erreichbar): %1; deren Abonnenten fehlen in den Zahlen.</translation>
     </message>
 </context>
 <context>
@@ -571,6 +619,178 @@ Relays melden %1 WebSocket-Clients.</translation>
     </message>
 </context>
 <context>
+    <name>ClusterAnnouncer</name>
+    <message>
+        <source>the Cluster's topology is not known yet</source>
+        <translation>die Topologie des Clusters ist noch nicht bekannt</translation>
+    </message>
+    <message>
+        <source>not connected</source>
+        <translation>nicht verbunden</translation>
+    </message>
+</context>
+<context>
+    <name>ClusterChannelMonitor</name>
+    <message>
+        <source>the Cluster's topology is not known yet</source>
+        <translation>die Topologie des Clusters ist noch nicht bekannt</translation>
+    </message>
+    <message>
+        <source>not connected</source>
+        <translation>nicht verbunden</translation>
+    </message>
+    <message>
+        <source>no answer within %1 ms</source>
+        <translation>keine Antwort innerhalb von %1 ms</translation>
+    </message>
+    <message>
+        <source>no node of the Cluster answered (%1)</source>
+        <translation>kein Knoten des Clusters hat geantwortet (%1)</translation>
+    </message>
+</context>
+<context>
+    <name>ClusterNodesModel</name>
+    <message>
+        <source>%1 primaries / %2 nodes</source>
+        <translation>%1 Primaries / %2 Knoten</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n not reachable</source>
+        <translation><numerusform>%n nicht erreichbar</numerusform><numerusform>%n nicht erreichbar</numerusform></translation>
+    </message>
+    <message>
+        <source>%1 (%2 slots)</source>
+        <translation>%1 (%2 Slots)</translation>
+    </message>
+    <message>
+        <source>primary</source>
+        <translation>Primary</translation>
+    </message>
+    <message>
+        <source>replica</source>
+        <translation>Replica</translation>
+    </message>
+    <message>
+        <source>no: %1</source>
+        <translation>nein: %1</translation>
+    </message>
+    <message>
+        <source>yes · %1 ms</source>
+        <translation>ja · %1 ms</translation>
+    </message>
+    <message>
+        <source>yes · the Cluster marks it failing</source>
+        <translation>ja · der Cluster meldet ihn als ausgefallen</translation>
+    </message>
+    <message>
+        <source>Node id %1</source>
+        <translation>Knoten-ID %1</translation>
+    </message>
+    <message>
+        <source>Replica of %1</source>
+        <translation>Replica von %1</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>Knoten</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rolle</translation>
+    </message>
+    <message>
+        <source>Shard</source>
+        <translation>Shard</translation>
+    </message>
+    <message>
+        <source>Slots</source>
+        <translation>Slots</translation>
+    </message>
+    <message>
+        <source>Clients</source>
+        <translation>Clients</translation>
+    </message>
+    <message>
+        <source>Channels</source>
+        <translation>Kanäle</translation>
+    </message>
+    <message>
+        <source>Sharded</source>
+        <translation>Sharded</translation>
+    </message>
+    <message>
+        <source>Patterns</source>
+        <translation>Muster</translation>
+    </message>
+    <message>
+        <source>Output buffers</source>
+        <translation>Ausgabepuffer</translation>
+    </message>
+    <message>
+        <source>Reachable</source>
+        <translation>Erreichbar</translation>
+    </message>
+    <message>
+        <source>host:port as the Cluster announces it (CLUSTER SHARDS)</source>
+        <translation>host:port, wie der Cluster ihn meldet (CLUSTER SHARDS)</translation>
+    </message>
+    <message>
+        <source>Primary, or the primary a replica follows</source>
+        <translation>Primary, oder Replica eines Primary</translation>
+    </message>
+    <message>
+        <source>The shard, numbered in the order the Cluster lists them</source>
+        <translation>Der Shard, nummeriert in der Reihenfolge des Clusters</translation>
+    </message>
+    <message>
+        <source>Hash slots the shard serves</source>
+        <translation>Hash-Slots, die der Shard bedient</translation>
+    </message>
+    <message>
+        <source>Connections in Pub/Sub mode on this node (CLIENT LIST TYPE pubsub)</source>
+        <translation>Verbindungen im Pub/Sub-Modus auf diesem Knoten (CLIENT LIST TYPE pubsub)</translation>
+    </message>
+    <message>
+        <source>Classic channels with subscribers on this node (PUBSUB CHANNELS)</source>
+        <translation>Klassische Kanäle mit Abonnenten auf diesem Knoten (PUBSUB CHANNELS)</translation>
+    </message>
+    <message>
+        <source>Sharded channels with subscribers on this node (PUBSUB SHARDCHANNELS)</source>
+        <translation>Sharded-Kanäle mit Abonnenten auf diesem Knoten (PUBSUB SHARDCHANNELS)</translation>
+    </message>
+    <message>
+        <source>Pattern subscriptions on this node (PUBSUB NUMPAT)</source>
+        <translation>Muster-Abonnements auf diesem Knoten (PUBSUB NUMPAT)</translation>
+    </message>
+    <message>
+        <source>Output-buffer memory of its pub/sub clients (omem in CLIENT LIST)</source>
+        <translation>Ausgabepuffer-Speicher seiner Pub/Sub-Clients (omem in CLIENT LIST)</translation>
+    </message>
+    <message>
+        <source>Whether the node answered the last round, and its slowest reply</source>
+        <translation>Ob der Knoten in der letzten Runde geantwortet hat, und seine langsamste Antwort</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionController</name>
+    <message>
+        <source>Redis Cluster · %1</source>
+        <translation>Redis Cluster · %1</translation>
+    </message>
+    <message>
+        <source>Redis Cluster · %1 primaries / %2 nodes</source>
+        <translation>Redis Cluster · %1 Primaries / %2 Knoten</translation>
+    </message>
+    <message>
+        <source>Sentinel '%1' · looking for the primary</source>
+        <translation>Sentinel '%1' · sucht den Primary</translation>
+    </message>
+    <message>
+        <source>Sentinel '%1' · primary %2</source>
+        <translation>Sentinel '%1' · Primary %2</translation>
+    </message>
+</context>
+<context>
     <name>ConnectionDialog</name>
     <message>
         <source>Choose a file</source>
@@ -668,6 +888,26 @@ Relays melden %1 WebSocket-Clients.</translation>
         <source>Cannot connect: %1</source>
         <translation>Keine Verbindung: %1</translation>
     </message>
+    <message>
+        <source>Connected: Redis %1, Cluster node %2.</source>
+        <translation>Verbunden: Redis %1, Cluster-Knoten %2.</translation>
+    </message>
+    <message>
+        <source>Sentinel user</source>
+        <translation>Sentinel-Benutzer</translation>
+    </message>
+    <message>
+        <source>Sentinel password</source>
+        <translation>Sentinel-Passwort</translation>
+    </message>
+    <message>
+        <source>default (the Sentinels' own ACL user)</source>
+        <translation>default (der eigene ACL-Benutzer der Sentinels)</translation>
+    </message>
+    <message>
+        <source>only when the Sentinels require one; kept in the keychain</source>
+        <translation>nur wenn die Sentinels eines verlangen; im Schlüsselbund gespeichert</translation>
+    </message>
 </context>
 <context>
     <name>ConnectionProfile</name>
@@ -694,6 +934,22 @@ Relays melden %1 WebSocket-Clients.</translation>
     <message>
         <source>TLS settings need a rediss:// URL.</source>
         <translation>TLS-Einstellungen brauchen eine rediss://-URL.</translation>
+    </message>
+    <message>
+        <source>TLS settings need a rediss-cluster:// URL (TLS to every node of the Cluster).</source>
+        <translation>TLS-Einstellungen brauchen eine rediss-cluster://-URL (TLS zu jedem Knoten des Clusters).</translation>
+    </message>
+    <message>
+        <source>TLS settings need a rediss-sentinel:// URL (TLS to the Sentinels and the primary).</source>
+        <translation>TLS-Einstellungen brauchen eine rediss-sentinel://-URL (TLS zu den Sentinels und zum Primary).</translation>
+    </message>
+    <message>
+        <source>A Sentinel user needs a redis-sentinel:// URL.</source>
+        <translation>Ein Sentinel-Benutzer braucht eine redis-sentinel://-URL.</translation>
+    </message>
+    <message>
+        <source>Keep the Sentinels' password out of the URL (sentinel-password=): enter it in the Sentinel password field, it is stored in the system keychain.</source>
+        <translation>Lassen Sie das Passwort der Sentinels aus der URL (sentinel-password=): Geben Sie es im Feld Sentinel-Passwort ein, es wird im Schlüsselbund des Systems gespeichert.</translation>
     </message>
 </context>
 <context>
@@ -954,12 +1210,39 @@ Relays melden %1 WebSocket-Clients.</translation>
         <source>Start a private redis-server on a free loopback port? It lives as long as the console.</source>
         <translation>Einen privaten redis-server auf einem freien Loopback-Port starten? Er läuft, solange die Konsole läuft.</translation>
     </message>
+    <message>
+        <source>Nodes</source>
+        <translation>Knoten</translation>
+    </message>
 </context>
 <context>
     <name>MemorySecretStore</name>
     <message>
         <source>kept in memory for this session only</source>
         <translation>nur für diese Sitzung im Speicher</translation>
+    </message>
+</context>
+<context>
+    <name>NodesView</name>
+    <message>
+        <source>Not connected to a Redis Cluster: the nodes of a Cluster show here (a redis-cluster:// profile).</source>
+        <translation>Nicht mit einem Redis Cluster verbunden: Hier erscheinen die Knoten eines Clusters (ein redis-cluster://-Profil).</translation>
+    </message>
+    <message>
+        <source>Redis Cluster: %1</source>
+        <translation>Redis Cluster: %1</translation>
+    </message>
+    <message>
+        <source>Nodes</source>
+        <translation>Knoten</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Ask every node again (F5)</source>
+        <translation>Alle Knoten erneut fragen (F5)</translation>
     </message>
 </context>
 <context>
@@ -1395,6 +1678,14 @@ Relays melden %1 WebSocket-Clients.</translation>
     <message>
         <source>pattern %1</source>
         <translation>Muster %1</translation>
+    </message>
+    <message>
+        <source>sharded %1</source>
+        <translation>sharded %1</translation>
+    </message>
+    <message>
+        <source>Sharded channel subscription (SSUBSCRIBE on the shard that owns it)</source>
+        <translation>Sharded-Kanal-Abonnement (SSUBSCRIBE auf dem Shard, dem er gehört)</translation>
     </message>
 </context>
 <context>

@@ -236,8 +236,15 @@ void AnnouncementView::showEstimate(const AnnouncementController::Estimate &e)
         return;
     }
     QStringList parts;
-    for (int i = 0; i < e.channels.size() && i < e.subscribers.size(); ++i)
-        parts << tr("%1 on %2").arg(locale.toString(e.subscribers[i]), QString::fromUtf8(e.channels[i]));
+    for (int i = 0; i < e.channels.size() && i < e.subscribers.size(); ++i) {
+        if (i < e.shardedSubscribers.size()) // a Cluster: the sharded and classic parts, and the commands
+            parts << tr("%1 on %2: %3 sharded + %4 classic, by %5")
+                         .arg(locale.toString(e.subscribers[i]), QString::fromUtf8(e.channels[i]),
+                              locale.toString(e.shardedSubscribers[i]),
+                              locale.toString(e.subscribers[i] - e.shardedSubscribers[i]), e.commands.value(i));
+        else
+            parts << tr("%1 on %2").arg(locale.toString(e.subscribers[i]), QString::fromUtf8(e.channels[i]));
+    }
     QString text = tr("%n subscriber(s) on Redis", nullptr, int(e.totalSubscribers));
     if (!parts.isEmpty())
         text += u" ("_s + parts.join(u", "_s) + u')';
@@ -305,6 +312,17 @@ void AnnouncementView::showResult(const AnnouncementController::Result &r)
     for (int i = 0; i < r.channels.size() && i < r.receivers.size(); ++i)
         parts << tr("%1 → %2").arg(QString::fromUtf8(r.channels[i]), locale.toString(r.receivers[i]));
     m_result->setStyleSheet(u"color:#1a7f37;"_s);
+    if (!r.commands.isEmpty()) {
+        parts.clear();
+        for (int i = 0; i < r.channels.size() && i < r.commands.size(); ++i)
+            parts << tr("%1: %2").arg(QString::fromUtf8(r.channels[i]), r.commands[i]);
+        m_result->setText(tr("Published %1 at %2: %3 (%4 in all; on a Cluster PUBLISH counts only the "
+                             "subscribers of the node that took it, the message reaches every node).")
+                              .arg(r.id, QTime::currentTime().toString(u"HH:mm:ss"_s), parts.join(u", "_s),
+                                   locale.toString(r.total)));
+        compose();
+        return;
+    }
     m_result->setText(tr("Published %1 at %2: PUBLISH returned %3 (%4 in all).")
                           .arg(r.id, QTime::currentTime().toString(u"HH:mm:ss"_s), parts.join(u", "_s),
                                locale.toString(r.total)));

@@ -287,6 +287,9 @@ void ChannelsView::setupColumns()
             header->resizeSection(c, widthFor(c));
         header->setMinimumSectionSize(fm.averageCharWidth() * 6);
     }
+    // On a Cluster the table shows classic / sharded and the shard right after the name.
+    m_table->horizontalHeader()->resizeSection(Kind, fm.horizontalAdvance(u"classic + sharded (99) · shard 3"_s));
+    m_table->horizontalHeader()->moveSection(Kind, Name + 1);
 }
 
 bool ChannelsView::isTreeShown() const
@@ -443,6 +446,14 @@ void ChannelsView::updateNotes()
     m_pacing->setToolTip(pacing.isEmpty() ? QString()
                                           : ChannelNotes::pacingDetails(s, m_controller->pollBudget()));
     m_pacing->setVisible(!pacing.isEmpty());
+    // A Cluster: how the counts add up over the nodes, and the classic / sharded column.
+    const QString cluster = attached ? ChannelNotes::cluster(s) : QString();
+    if (!cluster.isEmpty()) {
+        m_pacing->setText(pacing.isEmpty() ? cluster : pacing + u'\n' + cluster);
+        m_pacing->setVisible(true);
+    }
+    m_table->setColumnHidden(Kind, cluster.isEmpty());
+    m_tree->setColumnHidden(Kind, true);
 }
 
 void ChannelsView::retranslateUi()

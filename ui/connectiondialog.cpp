@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "connectiondialog.h"
 
+#include "redisclustertopology.h"
 #include "redisprobe.h"
 #include "secretstore.h"
 
@@ -29,6 +30,8 @@ ConnectionDialog::ConnectionDialog(ProfileStore *store, SecretStore *secrets, QW
     , m_user(new QLineEdit(this))
     , m_password(new QLineEdit(this))
     , m_passwordNote(new QLabel(this))
+    , m_sentinelUser(new QLineEdit(this))
+    , m_sentinelPassword(new QLineEdit(this))
     , m_ca(new QLineEdit(this))
     , m_cert(new QLineEdit(this))
     , m_key(new QLineEdit(this))
@@ -60,6 +63,9 @@ void ConnectionDialog::setupWidgets()
     m_url->setObjectName(u"profileUrl"_s);
     m_password->setObjectName(u"profilePassword"_s);
     m_password->setEchoMode(QLineEdit::Password);
+    m_sentinelUser->setObjectName(u"profileSentinelUser"_s);
+    m_sentinelPassword->setObjectName(u"profileSentinelPassword"_s);
+    m_sentinelPassword->setEchoMode(QLineEdit::Password);
     m_skipWarning->setStyleSheet(u"color: #d1242f; font-weight: bold;"_s);
     m_skipWarning->setWordWrap(true);
     m_skipWarning->setVisible(false);
@@ -101,6 +107,10 @@ QFormLayout *ConnectionDialog::buildForm()
     form->addRow(label(l), m_password);
     m_formLabels << l;
     form->addRow(QString(), m_passwordNote);
+    form->addRow(label(l), m_sentinelUser);
+    m_formLabels << l;
+    form->addRow(label(l), m_sentinelPassword);
+    m_formLabels << l;
     form->addRow(label(l), withBrowseButton(m_ca));
     m_formLabels << l;
     form->addRow(label(l), withBrowseButton(m_cert));
@@ -110,6 +120,7 @@ QFormLayout *ConnectionDialog::buildForm()
     form->addRow(QString(), m_skipVerify);
     form->addRow(QString(), m_skipWarning);
     form->addRow(QString(), m_readOnly);
+    m_form = form;
     return form;
 }
 
@@ -149,6 +160,8 @@ void ConnectionDialog::connectSignals()
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_skipVerify, &QCheckBox::toggled, m_skipWarning, &QLabel::setVisible);
     connect(m_password, &QLineEdit::textEdited, this, [this] { m_passwordEdited = true; });
+    connect(m_sentinelPassword, &QLineEdit::textEdited, this, [this] { m_sentinelPasswordEdited = true; });
+    connect(m_url, &QLineEdit::textChanged, this, &ConnectionDialog::updateSentinelRows);
     connect(m_list, &QListWidget::currentTextChanged, this, [this](const QString &name) {
         if (auto p = m_store->profile(name))
             showProfile(*p);
@@ -168,6 +181,7 @@ void ConnectionDialog::connectSignals()
             return;
         m_store->remove(name);
         m_secrets->deletePassword(name);
+        m_secrets->deletePassword(ConnectionProfile::sentinelSecretName(name));
         reload(QString());
     });
     connect(m_save, &QPushButton::clicked, this, [this] { saveCurrent(); });
@@ -175,7 +189,8 @@ void ConnectionDialog::connectSignals()
     connect(m_connect, &QPushButton::clicked, this, [this] {
         if (!saveCurrent())
             return;
-        Q_EMIT connectRequested(editedProfile(), m_password->text());
+        const ConnectionProfile p = editedProfile();
+        Q_EMIT connectRequested(p, m_password->text(), p.isSentinel() ? m_sentinelPassword->text() : QString());
         accept();
     });
 }
@@ -195,13 +210,16 @@ void ConnectionDialog::changeEvent(QEvent *event)
 void ConnectionDialog::retranslateUi()
 {
     setWindowTitle(tr("Connection profiles"));
-    const QStringList labels{tr("Name"),      tr("URL"),         tr("ACL user"),
-                             tr("Password"),  tr("TLS CA file"), tr("Client certificate"),
-                             tr("Client key")};
+    const QStringList labels{tr("Name"),           tr("URL"),         tr("ACL user"),
+                             tr("Password"),       tr("Sentinel user"), tr("Sentinel password"),
+                             tr("TLS CA file"),    tr("Client certificate"), tr("Client key")};
     for (int i = 0; i < m_formLabels.size() && i < labels.size(); ++i)
         m_formLabels[i]->setText(labels[i]);
-    m_url->setPlaceholderText(u"redis://host:6379/0 · rediss://host:6380 · unix:///run/redis.sock"_s);
+    m_url->setPlaceholderText(u"redis://host:6379/0 · rediss://host:6380 · unix:///run/redis.sock · "
+                              u"redis-cluster://h1:7000,h2:7001 · redis-sentinel://s1:26379,s2#mymaster"_s);
     m_user->setPlaceholderText(tr("default"));
+    m_sentinelUser->setPlaceholderText(tr("default (the Sentinels' own ACL user)"));
+    m_sentinelPassword->setPlaceholderText(tr("only when the Sentinels require one; kept in the keychain"));
     m_passwordNote->setText(
         tr("Password: %1. Never written to the settings file.").arg(m_secrets->description()));
     m_skipVerify->setText(tr("Skip TLS certificate verification"));
@@ -248,14 +266,32 @@ void ConnectionDialog::showProfile(const ConnectionProfile &p)
     m_key->setText(p.keyFile);
     m_skipVerify->setChecked(p.skipVerify);
     m_readOnly->setChecked(p.readOnly);
+    m_sentinelUser->setText(p.sentinelUsername);
     m_password->clear();
-    m_passwordEdited = false;
+    m_sentinelPassword->clear();
+    m_passwordEdited = m_sentinelPasswordEdited = false;
     setMessage(QString(), false);
     m_secrets->readPassword(p.name, this,
                             [this, name = p.name](const std::optional<QString> &password, const QString &) {
                                 if (m_name->text() == name && !m_passwordEdited && password)
                                     m_password->setText(*password);
                             });
+    if (p.isSentinel()) {
+        m_secrets->readPassword(ConnectionProfile::sentinelSecretName(p.name), this,
+                                [this, name = p.name](const std::optional<QString> &password, const QString &) {
+                                    if (m_name->text() == name && !m_sentinelPasswordEdited && password)
+                                        m_sentinelPassword->setText(*password);
+                                });
+    }
+    updateSentinelRows();
+}
+
+void ConnectionDialog::updateSentinelRows()
+{
+    const bool sentinel = m_url->text().trimmed().startsWith(u"redis-sentinel://"_s) ||
+                          m_url->text().trimmed().startsWith(u"rediss-sentinel://"_s);
+    m_form->setRowVisible(m_sentinelUser, sentinel);
+    m_form->setRowVisible(m_sentinelPassword, sentinel);
 }
 
 ConnectionProfile ConnectionDialog::editedProfile() const
@@ -264,6 +300,7 @@ ConnectionProfile ConnectionDialog::editedProfile() const
     p.name = m_name->text().trimmed();
     p.url = m_url->text().trimmed();
     p.username = m_user->text().trimmed();
+    p.sentinelUsername = p.isSentinel() ? m_sentinelUser->text().trimmed() : QString();
     p.caFile = m_ca->text().trimmed();
     p.certFile = m_cert->text().trimmed();
     p.keyFile = m_key->text().trimmed();
@@ -281,20 +318,26 @@ bool ConnectionDialog::saveCurrent()
         return false;
     }
     m_store->save(p);
-    if (m_passwordEdited || !m_password->text().isEmpty()) {
-        m_secrets->writePassword(p.name, m_password->text(), this, [this](const QString &error) {
-            if (!error.isEmpty())
-                setMessage(error, true);
-            m_passwordNote->setText(
-                tr("Password: %1. Never written to the settings file.").arg(m_secrets->description()));
-        });
-    }
+    saveSecrets(p.name);
     const QSignalBlocker block(m_list);
     if (m_list->findItems(p.name, Qt::MatchExactly).isEmpty())
         m_list->addItem(p.name);
     m_list->setCurrentItem(m_list->findItems(p.name, Qt::MatchExactly).first());
     setMessage(tr("Saved."), false);
     return true;
+}
+
+void ConnectionDialog::saveSecrets(const QString &name)
+{
+    const auto done = [this](const QString &error) {
+        if (!error.isEmpty())
+            setMessage(error, true);
+        m_passwordNote->setText(tr("Password: %1. Never written to the settings file.").arg(m_secrets->description()));
+    };
+    if (m_passwordEdited || !m_password->text().isEmpty())
+        m_secrets->writePassword(name, m_password->text(), this, done);
+    if (m_sentinelPasswordEdited || !m_sentinelPassword->text().isEmpty())
+        m_secrets->writePassword(ConnectionProfile::sentinelSecretName(name), m_sentinelPassword->text(), this, done);
 }
 
 void ConnectionDialog::testConnection()
@@ -306,8 +349,14 @@ void ConnectionDialog::testConnection()
         return;
     }
     setMessage(tr("Testing…"), false);
-    RedisProbe::probe(p.redisUrl(m_password->text()), 3000ms, this, [this](const RedisProbe::Result &r) {
-        if (r.reachable)
+    const RedisUrl url = p.probeUrl(m_password->text(), m_sentinelPassword->text());
+    const bool cluster = RedisUrl::parse(p.url).topology() == RedisUrl::Topology::Cluster;
+    RedisProbe::probe(url, 3000ms, this, [this, cluster, url](const RedisProbe::Result &r) {
+        if (r.reachable && cluster)
+            setMessage(tr("Connected: Redis %1, Cluster node %2.")
+                           .arg(r.serverVersion, RedisClusterTopology::nodeKey(url.host(), url.port())),
+                       false);
+        else if (r.reachable)
             setMessage(tr("Connected: Redis %1.").arg(r.serverVersion), false);
         else
             setMessage(tr("Cannot connect: %1").arg(r.error), true);

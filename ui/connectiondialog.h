@@ -27,7 +27,8 @@ public:
     void selectProfile(const QString &name);
 
 Q_SIGNALS:
-    void connectRequested(const ConnectionProfile &profile, const QString &password);
+    // sentinelPassword: the Sentinels' own (Sentinel profiles), else empty.
+    void connectRequested(const ConnectionProfile &profile, const QString &password, const QString &sentinelPassword);
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -45,6 +46,9 @@ private:
     bool saveCurrent();
     void testConnection();
     void setMessage(const QString &text, bool error);
+    // The Sentinel user and password rows only for a redis-sentinel:// URL.
+    void updateSentinelRows();
+    void saveSecrets(const QString &name);
 
     ProfileStore *m_store;
     SecretStore *m_secrets;
@@ -54,6 +58,9 @@ private:
     QLineEdit *m_user;
     QLineEdit *m_password;
     QLabel *m_passwordNote;
+    QLineEdit *m_sentinelUser;
+    QLineEdit *m_sentinelPassword;
+    QFormLayout *m_form = nullptr;
     QLineEdit *m_ca;
     QLineEdit *m_cert;
     QLineEdit *m_key;
@@ -69,4 +76,5 @@ private:
     QDialogButtonBox *m_buttons;
     QList<QLabel *> m_formLabels;
     bool m_passwordEdited = false;
+    bool m_sentinelPasswordEdited = false;
 };

@@ -16,6 +16,7 @@
 #include "consolelogging.h"
 #include "logmodel.h"
 #include "logview.h"
+#include "nodesview.h"
 #include "privateredisserver.h"
 #include "redisprobe.h"
 #include "relayaudience.h"
@@ -108,12 +109,13 @@ void MainWindow::createDocks()
     QDockWidget *auditDock =
         addDock(new AuditLogView(m_audit, this), u"auditDock"_s, Qt::RightDockWidgetArea);
     QDockWidget *logDock = addDock(new LogView(m_log, this), u"logDock"_s, Qt::LeftDockWidgetArea);
-    arrangeDocks({channelsDock, tapDock, chartsDock, relayDock, announceDock, auditDock, logDock});
+    QDockWidget *nodesDock = addDock(new NodesView(m_channels, this), u"nodesDock"_s, Qt::RightDockWidgetArea);
+    arrangeDocks({channelsDock, tapDock, chartsDock, relayDock, announceDock, auditDock, logDock, nodesDock});
     routeTapRequests(channelsView, tapDock);
 }
 
-// Channels beside the tap, charts and log below the channels, the relay, announcements and audit
-// log tabbed below the tap.
+// Channels beside the tap, charts and log below the channels, the relay, announcements, audit log and
+// Nodes (a Cluster's) tabbed below the tap.
 void MainWindow::arrangeDocks(const Docks &d)
 {
     splitDockWidget(d.channels, d.tap, Qt::Horizontal);
@@ -122,6 +124,7 @@ void MainWindow::arrangeDocks(const Docks &d)
     tabifyDockWidget(d.relay, d.announce);
     tabifyDockWidget(d.announce, d.audit);
     tabifyDockWidget(d.charts, d.log);
+    tabifyDockWidget(d.audit, d.nodes);
     d.charts->raise();
     d.relay->raise();
     resizeDocks({d.channels, d.tap}, {640, 860}, Qt::Horizontal);
@@ -156,15 +159,23 @@ void MainWindow::connectFeatures()
 {
     connect(m_connection, &ConnectionController::connectionChanged, this,
             [this](RedisConnection *connection) {
-                m_channels->attach(connection);
+                if (m_connection->cluster() && connection) {
+                    m_channels->attachCluster(m_connection->cluster(), connection);
+                    findChild<QDockWidget *>(u"nodesDock"_s)->raise(); // a Cluster: its nodes at once
+                } else
+                    m_channels->attach(connection);
                 m_announcements->setConnection(connection);
+                m_announcements->setCluster(connection ? m_connection->cluster() : nullptr);
                 m_announcements->setProfileName(m_connection->profile().name);
                 m_announcements->setReadOnly(connection && m_connection->profile().readOnly);
                 m_relayPanel->setReadOnly(connection && m_connection->profile().readOnly);
                 m_relayPanel->setRedisOptions(m_connection->options());
-                if (auto options = m_connection->options())
+                if (auto options = m_connection->options()) {
                     m_tap->setConnectionOptions(*options);
-                else
+                    m_tap->setCluster(m_connection->cluster(), [this](const QByteArray &channel) {
+                        return m_channels->lastSnapshot().kindOf(channel);
+                    });
+                } else
                     m_tap->disconnectFromRedis();
             });
     m_announcements->setRelayAudience([this](const QByteArray &channel) {
@@ -199,6 +210,7 @@ void MainWindow::restoreAppearance()
     m_theme->setMode(ThemeManager::modeFromKey(m_settings->value(u"ui/theme"_s).toString()));
     const QString language = m_settings->value(u"ui/language"_s, u"en"_s).toString();
     m_language->setLanguage(language);
+    findChild<ChannelsView *>()->setTreeShown(m_settings->value(u"ui/channelsTree"_s, true).toBool());
     for (QAction *a : m_themeGroup->actions())
         a->setChecked(a->data().toString() == ThemeManager::modeKey(m_theme->mode()));
     for (QAction *a : m_languageGroup->actions())
@@ -335,6 +347,7 @@ void MainWindow::retranslateUi()
         {u"announceDock"_s, tr("Announcements")},
         {u"auditDock"_s, tr("Audit log")},
         {u"logDock"_s, tr("Log")},
+        {u"nodesDock"_s, tr("Nodes")},
     };
     for (QDockWidget *dock : std::as_const(m_docks))
         dock->setWindowTitle(titles.value(dock->objectName(), dock->objectName()));
@@ -367,10 +380,12 @@ void MainWindow::updateStatus()
         break;
     }
     m_stateLabel->setText(u"<span style=\"color:%1\">●</span> %2"_s.arg(color, text.toHtmlEscaped()));
-    m_serverLabel->setText(
-        m_connection->serverVersion().isEmpty()
-            ? QString()
-            : tr("Redis %1 (%2)").arg(m_connection->serverVersion(), m_connection->serverMode()));
+    QStringList server;
+    if (!m_connection->serverVersion().isEmpty())
+        server << tr("Redis %1 (%2)").arg(m_connection->serverVersion(), m_connection->serverMode());
+    if (const QString topology = m_connection->topologyText(); !topology.isEmpty())
+        server << topology; // a Cluster's size, or the Sentinel primary (it follows failovers)
+    m_serverLabel->setText(server.join(u" · "_s));
     const double rtt = m_connection->roundTripMs();
     m_rttLabel->setText(rtt < 0 ? QString() : tr("RTT %1 ms").arg(rtt, 0, 'f', rtt < 10 ? 2 : 1));
     m_disconnectAction->setEnabled(m_connection->isConnected());
@@ -393,10 +408,11 @@ void MainWindow::updateStatus()
     m_profileCombo->setCurrentIndex(m_profileCombo->findText(current));
 }
 
-bool MainWindow::connectToProfile(const ConnectionProfile &profile, const QString &password, QString *error)
+bool MainWindow::connectToProfile(const ConnectionProfile &profile, const QString &password, QString *error,
+                                  const QString &sentinelPassword)
 {
     QString problem;
-    if (!m_connection->connectTo(profile, password, &problem)) {
+    if (!m_connection->connectTo(profile, password, sentinelPassword, &problem)) {
         qCWarning(lcConsole).noquote() << "cannot connect:" << problem;
         if (error)
             *error = problem;
@@ -412,10 +428,17 @@ bool MainWindow::connectToProfile(const ConnectionProfile &profile, const QStrin
 
 void MainWindow::connectWithStoredPassword(const ConnectionProfile &profile)
 {
-    m_secrets->readPassword(profile.name, this,
-                            [this, profile](const std::optional<QString> &password, const QString &) {
-                                connectToProfile(profile, password.value_or(QString()));
-                            });
+    m_secrets->readPassword(profile.name, this, [this, profile](const std::optional<QString> &password, const QString &) {
+        if (!profile.isSentinel()) {
+            connectToProfile(profile, password.value_or(QString()));
+            return;
+        }
+        m_secrets->readPassword(ConnectionProfile::sentinelSecretName(profile.name), this,
+                                [this, profile, password](const std::optional<QString> &sentinel, const QString &) {
+                                    connectToProfile(profile, password.value_or(QString()), nullptr,
+                                                     sentinel.value_or(QString()));
+                                });
+    });
 }
 
 void MainWindow::showConnectionDialog()
@@ -425,9 +448,9 @@ void MainWindow::showConnectionDialog()
     if (!m_connection->profile().name.isEmpty())
         dialog->selectProfile(m_connection->profile().name);
     connect(dialog, &ConnectionDialog::connectRequested, this,
-            [this](const ConnectionProfile &profile, const QString &password) {
+            [this](const ConnectionProfile &profile, const QString &password, const QString &sentinelPassword) {
                 m_profiles.setLastUsed(profile.name);
-                connectToProfile(profile, password);
+                connectToProfile(profile, password, nullptr, sentinelPassword);
             });
     dialog->open();
 }
@@ -467,22 +490,22 @@ void MainWindow::connectOnStart(bool startPrivateIfUnreachable)
         connectWithStoredPassword(*last);
         return;
     }
-    QString password;
+    QString password, sentinel;
     const ConnectionProfile profile =
-        ConnectionProfile::fromEnvironment(QProcessEnvironment::systemEnvironment(), &password);
+        ConnectionProfile::fromEnvironment(QProcessEnvironment::systemEnvironment(), &password, &sentinel);
     RedisProbe::probe(
-        profile.redisUrl(password), 700ms, this,
-        [this, profile, password, startPrivateIfUnreachable](const RedisProbe::Result &r) {
+        profile.probeUrl(password, sentinel), 700ms, this,
+        [this, profile, password, sentinel, startPrivateIfUnreachable](const RedisProbe::Result &r) {
             // An ACL that refuses the probe's INFO (no @dangerous) means Redis is there and answered.
             if (r.reachable || r.error.startsWith("NOPERM"_L1)) {
-                connectToProfile(profile, password);
+                connectToProfile(profile, password, nullptr, sentinel);
                 return;
             }
             const QString why =
                 tr("Nothing answers at %1 (%2).").arg(profile.redisUrl(QString()).toDisplayString(), r.error);
             qCInfo(lcConsole).noquote() << why;
             if (PrivateRedisServer::executable().isEmpty()) {
-                connectToProfile(profile, password); // keeps retrying, shows why
+                connectToProfile(profile, password, nullptr, sentinel); // keeps retrying, shows why
                 return;
             }
             if (startPrivateIfUnreachable)
@@ -557,6 +580,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
 {
     m_settings->setValue(u"ui/geometry"_s, saveGeometry());
     m_settings->setValue(u"ui/state"_s, saveState());
+    m_settings->setValue(u"ui/channelsTree"_s, findChild<ChannelsView *>()->isTreeShown());
     m_settings->sync();
     QMainWindow::closeEvent(event);
 }

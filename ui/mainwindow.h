@@ -51,8 +51,9 @@ public:
     LanguageManager *languageManager() const { return m_language; }
 
     // Connects with a profile; the password, when given, is used as is (not stored).
-    bool connectToProfile(const ConnectionProfile &profile, const QString &password,
-                          QString *error = nullptr);
+    // sentinelPassword: the Sentinels' own, for a Sentinel profile whose Sentinels require one.
+    bool connectToProfile(const ConnectionProfile &profile, const QString &password, QString *error = nullptr,
+                          const QString &sentinelPassword = QString());
     // Starts a redis-server on a free loopback port for as long as the console runs, and
     // connects to it.
     void startPrivateRedis();
@@ -71,7 +72,7 @@ protected:
 private:
     struct Docks
     {
-        QDockWidget *channels, *tap, *charts, *relay, *announce, *audit, *log;
+        QDockWidget *channels, *tap, *charts, *relay, *announce, *audit, *log, *nodes;
     };
     void createDocks();
     void arrangeDocks(const Docks &docks);

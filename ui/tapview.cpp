@@ -305,8 +305,14 @@ void TapView::refreshSubscriptions()
                                  : tr("Channel subscription (SUBSCRIBE)"));
         m_subscriptions->addItem(item);
     };
-    for (const QByteArray &c : m_controller->channels())
+    for (const QByteArray &c : m_controller->channels()) {
         add(c, false);
+        if (m_controller->isSharded(c)) { // a Cluster's sharded channel: SSUBSCRIBE on its shard
+            QListWidgetItem *item = m_subscriptions->item(m_subscriptions->count() - 1);
+            item->setText(tr("sharded %1").arg(QString::fromUtf8(c)));
+            item->setToolTip(tr("Sharded channel subscription (SSUBSCRIBE on the shard that owns it)"));
+        }
+    }
     for (const QByteArray &p : m_controller->patterns())
         add(p, true);
     m_subscriptions->setVisible(m_subscriptions->count() > 0);

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "announcementcontroller.h"
 #include "auditlog.h"
+#include "redisclusterconnection.h"
+#include "redisclustersubscriber.h"
 #include "redisserver.h"
 #include "redissubscriber.h"
+#include "testcluster.h"
 
 #include <QSettings>
 #include <QSignalSpy>
@@ -22,9 +25,11 @@ private Q_SLOTS:
     void estimatesPublishesAndAudits();
     void readOnlyRefusesAndSendsNothing();
     void templates();
+    void onAClusterShardedAndClassicAudiences();
 
 private:
     std::unique_ptr<RedisServer> m_redis;
+    std::unique_ptr<TestCluster> m_cluster;
     RedisConnectionOptions m_options;
 };
 
@@ -35,6 +40,8 @@ void tst_AnnouncementController::initTestCase()
     m_redis = std::make_unique<RedisServer>();
     QVERIFY2(m_redis->start(), qPrintable(m_redis->errorString()));
     m_options.url = RedisUrl::parse(m_redis->url());
+    m_cluster = std::make_unique<TestCluster>();
+    QVERIFY2(m_cluster->start(), qPrintable(m_cluster->errorString()));
 }
 
 void tst_AnnouncementController::estimatesPublishesAndAudits()
@@ -144,6 +151,75 @@ void tst_AnnouncementController::templates()
     QCOMPARE(loaded->rooms, a.rooms);
     store.remove(u"maintenance"_s);
     QVERIFY(!store.load(u"maintenance"_s));
+}
+
+// A mixed fleet on a Cluster: a relay in sharded mode (SSUBSCRIBE on the owner) and a classic one
+// (SUBSCRIBE on another primary) on app:room:lobby; only the sharded relay on app:room:1. PUBLISH on a
+// Cluster returns the receivers of the node that took it only: the classic one is on another node, so
+// PUBLISH returns 0 and the message reaches it all the same.
+void tst_AnnouncementController::onAClusterShardedAndClassicAudiences()
+{
+    RedisConnectionOptions o;
+    o.url = RedisUrl::parse(m_cluster->url());
+    RedisClusterConnection cluster(o);
+    RedisClusterSubscriber sharded(&cluster);
+    QSignalSpy shardedReceived(&sharded, &RedisClusterSubscriber::message);
+    cluster.open();
+    sharded.open();
+    sharded.subscribe("app:room:lobby"_ba);
+    sharded.subscribe("app:room:1"_ba);
+    RedisServer *owner = m_cluster->primaryOf(RedisClusterTopology::keySlot("app:room:lobby"));
+    RedisServer *other = m_cluster->primaries().constFirst() == owner ? m_cluster->primaries().constLast()
+                                                                      : m_cluster->primaries().constFirst();
+    RedisConnectionOptions elsewhere;
+    elsewhere.url = RedisUrl::parse(other->url());
+    RedisSubscriber classic(elsewhere);
+    QSignalSpy classicReceived(&classic, &RedisSubscriber::message);
+    classic.open();
+    classic.subscribe("app:room:lobby"_ba);
+    QTRY_VERIFY(sharded.isSettled() && classic.isSubscribed("app:room:lobby"_ba));
+
+    RedisConnectionOptions first;
+    first.url = RedisUrl::parse(m_cluster->nodes().constFirst()->url());
+    RedisConnection connection(first);
+    connection.open();
+    QTRY_VERIFY(connection.isReady());
+    QTemporaryDir dir;
+    AuditLog log;
+    QVERIFY(log.open(dir.filePath(u"audit.ndjson"_s)));
+    AnnouncementController controller(&log);
+    controller.setConnection(&connection);
+    controller.setCluster(&cluster);
+    controller.setChannelPrefix("app:");
+
+    Announcement a;
+    a.text = u"Maintenance at 22:00"_s;
+    a.broadcast = false;
+    a.rooms = {u"lobby"_s, u"1"_s};
+    a.stamp();
+    QSignalSpy estimates(&controller, &AnnouncementController::estimateReady);
+    controller.requestEstimate(a);
+    QVERIFY(estimates.wait());
+    const auto estimate = estimates.at(0).at(0).value<AnnouncementController::Estimate>();
+    QVERIFY2(estimate.error.isEmpty(), qPrintable(estimate.error));
+    QCOMPARE(estimate.channels, (QByteArrayList{"app:room:lobby", "app:room:1"}));
+    QCOMPARE(estimate.subscribers, (QList<qint64>{2, 1}));
+    QCOMPARE(estimate.shardedSubscribers, (QList<qint64>{1, 1}));
+    QCOMPARE(estimate.commands, (QStringList{u"SPUBLISH + PUBLISH"_s, u"SPUBLISH"_s}));
+    QCOMPARE(estimate.totalSubscribers, 3);
+
+    QSignalSpy published(&controller, &AnnouncementController::published);
+    QVERIFY(controller.publish(a));
+    QVERIFY(published.wait());
+    const auto result = published.at(0).at(0).value<AnnouncementController::Result>();
+    QVERIFY2(result.error.isEmpty(), qPrintable(result.error));
+    QCOMPARE(result.receivers, (QList<qint64>{1, 1}));
+    QCOMPARE(result.total, 2);
+    QCOMPARE(result.commands, (QStringList{u"SPUBLISH 1 + PUBLISH 0"_s, u"SPUBLISH 1"_s}));
+    QTRY_COMPARE(shardedReceived.size(), 2);
+    QTRY_COMPARE(classicReceived.size(), 1);
+    QCOMPARE(classicReceived.at(0).at(1).toByteArray(), a.toJson());
+    QCOMPARE(log.entryAt(0).commands, result.commands);
 }
 
 QTEST_GUILESS_MAIN(tst_AnnouncementController)

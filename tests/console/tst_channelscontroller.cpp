@@ -2,8 +2,10 @@
 #include "channellistmodel.h"
 #include "channelscontroller.h"
 #include "channeltreemodel.h"
+#include "clusternodesmodel.h"
 #include "pubsubclientmodel.h"
 #include "redisbus.h"
+#include "redisclusterconnection.h"
 #include "redisconnection.h"
 #include "redisserver.h"
 #include "redissubscriber.h"
@@ -11,6 +13,7 @@
 #include "relayserver.h"
 #include "relaystatspublisher.h"
 #include "testclient.h"
+#include "testcluster.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
@@ -32,11 +35,13 @@ private Q_SLOTS:
     void intervalAndDetach();
     void refusedCommandKeepsTheRest_data();
     void refusedCommandKeepsTheRest();
+    void clusterChannelsAndShardedRelays();
 
 private:
     RedisConnectionOptions options(const QString &name = {}) const;
     RedisConnectionOptions restrictedOptions(const QByteArray &user, const QByteArrayList &rules) const;
     std::unique_ptr<RedisServer> m_redis;
+    std::unique_ptr<TestCluster> m_cluster;
 };
 
 void tst_ChannelsController::initTestCase()
@@ -44,6 +49,8 @@ void tst_ChannelsController::initTestCase()
     qRegisterMetaType<PubSubSnapshot>();
     m_redis = std::make_unique<RedisServer>();
     QVERIFY2(m_redis->start(), qPrintable(m_redis->errorString()));
+    m_cluster = std::make_unique<TestCluster>();
+    QVERIFY2(m_cluster->start(), qPrintable(m_cluster->errorString()));
 }
 
 RedisConnectionOptions tst_ChannelsController::options(const QString &name) const
@@ -262,6 +269,75 @@ void tst_ChannelsController::refusedCommandKeepsTheRest()
     QCOMPARE(controller.subscribersFor("acl:1"), 1);
     QCOMPARE(controller.treeModel()->indexFor("acl", Subscribers).data(SortRole).toLongLong(), 2);
     QVERIFY(controller.clientModel()->rowCount() > 0);
+}
+
+// On a Redis Cluster: channels of every node with their counts summed, the kind and shard column, the
+// Nodes model, and a relay in sharded mode (its heartbeats SPUBLISHed) in the relay columns.
+void tst_ChannelsController::clusterChannelsAndShardedRelays()
+{
+    RedisConnectionOptions co;
+    co.url = RedisUrl::parse(m_cluster->url());
+    RedisClusterConnection cluster(co);
+    RedisConnectionOptions seed;
+    seed.url = RedisUrl::parse(m_cluster->nodes().constFirst()->url());
+    RedisConnection node(seed);
+    cluster.open();
+    node.open();
+    QTRY_VERIFY(cluster.isReady() && node.isReady());
+
+    // A relay in sharded mode with two clients in room 7; classic subscribers of news on two nodes.
+    RedisConnectionOptions relayOptions = co;
+    relayOptions.clientName = u"switchboard-relay:sharded"_s;
+    RedisBus bus(relayOptions);
+    bus.start();
+    RelayServerOptions so;
+    so.bindAddress = QHostAddress::LocalHost;
+    so.port = 0;
+    so.instanceId = u"sharded"_s;
+    RelayServer relay(so, &bus);
+    QVERIFY(relay.listen());
+    RelayStatsPublisher publisher(&relay, 100ms);
+    publisher.start();
+    TestClient c1, c2;
+    QVERIFY(c1.open(relay.url()));
+    QVERIFY(c2.open(relay.url()));
+    QVERIFY(c1.join(7));
+    QVERIFY(c2.join(7));
+    QList<RedisServer *> nodes = m_cluster->nodes();
+    RedisConnectionOptions first, second;
+    first.url = RedisUrl::parse(nodes[1]->url());
+    second.url = RedisUrl::parse(nodes[2]->url());
+    RedisSubscriber a(first), b(second);
+    a.open();
+    b.open();
+    a.subscribe("news"_ba);
+    b.subscribe("news"_ba);
+    QTRY_VERIFY(a.isSubscribed("news"_ba) && b.isSubscribed("news"_ba));
+
+    ChannelsController controller;
+    QAbstractItemModelTester listTester(controller.listModel(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester nodesTester(controller.nodesModel(),
+                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
+    controller.setRefreshInterval(100ms);
+    controller.attachCluster(&cluster, &node);
+    QVERIFY(controller.clusterMonitor());
+    ChannelListModel *list = controller.listModel();
+    QTRY_COMPARE(controller.subscribersFor("news"), 2);
+    QTRY_COMPARE(controller.subscribersFor("room:7"), 1); // the relay, once, on the owner's shard
+    const int row = list->rowOf("room:7");
+    QVERIFY(list->index(row, Kind).data().toString().startsWith(u"sharded · shard "_s));
+    QCOMPARE(list->index(list->rowOf("news"), Kind).data().toString(), u"classic"_s);
+    QCOMPARE(controller.lastSnapshot().clusterNodes, 6);
+    QCOMPARE(controller.nodesModel()->rowCount(), 6);
+    // Its heartbeat went by SPUBLISH: the directory hears it on the shard.
+    QTRY_COMPARE(list->index(list->rowOf("room:7"), RelayClients).data(SortRole).toLongLong(), 2);
+    QCOMPARE(list->index(list->rowOf("room:7"), Relays).data(SortRole).toLongLong(), 1);
+
+    controller.detach();
+    QCOMPARE(controller.nodesModel()->rowCount(), 0);
+    QVERIFY(!controller.clusterMonitor());
+    relay.shutdown();
 }
 
 QTEST_MAIN(tst_ChannelsController)

@@ -18,6 +18,7 @@ private Q_SLOTS:
     void fromEnvironment();
     void storeRoundTripsWithoutPasswords();
     void storeRemove();
+    void clusterAndSentinelCredentials();
 };
 
 void tst_ConnectionProfile::validate_data()
@@ -38,6 +39,23 @@ void tst_ConnectionProfile::validate_data()
     QTest::newRow("missing ca") << u"x"_s << u"rediss://h"_s << u"/nonexistent/ca.pem"_s << false
                                 << u"Cannot read"_s;
     QTest::newRow("tls option on plain") << u"x"_s << u"redis://h"_s << QString() << true << u"rediss://"_s;
+    QTest::newRow("cluster") << u"c"_s << u"redis-cluster://h1:7000,h2:7001"_s << QString() << false << QString();
+    QTest::newRow("tls cluster") << u"c"_s << u"rediss-cluster://h1:7000"_s << QString() << true << QString();
+    QTest::newRow("sentinel") << u"s"_s << u"redis-sentinel://s1:26379,s2#mymaster"_s << QString() << false
+                              << QString();
+    QTest::newRow("tls sentinel") << u"s"_s << u"rediss-sentinel://s1#mymaster"_s << QString() << true << QString();
+    QTest::newRow("tls option on plain cluster")
+        << u"c"_s << u"redis-cluster://h1:7000"_s << QString() << true << u"rediss-cluster://"_s;
+    QTest::newRow("tls option on plain sentinel")
+        << u"s"_s << u"redis-sentinel://s1#mymaster"_s << QString() << true << u"rediss-sentinel://"_s;
+    QTest::newRow("cluster password in url")
+        << u"c"_s << u"redis-cluster://:pw@h1:7000"_s << QString() << false << u"keychain"_s;
+    QTest::newRow("sentinel password in url") << u"s"_s << u"redis-sentinel://s1?sentinel-password=pw#m"_s
+                                              << QString() << false << u"Sentinels' password"_s;
+    QTest::newRow("sentinel without primary")
+        << u"s"_s << u"redis-sentinel://s1:26379"_s << QString() << false << u"primary's name"_s;
+    QTest::newRow("cluster database") << u"c"_s << u"redis-cluster://h1:7000/2"_s << QString() << false
+                                      << u"only database 0"_s;
 }
 
 void tst_ConnectionProfile::validate()
@@ -164,6 +182,58 @@ void tst_ConnectionProfile::storeRemove()
     QVERIFY(!store.profile(a.name));
     QVERIFY(store.lastUsed().isEmpty());
     QVERIFY(store.profiles().isEmpty());
+}
+
+// Sentinel profiles: the Sentinels' user in the profile, their password only through connectionOptions()
+// (the keychain's second entry); REDIS_URL's Sentinel credentials move out of the URL; a Cluster is
+// probed at its first seed.
+void tst_ConnectionProfile::clusterAndSentinelCredentials()
+{
+    ConnectionProfile p;
+    p.name = u"ha"_s;
+    p.url = u"redis-sentinel://10.0.0.5:26379,10.0.0.6#chat"_s;
+    p.username = u"relay"_s;
+    p.sentinelUsername = u"watcher"_s;
+    QVERIFY2(p.validate().isEmpty(), qPrintable(p.validate()));
+    QVERIFY(p.isSentinel());
+    const RedisConnectionOptions o = p.connectionOptions(u"pw"_s, QString(), nullptr, u"spw"_s);
+    QCOMPARE(o.url.topology(), RedisUrl::Topology::Sentinel);
+    QCOMPARE(o.url.primaryName(), u"chat"_s);
+    QCOMPARE(o.url.username(), u"relay"_s);
+    QCOMPARE(o.url.password(), u"pw"_s);
+    QCOMPARE(o.url.sentinelUsername(), u"watcher"_s);
+    QCOMPARE(o.url.sentinelPassword(), u"spw"_s);
+    QCOMPARE(ConnectionProfile::sentinelSecretName(p.name), u"ha/sentinel"_s);
+    QVERIFY(p.connectionOptions(u"pw"_s, QString()).url.sentinelPassword().isEmpty());
+
+    ConnectionProfile plain = p;
+    plain.url = u"redis://10.0.0.5"_s;
+    QVERIFY(plain.validate().contains(u"redis-sentinel://"_s));
+
+    QProcessEnvironment env;
+    env.insert(u"REDIS_URL"_s, u"redis-sentinel://10.0.0.5?sentinel-user=w&sentinel-password=sp#chat"_s);
+    QString password, sentinelPassword;
+    const ConnectionProfile fromEnv = ConnectionProfile::fromEnvironment(env, &password, &sentinelPassword);
+    QVERIFY2(fromEnv.validate().isEmpty(), qPrintable(fromEnv.validate()));
+    QVERIFY(!fromEnv.url.contains(u"sp"_s));
+    QCOMPARE(fromEnv.sentinelUsername, u"w"_s);
+    QCOMPARE(sentinelPassword, u"sp"_s);
+
+    ConnectionProfile cluster;
+    cluster.name = u"c"_s;
+    cluster.url = u"redis-cluster://10.0.0.7:7001,10.0.0.8:7002"_s;
+    const RedisUrl probe = cluster.probeUrl(u"pw"_s);
+    QCOMPARE(probe.topology(), RedisUrl::Topology::Standalone);
+    QCOMPARE(probe.host(), u"10.0.0.7"_s);
+    QCOMPARE(probe.port(), quint16(7001));
+    QCOMPARE(probe.password(), u"pw"_s);
+
+    QTemporaryDir dir;
+    QSettings settings(dir.filePath(u"s.ini"_s), QSettings::IniFormat);
+    ProfileStore store(&settings);
+    store.save(p);
+    QCOMPARE(store.profile(u"ha"_s)->sentinelUsername, u"watcher"_s);
+    QCOMPARE(*store.profile(u"ha"_s), p);
 }
 
 QTEST_GUILESS_MAIN(tst_ConnectionProfile)

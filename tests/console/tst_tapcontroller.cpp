@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
+#include "redisclusterconnection.h"
 #include "redisserver.h"
 #include "tapcontroller.h"
+#include "testcluster.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
@@ -17,17 +19,21 @@ private Q_SLOTS:
     void pauseCountsButDoesNotBuffer();
     void protectionSamplesAFloodAndSaysSo();
     void resubscribesAfterRedisRestarts();
+    void tapsAShardedChannelOnItsShard();
 
 private:
     RedisConnectionOptions options() const;
     bool waitForSubscribers(const QByteArray &channel, qint64 count);
     std::unique_ptr<RedisServer> m_redis;
+    std::unique_ptr<TestCluster> m_cluster;
 };
 
 void tst_TapController::initTestCase()
 {
     m_redis = std::make_unique<RedisServer>();
     QVERIFY2(m_redis->start(), qPrintable(m_redis->errorString()));
+    m_cluster = std::make_unique<TestCluster>();
+    QVERIFY2(m_cluster->start(), qPrintable(m_cluster->errorString()));
 }
 
 RedisConnectionOptions tst_TapController::options() const
@@ -145,6 +151,60 @@ void tst_TapController::resubscribesAfterRedisRestarts()
         10000);
     redis.command({"PUBLISH"_ba, "again"_ba, "back"_ba});
     QTRY_COMPARE(tap.model()->rowCount(), 1);
+}
+
+// On a Cluster: a sharded channel is tapped with SSUBSCRIBE on its owner (an SPUBLISH reaches it there
+// only), a classic one on the node the console talks to (a PUBLISH on any node reaches it).
+void tst_TapController::tapsAShardedChannelOnItsShard()
+{
+    RedisConnectionOptions o;
+    o.url = RedisUrl::parse(m_cluster->url());
+    RedisClusterConnection cluster(o);
+    cluster.open();
+    QTRY_VERIFY(cluster.isReady());
+    TapController tap;
+    QAbstractItemModelTester tester(tap.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    RedisServer *seed = m_cluster->nodes().constFirst();
+    RedisConnectionOptions node;
+    node.url = RedisUrl::parse(seed->url());
+    tap.setConnectionOptions(node);
+    tap.setCluster(&cluster, [](const QByteArray &channel) {
+        return channel.startsWith("orders") ? PubSubSnapshot::Kind::Sharded
+                                            : PubSubSnapshot::Kind::Classic;
+    });
+    tap.addChannel("orders:{eu}"_ba);
+    tap.addChannel("news"_ba);
+    QVERIFY(tap.isSharded("orders:{eu}"_ba));
+    QVERIFY(!tap.isSharded("news"_ba));
+    const auto count = [](const RedisValue &reply) {
+        return reply.elements().size() == 2 ? reply.elements()[1].toInteger() : qint64(-1);
+    };
+    const auto shardNumsub = [this, count] {
+        return count(m_cluster->commandFor("orders:{eu}"_ba, {"PUBSUB"_ba, "SHARDNUMSUB"_ba, "orders:{eu}"_ba}));
+    };
+    const auto numsub = [seed, count](const QByteArray &channel) {
+        return count(seed->command({"PUBSUB"_ba, "NUMSUB"_ba, channel}));
+    };
+    // Subscribed where each belongs: sharded on the owner of the slot, classic on the seed only.
+    QTRY_COMPARE(shardNumsub(), 1);
+    QTRY_COMPARE(numsub("news"_ba), 1);
+    QCOMPARE(numsub("orders:{eu}"_ba), 0);
+
+    std::optional<RedisValue> reply;
+    cluster.command({"SPUBLISH"_ba, "orders:{eu}"_ba, "order 1"_ba}, this,
+                    [&reply](const RedisValue &r) { reply = r; });
+    QTRY_VERIFY(reply.has_value());
+    QCOMPARE(reply->toInteger(), 1);
+    // A classic PUBLISH on another node than the seed reaches the tap too.
+    m_cluster->nodes().constLast()->command({"PUBLISH"_ba, "news"_ba, "headline"_ba});
+    QTRY_COMPARE(tap.model()->rowCount(), 2);
+    QByteArrayList seen{tap.model()->entry(0).channel, tap.model()->entry(1).channel};
+    std::sort(seen.begin(), seen.end());
+    QCOMPARE(seen, (QByteArrayList{"news"_ba, "orders:{eu}"_ba}));
+
+    tap.removeChannel("orders:{eu}"_ba);
+    QTRY_COMPARE(shardNumsub(), 0);
+    tap.disconnectFromRedis();
 }
 
 QTEST_GUILESS_MAIN(tst_TapController)
