@@ -327,32 +327,34 @@ struct Reader
                readInto(parser, o.redisProbeTimeout, 0.1, 3600, false, &probe.timeout, error);
     }
 
+    // A Cluster-only option with two values: first or second, as *out's a or b.
+    template<typename E>
+    bool readClusterChoice(const QCommandLineOption &option, QLatin1StringView first, E a,
+                           QLatin1StringView second, E b, E *out) const
+    {
+        if (!parser.isSet(option))
+            return true;
+        const QString name = option.names().constFirst();
+        const QString v = parser.value(option);
+        if (v == first)
+            *out = a;
+        else if (v == second)
+            *out = b;
+        else
+            return refuse(u"--%1: '%2' must be %3 or %4"_s.arg(name, v, first, second));
+        if (r->redis.topology() != RedisUrl::Topology::Cluster)
+            return refuse(u"--%1 only applies to a Redis Cluster (a redis-cluster:// URL)"_s.arg(name));
+        return true;
+    }
+
     bool readCluster() const
     {
-        if (parser.isSet(o.clusterPubSub)) {
-            const QString v = parser.value(o.clusterPubSub);
-            if (v == "sharded"_L1)
-                r->outage.clusterPubSub = RedisBusOptions::ClusterPubSub::Sharded;
-            else if (v == "classic"_L1)
-                r->outage.clusterPubSub = RedisBusOptions::ClusterPubSub::Classic;
-            else
-                return refuse(u"--cluster-pubsub: '%1' must be sharded or classic"_s.arg(v));
-            if (r->redis.topology() != RedisUrl::Topology::Cluster)
-                return refuse(u"--cluster-pubsub only applies to a Redis Cluster (a redis-cluster:// URL)"_s);
-        }
-        if (parser.isSet(o.clusterSubscribeOn)) {
-            const QString v = parser.value(o.clusterSubscribeOn);
-            if (v == "primary"_L1)
-                r->outage.clusterSubscribeOn = RedisBusOptions::ClusterSubscribeOn::Primary;
-            else if (v == "replica"_L1)
-                r->outage.clusterSubscribeOn = RedisBusOptions::ClusterSubscribeOn::Replica;
-            else
-                return refuse(u"--cluster-subscribe-on: '%1' must be primary or replica"_s.arg(v));
-            if (r->redis.topology() != RedisUrl::Topology::Cluster)
-                return refuse(
-                    u"--cluster-subscribe-on only applies to a Redis Cluster (a redis-cluster:// URL)"_s);
-        }
-        return true;
+        using PubSub = RedisBusOptions::ClusterPubSub;
+        using On = RedisBusOptions::ClusterSubscribeOn;
+        return readClusterChoice(o.clusterPubSub, "sharded"_L1, PubSub::Sharded, "classic"_L1,
+                                 PubSub::Classic, &r->outage.clusterPubSub) &&
+               readClusterChoice(o.clusterSubscribeOn, "primary"_L1, On::Primary, "replica"_L1, On::Replica,
+                                 &r->outage.clusterSubscribeOn);
     }
 
     bool readIdentity() const
