@@ -185,7 +185,8 @@ void RedisBus::sendLatest(const QByteArray &channel)
     it->waiting = false;
     it->inFlight = true;
     const QByteArray payload = std::exchange(it->payload, QByteArray());
-    m_link->publish(channel, payload, this, [this, channel, payload](const RedisValue &reply) {
+    // Classic even on a sharded Cluster: the console's pattern subscription hears every prefix.
+    m_link->publishEverywhere(channel, payload, this, [this, channel, payload](const RedisValue &reply) {
         onLatestReply(channel, payload, reply);
     });
 }

@@ -27,6 +27,13 @@ public:
     // connection failure (RedisConnection::isConnectionFailure()) when it may not have run.
     virtual void publish(const QByteArray &channel, const QByteArray &payload, QObject *context,
                          ReplyCallback callback) = 0;
+    // A classic PUBLISH in every mode: on a Cluster it reaches every node, so a pattern
+    // subscription on any node hears it (low-rate plumbing: the stats heartbeat).
+    virtual void publishEverywhere(const QByteArray &channel, const QByteArray &payload, QObject *context,
+                                   ReplyCallback callback)
+    {
+        publish(channel, payload, context, std::move(callback));
+    }
     // Writes what is buffered now, without the event loop (shutdown).
     virtual void flush() = 0;
 

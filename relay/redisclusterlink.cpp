@@ -92,6 +92,12 @@ void RedisClusterLink::publish(const QByteArray &channel, const QByteArray &payl
                        std::move(callback));
 }
 
+void RedisClusterLink::publishEverywhere(const QByteArray &channel, const QByteArray &payload,
+                                         QObject *context, ReplyCallback callback)
+{
+    m_cluster->command({"PUBLISH"_ba, channel, payload}, context, std::move(callback));
+}
+
 void RedisClusterLink::flush()
 {
     m_cluster->flush();

@@ -37,6 +37,8 @@ public:
     QString publisherError() const override;
     void publish(const QByteArray &channel, const QByteArray &payload, QObject *context,
                  ReplyCallback callback) override;
+    void publishEverywhere(const QByteArray &channel, const QByteArray &payload, QObject *context,
+                           ReplyCallback callback) override;
     void flush() override;
     void subscribe(const QByteArray &channel) override;
     void unsubscribe(const QByteArray &channel) override;

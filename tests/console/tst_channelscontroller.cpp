@@ -334,10 +334,26 @@ void tst_ChannelsController::clusterChannelsAndShardedRelays()
     QTRY_COMPARE(list->index(list->rowOf("room:7"), RelayClients).data(SortRole).toLongLong(), 2);
     QCOMPARE(list->index(list->rowOf("room:7"), Relays).data(SortRole).toLongLong(), 1);
 
+    // A sharded relay under a channel prefix: its heartbeat channel shows up in a round and is
+    // followed on its shard too.
+    RedisConnectionOptions prefixedOptions = co;
+    prefixedOptions.clientName = u"switchboard-relay:prefixed"_s;
+    RedisBus prefixedBus(prefixedOptions);
+    prefixedBus.start();
+    RelayServerOptions po = so;
+    po.instanceId = u"prefixed"_s;
+    po.channelPrefix = "app:";
+    RelayServer prefixed(po, &prefixedBus);
+    QVERIFY(prefixed.listen());
+    RelayStatsPublisher prefixedPublisher(&prefixed, 100ms);
+    prefixedPublisher.start();
+    QTRY_COMPARE_WITH_TIMEOUT(controller.directory()->instanceCount(), 2, 10000);
+
     controller.detach();
     QCOMPARE(controller.nodesModel()->rowCount(), 0);
     QVERIFY(!controller.clusterMonitor());
     relay.shutdown();
+    prefixed.shutdown();
 }
 
 QTEST_MAIN(tst_ChannelsController)
