@@ -4,6 +4,7 @@
 #include "redisserver.h"
 #include "redissubscriber.h"
 #include "respreader.h"
+#include "testpki.h"
 
 #include <QPointer>
 #include <QScopeGuard>
@@ -72,6 +73,7 @@ private Q_SLOTS:
     void pipelineAcrossFailover();
     void subscriberFollowsFailover();
     void heartbeatLeavesAStalledPrimary();
+    void servesOverTls();
 
 private:
     RedisConnectionOptions optionsFor(const QString &url) const;
@@ -315,6 +317,36 @@ void tst_RedisSentinel::heartbeatLeavesAStalledPrimary()
     QTRY_VERIFY_WITH_TIMEOUT(c.isReady() && c.currentNode().port == m_set->primaryPort(), 20000);
     QVERIFY(!reconnecting.isEmpty());
     QCOMPARE(reconnecting.first().at(2).toString(), u"no reply to PING within 500 ms (heartbeat)"_s);
+}
+
+// rediss-sentinel://: the Sentinels asked over TLS name the primary's TLS port (they monitor it
+// over TLS); the connection follows a SENTINEL FAILOVER there too.
+void tst_RedisSentinel::servesOverTls()
+{
+    TestPki pki;
+    QVERIFY2(pki.create(), qPrintable(pki.errorString()));
+    RedisSentinelSet tls(u"tlsprimary"_s);
+    tls.setTls({pki.serverCert(), pki.serverKey(), pki.caCert(), false, pki.clientCert(), pki.clientKey()});
+    QVERIFY2(tls.start(), qPrintable(tls.errorString()));
+    RedisConnection c(optionsFor(tls.tlsUrl()));
+    QSignalSpy moved(&c, &RedisConnection::primaryChanged);
+    c.open();
+    QTRY_VERIFY_WITH_TIMEOUT(c.isReady(), 10000);
+    QCOMPARE(c.currentNode().port, tls.primary().tlsPort());
+    RedisValue reply;
+    c.command({"SET"_ba, "sentinel:tls"_ba, "v"_ba}, this, [&reply](const RedisValue &r) { reply = r; });
+    QTRY_COMPARE(reply.bytes(), "OK"_ba);
+    QCOMPARE(tls.primary().command({"GET"_ba, "sentinel:tls"_ba}).bytes(), "v"_ba);
+
+    const quint16 before = c.currentNode().port;
+    QVERIFY2(tls.failover(), qPrintable(tls.errorString()));
+    QTRY_VERIFY_WITH_TIMEOUT(c.isReady() && c.currentNode().port != before, 30000);
+    QCOMPARE(c.currentNode().port, tls.primary().tlsPort());
+    QVERIFY(moved.size() >= 2);
+    reply = RedisValue();
+    c.command({"ROLE"_ba}, this, [&reply](const RedisValue &r) { reply = r; });
+    QTRY_VERIFY(reply.isArray());
+    QCOMPARE(reply.elements().at(0).bytes(), "master"_ba);
 }
 
 QTEST_GUILESS_MAIN(tst_RedisSentinel)

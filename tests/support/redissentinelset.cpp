@@ -48,12 +48,27 @@ QString RedisSentinelSet::url() const
 
 quint16 RedisSentinelSet::primaryPort() const
 {
-    return m_nodes[m_primary] ? m_nodes[m_primary]->port() : 0;
+    const RedisServer *node = m_nodes[m_primary].get();
+    return node ? (m_tls ? node->tlsPort() : node->port()) : 0;
 }
 
 quint16 RedisSentinelSet::replicaPort() const
 {
-    return m_nodes[1 - m_primary] ? m_nodes[1 - m_primary]->port() : 0;
+    const RedisServer *node = m_nodes[1 - m_primary].get();
+    return node ? (m_tls ? node->tlsPort() : node->port()) : 0;
+}
+
+QString RedisSentinelSet::tlsUrl() const
+{
+    if (!m_tls)
+        return {};
+    QStringList hosts;
+    for (const Sentinel &s : m_sentinels)
+        hosts.append(u"127.0.0.1:%1"_s.arg(s.tlsPort));
+    QString url = u"rediss-sentinel://"_s + hosts.join(u',') + u"?ca="_s + m_tls->ca;
+    if (m_tls->authClients)
+        url += u"&cert=%1&key=%2"_s.arg(m_tls->cert, m_tls->key);
+    return url + u"#"_s + m_name;
 }
 
 RedisValue RedisSentinelSet::sentinelCommand(int index, const QByteArrayList &args) const
@@ -82,6 +97,7 @@ bool RedisSentinelSet::start()
             if (!clash)
                 break;
         }
+        s.tlsPort = m_tls ? RedisServer::freePort() : 0;
         if (!writeConfig(s) || !startSentinel(i))
             return false;
     }
@@ -95,13 +111,18 @@ bool RedisSentinelSet::start()
 
 bool RedisSentinelSet::startDataNodes()
 {
-    m_nodes[0] = std::make_unique<RedisServer>();
+    const QStringList tlsReplication = m_tls ? QStringList{u"--tls-replication"_s, u"yes"_s} : QStringList{};
+    m_nodes[0] = std::make_unique<RedisServer>(tlsReplication);
+    if (m_tls)
+        m_nodes[0]->setTls(*m_tls);
     if (!m_nodes[0]->start()) {
         m_error = u"primary: "_s + m_nodes[0]->errorString();
         return false;
     }
     m_nodes[1] = std::make_unique<RedisServer>(
-        QStringList{u"--replicaof"_s, u"127.0.0.1"_s, QString::number(m_nodes[0]->port())});
+        tlsReplication + QStringList{u"--replicaof"_s, u"127.0.0.1"_s, QString::number(primaryPort())});
+    if (m_tls)
+        m_nodes[1]->setTls(*m_tls);
     if (!m_nodes[1]->start()) {
         m_error = u"replica: "_s + m_nodes[1]->errorString();
         return false;
@@ -116,6 +137,22 @@ bool RedisSentinelSet::startDataNodes()
     }
     m_error = u"the replica did not sync with the primary within 15 s"_s;
     return false;
+}
+
+// A Sentinel's TLS lines: its own TLS port, and TLS to the data nodes and the other Sentinels
+// (tls-replication), presenting the client certificate where one is given (redis-server's
+// default is its server certificate).
+QByteArray RedisSentinelSet::tlsConfig(quint16 tlsPort) const
+{
+    if (!m_tls)
+        return {};
+    QByteArray out = "tls-port " + QByteArray::number(tlsPort) + "\ntls-cert-file " + m_tls->cert.toUtf8() +
+                     "\ntls-key-file " + m_tls->key.toUtf8() + "\ntls-ca-cert-file " + m_tls->ca.toUtf8() +
+                     "\ntls-auth-clients " + (m_tls->authClients ? "yes" : "no") + "\ntls-replication yes\n";
+    if (!m_tls->clientCert.isEmpty())
+        out += "tls-client-cert-file " + m_tls->clientCert.toUtf8() + "\ntls-client-key-file " +
+               m_tls->clientKey.toUtf8() + "\n";
+    return out;
 }
 
 bool RedisSentinelSet::writeConfig(Sentinel &sentinel)
@@ -139,9 +176,9 @@ bool RedisSentinelSet::writeConfig(Sentinel &sentinel)
                             "dir " +
                             m_dir.path().toUtf8() +
                             "\n"
-                            "sentinel resolve-hostnames no\n"
-                            "sentinel monitor " +
-                            name + " 127.0.0.1 " + QByteArray::number(m_nodes[0]->port()) +
+                            "sentinel resolve-hostnames no\n" +
+                            tlsConfig(sentinel.tlsPort) + "sentinel monitor " + name + " 127.0.0.1 " +
+                            QByteArray::number(primaryPort()) +
                             " 2\n"
                             "sentinel down-after-milliseconds " +
                             name + " 1000\nsentinel failover-timeout " + name +
@@ -289,7 +326,8 @@ bool RedisSentinelSet::isSwitched(QString *why) const
             return false;
         }
     }
-    const RedisValue role = RedisServer::commandAt(primaryPort(), {"ROLE"_ba}, {}, 2000);
+    const RedisValue role =
+        RedisServer::commandAt(m_nodes[m_primary]->port(), {"ROLE"_ba}, {}, 2000); // plain port
     if (!role.isArray() || role.elements().empty() || role.elements()[0].bytes() != "master") {
         *why = u"ROLE of port %1: %2"_s.arg(primaryPort()).arg(role.toDisplayString());
         return false;

@@ -10,6 +10,7 @@
 
 #include <array>
 #include <memory>
+#include <optional>
 
 // A private Sentinel set for one test binary: a primary and one replica (RedisServer, the
 // replica started with --replicaof) and three redis-sentinel processes monitoring the primary
@@ -46,9 +47,17 @@ public:
     // ROLE is master; from then on primary() is the former replica.
     bool awaitFailover(int timeoutMs = 30000);
 
+    // Before start(): the primary, the replica and the Sentinels also serve TLS, replication and
+    // the Sentinels' own links (to the data nodes and to each other) go over TLS, and the Sentinels
+    // monitor the primary's TLS port, so that is what they name. The plain ports stay open.
+    void setTls(const RedisTlsOptions &tls) { m_tls = tls; }
+    // rediss-sentinel://127.0.0.1:<tls1>,...#<primaryName>?ca=... (cert=, key= when the set
+    // demands a client certificate); empty without setTls().
+    QString tlsUrl() const;
     QString primaryName() const { return m_name; }
     // redis-sentinel://127.0.0.1:<s1>,127.0.0.1:<s2>,127.0.0.1:<s3>#<primaryName>
     QString url() const;
+    // The ports the Sentinels name (the TLS ports with setTls()).
     quint16 primaryPort() const;
     quint16 replicaPort() const;
     RedisServer &primary() { return *m_nodes[m_primary]; }
@@ -67,11 +76,13 @@ private:
     {
         std::unique_ptr<QProcess> process;
         quint16 port = 0;
+        quint16 tlsPort = 0;
         QString configFile;
     };
 
     bool startDataNodes();
     bool writeConfig(Sentinel &sentinel);
+    QByteArray tlsConfig(quint16 tlsPort) const;
     // Every running Sentinel reports primaryPort() and knows the replica (link ok) and the others.
     bool isSettled(QString *why) const;
     bool sentinelSettled(int index, QString *why) const;
@@ -84,6 +95,7 @@ private:
     QTemporaryDir m_dir;
     std::array<std::unique_ptr<RedisServer>, 2> m_nodes;
     int m_primary = 0;
+    std::optional<RedisTlsOptions> m_tls;
     std::array<Sentinel, SentinelCount> m_sentinels;
     QString m_error;
 };
