@@ -4,6 +4,7 @@
 #include "relaydirectory.h"
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QLocale>
 
 #include <algorithm>
@@ -226,6 +227,7 @@ Values ChannelListModel::valuesFor(const QByteArray &name, qint64 subscribers) c
 
 void ChannelListModel::applySnapshot(const PubSubSnapshot &snapshot)
 {
+    abandonDiff();
     const auto byName = [](const PubSubSnapshot::Channel &a, const PubSubSnapshot::Channel &b) {
         return a.name < b.name;
     };
@@ -293,14 +295,141 @@ const ChannelListModel::Row &ChannelListModel::rowAt(size_t row) const
     return row < m_rows.size() ? m_rows[row] : m_tail[row - m_rows.size() + m_tailPos];
 }
 
+ChannelListModel::Row &ChannelListModel::rowAt(size_t row)
+{
+    return row < m_rows.size() ? m_rows[row] : m_tail[row - m_rows.size() + m_tailPos];
+}
+
+void ChannelListModel::beginDiff(std::shared_ptr<const ChannelDiff> diff)
+{
+    abandonDiff();
+    if (!diff || diff->isEmpty())
+        return;
+    Q_ASSERT(int(m_rows.size()) == diff->rowsBefore);
+    m_diff = std::move(diff);
+    m_op = 0;
+    m_opDone = 0;
+    // A diff of counts only changes rows in place; anything else moves the rows across once.
+    const bool countsOnly =
+        std::all_of(m_diff->ops.cbegin(), m_diff->ops.cend(),
+                    [](const ChannelDiff::Op &op) { return op.kind == ChannelDiff::Op::Kind::Recount; });
+    if (countsOnly)
+        return;
+    m_tail = std::move(m_rows);
+    m_rows = {};
+    m_rows.reserve(size_t(m_diff->rowsAfter));
+    m_tailPos = 0;
+}
+
+bool ChannelListModel::passRowsUntil(size_t row, const QDeadlineTimer &deadline)
+{
+    if (m_tail.empty())
+        return true; // in place
+    while (m_rows.size() < row) {
+        const size_t end = std::min(row, m_rows.size() + 65536);
+        while (m_rows.size() < end)
+            m_rows.push_back(std::move(m_tail[m_tailPos++]));
+        if (m_rows.size() < row && deadline.hasExpired())
+            return false;
+    }
+    return true;
+}
+
+bool ChannelListModel::applyStep(const ChannelDiff::Op &op, const QDeadlineTimer &deadline)
+{
+    using Kind = ChannelDiff::Op::Kind;
+    const int at = op.row + (op.kind == Kind::Remove ? 0 : m_opDone);
+    if (!passRowsUntil(size_t(at), deadline))
+        return false;
+    const int n = std::min(m_chunk, op.count - m_opDone);
+    const qsizetype from = op.first + m_opDone;
+    switch (op.kind) {
+    case Kind::Remove:
+        beginRemoveRows({}, at, at + n - 1);
+        for (int k = 0; k < n; ++k)
+            m_totalSubscribers -= std::max<qint64>(0, m_tail[m_tailPos + size_t(k)].values.subscribers);
+        m_tailPos += size_t(n);
+        endRemoveRows();
+        break;
+    case Kind::Insert:
+        beginInsertRows({}, at, at + n - 1);
+        for (qsizetype k = from; k < from + n; ++k) {
+            const PubSubSnapshot::Channel &c = m_diff->channels[k];
+            m_totalSubscribers += std::max<qint64>(0, c.subscribers);
+            m_rows.push_back({c.name, valuesFor(c.name, c.subscribers)});
+        }
+        endInsertRows();
+        break;
+    case Kind::Recount:
+        for (qsizetype k = from; k < from + n; ++k) {
+            Row &row = rowAt(size_t(at + (k - from)));
+            m_totalSubscribers += std::max<qint64>(0, m_diff->channels[k].subscribers) -
+                                  std::max<qint64>(0, row.values.subscribers);
+            row.values.subscribers = m_diff->channels[k].subscribers;
+        }
+        if (!m_tail.empty())
+            passRowsUntil(size_t(at + n), QDeadlineTimer(QDeadlineTimer::Forever));
+        Q_EMIT dataChanged(index(at, Subscribers), index(at + n - 1, Subscribers),
+                           {Qt::DisplayRole, SortRole});
+        break;
+    }
+    m_opDone += n;
+    return m_opDone == op.count;
+}
+
+bool ChannelListModel::applyDiffSlice(const QDeadlineTimer &deadline)
+{
+    while (m_diff) {
+        if (m_op == m_diff->ops.size()) {
+            if (!passRowsUntil(rowTotal(), deadline))
+                return false;
+            std::vector<Row>().swap(m_tail);
+            m_tailPos = 0;
+            m_diff.reset();
+            break;
+        }
+        QElapsedTimer clock;
+        clock.start();
+        const int chunk = m_chunk;
+        const bool done = applyStep(m_diff->ops[m_op], deadline);
+        // Rows per step follow what a step costs here (the proxies and views included): about 2 ms.
+        const qint64 us = clock.nsecsElapsed() / 1000;
+        if (us < 500 && chunk == m_chunk)
+            m_chunk = std::min(m_chunk * 2, 1 << 16);
+        else if (us > 4000)
+            m_chunk = std::max(m_chunk / 2, 1);
+        if (done) {
+            ++m_op;
+            m_opDone = 0;
+        }
+        if (deadline.hasExpired())
+            return !m_diff;
+    }
+    return true;
+}
+
+void ChannelListModel::abandonDiff()
+{
+    if (!m_diff)
+        return;
+    // The rows shown are m_rows followed by the rest of m_tail: they stay.
+    m_rows.reserve(rowTotal());
+    for (; m_tailPos < m_tail.size(); ++m_tailPos)
+        m_rows.push_back(std::move(m_tail[m_tailPos]));
+    std::vector<Row>().swap(m_tail);
+    m_tailPos = 0;
+    m_diff.reset();
+}
+
 void ChannelListModel::updateRows(const std::function<Values(const Row &)> &compute)
 {
-    std::vector<unsigned> masks(m_rows.size(), 0);
-    for (size_t i = 0; i < m_rows.size(); ++i) {
-        Values v = compute(m_rows[i]);
-        masks[i] = changedColumns(m_rows[i].values, v);
+    std::vector<unsigned> masks(rowTotal(), 0);
+    for (size_t i = 0; i < masks.size(); ++i) {
+        Row &row = rowAt(i);
+        Values v = compute(row);
+        masks[i] = changedColumns(row.values, v);
         if (masks[i])
-            m_rows[i].values = std::move(v);
+            row.values = std::move(v);
     }
     emitChanged(masks);
 }
@@ -365,18 +494,25 @@ void ChannelListModel::refreshRelays()
 
 QByteArray ChannelListModel::channelAt(int row) const
 {
-    return row >= 0 && size_t(row) < m_rows.size() ? m_rows[size_t(row)].name : QByteArray();
+    return row >= 0 && size_t(row) < rowTotal() ? rowAt(size_t(row)).name : QByteArray();
 }
 
 int ChannelListModel::rowOf(const QByteArray &channel) const
 {
-    const auto it = std::lower_bound(m_rows.cbegin(), m_rows.cend(), channel,
-                                     [](const Row &r, const QByteArray &name) { return r.name < name; });
-    return it != m_rows.cend() && it->name == channel ? int(it - m_rows.cbegin()) : -1;
+    // The rows shown, m_rows then m_tail from m_tailPos, are sorted by name throughout.
+    const auto byName = [](const Row &r, const QByteArray &name) {
+        return r.name < name;
+    };
+    const auto it = std::lower_bound(m_rows.cbegin(), m_rows.cend(), channel, byName);
+    if (it != m_rows.cend())
+        return it->name == channel ? int(it - m_rows.cbegin()) : -1;
+    const auto tailStart = m_tail.cbegin() + qsizetype(std::min(m_tailPos, m_tail.size()));
+    const auto t = std::lower_bound(tailStart, m_tail.cend(), channel, byName);
+    return t != m_tail.cend() && t->name == channel ? int(m_rows.size() + size_t(t - tailStart)) : -1;
 }
 
 qint64 ChannelListModel::subscribersFor(const QByteArray &channel) const
 {
     const int row = rowOf(channel);
-    return row < 0 ? 0 : m_rows[size_t(row)].values.subscribers; // -1: unknown
+    return row < 0 ? 0 : rowAt(size_t(row)).values.subscribers; // -1: unknown
 }

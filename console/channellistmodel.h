@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "channeldiff.h"
 #include "channelmonitor.h"
 #include "channeltraffic.h"
 
 #include <QAbstractTableModel>
+#include <QDeadlineTimer>
 #include <QPointer>
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -70,6 +73,15 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     void applySnapshot(const PubSubSnapshot &snapshot);
+    // A diff from the rows shown now (ChannelDiffer), applied in slices: beginDiff, then applyDiffSlice
+    // on each event-loop turn until it returns true. Between slices the model is consistent (each op is
+    // a complete insert, remove or dataChanged) and may be read, sorted and filtered.
+    void beginDiff(std::shared_ptr<const ChannelDiff> diff);
+    // Applies ops until deadline (at least one step); true when the diff is done.
+    bool applyDiffSlice(const QDeadlineTimer &deadline);
+    bool isApplyingDiff() const { return m_diff != nullptr; }
+    // Stops applying the diff: the rows stay as they are shown now.
+    void abandonDiff();
     void setTraffic(const ChannelTrafficMap &traffic);
     void setRelayDirectory(RelayDirectory *directory);
     RelayDirectory *relayDirectory() const;
@@ -94,12 +106,23 @@ private:
     void refreshRelays();
 
     const Row &rowAt(size_t row) const;
+    Row &rowAt(size_t row);
+    size_t rowTotal() const { return m_rows.size() + m_tail.size() - m_tailPos; }
+    // Moves rows from m_tail to m_rows until m_rows has row rows (or the deadline passes).
+    bool passRowsUntil(size_t row, const QDeadlineTimer &deadline);
+    // One step of the current op: a chunk of rows; false if the op is not finished.
+    bool applyStep(const ChannelDiff::Op &op, const QDeadlineTimer &deadline);
 
     std::vector<Row> m_rows; // sorted by name
     // While a snapshot is applied, the model shows m_rows followed by m_tail from m_tailPos: rows are
     // moved across once, so removing and inserting many ranges stays linear.
     std::vector<Row> m_tail;
     size_t m_tailPos = 0;
+    // The diff being applied: the op and how many of its rows are done; rows per step adapt to time.
+    std::shared_ptr<const ChannelDiff> m_diff;
+    size_t m_op = 0;
+    int m_opDone = 0;
+    int m_chunk = 256;
     ChannelTrafficMap m_traffic;
     QPointer<RelayDirectory> m_directory;
     QMetaObject::Connection m_directoryConnection;
