@@ -181,15 +181,21 @@ void ChannelsController::applySlice()
 
 void ChannelsController::finishRound()
 {
-    const ChannelRoundPtr round = m_rounds.front();
+    ChannelRoundPtr round = std::move(m_rounds.front());
     m_rounds.pop_front();
     m_refreshing = false;
-    m_last = round->snapshot;
+    PubSubSnapshot old = std::exchange(m_last, round->snapshot);
     m_lastError.clear();
     if (m_last.clientsRefreshed)
         m_clients->applySnapshot(m_last);
+    // The round and the snapshot before it may hold the last references to a million names: they are
+    // released on the worker's thread, not here.
     if (m_worker)
-        QMetaObject::invokeMethod(m_worker, [w = m_worker] { w->applied(); });
+        QMetaObject::invokeMethod(m_worker, [w = m_worker, round = std::move(round), old = std::move(old)] {
+            Q_UNUSED(round);
+            Q_UNUSED(old);
+            w->applied();
+        });
     const QPointer<ChannelsController> alive(this);
     Q_EMIT snapshotReady(m_last);
     if (alive)
