@@ -44,6 +44,26 @@ unsigned changedColumns(const Values &a, const Values &b)
     return mask;
 }
 
+QByteArrayList changedTraffic(const ChannelTrafficMap &before, const ChannelTrafficMap &after)
+{
+    QByteArrayList out;
+    for (auto it = before.cbegin(); it != before.cend(); ++it) {
+        if (!after.contains(it.key()))
+            out.append(it.key());
+    }
+    for (auto it = after.cbegin(); it != after.cend(); ++it) {
+        const auto was = before.constFind(it.key());
+        Values a;
+        Values b;
+        b.traffic = *it;
+        if (was != before.cend())
+            a.traffic = *was;
+        if (changedColumns(a, b))
+            out.append(it.key());
+    }
+    return out;
+}
+
 bool Values::operator==(const Values &other) const
 {
     return changedColumns(*this, other) == 0;
@@ -454,15 +474,26 @@ void ChannelListModel::emitChanged(const std::vector<unsigned> &masks)
 
 void ChannelListModel::setTraffic(const ChannelTrafficMap &traffic)
 {
+    // Only the channels whose traffic changed: the tap meters a few, the list may hold millions.
+    const QByteArrayList touched = changedTraffic(m_traffic, traffic);
     m_traffic = traffic;
-    updateRows([this](const Row &row) {
+    for (const QByteArray &name : touched) {
+        const int at = rowOf(name);
+        if (at < 0)
+            continue;
+        Row &row = rowAt(size_t(at));
         Values v = row.values;
-        if (const auto it = m_traffic.constFind(row.name); it != m_traffic.cend())
+        if (const auto it = m_traffic.constFind(name); it != m_traffic.cend())
             v.traffic = *it;
         else
             v.traffic.reset();
-        return v;
-    });
+        const unsigned mask = changedColumns(row.values, v);
+        row.values = std::move(v);
+        for (int column = 0; column < Count; ++column) {
+            if (mask & (1u << column))
+                Q_EMIT dataChanged(index(at, column), index(at, column), {Qt::DisplayRole, SortRole});
+        }
+    }
 }
 
 void ChannelListModel::setRelayDirectory(RelayDirectory *directory)

@@ -49,6 +49,8 @@ struct Values
 
 // Bit per column whose shown value differs.
 unsigned changedColumns(const Values &a, const Values &b);
+// The channels whose traffic came, went or changed from before to after.
+QByteArrayList changedTraffic(const ChannelTrafficMap &before, const ChannelTrafficMap &after);
 
 QString headerText(int column);
 QString headerToolTip(int column);

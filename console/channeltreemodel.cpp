@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "channeltreemodel.h"
 
+#include "channeltreenode.h"
+
 #include "relaydirectory.h"
 
 #include <QCoreApplication>
-#include <QElapsedTimer>
 #include <QSet>
 
 #include <algorithm>
@@ -13,50 +14,7 @@
 
 using namespace Qt::StringLiterals;
 using namespace ChannelColumns;
-
-struct ChannelTreeModel::Node
-{
-    QByteArray segment;
-    QByteArray fullName;
-    Node *parent = nullptr;
-    std::vector<std::unique_ptr<Node>> children; // sorted by segment
-    bool isChannel = false;
-    Values own;   // the channel's own values
-    Values shown; // own + descendants
-    int channels = 0;
-    qint64 known = 0; // subscribers of the subtree's channels with a known count
-    int unknown = 0;  // the subtree's channels without one
-
-    Node *child(const QByteArray &seg) const
-    {
-        const auto it = lowerBound(seg);
-        return it != children.cend() && (*it)->segment == seg ? it->get() : nullptr;
-    }
-    std::vector<std::unique_ptr<Node>>::const_iterator lowerBound(const QByteArray &seg) const
-    {
-        return std::lower_bound(
-            children.cbegin(), children.cend(), seg,
-            [](const std::unique_ptr<Node> &n, const QByteArray &s) { return n->segment < s; });
-    }
-    Node *addChild(const QByteArray &seg)
-    {
-        auto node = std::make_unique<Node>();
-        node->segment = seg;
-        node->fullName = parent ? fullName + ':' + seg : seg;
-        node->parent = this;
-        const auto at = lowerBound(seg);
-        return children.insert(at, std::move(node))->get();
-    }
-};
-
-namespace {
-const QList<int> ChangedRoles{Qt::DisplayRole, SortRole, Qt::ToolTipRole, IsChannelRole, IsGroupRole};
-constexpr unsigned NameBit = 1u << Name;
-bool hasExtras(const Values &v)
-{
-    return v.relays || v.relayClients || v.traffic;
-}
-} // namespace
+using namespace ChannelTree;
 
 ChannelTreeModel::ChannelTreeModel(QObject *parent)
     : QAbstractItemModel(parent)
@@ -221,12 +179,6 @@ void ChannelTreeModel::prune(Node *node)
     }
 }
 
-// Channels staged below the node where they become visible, to be inserted there in ranges.
-struct ChannelTreeModel::Staging
-{
-    std::unordered_map<Node *, std::map<QByteArray, std::unique_ptr<Node>>> byParent;
-};
-
 void ChannelTreeModel::applySnapshot(const PubSubSnapshot &snapshot)
 {
     abandonDiff();
@@ -331,6 +283,30 @@ void ChannelTreeModel::insertStaged(Staging &staging)
 unsigned ChannelTreeModel::recompute(Node *node, bool notify)
 {
     std::vector<unsigned> masks(node->children.size(), 0);
+    for (size_t i = 0; i < node->children.size(); ++i)
+        masks[i] = recompute(node->children[i].get(), notify);
+    if (notify) {
+        const QModelIndex parentIndex = indexOf(node);
+        for (int column = 0; column < Count; ++column) {
+            const unsigned bit = 1u << column;
+            for (size_t i = 0; i < masks.size();) {
+                if (!(masks[i] & bit)) {
+                    ++i;
+                    continue;
+                }
+                const size_t first = i;
+                while (i < masks.size() && (masks[i] & bit))
+                    ++i;
+                Q_EMIT dataChanged(index(int(first), column, parentIndex),
+                                   index(int(i - 1), column, parentIndex), ChangedRoles);
+            }
+        }
+    }
+    return resum(node);
+}
+
+unsigned ChannelTreeModel::resum(Node *node)
+{
     Values sum;
     if (node->isChannel)
         sum = node->own;
@@ -341,9 +317,8 @@ unsigned ChannelTreeModel::recompute(Node *node, bool notify)
     int channels = node->isChannel ? 1 : 0;
     node->known = node->isChannel ? std::max<qint64>(0, node->own.subscribers) : 0;
     node->unknown = node->isChannel && node->own.subscribers < 0 ? 1 : 0;
-    for (size_t i = 0; i < node->children.size(); ++i) {
-        Node *c = node->children[i].get();
-        masks[i] = recompute(c, notify);
+    for (const auto &child : node->children) {
+        const Node *c = child.get();
         const Values &v = c->shown;
         channels += c->channels;
         node->known += c->known;
@@ -368,25 +343,6 @@ unsigned ChannelTreeModel::recompute(Node *node, bool notify)
         sum.subscribers = -1;
     if (!node->isChannel)
         sum.relays.reset(); // relays count per channel; a group has no single answer
-
-    if (notify) {
-        const QModelIndex parentIndex = indexOf(node);
-        for (int column = 0; column < Count; ++column) {
-            const unsigned bit = 1u << column;
-            for (size_t i = 0; i < masks.size();) {
-                if (!(masks[i] & bit)) {
-                    ++i;
-                    continue;
-                }
-                const size_t first = i;
-                while (i < masks.size() && (masks[i] & bit))
-                    ++i;
-                Q_EMIT dataChanged(index(int(first), column, parentIndex),
-                                   index(int(i - 1), column, parentIndex), ChangedRoles);
-            }
-        }
-    }
-
     unsigned mask = changedColumns(node->shown, sum);
     if (channels != node->channels)
         mask |= NameBit;
@@ -400,17 +356,6 @@ void ChannelTreeModel::refreshOwnValues(const std::function<void(Node *)> &updat
     for (Node *n : std::as_const(m_channelNodes))
         update(n);
     recompute(m_root.get(), true);
-}
-
-void ChannelTreeModel::setTraffic(const ChannelTrafficMap &traffic)
-{
-    m_traffic = traffic;
-    refreshOwnValues([this](Node *n) {
-        if (const auto it = m_traffic.constFind(n->fullName); it != m_traffic.cend())
-            n->own.traffic = *it;
-        else
-            n->own.traffic.reset();
-    });
 }
 
 void ChannelTreeModel::setRelayDirectory(RelayDirectory *directory)
@@ -450,150 +395,4 @@ QModelIndex ChannelTreeModel::indexFor(const QByteArray &name, int column) const
             return {};
     }
     return indexOf(n, column);
-}
-
-void ChannelTreeModel::beginDiff(std::shared_ptr<const ChannelDiff> diff)
-{
-    abandonDiff();
-    if (!diff || diff->isEmpty())
-        return;
-    m_diff = std::move(diff);
-    m_op = 0;
-    m_opDone = 0;
-}
-
-bool ChannelTreeModel::applyDiffSlice(const QDeadlineTimer &deadline)
-{
-    using Kind = ChannelDiff::Op::Kind;
-    QElapsedTimer clock;
-    clock.start();
-    Staging staging;
-    int done = 0;
-    while (m_diff && m_op < m_diff->ops.size() && done < m_chunk && !(done > 0 && deadline.hasExpired())) {
-        const ChannelDiff::Op &op = m_diff->ops[m_op];
-        const qsizetype at = op.first + m_opDone;
-        if (op.kind == Kind::Remove)
-            removeChannel(m_diff->removed[at]);
-        else if (op.kind == Kind::Insert)
-            stageChannel(m_diff->channels[at].name, m_diff->channels[at].subscribers, staging);
-        else
-            recountChannel(m_diff->channels[at].name, m_diff->channels[at].subscribers);
-        ++done;
-        if (++m_opDone == op.count) {
-            ++m_op;
-            m_opDone = 0;
-        }
-    }
-    insertStaged(staging);
-    notifyChanged();
-    // Channels per slice follow what a slice costs here (the proxies and views included).
-    const qint64 us = clock.nsecsElapsed() / 1000;
-    if (us < 2000 && done == m_chunk)
-        m_chunk = std::min(m_chunk * 2, 1 << 16);
-    else if (us > 8000)
-        m_chunk = std::max(m_chunk / 2, 1);
-    if (m_diff && m_op == m_diff->ops.size())
-        abandonDiff();
-    return !m_diff;
-}
-
-void ChannelTreeModel::abandonDiff()
-{
-    m_diff.reset();
-    if (std::exchange(m_recomputeAll, false))
-        recompute(m_root.get(), true);
-}
-
-void ChannelTreeModel::adjust(Node *from, qint64 known, int unknown, int channels, const Node *firstShown)
-{
-    bool mark = firstShown == nullptr;
-    for (Node *n = from; n; n = n->parent) {
-        n->known += known;
-        n->unknown += unknown;
-        n->channels += channels;
-        n->shown.subscribers = n->unknown > 0 ? -1 : n->known;
-        mark = mark || n == firstShown;
-        if (mark && n->parent)
-            m_changed.insert(n);
-    }
-}
-
-void ChannelTreeModel::notifyChanged()
-{
-    for (Node *n : m_changed)
-        Q_EMIT dataChanged(indexOf(n, Name), indexOf(n, Subscribers), ChangedRoles);
-    m_changed.clear();
-}
-
-void ChannelTreeModel::removeChannel(const QByteArray &name)
-{
-    const auto it = m_channelNodes.find(name);
-    if (it == m_channelNodes.end())
-        return;
-    Node *n = it.value();
-    m_channelNodes.erase(it);
-    const qint64 k = n->own.subscribers;
-    m_recomputeAll = m_recomputeAll || hasExtras(n->own);
-    adjust(n, -std::max<qint64>(0, k), k < 0 ? -1 : 0, -1, n);
-    n->isChannel = false;
-    n->own = Values{};
-    // Nodes left without a channel below them go, from the leaf up.
-    while (n->parent && n->children.empty() && !n->isChannel) {
-        Node *p = n->parent;
-        const int row = rowOf(n);
-        m_changed.erase(n);
-        beginRemoveRows(indexOf(p), row, row);
-        p->children.erase(p->children.begin() + row);
-        endRemoveRows();
-        n = p;
-    }
-}
-
-// Like stageNew for one channel: below the first node that does not exist yet, nodes are built unseen.
-void ChannelTreeModel::stageChannel(const QByteArray &name, qint64 subscribers, Staging &staging)
-{
-    if (m_channelNodes.contains(name)) {
-        recountChannel(name, subscribers);
-        return;
-    }
-    Node *n = m_root.get();
-    const Node *firstShown = nullptr;
-    for (const QByteArray &seg : name.split(':')) {
-        if (firstShown) {
-            Node *c = n->child(seg);
-            n = c ? c : n->addChild(seg);
-            continue;
-        }
-        if (Node *c = n->child(seg)) {
-            n = c;
-            continue;
-        }
-        auto &stage = staging.byParent[n][seg];
-        if (!stage) {
-            stage = std::make_unique<Node>();
-            stage->segment = seg;
-            stage->fullName = n == m_root.get() ? seg : n->fullName + ':' + seg;
-            stage->parent = n;
-        }
-        firstShown = n;
-        n = stage.get();
-    }
-    if (!firstShown)
-        firstShown = n; // an existing group becomes a channel too
-    n->isChannel = true;
-    n->own = ownValues(name, subscribers);
-    m_recomputeAll = m_recomputeAll || hasExtras(n->own);
-    m_channelNodes.insert(name, n);
-    adjust(n, std::max<qint64>(0, subscribers), subscribers < 0 ? 1 : 0, 1, firstShown);
-}
-
-void ChannelTreeModel::recountChannel(const QByteArray &name, qint64 subscribers)
-{
-    Node *n = m_channelNodes.value(name);
-    if (!n)
-        return;
-    const qint64 old = n->own.subscribers;
-    n->own.subscribers = subscribers;
-    adjust(n, std::max<qint64>(0, subscribers) - std::max<qint64>(0, old),
-           (subscribers < 0 ? 1 : 0) - (old < 0 ? 1 : 0), 0, n);
 }

@@ -65,6 +65,8 @@ private:
     // Recomputes aggregates below node; emits dataChanged for visible children that changed when
     // notify is set. Returns the changed-columns mask of node itself.
     unsigned recompute(Node *node, bool notify);
+    // Node's sums from its own values and its children's sums (not recomputed); the changed columns.
+    unsigned resum(Node *node);
     void refreshOwnValues(const std::function<void(Node *)> &update);
     void removeChannel(const QByteArray &name);
     void stageChannel(const QByteArray &name, qint64 subscribers, Staging &staging);
