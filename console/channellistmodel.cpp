@@ -417,7 +417,7 @@ bool ChannelListModel::applyDiffSlice(const QDeadlineTimer &deadline)
         if (us < 500 && chunk == m_chunk)
             m_chunk = std::min(m_chunk * 2, 1 << 16);
         else if (us > 4000)
-            m_chunk = std::max(m_chunk / 2, 1);
+            m_chunk = std::max(m_chunk / 2, 16); // progress even where each row is slow
         if (done) {
             ++m_op;
             m_opDone = 0;

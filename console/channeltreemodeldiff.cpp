@@ -48,7 +48,7 @@ bool ChannelTreeModel::applyDiffSlice(const QDeadlineTimer &deadline)
     if (us < 2000 && done == m_chunk)
         m_chunk = std::min(m_chunk * 2, 1 << 16);
     else if (us > 8000)
-        m_chunk = std::max(m_chunk / 2, 1);
+        m_chunk = std::max(m_chunk / 2, 16); // progress even where each row is slow
     if (m_diff && m_op == m_diff->ops.size())
         abandonDiff();
     return !m_diff;
