@@ -4,10 +4,10 @@
 #include "relaydirectory.h"
 
 #include <QCoreApplication>
-#include <QElapsedTimer>
 #include <QLocale>
 
 #include <algorithm>
+#include <ctime>
 
 using namespace Qt::StringLiterals;
 
@@ -320,6 +320,13 @@ ChannelListModel::Row &ChannelListModel::rowAt(size_t row)
     return row < m_rows.size() ? m_rows[row] : m_tail[row - m_rows.size() + m_tailPos];
 }
 
+qint64 ChannelColumns::threadCpuUs()
+{
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return qint64(t.tv_sec) * 1000000 + t.tv_nsec / 1000;
+}
+
 void ChannelListModel::beginDiff(std::shared_ptr<const ChannelDiff> diff)
 {
     abandonDiff();
@@ -408,16 +415,15 @@ bool ChannelListModel::applyDiffSlice(const QDeadlineTimer &deadline)
             m_diff.reset();
             break;
         }
-        QElapsedTimer clock;
-        clock.start();
-        const int chunk = m_chunk;
+        const qint64 started = threadCpuUs();
         const bool done = applyStep(m_diff->ops[m_op], deadline);
-        // Rows per step follow what a step costs here (the proxies and views included): about 2 ms.
-        const qint64 us = clock.nsecsElapsed() / 1000;
-        if (us < 500 && chunk == m_chunk)
+        // Rows per step follow what a step costs this thread (the proxies and views included; CPU time,
+        // so that being preempted on a busy machine does not shrink the steps): about 2 ms.
+        const qint64 us = threadCpuUs() - started;
+        if (us < 1000)
             m_chunk = std::min(m_chunk * 2, 1 << 16);
         else if (us > 4000)
-            m_chunk = std::max(m_chunk / 2, 16); // progress even where each row is slow
+            m_chunk = std::max(m_chunk / 2, 256); // fixed costs per step are O(rows) in the proxies
         if (done) {
             ++m_op;
             m_opDone = 0;

@@ -59,6 +59,8 @@ QVariant display(int column, const Values &v);
 // Numbers for sorting; -1 when unknown.
 QVariant sortValue(int column, const Values &v);
 QVariant alignment(int column);
+// CPU time of the calling thread: what a slice of a diff cost, preemption left out.
+qint64 threadCpuUs();
 } // namespace ChannelColumns
 
 // The flat channel table. Updates are incremental: a snapshot removes and inserts rows in ranges and
