@@ -29,6 +29,11 @@ bool ChannelTreeModel::applyDiffSlice(const QDeadlineTimer &deadline)
     while (m_diff && m_op < m_diff->ops.size() && done < m_chunk && !(done > 0 && deadline.hasExpired())) {
         const ChannelDiff::Op &op = m_diff->ops[m_op];
         const qsizetype at = op.first + m_opDone;
+        if (op.kind == Kind::Remove && !staging.byParent.empty()) {
+            // Staged channels go in first: a removal could otherwise prune the node they hang below.
+            insertStaged(staging);
+            staging.byParent.clear();
+        }
         if (op.kind == Kind::Remove)
             removeChannel(m_diff->removed[at]);
         else if (op.kind == Kind::Insert)
