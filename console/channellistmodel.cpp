@@ -320,6 +320,23 @@ ChannelListModel::Row &ChannelListModel::rowAt(size_t row)
     return row < m_rows.size() ? m_rows[row] : m_tail[row - m_rows.size() + m_tailPos];
 }
 
+bool ChannelColumns::RelayView::update(const RelayDirectory *directory, QByteArrayList &touched)
+{
+    const bool nowPresent = directory && directory->instanceCount() > 0;
+    QSet<QByteArray> now = nowPresent ? directory->channels() : QSet<QByteArray>();
+    const bool all = nowPresent != present;
+    if (!all) {
+        touched = QByteArrayList(channels.cbegin(), channels.cend());
+        for (const QByteArray &c : std::as_const(now)) {
+            if (!channels.contains(c))
+                touched.append(c);
+        }
+    }
+    present = nowPresent;
+    channels = std::move(now);
+    return all;
+}
+
 qint64 ChannelColumns::threadCpuUs()
 {
     timespec t{};
@@ -521,6 +538,26 @@ RelayDirectory *ChannelListModel::relayDirectory() const
 
 void ChannelListModel::refreshRelays()
 {
+    // A heartbeat changes the columns of the channels the relays report, not of a million others.
+    QByteArrayList touched;
+    if (!m_relayView.update(m_directory, touched)) {
+        for (const QByteArray &name : std::as_const(touched)) {
+            const int at = rowOf(name);
+            if (at < 0)
+                continue;
+            Row &row = rowAt(size_t(at));
+            Values v = row.values;
+            v.relays = m_directory ? m_directory->relaysFor(name) : std::nullopt;
+            v.relayClients = m_directory ? m_directory->relayClientsFor(name) : std::nullopt;
+            const unsigned mask = changedColumns(row.values, v);
+            row.values = std::move(v);
+            for (int column = 0; column < Count; ++column) {
+                if (mask & (1u << column))
+                    Q_EMIT dataChanged(index(at, column), index(at, column), {Qt::DisplayRole, SortRole});
+            }
+        }
+        return;
+    }
     updateRows([this](const Row &row) {
         Values v = row.values;
         v.relays = m_directory ? m_directory->relaysFor(row.name) : std::nullopt;

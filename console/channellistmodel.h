@@ -8,6 +8,7 @@
 #include <QAbstractTableModel>
 #include <QDeadlineTimer>
 #include <QPointer>
+#include <QSet>
 
 #include <functional>
 #include <memory>
@@ -59,6 +60,17 @@ QVariant display(int column, const Values &v);
 // Numbers for sorting; -1 when unknown.
 QVariant sortValue(int column, const Values &v);
 QVariant alignment(int column);
+// What the relay columns were last computed from: whether any relay reported, and on which channels.
+struct RelayView
+{
+    bool present = false;
+    QSet<QByteArray> channels;
+    // Updates to directory; true when every row must be recomputed (relays appeared or all went, so
+    // every channel's columns turn from unknown to 0 or back). Otherwise touched gets the channels
+    // whose relay columns may have changed: those reported before or now.
+    bool update(const RelayDirectory *directory, QByteArrayList &touched);
+};
+
 // CPU time of the calling thread: what a slice of a diff cost, preemption left out.
 qint64 threadCpuUs();
 } // namespace ChannelColumns
@@ -130,5 +142,6 @@ private:
     ChannelTrafficMap m_traffic;
     QPointer<RelayDirectory> m_directory;
     QMetaObject::Connection m_directoryConnection;
+    ChannelColumns::RelayView m_relayView;
     qint64 m_totalSubscribers = 0;
 };

@@ -372,6 +372,14 @@ void ChannelTreeModel::setRelayDirectory(RelayDirectory *directory)
 
 void ChannelTreeModel::refreshRelays()
 {
+    QByteArrayList touched;
+    if (!m_relayView.update(m_directory, touched)) {
+        updateOwnValues(touched, [this](Node *n) {
+            n->own.relays = m_directory ? m_directory->relaysFor(n->fullName) : std::nullopt;
+            n->own.relayClients = m_directory ? m_directory->relayClientsFor(n->fullName) : std::nullopt;
+        });
+        return;
+    }
     refreshOwnValues([this](Node *n) {
         n->own.relays = m_directory ? m_directory->relaysFor(n->fullName) : std::nullopt;
         n->own.relayClients = m_directory ? m_directory->relayClientsFor(n->fullName) : std::nullopt;

@@ -68,6 +68,8 @@ private:
     // Node's sums from its own values and its children's sums (not recomputed); the changed columns.
     unsigned resum(Node *node);
     void refreshOwnValues(const std::function<void(Node *)> &update);
+    // update on the channels named (those that exist), then the sums of the groups above them only.
+    void updateOwnValues(const QByteArrayList &names, const std::function<void(Node *)> &update);
     void removeChannel(const QByteArray &name);
     void stageChannel(const QByteArray &name, qint64 subscribers, Staging &staging);
     void recountChannel(const QByteArray &name, qint64 subscribers);
@@ -87,4 +89,5 @@ private:
     ChannelTrafficMap m_traffic;
     QPointer<RelayDirectory> m_directory;
     QMetaObject::Connection m_directoryConnection;
+    ChannelColumns::RelayView m_relayView;
 };

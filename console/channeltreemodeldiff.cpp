@@ -165,16 +165,23 @@ void ChannelTreeModel::setTraffic(const ChannelTrafficMap &traffic)
     // Only the channels whose traffic changed, and the groups above them (sums of their children).
     const QByteArrayList touched = changedTraffic(m_traffic, traffic);
     m_traffic = traffic;
-    std::vector<std::pair<int, Node *>> nodes; // depth, node: deepest first
-    std::unordered_set<Node *> seen;
-    for (const QByteArray &name : touched) {
-        Node *n = m_channelNodes.value(name);
-        if (!n)
-            continue;
-        if (const auto it = m_traffic.constFind(name); it != m_traffic.cend())
+    updateOwnValues(touched, [this](Node *n) {
+        if (const auto it = m_traffic.constFind(n->fullName); it != m_traffic.cend())
             n->own.traffic = *it;
         else
             n->own.traffic.reset();
+    });
+}
+
+void ChannelTreeModel::updateOwnValues(const QByteArrayList &names, const std::function<void(Node *)> &update)
+{
+    std::vector<std::pair<int, Node *>> nodes; // depth, node: deepest first
+    std::unordered_set<Node *> seen;
+    for (const QByteArray &name : names) {
+        Node *n = m_channelNodes.value(name);
+        if (!n)
+            continue;
+        update(n);
         for (; n && seen.insert(n).second; n = n->parent) {
             int depth = 0;
             for (const Node *p = n->parent; p; p = p->parent)

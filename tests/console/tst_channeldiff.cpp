@@ -2,6 +2,10 @@
 #include "channeldiff.h"
 #include "channellistmodel.h"
 #include "channeltreemodel.h"
+#include "relaydirectory.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
 
 #include <QAbstractItemModelTester>
 #include <QRandomGenerator>
@@ -101,6 +105,7 @@ private Q_SLOTS:
     void slicesBuildTheSameTree_data();
     void slicesBuildTheSameTree();
     void unsortedInputIsSorted();
+    void relayHeartbeatsUpdateOnlyTheirChannels();
 };
 
 void tst_ChannelDiff::diff_data()
@@ -254,6 +259,57 @@ void tst_ChannelDiff::unsortedInputIsSorted()
     QCOMPARE(opsOf(d), u"+0x3"_s);
     QCOMPARE(specOf(differ.last()), u"a=2,b=3,c=1"_s);
     QCOMPARE(specOf(d.channels), u"a=2,b=3,c=1"_s);
+}
+
+// A heartbeat updates the relay columns of the channels relays report now or reported before (and
+// their groups); when the first relay comes or the last goes, every row's columns change.
+void tst_ChannelDiff::relayHeartbeatsUpdateOnlyTheirChannels()
+{
+    RelayDirectory directory;
+    ChannelListModel list;
+    ChannelTreeModel tree;
+    QAbstractItemModelTester listTester(&list, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester treeTester(&tree, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    list.setRelayDirectory(&directory);
+    tree.setRelayDirectory(&directory);
+    PubSubSnapshot s;
+    s.channels = channelsOf(u"room:1=1,room:2=1,room:3=1,lobby=1"_s);
+    list.applySnapshot(s);
+    tree.applySnapshot(s);
+    const auto beat = [&directory](const QString &instance, const QJsonObject &channels) {
+        const QJsonObject o{{u"type"_s, u"relay-stats"_s},
+                            {u"instance"_s, instance},
+                            {u"channels"_s, channels},
+                            {u"interval"_s, 60000},
+                            {u"at"_s, QDateTime::currentMSecsSinceEpoch()}};
+        directory.handlePayload(QJsonDocument(o).toJson(QJsonDocument::Compact));
+    };
+    const auto clients = [&list](const QByteArray &name) {
+        return list.index(list.rowOf(name), RelayClients).data(SortRole).toLongLong();
+    };
+    QCOMPARE(clients("lobby"), -1); // no relay: unknown
+    beat(u"r1"_s, {{u"room:1"_s, 2}});
+    QCOMPARE(clients("lobby"), 0);
+    QCOMPARE(clients("room:1"), 2);
+    QCOMPARE(tree.indexFor("room", RelayClients).data(SortRole).toLongLong(), 2);
+
+    QSignalSpy listChanged(&list, &QAbstractItemModel::dataChanged);
+    beat(u"r1"_s, {{u"room:2"_s, 3}});
+    QCOMPARE(clients("room:1"), 0);
+    QCOMPARE(clients("room:2"), 3);
+    QCOMPARE(list.index(list.rowOf("room:2"), Relays).data(SortRole).toLongLong(), 1);
+    QCOMPARE(tree.indexFor("room:1", RelayClients).data(SortRole).toLongLong(), 0);
+    QCOMPARE(tree.indexFor("room:2", RelayClients).data(SortRole).toLongLong(), 3);
+    QCOMPARE(tree.indexFor("room", RelayClients).data(SortRole).toLongLong(), 3);
+    for (const QList<QVariant> &args : std::as_const(listChanged)) {
+        const int row = args.at(0).value<QModelIndex>().row();
+        QVERIFY(row == list.rowOf("room:1") || row == list.rowOf("room:2"));
+    }
+
+    directory.handlePayload(R"({"type":"relay-stopped","instance":"r1"})");
+    QCOMPARE(clients("room:2"), -1);
+    QCOMPARE(clients("lobby"), -1);
+    QCOMPARE(tree.indexFor("room", RelayClients).data(SortRole).toLongLong(), -1);
 }
 
 QTEST_MAIN(tst_ChannelDiff)
