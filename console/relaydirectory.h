@@ -83,7 +83,7 @@ private:
     void scheduleExpiry();
 
     RedisSubscriber *m_subscriber = nullptr; // owned
-    QHash<QString, Entry> m_instances;       // by channel prefix + '\n' + instance id
+    QHash<QString, Entry> m_instances; // by channel prefix + '\n' + instance id
     QElapsedTimer m_clock;
     QTimer m_expiryTimer;
     quint64 m_invalid = 0;
