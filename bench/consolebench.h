@@ -181,5 +181,6 @@ struct Console
 // The scenarios: each fills out with its JSON result and returns the process's exit status.
 int runTap(int port, int rate, int seconds, int size, QJsonObject &out);
 int runChannels(int port, int channels, int rounds, QJsonObject &out);
+int runChannelsScale(int port, int channels, int helpers, int rounds, int churn, QJsonObject &out);
 
 } // namespace consolebench

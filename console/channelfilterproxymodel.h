@@ -25,7 +25,12 @@ protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
 
 private:
+    static char asciiLower(char c) { return c >= 'A' && c <= 'Z' ? char(c + ('a' - 'A')) : c; }
+    static bool isAscii(const QByteArray &bytes);
+    static bool containsAscii(const QByteArray &haystack, const QByteArray &needle);
+
     QString m_text;
+    QByteArray m_asciiNeedle; // plain ASCII text, lower case: matched on the bytes
     bool m_glob = false;
     QRegularExpression m_regex;
 };

@@ -7,177 +7,10 @@
 #include <QLocale>
 
 #include <algorithm>
+#include <ctime>
 
 using namespace Qt::StringLiterals;
 
-namespace ChannelColumns {
-
-namespace {
-const QString Unknown = u"\u2013"_s;
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("ChannelColumns", text);
-}
-} // namespace
-
-unsigned changedColumns(const Values &a, const Values &b)
-{
-    unsigned mask = 0;
-    if (a.subscribers != b.subscribers)
-        mask |= 1u << Subscribers;
-    if (a.relays != b.relays)
-        mask |= 1u << Relays;
-    if (a.relayClients != b.relayClients)
-        mask |= 1u << RelayClients;
-    const ChannelTraffic none;
-    const ChannelTraffic &ta = a.traffic ? *a.traffic : none;
-    const ChannelTraffic &tb = b.traffic ? *b.traffic : none;
-    const bool presence = a.traffic.has_value() != b.traffic.has_value();
-    if (presence || ta.messagesPerSecond != tb.messagesPerSecond)
-        mask |= 1u << MessagesPerSecond;
-    if (presence || ta.bytesPerSecond != tb.bytesPerSecond)
-        mask |= 1u << BytesPerSecond;
-    if (presence || ta.lastMessageAt != tb.lastMessageAt || ta.messages != tb.messages)
-        mask |= 1u << LastMessage;
-    if (a.kind != b.kind)
-        mask |= 1u << Kind;
-    return mask;
-}
-
-bool Values::operator==(const Values &other) const
-{
-    return changedColumns(*this, other) == 0;
-}
-
-QString kindText(const PubSubSnapshot &snapshot, const QByteArray &channel)
-{
-    if (snapshot.clusterNodes <= 0)
-        return {};
-    const auto it = snapshot.sharded.constFind(channel);
-    if (it == snapshot.sharded.cend())
-        return tr("classic");
-    if (!it->alsoClassic)
-        return tr("sharded · shard %1").arg(it->shard);
-    return tr("classic + sharded (%1) · shard %2")
-        .arg(it->subscribers < 0 ? Unknown : QLocale().toString(it->subscribers))
-        .arg(it->shard);
-}
-
-QString headerText(int column)
-{
-    switch (column) {
-    case Name:
-        return tr("Channel");
-    case Subscribers:
-        return tr("Subscribers");
-    case Relays:
-        return tr("Relays");
-    case RelayClients:
-        return tr("Relay clients");
-    case MessagesPerSecond:
-        return tr("Messages/s");
-    case BytesPerSecond:
-        return tr("Bytes/s");
-    case LastMessage:
-        return tr("Last message");
-    case Kind:
-        return tr("Kind");
-    default:
-        return {};
-    }
-}
-
-QString headerToolTip(int column)
-{
-    switch (column) {
-    case Name:
-        return tr("The Redis Pub/Sub channel (PUBSUB CHANNELS).");
-    case Subscribers:
-        return tr("Connections subscribed to the channel by name (PUBSUB NUMSUB); pattern subscriptions "
-                  "are not counted.");
-    case Relays:
-        return tr("Of the subscribers, how many are Switchboard relays (from their heartbeats on "
-                  "switchboard:relays, under any channel prefix).");
-    case RelayClients:
-        return tr("WebSocket clients the relays serve on this channel.");
-    case MessagesPerSecond:
-        return tr("Messages per second while the channel is tapped.");
-    case BytesPerSecond:
-        return tr("Payload bytes per second while the channel is tapped.");
-    case LastMessage:
-        return tr("When the tap last saw a message on the channel.");
-    case Kind:
-        return tr("Classic (SUBSCRIBE, counted on every node) or sharded (SSUBSCRIBE, on the shard that owns "
-                  "the channel's hash slot; shards are numbered as in the Nodes view).");
-    default:
-        return {};
-    }
-}
-
-QVariant display(int column, const Values &v)
-{
-    const QLocale locale;
-    switch (column) {
-    case Subscribers:
-        return v.subscribers < 0 ? Unknown : locale.toString(v.subscribers);
-    case Relays:
-        return v.relays ? locale.toString(*v.relays) : Unknown;
-    case RelayClients:
-        return v.relayClients ? locale.toString(*v.relayClients) : Unknown;
-    case MessagesPerSecond:
-        return v.traffic ? locale.toString(v.traffic->messagesPerSecond, 'f', 1) : Unknown;
-    case BytesPerSecond:
-        if (!v.traffic)
-            return Unknown;
-        // "591 B/s" rather than QLocale's "591 bytes/s": it fits the column as "2.8 kB/s" does.
-        if (v.traffic->bytesPerSecond < 1024)
-            return u"%1 B/s"_s.arg(locale.toString(qint64(v.traffic->bytesPerSecond)));
-        return locale.formattedDataSize(qint64(v.traffic->bytesPerSecond), 1,
-                                        QLocale::DataSizeTraditionalFormat) +
-               u"/s"_s;
-    case LastMessage:
-        return v.traffic && v.traffic->lastMessageAt.isValid()
-                   ? locale.toString(v.traffic->lastMessageAt.toLocalTime().time(), QLocale::ShortFormat)
-                   : Unknown;
-    case Kind:
-        return v.kind;
-    default:
-        return {};
-    }
-}
-
-QVariant sortValue(int column, const Values &v)
-{
-    switch (column) {
-    case Subscribers:
-        return v.subscribers;
-    case Relays:
-        return v.relays ? qint64(*v.relays) : qint64(-1);
-    case RelayClients:
-        return v.relayClients.value_or(-1);
-    case MessagesPerSecond:
-        return v.traffic ? v.traffic->messagesPerSecond : -1.0;
-    case BytesPerSecond:
-        return v.traffic ? v.traffic->bytesPerSecond : -1.0;
-    case LastMessage:
-        return v.traffic && v.traffic->lastMessageAt.isValid() ? v.traffic->lastMessageAt.toMSecsSinceEpoch()
-                                                               : qint64(-1);
-    case Kind:
-        return v.kind;
-    default:
-        return {};
-    }
-}
-
-QVariant alignment(int column)
-{
-    if (column == Name || column == Kind)
-        return QVariant::fromValue(Qt::Alignment(Qt::AlignLeft | Qt::AlignVCenter));
-    return QVariant::fromValue(Qt::Alignment(Qt::AlignRight | Qt::AlignVCenter));
-}
-
-} // namespace ChannelColumns
 
 using namespace ChannelColumns;
 
@@ -246,11 +79,57 @@ Values ChannelListModel::valuesFor(const QByteArray &name, qint64 subscribers) c
     }
     if (const auto it = m_traffic.constFind(name); it != m_traffic.cend())
         v.traffic = *it;
+    v.kind = kindOf(name);
     return v;
+}
+
+QString ChannelListModel::kindOf(const QByteArray &name) const
+{
+    if (m_kinds.clusterNodes <= 0)
+        return {};
+    if (!m_kinds.sharded.contains(name))
+        return m_classicText;
+    return kindText(m_kinds, name);
+}
+
+void ChannelListModel::setClusterKinds(const PubSubSnapshot &snapshot)
+{
+    PubSubSnapshot before;
+    before.clusterNodes = std::exchange(m_kinds.clusterNodes, snapshot.clusterNodes);
+    before.sharded = std::exchange(m_kinds.sharded, snapshot.sharded);
+    m_classicText = m_kinds.clusterNodes > 0 ? kindText(m_kinds, QByteArray()) : QString();
+    if (before.clusterNodes <= 0 && m_kinds.clusterNodes <= 0)
+        return;
+    const size_t rows = rowTotal();
+    if ((before.clusterNodes > 0) != (m_kinds.clusterNodes > 0)) {
+        for (size_t i = 0; i < rows; ++i)
+            rowAt(i).values.kind = kindOf(rowAt(i).name);
+        if (rows > 0)
+            Q_EMIT dataChanged(index(0, Kind), index(int(rows) - 1, Kind), {Qt::DisplayRole, SortRole});
+        return;
+    }
+    // Only the channels sharded before or now can have changed.
+    QSet<QByteArray> touched;
+    for (auto it = before.sharded.cbegin(); it != before.sharded.cend(); ++it)
+        touched.insert(it.key());
+    for (auto it = m_kinds.sharded.cbegin(); it != m_kinds.sharded.cend(); ++it)
+        touched.insert(it.key());
+    for (const QByteArray &name : std::as_const(touched)) {
+        const int row = rowOf(name);
+        if (row < 0)
+            continue;
+        QString kind = kindOf(name);
+        if (rowAt(size_t(row)).values.kind == kind)
+            continue;
+        rowAt(size_t(row)).values.kind = std::move(kind);
+        Q_EMIT dataChanged(index(row, Kind), index(row, Kind), {Qt::DisplayRole, SortRole});
+    }
 }
 
 void ChannelListModel::applySnapshot(const PubSubSnapshot &snapshot)
 {
+    abandonDiff();
+    setClusterKinds(snapshot);
     const auto byName = [](const PubSubSnapshot::Channel &a, const PubSubSnapshot::Channel &b) {
         return a.name < b.name;
     };
@@ -282,7 +161,7 @@ void ChannelListModel::applySnapshot(const PubSubSnapshot &snapshot)
                 row.values.subscribers = next[j].subscribers;
                 mask = 1u << Subscribers;
             }
-            if (QString kind = kindText(snapshot, next[j].name); row.values.kind != kind) {
+            if (QString kind = kindOf(next[j].name); row.values.kind != kind) {
                 row.values.kind = std::move(kind);
                 mask |= 1u << Kind;
             }
@@ -307,7 +186,6 @@ void ChannelListModel::applySnapshot(const PubSubSnapshot &snapshot)
             for (; j < end; ++j) {
                 m_totalSubscribers += std::max<qint64>(0, next[j].subscribers);
                 m_rows.push_back({next[j].name, valuesFor(next[j].name, next[j].subscribers)});
-                m_rows.back().values.kind = kindText(snapshot, next[j].name);
                 masks.push_back(0);
             }
             endInsertRows();
@@ -323,15 +201,141 @@ const ChannelListModel::Row &ChannelListModel::rowAt(size_t row) const
     return row < m_rows.size() ? m_rows[row] : m_tail[row - m_rows.size() + m_tailPos];
 }
 
+ChannelListModel::Row &ChannelListModel::rowAt(size_t row)
+{
+    return row < m_rows.size() ? m_rows[row] : m_tail[row - m_rows.size() + m_tailPos];
+}
+
+void ChannelListModel::beginDiff(std::shared_ptr<const ChannelDiff> diff)
+{
+    abandonDiff();
+    if (!diff || diff->isEmpty())
+        return;
+    Q_ASSERT(int(m_rows.size()) == diff->rowsBefore);
+    m_diff = std::move(diff);
+    m_op = 0;
+    m_opDone = 0;
+    // A diff of counts only changes rows in place; anything else moves the rows across once.
+    const bool countsOnly =
+        std::all_of(m_diff->ops.cbegin(), m_diff->ops.cend(),
+                    [](const ChannelDiff::Op &op) { return op.kind == ChannelDiff::Op::Kind::Recount; });
+    if (countsOnly)
+        return;
+    m_tail = std::move(m_rows);
+    m_rows = {};
+    m_rows.reserve(size_t(m_diff->rowsAfter));
+    m_tailPos = 0;
+}
+
+bool ChannelListModel::passRowsUntil(size_t row, const QDeadlineTimer &deadline)
+{
+    if (m_tail.empty())
+        return true; // in place
+    while (m_rows.size() < row) {
+        const size_t end = std::min(row, m_rows.size() + 65536);
+        while (m_rows.size() < end)
+            m_rows.push_back(std::move(m_tail[m_tailPos++]));
+        if (m_rows.size() < row && deadline.hasExpired())
+            return false;
+    }
+    return true;
+}
+
+bool ChannelListModel::applyStep(const ChannelDiff::Op &op, const QDeadlineTimer &deadline)
+{
+    using Kind = ChannelDiff::Op::Kind;
+    const int at = op.row + (op.kind == Kind::Remove ? 0 : m_opDone);
+    if (!passRowsUntil(size_t(at), deadline))
+        return false;
+    const int n = std::min(m_chunk, op.count - m_opDone);
+    const qsizetype from = op.first + m_opDone;
+    switch (op.kind) {
+    case Kind::Remove:
+        beginRemoveRows({}, at, at + n - 1);
+        for (int k = 0; k < n; ++k)
+            m_totalSubscribers -= std::max<qint64>(0, m_tail[m_tailPos + size_t(k)].values.subscribers);
+        m_tailPos += size_t(n);
+        endRemoveRows();
+        break;
+    case Kind::Insert:
+        beginInsertRows({}, at, at + n - 1);
+        for (qsizetype k = from; k < from + n; ++k) {
+            const PubSubSnapshot::Channel &c = m_diff->channels[k];
+            m_totalSubscribers += std::max<qint64>(0, c.subscribers);
+            m_rows.push_back({c.name, valuesFor(c.name, c.subscribers)});
+        }
+        endInsertRows();
+        break;
+    case Kind::Recount:
+        for (qsizetype k = from; k < from + n; ++k) {
+            Row &row = rowAt(size_t(at + (k - from)));
+            m_totalSubscribers += std::max<qint64>(0, m_diff->channels[k].subscribers) -
+                                  std::max<qint64>(0, row.values.subscribers);
+            row.values.subscribers = m_diff->channels[k].subscribers;
+        }
+        if (!m_tail.empty())
+            passRowsUntil(size_t(at + n), QDeadlineTimer(QDeadlineTimer::Forever));
+        Q_EMIT dataChanged(index(at, Subscribers), index(at + n - 1, Subscribers),
+                           {Qt::DisplayRole, SortRole});
+        break;
+    }
+    m_opDone += n;
+    return m_opDone == op.count;
+}
+
+bool ChannelListModel::applyDiffSlice(const QDeadlineTimer &deadline)
+{
+    while (m_diff) {
+        if (m_op == m_diff->ops.size()) {
+            if (!passRowsUntil(rowTotal(), deadline))
+                return false;
+            std::vector<Row>().swap(m_tail);
+            m_tailPos = 0;
+            m_diff.reset();
+            break;
+        }
+        const qint64 started = threadCpuUs();
+        const bool done = applyStep(m_diff->ops[m_op], deadline);
+        // Rows per step follow what a step costs this thread (the proxies and views included; CPU time,
+        // so that being preempted on a busy machine does not shrink the steps): about 2 ms.
+        const qint64 us = threadCpuUs() - started;
+        if (us < 1000)
+            m_chunk = std::min(m_chunk * 2, 1 << 16);
+        else if (us > 4000)
+            m_chunk = std::max(m_chunk / 2, 256); // fixed costs per step are O(rows) in the proxies
+        if (done) {
+            ++m_op;
+            m_opDone = 0;
+        }
+        if (deadline.hasExpired())
+            return !m_diff;
+    }
+    return true;
+}
+
+void ChannelListModel::abandonDiff()
+{
+    if (!m_diff)
+        return;
+    // The rows shown are m_rows followed by the rest of m_tail: they stay.
+    m_rows.reserve(rowTotal());
+    for (; m_tailPos < m_tail.size(); ++m_tailPos)
+        m_rows.push_back(std::move(m_tail[m_tailPos]));
+    std::vector<Row>().swap(m_tail);
+    m_tailPos = 0;
+    m_diff.reset();
+}
+
 void ChannelListModel::updateRows(const std::function<Values(const Row &)> &compute)
 {
-    std::vector<unsigned> masks(m_rows.size(), 0);
-    for (size_t i = 0; i < m_rows.size(); ++i) {
-        Values v = compute(m_rows[i]);
-        v.kind = m_rows[i].values.kind;
-        masks[i] = changedColumns(m_rows[i].values, v);
+    std::vector<unsigned> masks(rowTotal(), 0);
+    for (size_t i = 0; i < masks.size(); ++i) {
+        Row &row = rowAt(i);
+        Values v = compute(row);
+        v.kind = row.values.kind;
+        masks[i] = changedColumns(row.values, v);
         if (masks[i])
-            m_rows[i].values = std::move(v);
+            row.values = std::move(v);
     }
     emitChanged(masks);
 }
@@ -356,15 +360,26 @@ void ChannelListModel::emitChanged(const std::vector<unsigned> &masks)
 
 void ChannelListModel::setTraffic(const ChannelTrafficMap &traffic)
 {
+    // Only the channels whose traffic changed: the tap meters a few, the list may hold millions.
+    const QByteArrayList touched = changedTraffic(m_traffic, traffic);
     m_traffic = traffic;
-    updateRows([this](const Row &row) {
+    for (const QByteArray &name : touched) {
+        const int at = rowOf(name);
+        if (at < 0)
+            continue;
+        Row &row = rowAt(size_t(at));
         Values v = row.values;
-        if (const auto it = m_traffic.constFind(row.name); it != m_traffic.cend())
+        if (const auto it = m_traffic.constFind(name); it != m_traffic.cend())
             v.traffic = *it;
         else
             v.traffic.reset();
-        return v;
-    });
+        const unsigned mask = changedColumns(row.values, v);
+        row.values = std::move(v);
+        for (int column = 0; column < Count; ++column) {
+            if (mask & (1u << column))
+                Q_EMIT dataChanged(index(at, column), index(at, column), {Qt::DisplayRole, SortRole});
+        }
+    }
 }
 
 void ChannelListModel::setRelayDirectory(RelayDirectory *directory)
@@ -386,6 +401,26 @@ RelayDirectory *ChannelListModel::relayDirectory() const
 
 void ChannelListModel::refreshRelays()
 {
+    // A heartbeat changes the columns of the channels the relays report, not of a million others.
+    QByteArrayList touched;
+    if (!m_relayView.update(m_directory, touched)) {
+        for (const QByteArray &name : std::as_const(touched)) {
+            const int at = rowOf(name);
+            if (at < 0)
+                continue;
+            Row &row = rowAt(size_t(at));
+            Values v = row.values;
+            v.relays = m_directory ? m_directory->relaysFor(name) : std::nullopt;
+            v.relayClients = m_directory ? m_directory->relayClientsFor(name) : std::nullopt;
+            const unsigned mask = changedColumns(row.values, v);
+            row.values = std::move(v);
+            for (int column = 0; column < Count; ++column) {
+                if (mask & (1u << column))
+                    Q_EMIT dataChanged(index(at, column), index(at, column), {Qt::DisplayRole, SortRole});
+            }
+        }
+        return;
+    }
     updateRows([this](const Row &row) {
         Values v = row.values;
         v.relays = m_directory ? m_directory->relaysFor(row.name) : std::nullopt;
@@ -396,18 +431,25 @@ void ChannelListModel::refreshRelays()
 
 QByteArray ChannelListModel::channelAt(int row) const
 {
-    return row >= 0 && size_t(row) < m_rows.size() ? m_rows[size_t(row)].name : QByteArray();
+    return row >= 0 && size_t(row) < rowTotal() ? rowAt(size_t(row)).name : QByteArray();
 }
 
 int ChannelListModel::rowOf(const QByteArray &channel) const
 {
-    const auto it = std::lower_bound(m_rows.cbegin(), m_rows.cend(), channel,
-                                     [](const Row &r, const QByteArray &name) { return r.name < name; });
-    return it != m_rows.cend() && it->name == channel ? int(it - m_rows.cbegin()) : -1;
+    // The rows shown, m_rows then m_tail from m_tailPos, are sorted by name throughout.
+    const auto byName = [](const Row &r, const QByteArray &name) {
+        return r.name < name;
+    };
+    const auto it = std::lower_bound(m_rows.cbegin(), m_rows.cend(), channel, byName);
+    if (it != m_rows.cend())
+        return it->name == channel ? int(it - m_rows.cbegin()) : -1;
+    const auto tailStart = m_tail.cbegin() + qsizetype(std::min(m_tailPos, m_tail.size()));
+    const auto t = std::lower_bound(tailStart, m_tail.cend(), channel, byName);
+    return t != m_tail.cend() && t->name == channel ? int(m_rows.size() + size_t(t - tailStart)) : -1;
 }
 
 qint64 ChannelListModel::subscribersFor(const QByteArray &channel) const
 {
     const int row = rowOf(channel);
-    return row < 0 ? 0 : m_rows[size_t(row)].values.subscribers; // -1: unknown
+    return row < 0 ? 0 : rowAt(size_t(row)).values.subscribers; // -1: unknown
 }

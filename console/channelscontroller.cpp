@@ -6,8 +6,17 @@
 #include "clusterchannelmonitor.h"
 #include "clusternodesmodel.h"
 #include "pubsubclientmodel.h"
+#include "redisclusterconnection.h"
 #include "redisconnection.h"
 #include "relaydirectory.h"
+
+#include <QDeadlineTimer>
+#include <QThread>
+
+namespace {
+// GUI time per event-loop turn for applying a round, per model (proxies and views included).
+constexpr int SliceMs = 6;
+} // namespace
 
 ChannelsController::ChannelsController(QObject *parent)
     : QObject(parent)
@@ -17,29 +26,73 @@ ChannelsController::ChannelsController(QObject *parent)
     , m_clients(new PubSubClientModel(this))
     , m_nodes(new ClusterNodesModel(this))
 {
+    qRegisterMetaType<ChannelRoundPtr>();
+    qRegisterMetaType<QList<ClusterNodeStatus>>();
     m_list->setRelayDirectory(m_directory);
     m_tree->setRelayDirectory(m_directory);
+    m_sliceTimer.setInterval(0);
+    connect(&m_sliceTimer, &QTimer::timeout, this, &ChannelsController::applySlice);
 }
 
-ChannelsController::~ChannelsController() = default;
+ChannelsController::~ChannelsController()
+{
+    stopWorker();
+}
 
 void ChannelsController::attach(RedisConnection *connection)
 {
     detach();
     if (!connection)
         return;
+    startWorker(connection, connection->options());
+}
+
+// Polls with options on the worker's thread: one server, or every node of a Cluster.
+void ChannelsController::startWorker(RedisConnection *connection, const RedisConnectionOptions &options)
+{
     m_connection = connection;
-    m_monitor = new ChannelMonitor(connection, this);
-    m_monitor->setBudget(m_budget);
-    connect(m_monitor, &ChannelMonitor::snapshotReady, this, &ChannelsController::onSnapshot);
-    connect(m_monitor, &ChannelMonitor::refreshFailed, this, [this](const QString &error) {
+    m_thread = new QThread;
+    m_thread->setObjectName(QStringLiteral("channels"));
+    m_worker = new ChannelWorker(++m_generation);
+    m_worker->moveToThread(m_thread);
+    // The worker, its connection and its monitor are deleted on their thread when it ends.
+    connect(m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    connect(m_worker, &ChannelWorker::roundReady, this, &ChannelsController::onRound);
+    connect(m_worker, &ChannelWorker::refreshFailed, this, [this](const QString &error) {
+        m_refreshing = false;
+        startDirectory();
         m_lastError = error;
         Q_EMIT refreshFailed(error);
     });
+    connect(m_worker, &ChannelWorker::nodesReady, m_nodes, &ClusterNodesModel::applyNodes);
     connect(connection, &QObject::destroyed, this, [this] { detach(); });
-    m_directory->start(connection->options());
-    m_monitor->setInterval(m_interval);
-    m_monitor->refresh();
+    m_thread->start();
+    m_refreshing = true;
+    QMetaObject::invokeMethod(m_worker, [w = m_worker, o = options, i = m_interval, b = m_budget] {
+        w->start(o, i, b);
+    });
+    // The relay directory starts listening once the first round is in, as it did when rounds ran on
+    // the attached (already open) connection: its own pattern subscription is not in the first count.
+    m_directoryPending = true;
+}
+
+void ChannelsController::startDirectory()
+{
+    if (std::exchange(m_directoryPending, false) && m_connection)
+        m_directory->start(m_connection->options());
+}
+
+void ChannelsController::stopWorker()
+{
+    if (!m_thread)
+        return;
+    m_worker->disconnect(this);
+    m_thread->quit();
+    m_thread->wait(); // the worker finishes the step it is in (a reply, a diff) and is deleted
+    delete m_thread;
+    m_thread = nullptr;
+    m_worker = nullptr;
+    ++m_generation; // rounds already queued to this object are ignored
 }
 
 void ChannelsController::attachCluster(RedisClusterConnection *cluster, RedisConnection *node)
@@ -47,35 +100,21 @@ void ChannelsController::attachCluster(RedisClusterConnection *cluster, RedisCon
     detach();
     if (!cluster || !node)
         return;
-    m_connection = node;
-    m_clusterMonitor = new ClusterChannelMonitor(cluster, this);
-    m_clusterMonitor->setBudget(m_budget);
-    connect(m_clusterMonitor, &ClusterChannelMonitor::snapshotReady, this, &ChannelsController::onSnapshot);
-    connect(m_clusterMonitor, &ClusterChannelMonitor::refreshFailed, this, [this](const QString &error) {
-        m_lastError = error;
-        Q_EMIT refreshFailed(error);
-    });
-    connect(node, &QObject::destroyed, this, [this] { detach(); });
-    m_nodes->attach(m_clusterMonitor);
-    m_directory->start(node->options());
+    // The worker asks every node through a Cluster connection of its own (ClusterChannelMonitor).
+    m_cluster = true;
+    startWorker(node, cluster->options());
     m_directory->followSharded(cluster);
-    m_clusterMonitor->setInterval(m_interval);
-    m_clusterMonitor->refresh();
 }
 
 void ChannelsController::detach()
 {
-    if (m_monitor) {
-        m_monitor->disconnect(this);
-        delete m_monitor;
-        m_monitor = nullptr;
-    }
-    if (m_clusterMonitor) {
-        m_nodes->attach(nullptr);
-        m_clusterMonitor->disconnect(this);
-        delete m_clusterMonitor;
-        m_clusterMonitor = nullptr;
-    }
+    stopWorker();
+    m_cluster = false;
+    m_nodes->applyNodes({});
+    m_sliceTimer.stop();
+    m_rounds.clear();
+    m_refreshing = false;
+    m_directoryPending = false;
     if (m_connection)
         disconnect(m_connection, &QObject::destroyed, this, nullptr);
     m_connection = nullptr;
@@ -104,33 +143,29 @@ void ChannelsController::setRefreshInterval(std::chrono::milliseconds interval)
     if (interval == m_interval)
         return;
     m_interval = interval;
-    if (m_monitor)
-        m_monitor->setInterval(interval);
-    if (m_clusterMonitor)
-        m_clusterMonitor->setInterval(interval);
+    if (m_worker)
+        QMetaObject::invokeMethod(m_worker, [w = m_worker, interval] { w->setInterval(interval); });
     Q_EMIT refreshIntervalChanged(interval);
 }
 
 void ChannelsController::refresh()
 {
-    if (m_monitor)
-        m_monitor->refresh();
-    if (m_clusterMonitor)
-        m_clusterMonitor->refresh();
+    if (!m_worker)
+        return;
+    m_refreshing = true;
+    QMetaObject::invokeMethod(m_worker, [w = m_worker] { w->refresh(); });
 }
 
 void ChannelsController::setPollBudget(const PollBudget &budget)
 {
     m_budget = budget;
-    if (m_monitor)
-        m_monitor->setBudget(budget);
-    if (m_clusterMonitor)
-        m_clusterMonitor->setBudget(budget);
+    if (m_worker)
+        QMetaObject::invokeMethod(m_worker, [w = m_worker, budget] { w->setBudget(budget); });
 }
 
 bool ChannelsController::isRefreshing() const
 {
-    return (m_monitor && m_monitor->isRefreshing()) || (m_clusterMonitor && m_clusterMonitor->isRefreshing());
+    return m_refreshing || !m_rounds.empty();
 }
 
 void ChannelsController::setTraffic(const ChannelTrafficMap &traffic)
@@ -144,15 +179,58 @@ qint64 ChannelsController::subscribersFor(const QByteArray &channel) const
     return m_list->subscribersFor(channel);
 }
 
-void ChannelsController::onSnapshot(const PubSubSnapshot &snapshot)
+void ChannelsController::onRound(const ChannelRoundPtr &round)
 {
-    m_last = snapshot;
-    m_lastError.clear();
-    if (snapshot.channelsRefreshed) {
-        m_list->applySnapshot(snapshot);
-        m_tree->applySnapshot(snapshot);
+    if (round->generation != m_generation)
+        return;
+    m_rounds.push_back(round);
+    if (m_rounds.size() > 1)
+        return;
+    if (round->snapshot.channelsRefreshed)
+        m_list->setClusterKinds(round->snapshot);
+    if (round->diff) {
+        m_list->beginDiff(round->diff);
+        m_tree->beginDiff(round->diff);
     }
-    if (snapshot.clientsRefreshed)
-        m_clients->applySnapshot(snapshot);
-    Q_EMIT snapshotReady(snapshot);
+    applySlice();
+}
+
+void ChannelsController::applySlice()
+{
+    const bool listDone = m_list->applyDiffSlice(QDeadlineTimer(SliceMs, Qt::PreciseTimer));
+    const bool treeDone = m_tree->applyDiffSlice(QDeadlineTimer(SliceMs, Qt::PreciseTimer));
+    if (!listDone || !treeDone) {
+        m_sliceTimer.start();
+        return;
+    }
+    m_sliceTimer.stop();
+    finishRound();
+}
+
+void ChannelsController::finishRound()
+{
+    ChannelRoundPtr round = std::move(m_rounds.front());
+    m_rounds.pop_front();
+    m_refreshing = false;
+    PubSubSnapshot old = std::exchange(m_last, round->snapshot);
+    m_lastError.clear();
+    if (m_last.clientsRefreshed)
+        m_clients->applySnapshot(m_last);
+    // The round and the snapshot before it may hold the last references to a million names: they are
+    // released on the worker's thread, not here.
+    if (m_worker)
+        QMetaObject::invokeMethod(m_worker, [w = m_worker, round = std::move(round), old = std::move(old)] {
+            Q_UNUSED(round);
+            Q_UNUSED(old);
+            w->applied();
+        });
+    const QPointer<ChannelsController> alive(this);
+    Q_EMIT snapshotReady(m_last);
+    if (alive)
+        startDirectory();
+    if (alive && !m_rounds.empty()) {
+        const ChannelRoundPtr next = m_rounds.front();
+        m_rounds.pop_front();
+        onRound(next);
+    }
 }

@@ -3,25 +3,31 @@
 
 #include "channelmonitor.h"
 #include "channeltraffic.h"
+#include "channelworker.h"
+#include "redisconnection.h"
 
 #include <QObject>
 #include <QPointer>
+#include <QTimer>
 
 #include <chrono>
+#include <deque>
 
 class ChannelListModel;
-class ClusterChannelMonitor;
 class ClusterNodesModel;
 class RedisClusterConnection;
 class ChannelTreeModel;
 class PubSubClientModel;
 class RedisConnection;
+class QThread;
 class RelayDirectory;
 
-// The Channels view's logic: polls Redis through a ChannelMonitor on the attached connection, listens
-// to the relays' heartbeats (RelayDirectory) and feeds the list, tree and client models. A part of a
-// snapshot that Redis refused is applied empty (the snapshot's errors say why); a part a backed-off
-// round did not ask for is left as it is.
+// The Channels view's logic: polls Redis through a ChannelMonitor, listens to the relays' heartbeats
+// (RelayDirectory) and feeds the list, tree and client models. A part of a snapshot that Redis refused
+// is applied empty (the snapshot's errors say why); a part a backed-off round did not ask for is left
+// as it is. The monitor runs on a worker thread (ChannelWorker) with its own connection made from the
+// attached one's options; the GUI thread gets each round's diff and applies it to the models in
+// slices of a few milliseconds per event-loop turn. snapshotReady comes once every model has it.
 class ChannelsController : public QObject
 {
     Q_OBJECT
@@ -32,10 +38,11 @@ public:
     // Polls on connection (owned by the caller, used for commands only); the relay directory opens its
     // own subscriber with connection->options(). Refreshes at once.
     void attach(RedisConnection *connection);
-    // A Redis Cluster: polls every node of cluster (ClusterChannelMonitor, which also feeds nodesModel());
-    // node (a connection to one of its nodes) is the connection() the relay directory listens on.
+    // A Redis Cluster: polls every node (a ClusterChannelMonitor on the worker, on a Cluster connection
+    // of its own made from cluster's options; it also feeds nodesModel()); node (a connection to one of
+    // its nodes) is the connection() the relay directory listens on.
     void attachCluster(RedisClusterConnection *cluster, RedisConnection *node);
-    ClusterChannelMonitor *clusterMonitor() const { return m_clusterMonitor; }
+    bool isCluster() const { return m_cluster; }
     ClusterNodesModel *nodesModel() const { return m_nodes; }
     // Stops polling and listening; the models empty.
     void detach();
@@ -68,11 +75,22 @@ Q_SIGNALS:
     void refreshIntervalChanged(std::chrono::milliseconds interval);
 
 private:
-    void onSnapshot(const PubSubSnapshot &snapshot);
+    void startWorker(RedisConnection *connection, const RedisConnectionOptions &options);
+    void stopWorker();
+    void startDirectory();
+    void onRound(const ChannelRoundPtr &round);
+    void applySlice();
+    void finishRound();
 
     QPointer<RedisConnection> m_connection;
-    ChannelMonitor *m_monitor = nullptr;
-    ClusterChannelMonitor *m_clusterMonitor = nullptr;
+    QThread *m_thread = nullptr;
+    ChannelWorker *m_worker = nullptr; // lives on m_thread
+    quint64 m_generation = 0;
+    std::deque<ChannelRoundPtr> m_rounds; // the first is being applied
+    QTimer m_sliceTimer;
+    bool m_refreshing = false;
+    bool m_directoryPending = false;
+    bool m_cluster = false;
     RelayDirectory *m_directory;
     ChannelListModel *m_list;
     ChannelTreeModel *m_tree;

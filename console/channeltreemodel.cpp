@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "channeltreemodel.h"
 
+#include "channeltreenode.h"
+
 #include "relaydirectory.h"
 
 #include <QCoreApplication>
@@ -12,44 +14,7 @@
 
 using namespace Qt::StringLiterals;
 using namespace ChannelColumns;
-
-struct ChannelTreeModel::Node
-{
-    QByteArray segment;
-    QByteArray fullName;
-    Node *parent = nullptr;
-    std::vector<std::unique_ptr<Node>> children; // sorted by segment
-    bool isChannel = false;
-    Values own;   // the channel's own values
-    Values shown; // own + descendants
-    int channels = 0;
-
-    Node *child(const QByteArray &seg) const
-    {
-        const auto it = lowerBound(seg);
-        return it != children.cend() && (*it)->segment == seg ? it->get() : nullptr;
-    }
-    std::vector<std::unique_ptr<Node>>::const_iterator lowerBound(const QByteArray &seg) const
-    {
-        return std::lower_bound(
-            children.cbegin(), children.cend(), seg,
-            [](const std::unique_ptr<Node> &n, const QByteArray &s) { return n->segment < s; });
-    }
-    Node *addChild(const QByteArray &seg)
-    {
-        auto node = std::make_unique<Node>();
-        node->segment = seg;
-        node->fullName = parent ? fullName + ':' + seg : seg;
-        node->parent = this;
-        const auto at = lowerBound(seg);
-        return children.insert(at, std::move(node))->get();
-    }
-};
-
-namespace {
-const QList<int> ChangedRoles{Qt::DisplayRole, SortRole, Qt::ToolTipRole, IsChannelRole, IsGroupRole};
-constexpr unsigned NameBit = 1u << Name;
-} // namespace
+using namespace ChannelTree;
 
 ChannelTreeModel::ChannelTreeModel(QObject *parent)
     : QAbstractItemModel(parent)
@@ -214,14 +179,9 @@ void ChannelTreeModel::prune(Node *node)
     }
 }
 
-// Channels staged below the node where they become visible, to be inserted there in ranges.
-struct ChannelTreeModel::Staging
-{
-    std::unordered_map<Node *, std::map<QByteArray, std::unique_ptr<Node>>> byParent;
-};
-
 void ChannelTreeModel::applySnapshot(const PubSubSnapshot &snapshot)
 {
+    abandonDiff();
     QHash<QByteArray, qint64> next;
     next.reserve(snapshot.channels.size());
     for (const auto &c : snapshot.channels)
@@ -323,6 +283,30 @@ void ChannelTreeModel::insertStaged(Staging &staging)
 unsigned ChannelTreeModel::recompute(Node *node, bool notify)
 {
     std::vector<unsigned> masks(node->children.size(), 0);
+    for (size_t i = 0; i < node->children.size(); ++i)
+        masks[i] = recompute(node->children[i].get(), notify);
+    if (notify) {
+        const QModelIndex parentIndex = indexOf(node);
+        for (int column = 0; column < Count; ++column) {
+            const unsigned bit = 1u << column;
+            for (size_t i = 0; i < masks.size();) {
+                if (!(masks[i] & bit)) {
+                    ++i;
+                    continue;
+                }
+                const size_t first = i;
+                while (i < masks.size() && (masks[i] & bit))
+                    ++i;
+                Q_EMIT dataChanged(index(int(first), column, parentIndex),
+                                   index(int(i - 1), column, parentIndex), ChangedRoles);
+            }
+        }
+    }
+    return resum(node);
+}
+
+unsigned ChannelTreeModel::resum(Node *node)
+{
     Values sum;
     if (node->isChannel)
         sum = node->own;
@@ -331,11 +315,14 @@ unsigned ChannelTreeModel::recompute(Node *node, bool notify)
     // A group whose channels are not all counted has no count either.
     bool unknown = sum.subscribers < 0;
     int channels = node->isChannel ? 1 : 0;
-    for (size_t i = 0; i < node->children.size(); ++i) {
-        Node *c = node->children[i].get();
-        masks[i] = recompute(c, notify);
+    node->known = node->isChannel ? std::max<qint64>(0, node->own.subscribers) : 0;
+    node->unknown = node->isChannel && node->own.subscribers < 0 ? 1 : 0;
+    for (const auto &child : node->children) {
+        const Node *c = child.get();
         const Values &v = c->shown;
         channels += c->channels;
+        node->known += c->known;
+        node->unknown += c->unknown;
         unknown = unknown || v.subscribers < 0;
         sum.subscribers += std::max<qint64>(0, v.subscribers);
         if (v.relayClients)
@@ -356,25 +343,6 @@ unsigned ChannelTreeModel::recompute(Node *node, bool notify)
         sum.subscribers = -1;
     if (!node->isChannel)
         sum.relays.reset(); // relays count per channel; a group has no single answer
-
-    if (notify) {
-        const QModelIndex parentIndex = indexOf(node);
-        for (int column = 0; column < Count; ++column) {
-            const unsigned bit = 1u << column;
-            for (size_t i = 0; i < masks.size();) {
-                if (!(masks[i] & bit)) {
-                    ++i;
-                    continue;
-                }
-                const size_t first = i;
-                while (i < masks.size() && (masks[i] & bit))
-                    ++i;
-                Q_EMIT dataChanged(index(int(first), column, parentIndex),
-                                   index(int(i - 1), column, parentIndex), ChangedRoles);
-            }
-        }
-    }
-
     unsigned mask = changedColumns(node->shown, sum);
     if (channels != node->channels)
         mask |= NameBit;
@@ -388,17 +356,6 @@ void ChannelTreeModel::refreshOwnValues(const std::function<void(Node *)> &updat
     for (Node *n : std::as_const(m_channelNodes))
         update(n);
     recompute(m_root.get(), true);
-}
-
-void ChannelTreeModel::setTraffic(const ChannelTrafficMap &traffic)
-{
-    m_traffic = traffic;
-    refreshOwnValues([this](Node *n) {
-        if (const auto it = m_traffic.constFind(n->fullName); it != m_traffic.cend())
-            n->own.traffic = *it;
-        else
-            n->own.traffic.reset();
-    });
 }
 
 void ChannelTreeModel::setRelayDirectory(RelayDirectory *directory)
@@ -415,6 +372,14 @@ void ChannelTreeModel::setRelayDirectory(RelayDirectory *directory)
 
 void ChannelTreeModel::refreshRelays()
 {
+    QByteArrayList touched;
+    if (!m_relayView.update(m_directory, touched)) {
+        updateOwnValues(touched, [this](Node *n) {
+            n->own.relays = m_directory ? m_directory->relaysFor(n->fullName) : std::nullopt;
+            n->own.relayClients = m_directory ? m_directory->relayClientsFor(n->fullName) : std::nullopt;
+        });
+        return;
+    }
     refreshOwnValues([this](Node *n) {
         n->own.relays = m_directory ? m_directory->relaysFor(n->fullName) : std::nullopt;
         n->own.relayClients = m_directory ? m_directory->relayClientsFor(n->fullName) : std::nullopt;

@@ -4,10 +4,12 @@
 #include "channellistmodel.h"
 
 #include <QAbstractItemModel>
+#include <QDeadlineTimer>
 #include <QHash>
 #include <QPointer>
 
 #include <memory>
+#include <unordered_set>
 #include <vector>
 
 class RelayDirectory;
@@ -32,6 +34,13 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     void applySnapshot(const PubSubSnapshot &snapshot);
+    // A diff from the channels shown now (ChannelDiffer), applied in slices as ChannelListModel does:
+    // channels are removed, inserted (in runs per parent) and recounted by name; group sums are kept
+    // up by deltas along the ancestors, so a slice costs what it changes, not the size of the tree.
+    void beginDiff(std::shared_ptr<const ChannelDiff> diff);
+    bool applyDiffSlice(const QDeadlineTimer &deadline);
+    bool isApplyingDiff() const { return m_diff != nullptr; }
+    void abandonDiff();
     void setTraffic(const ChannelTrafficMap &traffic);
     void setRelayDirectory(RelayDirectory *directory);
 
@@ -56,12 +65,29 @@ private:
     // Recomputes aggregates below node; emits dataChanged for visible children that changed when
     // notify is set. Returns the changed-columns mask of node itself.
     unsigned recompute(Node *node, bool notify);
+    // Node's sums from its own values and its children's sums (not recomputed); the changed columns.
+    unsigned resum(Node *node);
     void refreshOwnValues(const std::function<void(Node *)> &update);
+    // update on the channels named (those that exist), then the sums of the groups above them only.
+    void updateOwnValues(const QByteArrayList &names, const std::function<void(Node *)> &update);
+    void removeChannel(const QByteArray &name);
+    void stageChannel(const QByteArray &name, qint64 subscribers, Staging &staging);
+    void recountChannel(const QByteArray &name, qint64 subscribers);
+    // Adds to the subtree sums of from and its ancestors; marks them changed from firstShown up.
+    void adjust(Node *from, qint64 known, int unknown, int channels, const Node *firstShown);
+    void notifyChanged();
     void refreshRelays();
 
     std::unique_ptr<Node> m_root;
     QHash<QByteArray, Node *> m_channelNodes;
+    std::shared_ptr<const ChannelDiff> m_diff;
+    size_t m_op = 0;
+    int m_opDone = 0;
+    int m_chunk = 256;
+    bool m_recomputeAll = false;          // a channel with relays or traffic came or went
+    std::unordered_set<Node *> m_changed; // shown nodes whose sums changed in this slice
     ChannelTrafficMap m_traffic;
     QPointer<RelayDirectory> m_directory;
     QMetaObject::Connection m_directoryConnection;
+    ChannelColumns::RelayView m_relayView;
 };

@@ -12,6 +12,32 @@
 using namespace Qt::StringLiterals;
 using Group = TrafficHistory::Group;
 
+namespace {
+// The n channels with the most subscribers (then by name), most first.
+QByteArrayList mostSubscribed(const QList<PubSubSnapshot::Channel> &channels, int n)
+{
+    const auto before = [](const PubSubSnapshot::Channel *a, const PubSubSnapshot::Channel *b) {
+        return a->subscribers != b->subscribers ? a->subscribers > b->subscribers : a->name < b->name;
+    };
+    std::vector<const PubSubSnapshot::Channel *> top; // a heap whose front is the last of the top n
+    for (const PubSubSnapshot::Channel &c : channels) {
+        if (qsizetype(top.size()) < n) {
+            top.push_back(&c);
+            std::push_heap(top.begin(), top.end(), before);
+        } else if (n > 0 && before(&c, top.front())) {
+            std::pop_heap(top.begin(), top.end(), before);
+            top.back() = &c;
+            std::push_heap(top.begin(), top.end(), before);
+        }
+    }
+    std::sort_heap(top.begin(), top.end(), before);
+    QByteArrayList out;
+    for (const PubSubSnapshot::Channel *c : top)
+        out << c->name;
+    return out;
+}
+} // namespace
+
 ChartFeeder::ChartFeeder(TrafficHistory *history, TapController *tap, ChannelsController *channels,
                          EmbeddedRelay *relay, QObject *parent)
     : QObject(parent)
@@ -52,14 +78,13 @@ void ChartFeeder::sample(qint64 now)
         const PubSubSnapshot &snapshot = m_channels->lastSnapshot();
         QByteArrayList chosen = m_tap ? m_tap->channels() : QByteArrayList();
         if (chosen.isEmpty()) {
-            QList<PubSubSnapshot::Channel> byCount = snapshot.channels;
-            std::partial_sort(byCount.begin(), byCount.begin() + std::min<qsizetype>(m_top, byCount.size()),
-                              byCount.end(), [](const auto &a, const auto &b) {
-                                  return a.subscribers != b.subscribers ? a.subscribers > b.subscribers
-                                                                        : a.name < b.name;
-                              });
-            for (qsizetype i = 0; i < std::min<qsizetype>(m_top, byCount.size()); ++i)
-                chosen << byCount[i].name;
+            // Once per snapshot, without copying its list (a million channels on the GUI thread).
+            if (m_topTakenAt != snapshot.takenAt || m_topCount != m_top) {
+                m_topTakenAt = snapshot.takenAt;
+                m_topCount = m_top;
+                m_topSubscribed = mostSubscribed(snapshot.channels, m_top);
+            }
+            chosen = m_topSubscribed;
         }
         chosen = chosen.mid(0, m_top);
         QStringList wanted;

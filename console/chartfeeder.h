@@ -3,6 +3,7 @@
 
 #include "traffichistory.h"
 
+#include <QDateTime>
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
@@ -33,6 +34,9 @@ private:
     QPointer<EmbeddedRelay> m_relay;
     QTimer m_timer;
     int m_top = 5;
+    QDateTime m_topTakenAt; // the snapshot m_topSubscribed was taken from
+    int m_topCount = 0;
+    QByteArrayList m_topSubscribed;
     QStringList m_messageSeries;
     QStringList m_subscriberSeries;
 };

@@ -89,6 +89,16 @@ QList<RelayInstanceStats> RelayDirectory::instances() const
     return out;
 }
 
+QSet<QByteArray> RelayDirectory::channels() const
+{
+    QSet<QByteArray> out;
+    for (const Entry &e : m_instances) {
+        for (auto it = e.stats.channels.cbegin(); it != e.stats.channels.cend(); ++it)
+            out.insert(it.key());
+    }
+    return out;
+}
+
 std::optional<int> RelayDirectory::relaysFor(const QByteArray &channel) const
 {
     if (m_instances.isEmpty())

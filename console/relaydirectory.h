@@ -9,6 +9,7 @@
 #include <QHash>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 #include <QTimer>
 
 #include <chrono>
@@ -61,6 +62,8 @@ public:
 
     QList<RelayInstanceStats> instances() const; // sorted by instance id, then prefix
     int instanceCount() const { return int(m_instances.size()); }
+    // Every channel some relay reports (relaysFor and relayClientsFor are 0 for the others).
+    QSet<QByteArray> channels() const;
     // Relays that serve channel; nullopt when no relay reports at all.
     std::optional<int> relaysFor(const QByteArray &channel) const;
     // Relay clients on channel summed over relays; nullopt when no relay reports at all.

@@ -214,8 +214,15 @@ void ChannelsView::connectControls()
     connect(m_filter, &QLineEdit::textChanged, this, [this](const QString &text) {
         m_treeProxy->setFilterText(text);
         m_tableProxy->setFilterText(text);
-        if (!text.trimmed().isEmpty())
+        if (!text.trimmed().isEmpty() && m_tableProxy->rowCount() <= AutoExpandRows) {
             m_tree->expandAll();
+        } else if (!text.trimmed().isEmpty()) {
+            for (int row = 0; row < m_treeProxy->rowCount(); ++row) {
+                const QModelIndex group = m_treeProxy->index(row, 0);
+                if (m_treeProxy->rowCount(group) <= AutoExpandRows)
+                    m_tree->expand(group);
+            }
+        }
         updateStatus();
     });
     connect(m_findAction, &QAction::triggered, this, [this] {
@@ -252,13 +259,15 @@ void ChannelsView::connectController()
     connect(m_controller, &ChannelsController::snapshotReady, this, &ChannelsView::onSnapshot);
     connect(m_controller, &ChannelsController::refreshFailed, this, &ChannelsView::onRefreshFailed);
 
-    // Top-level groups open when they first appear; afterwards the operator's choice stays.
+    // Top-level groups open when the round that brought them is in, unless they are large; afterwards
+    // the operator's choice stays.
     connect(m_treeProxy, &QAbstractItemModel::rowsInserted, this,
             [this](const QModelIndex &parent, int first, int last) {
                 if (parent.isValid())
                     return;
-                for (int row = first; row <= last; ++row)
-                    m_tree->expand(m_treeProxy->index(row, 0));
+                // Persistent indexes cost on every row change: a round brings at most a few groups.
+                for (int row = first; row <= last && m_newGroups.size() < 256; ++row)
+                    m_newGroups.append(QPersistentModelIndex(m_treeProxy->index(row, 0)));
             });
 }
 
@@ -381,8 +390,18 @@ void ChannelsView::syncIntervalCombo()
     }
 }
 
+void ChannelsView::expandNewGroups()
+{
+    for (const QPersistentModelIndex &group : std::as_const(m_newGroups)) {
+        if (group.isValid() && m_treeProxy->rowCount(group) <= AutoExpandRows)
+            m_tree->expand(group);
+    }
+    m_newGroups.clear();
+}
+
 void ChannelsView::onSnapshot(const PubSubSnapshot &)
 {
+    expandNewGroups();
     m_haveSnapshot = true;
     m_error.clear();
     updateStatus();

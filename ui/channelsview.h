@@ -2,6 +2,8 @@
 #pragma once
 
 #include <QByteArrayList>
+#include <QList>
+#include <QPersistentModelIndex>
 #include <QWidget>
 
 class ChannelFilterProxyModel;
@@ -49,6 +51,10 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
+    // A group with more rows than this is not opened for the operator: QTreeView lays out every row of
+    // an open group whenever rows come or go under it (a million rows take about a second).
+    static constexpr int AutoExpandRows = 10000;
+    void expandNewGroups();
     void retranslateUi();
     void tapSelection();
     void showContextMenu(const QPoint &pos);
@@ -92,4 +98,6 @@ private:
     QLabel *m_status;
     QString m_error;
     bool m_haveSnapshot = false;
+    // Top-level groups that appeared in the round being applied; opened when it is in, if small.
+    QList<QPersistentModelIndex> m_newGroups;
 };

@@ -321,7 +321,7 @@ void tst_ChannelsController::clusterChannelsAndShardedRelays()
                                          QAbstractItemModelTester::FailureReportingMode::QtTest);
     controller.setRefreshInterval(100ms);
     controller.attachCluster(&cluster, &node);
-    QVERIFY(controller.clusterMonitor());
+    QVERIFY(controller.isCluster());
     ChannelListModel *list = controller.listModel();
     QTRY_COMPARE(controller.subscribersFor("news"), 2);
     QTRY_COMPARE(controller.subscribersFor("room:7"), 1); // the relay, once, on the owner's shard
@@ -351,7 +351,7 @@ void tst_ChannelsController::clusterChannelsAndShardedRelays()
 
     controller.detach();
     QCOMPARE(controller.nodesModel()->rowCount(), 0);
-    QVERIFY(!controller.clusterMonitor());
+    QVERIFY(!controller.isCluster());
     relay.shutdown();
     prefixed.shutdown();
 }
