@@ -150,10 +150,14 @@ QString ConnectionController::topologyText() const
         const auto &shards = m_cluster->topology().shards();
         if (shards.isEmpty())
             return tr("Redis Cluster · %1").arg(RedisConnection::stateName(m_cluster->state()));
-        qsizetype nodes = 0;
-        for (const auto &shard : shards)
+        // A primary that owns no slot is being added, or failed and was replaced: it is a node, not
+        // one of the primaries that serve the Cluster.
+        qsizetype nodes = 0, primaries = 0;
+        for (const auto &shard : shards) {
             nodes += 1 + shard.replicas.size();
-        return tr("Redis Cluster · %1 primaries / %2 nodes").arg(shards.size()).arg(nodes);
+            primaries += shard.slots.isEmpty() ? 0 : 1;
+        }
+        return tr("Redis Cluster · %1 primaries / %2 nodes").arg(primaries).arg(nodes);
     }
     if (m_connection && m_topology == RedisUrl::Topology::Sentinel) {
         const QString name = m_connection->options().url.primaryName();

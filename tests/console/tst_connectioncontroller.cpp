@@ -209,7 +209,8 @@ void tst_ConnectionController::clusterCommandConnectionLeavesADeadNode()
     QVERIFY(changed.last().at(0).value<RedisConnection *>() == controller.connection());
     QVERIFY(controller.options()->url.port() != seedPort);
     QTRY_VERIFY_WITH_TIMEOUT(controller.state() == RedisConnection::State::Ready, 10000);
-    QTRY_VERIFY(controller.topologyText().startsWith(u"Redis Cluster · 3 primaries"_s));
+    QTRY_VERIFY2(controller.topologyText().startsWith(u"Redis Cluster · 3 primaries"_s),
+                 qPrintable(controller.topologyText()));
 }
 
 QTEST_GUILESS_MAIN(tst_ConnectionController)
