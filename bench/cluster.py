@@ -33,7 +33,7 @@ import run  # noqa: E402  (free_port, wait_port, cpu_s, Fleet, loadgen_once)
 class Cluster:
     """Three primaries, every slot assigned, on free loopback ports."""
 
-    def __init__(self, primaries=3):
+    def __init__(self, primaries=3, extra=()):
         self.dir = tempfile.mkdtemp(prefix="sb-bench-cluster-")
         self.ports = [run.free_port() for _ in range(primaries)]
         self.procs = []
@@ -45,7 +45,7 @@ class Cluster:
                  "--cluster-config-file", os.path.join(node_dir, "nodes.conf"), "--save", "", "--appendonly",
                  "no", "--dir", node_dir, "--loglevel", "warning", "--cluster-node-timeout", "5000",
                  # A free port of its own: the default (port + 10000) is past 65535 for high ports.
-                 "--cluster-port", str(run.free_port())],
+                 "--cluster-port", str(run.free_port())] + list(extra),
                 stdout=subprocess.DEVNULL))
         for port, proc in zip(self.ports, self.procs):
             run.wait_port(port, proc)

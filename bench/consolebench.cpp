@@ -43,8 +43,12 @@ int main(int argc, char *argv[])
     const QCommandLineOption churn(u"churn"_s,
                                    u"channels-scale: channels added, removed, recounted per churned round."_s,
                                    u"n"_s, u"2000"_s);
+    const QCommandLineOption cluster(
+        u"cluster-ports"_s,
+        u"channels-scale: a Redis Cluster's nodes on 127.0.0.1 (comma-separated ports)."_s, u"ports"_s);
     const QCommandLineOption quick(u"quick"_s, u"Shorter: tap 10 s, 10,000 channels."_s);
-    parser.addOptions({mode, redisPort, rate, seconds, size, channels, rounds, helpers, churn, quick});
+    parser.addOptions(
+        {mode, redisPort, rate, seconds, size, channels, rounds, helpers, churn, cluster, quick});
     parser.process(app);
 
     bool ok = false;
@@ -64,9 +68,13 @@ int main(int argc, char *argv[])
         const int n = isQuick && !parser.isSet(channels) ? 10000 : parser.value(channels).toInt();
         result = runChannels(port, std::max(10, n), std::max(1, parser.value(rounds).toInt()), out);
     } else if (parser.value(mode) == u"channels-scale") {
-        result = runChannelsScale(
-            port, std::max(100, parser.value(channels).toInt()), std::max(1, parser.value(helpers).toInt()),
-            std::max(1, parser.value(rounds).toInt()), std::max(1, parser.value(churn).toInt()), out);
+        QList<int> clusterPorts;
+        for (const QString &p : parser.value(cluster).split(u',', Qt::SkipEmptyParts))
+            clusterPorts.append(p.toInt());
+        result = runChannelsScale(port, clusterPorts, std::max(100, parser.value(channels).toInt()),
+                                  std::max(1, parser.value(helpers).toInt()),
+                                  std::max(1, parser.value(rounds).toInt()),
+                                  std::max(1, parser.value(churn).toInt()), out);
     } else {
         note(u"--mode must be tap, channels or channels-scale"_s);
     }

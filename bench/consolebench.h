@@ -151,11 +151,12 @@ struct Console
         window->show();
         return true;
     }
-    bool connectTo(int port)
+    bool connectTo(int port) { return connectToUrl(u"redis://127.0.0.1:%1"_s.arg(port)); }
+    bool connectToUrl(const QString &url)
     {
         ConnectionProfile profile;
         profile.name = u"bench"_s;
-        profile.url = u"redis://127.0.0.1:%1"_s.arg(port);
+        profile.url = url;
         QString error;
         if (!window->connectToProfile(profile, QString(), &error)) {
             note(u"connect failed: "_s + error);
@@ -181,6 +182,9 @@ struct Console
 // The scenarios: each fills out with its JSON result and returns the process's exit status.
 int runTap(int port, int rate, int seconds, int size, QJsonObject &out);
 int runChannels(int port, int channels, int rounds, QJsonObject &out);
-int runChannelsScale(int port, int channels, int helpers, int rounds, int churn, QJsonObject &out);
+// clusterPorts: the nodes of a Redis Cluster (the subscribers spread over them, the console on a
+// redis-cluster:// profile); empty: one redis-server on port.
+int runChannelsScale(int port, const QList<int> &clusterPorts, int channels, int helpers, int rounds,
+                     int churn, QJsonObject &out);
 
 } // namespace consolebench

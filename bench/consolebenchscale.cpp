@@ -64,13 +64,17 @@ struct Expected
 
 } // namespace
 
-int runChannelsScale(int port, int channels, int helpers, int rounds, int churn, QJsonObject &out)
+int runChannelsScale(int port, const QList<int> &clusterPorts, int channels, int helpers, int rounds,
+                     int churn, QJsonObject &out)
 {
     QElapsedTimer setup;
     setup.start();
+    // On a Cluster each subscribing connection goes to another node: classic subscribers of one
+    // channel on several nodes, which the console sums.
+    const QList<int> ports = clusterPorts.isEmpty() ? QList<int>{port} : clusterPorts;
     std::vector<RedisContextPtr> helperConnections;
     for (int h = 0; h < helpers + 2; ++h) {
-        helperConnections.push_back(connectRedis(port));
+        helperConnections.push_back(connectRedis(ports[h % ports.size()]));
         if (!helperConnections.back())
             return 1;
     }
@@ -171,8 +175,19 @@ int runChannelsScale(int port, int channels, int helpers, int rounds, int churn,
         return r;
     };
 
-    QJsonObject result{{u"scenario"_s, u"channels_scale"_s}, {u"channels"_s, channels}, {u"churn"_s, churn}};
-    const QJsonObject first = timeRound([&] { console.connectTo(port); });
+    QJsonObject result{{u"scenario"_s, u"channels_scale"_s},
+                       {u"channels"_s, channels},
+                       {u"churn"_s, churn},
+                       {u"cluster_nodes"_s, int(clusterPorts.size())}};
+    QStringList seeds;
+    for (int p : clusterPorts)
+        seeds.append(u"127.0.0.1:%1"_s.arg(p));
+    const QJsonObject first = timeRound([&] {
+        if (seeds.isEmpty())
+            console.connectTo(port);
+        else
+            console.connectToUrl(u"redis-cluster://"_s + seeds.join(u','));
+    });
     note(u"first: %1"_s.arg(QString::fromUtf8(QJsonDocument(first).toJson(QJsonDocument::Compact))));
     if (first[u"rows_ms"_s].toInteger() < 0)
         return 1;

@@ -41,13 +41,23 @@ def start_redis(directory):
     raise RuntimeError("redis-server did not start")
 
 
-def run(build, channels, rounds, churn):
+def run(build, channels, rounds, churn, on_cluster=False):
     with tempfile.TemporaryDirectory() as d:
-        proc, port = start_redis(d)
+        cluster = None
+        if on_cluster:
+            # A 3-primary Redis Cluster (bench/cluster.py's), the subscribers spread over its nodes.
+            sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+            import cluster as cluster_mod  # noqa: E402
+            cluster = cluster_mod.Cluster(3, ["--maxclients", "1000", "--client-output-buffer-limit", "pubsub 0 0 0"])
+            proc, port = None, cluster.ports[0]
+        else:
+            proc, port = start_redis(d)
         try:
             cmd = [os.path.join(build, "bench/switchboard-consolebench"), "--mode", "channels-scale",
                    "--redis-port", str(port), "--channels", str(channels), "--rounds", str(rounds),
                    "--churn", str(churn)]
+            if cluster:
+                cmd += ["--cluster-ports", ",".join(str(p) for p in cluster.ports)]
             env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
             load = os.getloadavg()[0]
             out = subprocess.run(cmd, capture_output=True, text=True, timeout=3600, env=env)
@@ -60,8 +70,11 @@ def run(build, channels, rounds, churn):
             r["load_after"] = os.getloadavg()[0]
             return r
         finally:
-            proc.terminate()
-            proc.wait()
+            if cluster:
+                cluster.stop()
+            else:
+                proc.terminate()
+                proc.wait()
 
 
 def worst(rounds, key):
@@ -88,6 +101,7 @@ def main():
     ap.add_argument("--repeats", type=int, default=2)
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--churn", type=int, default=2000)
+    ap.add_argument("--cluster", action="store_true", help="on a 3-primary Redis Cluster instead of one server")
     ap.add_argument("--json", default="")
     args = ap.parse_args()
     builds = [b.split("=", 1) for b in args.build]
@@ -96,7 +110,7 @@ def main():
         for rep in range(args.repeats):
             order = builds if rep % 2 == 0 else list(reversed(builds))
             for name, build in order:
-                r = run(build, channels, args.rounds, args.churn)
+                r = run(build, channels, args.rounds, args.churn, args.cluster)
                 r["build"] = name
                 r["repeat"] = rep + 1
                 results.append(r)
