@@ -21,6 +21,7 @@ struct ClusterChannelMonitor::NodeRound
     bool asked = false;
     bool failed = false; // its connection dropped, or it was down
     int outstanding = 0;
+    qint64 heardMs = 0; // round clock: when it was asked or last answered
     bool channelsKnown = false;
     bool shardKnown = false;
     bool numsubFailed = false;
@@ -50,7 +51,7 @@ ClusterChannelMonitor::ClusterChannelMonitor(RedisClusterConnection *cluster, QO
     m_timer.setSingleShot(true);
     m_deadline.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &ClusterChannelMonitor::startRound);
-    connect(&m_deadline, &QTimer::timeout, this, &ClusterChannelMonitor::finish);
+    connect(&m_deadline, &QTimer::timeout, this, &ClusterChannelMonitor::onDeadline);
     // A Cluster that has just become reachable (or changed) is shown at once.
     connect(cluster, &RedisClusterConnection::topologyChanged, this, [this] {
         if (!m_round)
@@ -129,6 +130,7 @@ void ClusterChannelMonitor::askNode(const std::shared_ptr<Round> &round, int i)
         return;
     }
     n.asked = true;
+    n.heardMs = round->clock.elapsed();
     send(round, i, Command::Channels, {"PUBSUB"_ba, "CHANNELS"_ba}, [this, round, i](const RedisValue &r) {
         NodeRound &node = round->nodes[i];
         node.channelsKnown = true;
@@ -217,7 +219,8 @@ void ClusterChannelMonitor::send(const std::shared_ptr<Round> &round, int i, Com
             return;
         NodeRound &node = round->nodes[i];
         --node.outstanding;
-        node.status.replyMs = std::max(node.status.replyMs, round->clock.elapsed() - sentMs);
+        node.heardMs = round->clock.elapsed();
+        node.status.replyMs = std::max(node.status.replyMs, node.heardMs - sentMs);
         if (RedisConnection::isConnectionFailure(reply)) {
             node.failed = true;
             node.status.error = QString::fromUtf8(reply.bytes());
@@ -238,6 +241,29 @@ void ClusterChannelMonitor::send(const std::shared_ptr<Round> &round, int i, Com
         }
         settle(round);
     });
+}
+
+// A node is left out when it has not answered anything for the node timeout; one that keeps
+// answering (a large node: thousands of NUMSUB batches) is waited for.
+void ClusterChannelMonitor::onDeadline()
+{
+    if (!m_round)
+        return;
+    const qint64 now = m_round->clock.elapsed();
+    const qint64 timeout = m_nodeTimeout.count();
+    qint64 next = -1;
+    for (const NodeRound &n : std::as_const(m_round->nodes)) {
+        if (!n.asked || n.failed || n.outstanding == 0)
+            continue;
+        const qint64 left = n.heardMs + timeout - now;
+        if (left > 0)
+            next = next < 0 ? left : std::min(next, left);
+    }
+    if (next > 0) {
+        m_deadline.start(std::chrono::milliseconds(next));
+        return;
+    }
+    finish();
 }
 
 void ClusterChannelMonitor::settle(const std::shared_ptr<Round> &round)

@@ -79,6 +79,7 @@ private:
     void send(const std::shared_ptr<Round> &round, int node, PubSubCommandError::Command command,
               const QByteArrayList &args, std::function<void(const RedisValue &)> onReply);
     void settle(const std::shared_ptr<Round> &round);
+    void onDeadline();
     void finish();
     PubSubSnapshot aggregate(Round &round) const;
     // The busiest node's share decides how often rounds come.

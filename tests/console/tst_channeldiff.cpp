@@ -72,6 +72,14 @@ QStringList treeRows(const QAbstractItemModel &m, const QModelIndex &parent = {}
     return out;
 }
 
+// Random rounds per test: the slice-by-slice checks and the model tester are quadratic in the rows,
+// which the sanitizers make minutes; fewer rounds there.
+#ifdef SWITCHBOARD_SANITIZED
+constexpr int Rounds = 8;
+#else
+constexpr int Rounds = 40;
+#endif
+
 QList<Channel> randomChannels(QRandomGenerator &random, int n)
 {
     QList<Channel> out;
@@ -145,7 +153,7 @@ void tst_ChannelDiff::diff()
 void tst_ChannelDiff::randomDiffsRebuildTheList()
 {
     QRandomGenerator random(14);
-    for (int round = 0; round < 200; ++round) {
+    for (int round = 0; round < 5 * Rounds; ++round) {
         const QList<Channel> before = randomChannels(random, int(random.bounded(80u)));
         const QList<Channel> after = randomChannels(random, int(random.bounded(80u)));
         const ChannelDiff d = ChannelDiffer::diff(before, after);
@@ -167,7 +175,7 @@ void tst_ChannelDiff::slicesKeepTheListInOrder()
     QAbstractItemModelTester tester(&sliced, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QSignalSpy reset(&sliced, &QAbstractItemModel::modelReset);
     ChannelDiffer differ;
-    for (int round = 0; round < 40; ++round) {
+    for (int round = 0; round < Rounds; ++round) {
         QList<Channel> next = randomChannels(random, int(random.bounded(120u)));
         const QList<Channel> before = differ.last();
         auto diff = std::make_shared<const ChannelDiff>(differ.diff(next));
@@ -220,9 +228,9 @@ void tst_ChannelDiff::slicesBuildTheSameTree()
     QAbstractItemModelTester tester(&sliced, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QSignalSpy reset(&sliced, &QAbstractItemModel::modelReset);
     ChannelDiffer differ;
-    for (int round = 0; round < 40; ++round) {
+    for (int round = 0; round < Rounds; ++round) {
         const QList<Channel> next =
-            round % 10 == 9 ? QList<Channel>() : randomChannels(random, int(random.bounded(150u)));
+            round % (Rounds / 4) == Rounds / 4 - 1 ? QList<Channel>() : randomChannels(random, int(random.bounded(150u)));
         sliced.beginDiff(std::make_shared<const ChannelDiff>(differ.diff(next)));
         while (!sliced.applyDiffSlice(QDeadlineTimer(sliceMs))) {
         }

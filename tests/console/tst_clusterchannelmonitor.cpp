@@ -28,6 +28,7 @@ private Q_SLOTS:
     void patternsAndClientsOfEveryNode();
     void unreachableNodeIsLeftOut();
     void largeClusterIsAskedLessOften();
+    void nodesThatKeepAnsweringAreWaitedFor();
 
 private:
     // A classic subscriber connected to node (SUBSCRIBE / PSUBSCRIBE there only).
@@ -257,6 +258,43 @@ void tst_ClusterChannelMonitor::largeClusterIsAskedLessOften()
     QCOMPARE(snapshot.channelPacing.reason, PollPacing::Reason::Size);
     QVERIFY(snapshot.channelPacing.interval >= 3000ms);
     QVERIFY(!snapshot.clientPacing.isBackedOff());
+}
+
+// A round longer than the node timeout while every node keeps answering (NUMSUB in many small
+// batches): nobody is left out. The timeout is for a node that answers nothing for that long; it
+// used to bound the whole round, so a node with many channels was dropped from every round.
+void tst_ClusterChannelMonitor::nodesThatKeepAnsweringAreWaitedFor()
+{
+    constexpr int Channels = 60000;
+    QList<RedisSubscriber *> subscribers;
+    for (RedisServer *primary : m_cluster->primaries())
+        subscribers.append(subscriberOn(primary));
+    for (int i = 0; i < Channels; ++i)
+        subscribers[i % subscribers.size()]->subscribe("wait:" + QByteArray::number(i));
+    // Every name confirmed (a subscriber sends its pending names in no particular order).
+    const auto allConfirmed = [&subscribers] {
+        for (int i = 0; i < Channels; ++i) {
+            if (!subscribers[i % subscribers.size()]->isSubscribed("wait:" + QByteArray::number(i)))
+                return false;
+        }
+        return true;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(allConfirmed(), 60000);
+    m_monitor->setNodeTimeout(100ms);
+    m_monitor->setBatchSize(1); // 20,000 NUMSUB a node: far longer than the timeout, with no pause
+    const PubSubSnapshot s = waitFor([](const PubSubSnapshot &snapshot) {
+        const qsizetype n = std::count_if(snapshot.channels.cbegin(), snapshot.channels.cend(),
+                                          [](const PubSubSnapshot::Channel &c) { return c.name.startsWith("wait:"); });
+        return n == Channels;
+    });
+    if (s.durationMs <= 100)
+        QSKIP("the round took less than the node timeout: nothing to wait for");
+    const qsizetype n = std::count_if(s.channels.cbegin(), s.channels.cend(), [](const PubSubSnapshot::Channel &c) {
+        return c.name.startsWith("wait:") && c.subscribers == 1;
+    });
+    QCOMPARE(n, qsizetype(Channels));
+    for (const ClusterNodeStatus &node : m_monitor->lastNodes())
+        QVERIFY2(node.reachable, qPrintable(node.key + u": "_s + node.error));
 }
 
 QTEST_MAIN(tst_ClusterChannelMonitor)
