@@ -11,6 +11,8 @@
 
 #include <QSet>
 #include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTest>
 
 #include <memory>
@@ -26,6 +28,7 @@ private Q_SLOTS:
     void answersOnOneServer();
     void probesEveryShard();
     void deafClassicSubscriberMovesToAnotherNode();
+    void deafSubscriberOnOneServerIsMadeAgain();
 
 private:
     static RedisConnectionOptions optionsFor(const QString &url, const QString &name);
@@ -151,6 +154,88 @@ void tst_SubscriberProbe::deafClassicSubscriberMovesToAnotherNode()
     QTRY_VERIFY_WITH_TIMEOUT(!messages.isEmpty(), 10000);
     QCOMPARE(messages.last().at(1).toByteArray(), "after the move"_ba);
     QCOMPARE(bus.stats().deafSubscribers, deafBefore);
+}
+
+namespace {
+// A TCP proxy to one redis-server that can stop passing what the server sends to the connection
+// that subscribed: that connection stays open and its commands still reach Redis, it just hears
+// nothing, as a subscriber on a node that was demoted or cut off.
+class DeafeningProxy : public QObject
+{
+public:
+    explicit DeafeningProxy(quint16 redisPort)
+        : m_redisPort(redisPort)
+    {
+        m_server.listen(QHostAddress::LocalHost, 0);
+        connect(&m_server, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *client = m_server.nextPendingConnection()) {
+                auto *upstream = new QTcpSocket(client);
+                upstream->connectToHost(QHostAddress::LocalHost, m_redisPort);
+                connect(client, &QTcpSocket::readyRead, upstream, [this, client, upstream] {
+                    const QByteArray bytes = client->readAll();
+                    if (bytes.contains("SUBSCRIBE"))
+                        m_subscribers.insert(client);
+                    upstream->write(bytes);
+                });
+                connect(upstream, &QTcpSocket::readyRead, client, [this, client, upstream] {
+                    const QByteArray bytes = upstream->readAll();
+                    if (!m_deaf.contains(client))
+                        client->write(bytes);
+                });
+                connect(client, &QTcpSocket::disconnected, this, [this, client] {
+                    m_subscribers.remove(client);
+                    m_deaf.remove(client);
+                    client->deleteLater();
+                });
+            }
+        });
+    }
+    ~DeafeningProxy() override
+    {
+        // The sockets die with the server; none may call back into this half-destroyed proxy.
+        for (QTcpSocket *socket : m_server.findChildren<QTcpSocket *>())
+            socket->disconnect();
+    }
+    QString url() const { return u"redis://127.0.0.1:%1"_s.arg(m_server.serverPort()); }
+    // From now on the subscribing connections hear nothing.
+    void deafen() { m_deaf = m_subscribers; }
+    int deafened() const { return int(m_deaf.size()); }
+
+private:
+    quint16 m_redisPort;
+    QTcpServer m_server;
+    QSet<QTcpSocket *> m_subscribers;
+    QSet<QTcpSocket *> m_deaf;
+};
+} // namespace
+
+// One server (as behind Sentinel: RedisServerLink): the subscriber's connection stays open but
+// hears nothing; with the PING heartbeat off, only the probe can tell. It drops that connection
+// and makes it again, and the next message arrives.
+void tst_SubscriberProbe::deafSubscriberOnOneServerIsMadeAgain()
+{
+    RedisServer redis;
+    QVERIFY2(redis.start(), qPrintable(redis.errorString()));
+    DeafeningProxy proxy(redis.port());
+    RedisConnectionOptions o = optionsFor(proxy.url(), u"probe-deaf"_s);
+    o.heartbeat.interval = 0ms;
+    RedisBus bus(o, probing("switchboard:probe:deaf", RedisBusOptions::ClusterPubSub::Sharded));
+    QSignalSpy messages(&bus, &MessageBus::message);
+    QSignalSpy gaps(&bus, &RedisBus::subscriberGap);
+    bus.start();
+    bus.subscribe("room:deaf");
+    QTRY_VERIFY_WITH_TIMEOUT(bus.isConnected() && bus.isSubscribed("room:deaf"), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(bus.probe()->msSinceAllAnswered() >= 0, 10000);
+    proxy.deafen();
+    QCOMPARE(proxy.deafened(), 1);
+    QTRY_VERIFY_WITH_TIMEOUT(bus.stats().deafSubscribers >= 1, 10000);
+    QVERIFY(!gaps.isEmpty());
+    QVERIFY2(gaps.first().at(1).toString().contains(u"no probe came back"_s),
+             qPrintable(gaps.first().at(1).toString()));
+    QTRY_VERIFY_WITH_TIMEOUT(bus.isConnected() && bus.isSubscribed("room:deaf"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(redis.command({"PUBLISH", "room:deaf", "heard again"}).toInteger(), 1, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(!messages.isEmpty(), 10000);
+    QCOMPARE(messages.last().at(1).toByteArray(), "heard again"_ba);
 }
 
 QTEST_MAIN(tst_SubscriberProbe)
