@@ -91,6 +91,8 @@ struct RedisContextDeleter
 using RedisContextPtr = std::unique_ptr<redisContext, RedisContextDeleter>;
 
 RedisContextPtr connectRedis(int port);
+// One command (SUBSCRIBE, UNSUBSCRIBE) per batch of names; every confirmation is read.
+bool sendBatched(redisContext *c, const char *command, const std::vector<std::string> &names, size_t batch);
 // CLIENT LIST TYPE pubsub: the line of the client called name, empty if none.
 QByteArray clientLine(redisContext *c, const QByteArray &name);
 QByteArray clientField(const QByteArray &line, const QByteArray &key);

@@ -16,31 +16,6 @@
 namespace consolebench {
 namespace {
 
-// Subscribes one connection to each name (batches of several thousand per command) and reads every
-// confirmation.
-bool subscribeAll(redisContext *c, const std::vector<std::string> &names)
-{
-    constexpr size_t Batch = 5000;
-    for (size_t start = 0; start < names.size(); start += Batch) {
-        const size_t end = std::min(names.size(), start + Batch);
-        std::vector<const char *> argv{"SUBSCRIBE"};
-        std::vector<size_t> lens{9};
-        for (size_t i = start; i < end; ++i) {
-            argv.push_back(names[i].data());
-            lens.push_back(names[i].size());
-        }
-        if (redisAppendCommandArgv(c, int(argv.size()), argv.data(), lens.data()) != REDIS_OK)
-            return false;
-        for (size_t i = start; i < end; ++i) {
-            void *r = nullptr;
-            if (redisGetReply(c, &r) != REDIS_OK)
-                return false;
-            freeReplyObject(r);
-        }
-    }
-    return true;
-}
-
 } // namespace
 
 int runChannels(int port, int channels, int rounds, QJsonObject &out)
@@ -58,7 +33,8 @@ int runChannels(int port, int channels, int rounds, QJsonObject &out)
         return 1;
     QElapsedTimer setup;
     setup.start();
-    if (!subscribeAll(first.get(), all) || !subscribeAll(second.get(), tenth)) {
+    if (!sendBatched(first.get(), "SUBSCRIBE", all, 5000) ||
+        !sendBatched(second.get(), "SUBSCRIBE", tenth, 5000)) {
         note(u"subscribing the helper connections failed"_s);
         return 1;
     }

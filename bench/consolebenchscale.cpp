@@ -18,36 +18,11 @@
 #include <QTableView>
 
 #include <algorithm>
-#include <cstring>
 #include <random>
 #include <string>
 
 namespace consolebench {
 namespace {
-
-// One command per batch of names (SUBSCRIBE or UNSUBSCRIBE), every confirmation read.
-bool sendBatched(redisContext *c, const char *command, const std::vector<std::string> &names)
-{
-    constexpr size_t Batch = 20000;
-    for (size_t start = 0; start < names.size(); start += Batch) {
-        const size_t end = std::min(names.size(), start + Batch);
-        std::vector<const char *> argv{command};
-        std::vector<size_t> lens{std::strlen(command)};
-        for (size_t i = start; i < end; ++i) {
-            argv.push_back(names[i].data());
-            lens.push_back(names[i].size());
-        }
-        if (redisAppendCommandArgv(c, int(argv.size()), argv.data(), lens.data()) != REDIS_OK)
-            return false;
-        for (size_t i = start; i < end; ++i) {
-            void *r = nullptr;
-            if (redisGetReply(c, &r) != REDIS_OK)
-                return false;
-            freeReplyObject(r);
-        }
-    }
-    return true;
-}
 
 std::string roomName(int i)
 {
@@ -91,10 +66,10 @@ int runChannelsScale(int port, const QList<int> &clusterPorts, int channels, int
                 tenths.push_back(roomName(i));
         }
         for (int h = 0; h < helpers; ++h) {
-            if (!sendBatched(helperConnections[size_t(h)].get(), "SUBSCRIBE", shares[size_t(h)]))
+            if (!sendBatched(helperConnections[size_t(h)].get(), "SUBSCRIBE", shares[size_t(h)], 20000))
                 return 1;
         }
-        if (!sendBatched(tenth, "SUBSCRIBE", tenths))
+        if (!sendBatched(tenth, "SUBSCRIBE", tenths, 20000))
             return 1;
     }
     note(u"%1 channels subscribed by %2 connections in %3 ms"_s.arg(channels)
@@ -233,11 +208,12 @@ int runChannelsScale(int port, const QList<int> &clusterPorts, int channels, int
         std::sort(fresh.begin(), fresh.end());
         fresh.erase(std::unique(fresh.begin(), fresh.end()), fresh.end());
         for (int h = 0; h < helpers; ++h) {
-            if (!sendBatched(helperConnections[size_t(h)].get(), "UNSUBSCRIBE", gone[size_t(h)]))
+            if (!sendBatched(helperConnections[size_t(h)].get(), "UNSUBSCRIBE", gone[size_t(h)], 20000))
                 return 1;
         }
-        if (!sendBatched(tenth, "UNSUBSCRIBE", tenthGone) || !sendBatched(churner, "SUBSCRIBE", fresh) ||
-            !sendBatched(churner, "SUBSCRIBE", bump))
+        if (!sendBatched(tenth, "UNSUBSCRIBE", tenthGone, 20000) ||
+            !sendBatched(churner, "SUBSCRIBE", fresh, 20000) ||
+            !sendBatched(churner, "SUBSCRIBE", bump, 20000))
             return 1;
         expected.channels += int(fresh.size()) - churn;
         expected.total += qint64(fresh.size()) + churn;

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 
 namespace consolebench {
@@ -55,6 +56,29 @@ bool waitFor(const std::function<bool()> &pred, int timeoutMs)
     poll.start();
     loop.exec();
     return pred();
+}
+
+// One command (SUBSCRIBE, UNSUBSCRIBE) per batch of names; every confirmation is read.
+bool sendBatched(redisContext *c, const char *command, const std::vector<std::string> &names, size_t batch)
+{
+    for (size_t start = 0; start < names.size(); start += batch) {
+        const size_t end = std::min(names.size(), start + batch);
+        std::vector<const char *> argv{command};
+        std::vector<size_t> lens{std::strlen(command)};
+        for (size_t i = start; i < end; ++i) {
+            argv.push_back(names[i].data());
+            lens.push_back(names[i].size());
+        }
+        if (redisAppendCommandArgv(c, int(argv.size()), argv.data(), lens.data()) != REDIS_OK)
+            return false;
+        for (size_t i = start; i < end; ++i) {
+            void *r = nullptr;
+            if (redisGetReply(c, &r) != REDIS_OK)
+                return false;
+            freeReplyObject(r);
+        }
+    }
+    return true;
 }
 
 RedisContextPtr connectRedis(int port)
