@@ -3,91 +3,53 @@
 
 #include "relaylogging.h"
 #include "relayprotocol.h"
-#include "relaysocket.h"
 
 #include <QFile>
-#include <QNetworkRequest>
 #include <QSslCertificate>
-#include <QSslConfiguration>
 #include <QSslKey>
 #include <QTcpServer>
-#include <QTcpSocket>
-#include <QTimer>
 #include <QUrlQuery>
-#include <QWebSocket>
-#include <QWebSocketCorsAuthenticator>
-#include <QWebSocketServer>
-
-#include <unistd.h>
 
 using namespace Qt::StringLiterals;
-using namespace std::chrono_literals;
 
 namespace {
 
-// Accepts plain connections as RelaySockets.
-class RelayTcpServer : public QTcpServer
+// Hands accepted descriptors to the acceptor untouched: no QTcpSocket is made for them.
+class ListeningSocket : public QTcpServer
 {
 public:
-    using QTcpServer::QTcpServer;
+    ListeningSocket(RelayAcceptor *acceptor)
+        : QTcpServer(acceptor)
+        , m_acceptor(acceptor)
+    {}
 
 protected:
-    void incomingConnection(qintptr descriptor) override
-    {
-        auto *socket = new RelaySocket(this);
-        if (!socket->setSocketDescriptor(descriptor)) {
-            qCWarning(lcRelay).noquote() << "cannot take an accepted connection:" << socket->errorString();
-            ::close(int(descriptor));
-            delete socket;
-            return;
-        }
-        addPendingConnection(socket);
-    }
+    void incomingConnection(qintptr descriptor) override { m_acceptor->takeDescriptor(descriptor); }
+
+private:
+    RelayAcceptor *m_acceptor;
 };
 
 // The subprotocol a client offers next to "bearer.<token>" so that browsers, which must get one
 // of their offers back, accept the handshake.
-const QString Subprotocol = u"switchboard"_s;
-
-const QString HandshakeTimerName = u"switchboardHandshakeTimer"_s;
-
-// "address:port" of a QTcpSocket or a QWebSocket (no common base has both).
-template <class Socket>
-QString peerOf(const Socket *socket)
-{
-    return socket->peerAddress().toString() + u':' + QString::number(socket->peerPort());
-}
+constexpr QByteArrayView Subprotocol = "switchboard";
 
 // The token from ?token=, "Authorization: Bearer", or a "bearer.<token>" subprotocol offer.
-QByteArray tokenOf(const QWebSocket *socket)
+QByteArray tokenOf(const WebSocketHandshake::Request &request)
 {
-    const QNetworkRequest request = socket->request();
-    const QString query = QUrlQuery(request.url()).queryItemValue(u"token"_s, QUrl::FullyDecoded);
+    const QUrl url = QUrl::fromEncoded("http://relay" + request.target);
+    const QString query = QUrlQuery(url).queryItemValue(u"token"_s, QUrl::FullyDecoded);
     if (!query.isEmpty())
         return query.toUtf8();
-    const QByteArray authorization = request.rawHeader("Authorization").trimmed();
+    const QByteArray authorization = request.authorization.trimmed();
     if (authorization.size() > 7 && authorization.first(7).compare("Bearer ", Qt::CaseInsensitive) == 0)
         return authorization.mid(7).trimmed();
-    for (const QByteArray &offer : request.rawHeader("Sec-WebSocket-Protocol").split(',')) {
+    for (const QByteArray &offer : request.protocols.split(',')) {
         const QByteArray p = offer.trimmed();
         if (p.startsWith("bearer."))
             return p.mid(7);
     }
     return {};
-}
-
-// A close reason fits in a control frame: at most 123 bytes of UTF-8.
-QString closeReason(const QString &text)
-{
-    QByteArray utf8 = text.toUtf8();
-    if (utf8.size() <= 123)
-        return text;
-    utf8.truncate(120);
-    while (!utf8.isEmpty() && (uchar(utf8.back()) & 0xc0) == 0x80)
-        utf8.chop(1);
-    if (!utf8.isEmpty() && uchar(utf8.back()) >= 0xc0)
-        utf8.chop(1);
-    return QString::fromUtf8(utf8) + u"..."_s;
 }
 
 } // namespace
@@ -98,41 +60,18 @@ RelayAcceptor::RelayAcceptor(const RelayServerOptions &options, RelayStats &stat
     , m_options(options)
     , m_stats(stats)
     , m_clientCount(std::move(clientCount))
-    , m_server(new QWebSocketServer(u"switchboard-relay"_s,
-                                    options.tlsCertificateFile.isEmpty() ? QWebSocketServer::NonSecureMode
-                                                                         : QWebSocketServer::SecureMode,
-                                    this))
 {
     if (!m_options.auth.jwtSecret.isEmpty())
         m_jwt = std::make_unique<JwtVerifier>(m_options.auth.jwtSecret, m_options.auth.jwtLeeway);
-    m_server->setSupportedSubprotocols({Subprotocol});
-    connect(m_server, &QWebSocketServer::originAuthenticationRequired, this,
-            [this](QWebSocketCorsAuthenticator *authenticator) {
-                const QStringList &allowed = m_options.auth.allowedOrigins;
-                const QString origin = authenticator->origin();
-                const bool ok = allowed.isEmpty() || origin.isEmpty() || allowed.contains(origin);
-                authenticator->setAllowed(ok);
-                if (!ok) {
-                    ++m_stats.originsRefused;
-                    qCInfo(lcRelay).noquote() << "refused a handshake from Origin" << origin.left(200)
-                                              << "(not in --allowed-origins)";
-                }
-            });
-    connect(m_server, &QWebSocketServer::sslErrors, this, [](const QList<QSslError> &errors) {
-        for (const QSslError &e : errors)
-            qCDebug(lcRelay) << "TLS error from a client:" << e.errorString();
-    });
-    connect(m_server, &QWebSocketServer::newConnection, this, &RelayAcceptor::onNewConnection);
-    connect(m_server, &QWebSocketServer::acceptError, this,
-            [](QAbstractSocket::SocketError error) { qCWarning(lcRelay) << "accept failed:" << error; });
-    m_server->setHandshakeTimeout(m_options.limits.handshakeTimeout);
 }
 
-RelayAcceptor::~RelayAcceptor() = default;
-
-bool RelayAcceptor::isSecure() const
+RelayAcceptor::~RelayAcceptor()
 {
-    return m_server->secureMode() == QWebSocketServer::SecureMode;
+    // Connections still handshaking or closing are children; they must not call back into a
+    // half-destroyed acceptor.
+    for (WebSocketConnection *c : std::as_const(m_pending))
+        c->setHandler(nullptr);
+    qDeleteAll(m_pending);
 }
 
 bool RelayAcceptor::loadTls(QString *error)
@@ -164,7 +103,7 @@ bool RelayAcceptor::loadTls(QString *error)
     tls.setLocalCertificateChain(chain);
     tls.setPrivateKey(key);
     tls.setPeerVerifyMode(QSslSocket::VerifyNone);
-    m_server->setSslConfiguration(tls);
+    m_tls = tls;
     return true;
 }
 
@@ -172,45 +111,35 @@ bool RelayAcceptor::listen(QString *error)
 {
     if (isSecure() && !loadTls(error))
         return false;
-    bool listening = false;
-    QString listenError;
-    if (isSecure()) {
-        listening = m_server->listen(m_options.bindAddress, m_options.port);
-        listenError = m_server->errorString();
-    } else {
-        m_listener = new RelayTcpServer(this);
-        m_listener->setMaxPendingConnections(1000);
-        connect(m_listener, &QTcpServer::newConnection, this, &RelayAcceptor::onTcpConnection);
-        connect(m_listener, &QTcpServer::acceptError, this,
-                [](QAbstractSocket::SocketError error) { qCWarning(lcRelay) << "accept failed:" << error; });
-        listening = m_listener->listen(m_options.bindAddress, m_options.port);
-        listenError = m_listener->errorString();
-        if (!listening) {
-            delete m_listener;
-            m_listener = nullptr;
-        }
-    }
-    if (!listening && error) {
+    m_listener = new ListeningSocket(this);
+    m_listener->setMaxPendingConnections(1000);
+    connect(m_listener, &QTcpServer::acceptError, this,
+            [](QAbstractSocket::SocketError error) { qCWarning(lcRelay) << "accept failed:" << error; });
+    if (m_listener->listen(m_options.bindAddress, m_options.port))
+        return true;
+    if (error) {
         *error = u"cannot listen on %1:%2: %3"_s.arg(m_options.bindAddress.toString())
                      .arg(m_options.port)
-                     .arg(listenError);
+                     .arg(m_listener->errorString());
     }
-    return listening;
+    delete m_listener;
+    m_listener = nullptr;
+    return false;
 }
 
 bool RelayAcceptor::isListening() const
 {
-    return m_listener ? m_listener->isListening() : m_server->isListening();
+    return m_listener && m_listener->isListening();
 }
 
 quint16 RelayAcceptor::port() const
 {
-    return m_listener ? m_listener->serverPort() : m_server->serverPort();
+    return m_listener ? m_listener->serverPort() : 0;
 }
 
 QUrl RelayAcceptor::url() const
 {
-    QHostAddress address = m_listener ? m_listener->serverAddress() : m_server->serverAddress();
+    QHostAddress address = m_listener ? m_listener->serverAddress() : QHostAddress();
     if (address == QHostAddress::Any || address == QHostAddress::AnyIPv4)
         address = QHostAddress::LocalHost;
     else if (address == QHostAddress::AnyIPv6)
@@ -225,80 +154,55 @@ QUrl RelayAcceptor::url() const
 void RelayAcceptor::close()
 {
     m_closed = true;
-    m_server->close();
     if (m_listener)
         m_listener->close();
 }
 
-template <class Socket>
-void RelayAcceptor::release(Socket *socket)
+void RelayAcceptor::takeDescriptor(qintptr descriptor)
 {
-    // Counted until it is gone: deleted once the peer closes, or cut after 1 s.
-    ++m_refusing;
-    connect(socket, &QObject::destroyed, this, [this] { --m_refusing; });
-    connect(socket, &Socket::disconnected, socket, &QObject::deleteLater);
-    QTimer::singleShot(1s, socket, [socket] {
-        socket->abort();
-        socket->deleteLater();
-    });
-}
-
-void RelayAcceptor::refuse(QWebSocket *socket, int code, const QString &reason)
-{
-    release(socket);
-    socket->close(QWebSocketProtocol::CloseCode(code), reason);
-    socket->flush();
-}
-
-void RelayAcceptor::refuseBeforeHandshake(QTcpSocket *tcp)
-{
-    ++m_stats.connectionsRefused;
-    ++m_stats.handshakesRefused;
-    const QByteArray body = u"server full: %1 connections\n"_s.arg(m_options.limits.maxConnections).toUtf8();
-    tcp->write("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\n"
-               "Content-Type: text/plain; charset=utf-8\r\nContent-Length: " +
-               QByteArray::number(body.size()) + "\r\n\r\n" + body);
-    release(tcp); // before disconnectFromHost(), which may emit disconnected at once
-    tcp->disconnectFromHost();
-}
-
-void RelayAcceptor::onTcpConnection()
-{
-    while (QTcpSocket *tcp = m_listener->nextPendingConnection()) {
-        if (m_clientCount() + pendingSockets() >= m_options.limits.maxConnections + RefusalReserve) {
-            qCWarning(lcRelay).noquote() << "refusing" << peerOf(tcp) << "before its handshake - at the connection limit of"
-                                         << m_options.limits.maxConnections << "with" << pendingSockets()
-                                         << "handshakes and refusals pending";
-            refuseBeforeHandshake(tcp);
-            continue;
-        }
-        // Frames are written whole and at once; Nagle would hold a small one for the peer's ACK.
-        tcp->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-        const QString peer = peerOf(tcp);
-        m_upgrading.insert(peer, tcp);
-        connect(tcp, &QObject::destroyed, this, [this, peer, tcp] {
-            const auto it = m_upgrading.constFind(peer);
-            if (it != m_upgrading.cend() && *it == tcp)
-                m_upgrading.erase(it);
-        });
-        // A peer that goes away mid-handshake frees its place at once, not at the timeout.
-        connect(tcp, &QAbstractSocket::disconnected, this, [tcp] { tcp->deleteLater(); });
-        if (m_options.limits.handshakeTimeout.count() > 0) {
-            auto *timer = new QTimer(tcp);
-            timer->setObjectName(HandshakeTimerName);
-            timer->setSingleShot(true);
-            connect(timer, &QTimer::timeout, tcp, [tcp] { tcp->abort(); });
-            timer->start(m_options.limits.handshakeTimeout);
-        }
-        m_server->handleConnection(tcp);
+    const RelayLimits &limits = m_options.limits;
+    const WebSocketConnection::Settings settings{limits.maxMessageBytes, limits.handshakeTimeout,
+                                                 m_options.shutdownGrace};
+    auto *c = new WebSocketConnection(descriptor, m_tls ? &*m_tls : nullptr, this, settings, this);
+    if (c->state() == WebSocketConnection::State::Closed) {
+        qCWarning(lcRelay) << "cannot take an accepted connection";
+        delete c;
+        return;
+    }
+    m_pending.insert(c);
+    if (m_clientCount() + m_pending.size() > limits.maxConnections + RefusalReserve) {
+        ++m_stats.connectionsRefused;
+        ++m_stats.handshakesRefused;
+        qCWarning(lcRelay).noquote() << "refusing" << c->peerName()
+                                     << "before its handshake - at the connection limit of"
+                                     << limits.maxConnections << "with" << (m_pending.size() - 1)
+                                     << "handshakes and refusals pending";
+        c->refuse(503, u"server full: %1 connections"_s.arg(limits.maxConnections).toUtf8(),
+                  "Retry-After: 1\r\n");
     }
 }
 
-std::optional<std::optional<JwtClaims>> RelayAcceptor::authenticate(QWebSocket *socket, const QString &peer)
+void RelayAcceptor::disconnected(WebSocketConnection *c)
+{
+    m_pending.remove(c);
+    c->deleteLater();
+}
+
+void RelayAcceptor::refuseOpen(WebSocketConnection *c, const WebSocketHandshake::Request &request,
+                               quint16 code, const QString &reason)
+{
+    c->accept(request, WebSocketHandshake::listsToken(request.protocols, Subprotocol) ? Subprotocol
+                                                                                      : QByteArrayView());
+    c->close(code, reason.toUtf8());
+}
+
+std::optional<std::optional<JwtClaims>>
+RelayAcceptor::authenticate(WebSocketConnection *c, const WebSocketHandshake::Request &request,
+                            const QString &peer)
 {
     if (!m_jwt)
         return std::optional<JwtClaims>();
-    const QByteArray token = tokenOf(socket);
+    const QByteArray token = tokenOf(request);
     const JwtVerifier::Result result =
         token.isEmpty() ? JwtVerifier::Result{false,
                                               "token_missing",
@@ -310,38 +214,48 @@ std::optional<std::optional<JwtClaims>> RelayAcceptor::authenticate(QWebSocket *
         return std::optional<JwtClaims>(result.claims);
     ++m_stats.authFailures;
     qCInfo(lcRelay).noquote() << "refused" << peer << "-" << result.code << result.reason;
-    refuse(socket, RelayProtocol::Close::PolicyViolation,
-           closeReason(QString::fromLatin1(result.code) + u": "_s + result.reason));
+    refuseOpen(c, request, RelayProtocol::Close::PolicyViolation,
+               QString::fromLatin1(result.code) + u": "_s + result.reason);
     return std::nullopt;
 }
 
-void RelayAcceptor::onNewConnection()
+void RelayAcceptor::handshakeReceived(WebSocketConnection *c, const WebSocketHandshake::Result &result)
 {
-    while (QWebSocket *socket = m_server->nextPendingConnection()) {
-        const QString peer = peerOf(socket);
-        auto *tcp = qobject_cast<RelaySocket *>(m_upgrading.take(peer));
-        if (tcp) {
-            delete tcp->findChild<QTimer *>(HandshakeTimerName, Qt::FindDirectChildrenOnly);
-            tcp->disconnect(this); // the m_upgrading cleanup; a few hundred bytes per connection
-        }
-        if (m_closed) {
-            refuse(socket, RelayProtocol::Close::GoingAway, u"going away"_s);
-            continue;
-        }
-        const RelayLimits &limits = m_options.limits;
-        if (m_clientCount() >= limits.maxConnections) {
-            ++m_stats.connectionsRefused;
-            qCWarning(lcRelay).noquote()
-                << "refusing" << peer << "- at the connection limit of" << limits.maxConnections;
-            refuse(socket, RelayProtocol::Close::TryAgainLater,
-                   u"server full: %1 connections"_s.arg(limits.maxConnections));
-            continue;
-        }
-        std::optional<std::optional<JwtClaims>> claims = authenticate(socket, peer);
-        if (!claims)
-            continue;
-        socket->setMaxAllowedIncomingMessageSize(quint64(limits.maxMessageBytes));
-        socket->setMaxAllowedIncomingFrameSize(quint64(limits.maxMessageBytes));
-        Q_EMIT accepted(socket, tcp, peer, *claims);
+    const QString peer = c->peerName();
+    if (result.status != WebSocketHandshake::Result::Status::Complete) {
+        ++m_stats.badHandshakes;
+        qCInfo(lcRelay).noquote() << "refused the handshake of" << peer << "with HTTP" << result.httpStatus
+                                  << "-" << result.reason;
+        return; // the connection answers with the error itself
     }
+    const WebSocketHandshake::Request &request = result.request;
+    const QStringList &allowed = m_options.auth.allowedOrigins;
+    const QString origin = QString::fromUtf8(request.origin);
+    if (!allowed.isEmpty() && !origin.isEmpty() && !allowed.contains(origin)) {
+        ++m_stats.originsRefused;
+        qCInfo(lcRelay).noquote() << "refused a handshake from Origin" << origin.left(200)
+                                  << "(not in --allowed-origins)";
+        c->refuse(403, "Origin not allowed (--allowed-origins)");
+        return;
+    }
+    if (m_closed) {
+        refuseOpen(c, request, RelayProtocol::Close::GoingAway, u"going away"_s);
+        return;
+    }
+    const RelayLimits &limits = m_options.limits;
+    if (m_clientCount() >= limits.maxConnections) {
+        ++m_stats.connectionsRefused;
+        qCWarning(lcRelay).noquote() << "refusing" << peer << "- at the connection limit of"
+                                     << limits.maxConnections;
+        refuseOpen(c, request, RelayProtocol::Close::TryAgainLater,
+                   u"server full: %1 connections"_s.arg(limits.maxConnections));
+        return;
+    }
+    std::optional<std::optional<JwtClaims>> claims = authenticate(c, request, peer);
+    if (!claims)
+        return;
+    c->accept(request, WebSocketHandshake::listsToken(request.protocols, Subprotocol) ? Subprotocol
+                                                                                      : QByteArrayView());
+    m_pending.remove(c);
+    Q_EMIT accepted(c, peer, *claims); // the receiver sets itself as the handler
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <QHash>
 #include <QObject>
+#include <QSet>
+#include <QSslConfiguration>
 #include <QUrl>
 
 #include <functional>
@@ -11,24 +12,21 @@
 
 #include "jwtverifier.h"
 #include "relayoptions.h"
+#include "websocketconnection.h"
 
 class QTcpServer;
-class QTcpSocket;
-class QWebSocket;
-class QWebSocketServer;
-class RelaySocket;
 
-// Accepting and upgrading connections: the listening socket (plain ws:// on the relay's own
-// QTcpServer of RelaySockets, upgraded by QWebSocketServer::handleConnection; wss:// through
-// QWebSocketServer's TLS), the handshake timeout, the Origin allow-list, the connection limit
-// and token verification. Every connection that passes is handed on with accepted(); every other
-// one is answered (HTTP 403 or 503, or a close frame with its code) and released here.
+// Accepting and upgrading connections: the listening socket (ws://, or wss:// with the relay's
+// certificate), the opening handshake (WebSocketConnection reads and checks it; each bad request
+// gets its HTTP error), the handshake timeout, the Origin allow-list (403), the connection limit
+// and token verification. Every connection that passes is handed on with accepted(); every
+// other one is answered and released here.
 //
 // Handshakes in progress and refusals still closing count against the connection limit: a
-// plain connection that arrives while clients + those reach maxConnections + RefusalReserve is
-// answered with HTTP 503 before any upgrade, so the relay never holds more sockets than that.
-// Up to RefusalReserve over the limit are upgraded to be told why (close code 4013).
-class RelayAcceptor : public QObject
+// connection that arrives while clients + those reach maxConnections + RefusalReserve is answered
+// with HTTP 503 before its handshake is read, so the relay never holds more sockets than that.
+// Up to RefusalReserve over the limit are upgraded to be told why (close code 1013).
+class RelayAcceptor : public QObject, private WebSocketConnection::Handler
 {
     Q_OBJECT
 public:
@@ -41,39 +39,43 @@ public:
 
     bool listen(QString *error);
     bool isListening() const;
-    bool isSecure() const;
+    bool isSecure() const { return !m_options.tlsCertificateFile.isEmpty(); }
     quint16 port() const;
     QUrl url() const;
     // Sockets held before they become clients: handshakes in progress and refusals closing.
-    int pendingConnections() const { return int(pendingSockets()); }
+    int pendingConnections() const { return int(m_pending.size()); }
     // Stops listening; handshakes that still complete are closed with 1001.
     void close();
+    // Called by the listening socket for each accepted descriptor.
+    void takeDescriptor(qintptr descriptor);
 
 Q_SIGNALS:
-    // tcp is the socket under socket for ws:// (null for wss://); claims are set when tokens are on.
-    void accepted(QWebSocket *socket, RelaySocket *tcp, const QString &peer,
+    // The connection is open; the receiver takes it over (setHandler) and owns it. claims are set
+    // when tokens are on.
+    void accepted(WebSocketConnection *connection, const QString &peer,
                   const std::optional<JwtClaims> &claims);
 
 private:
     bool loadTls(QString *error);
-    // Sockets this acceptor holds: handshakes in progress and refusals still closing.
-    qsizetype pendingSockets() const { return m_upgrading.size() + m_refusing; }
-    template <class Socket>
-    void release(Socket *socket);
-    void refuse(QWebSocket *socket, int code, const QString &reason);
-    void refuseBeforeHandshake(QTcpSocket *tcp);
-    void onTcpConnection();
-    void onNewConnection();
     // The verified claims, or nullopt after refusing the client.
-    std::optional<std::optional<JwtClaims>> authenticate(QWebSocket *socket, const QString &peer);
+    std::optional<std::optional<JwtClaims>>
+    authenticate(WebSocketConnection *c, const WebSocketHandshake::Request &request, const QString &peer);
+    void refuseOpen(WebSocketConnection *c, const WebSocketHandshake::Request &request, quint16 code,
+                    const QString &reason);
+    // WebSocketConnection::Handler, while a connection is the acceptor's.
+    void handshakeReceived(WebSocketConnection *c, const WebSocketHandshake::Result &result) override;
+    void textReceived(WebSocketConnection *, QByteArray &&) override {}
+    void binaryReceived(WebSocketConnection *, QByteArray &&) override {}
+    void pongReceived(WebSocketConnection *) override {}
+    void protocolFailed(WebSocketConnection *, quint16, const char *) override {}
+    void disconnected(WebSocketConnection *c) override;
 
     const RelayServerOptions &m_options;
     RelayStats &m_stats;
     std::function<qsizetype()> m_clientCount;
-    QWebSocketServer *m_server;
     QTcpServer *m_listener = nullptr;
-    QHash<QString, QTcpSocket *> m_upgrading; // by peer "address:port", until the handshake ends
+    std::optional<QSslConfiguration> m_tls;
+    QSet<WebSocketConnection *> m_pending; // handshakes in progress and refusals closing
     std::unique_ptr<JwtVerifier> m_jwt;
-    int m_refusing = 0;
     bool m_closed = false;
 };

@@ -1,9 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "relayclient.h"
 
-#include <QTimer>
-#include <QWebSocket>
-
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -39,12 +36,10 @@ qint64 relayNowNs()
         .count();
 }
 
-RelayClient::RelayClient(quint64 id, QWebSocket *socket, RelaySocket *tcp, QString peer,
-                         const RelayLimits &limits, std::optional<JwtClaims> claims, std::chrono::seconds leeway,
-                         qint64 nowNs)
+RelayClient::RelayClient(quint64 id, WebSocketConnection *connection, QString peer, const RelayLimits &limits,
+                         std::optional<JwtClaims> claims, std::chrono::seconds leeway, qint64 nowNs)
     : id(id)
-    , socket(socket)
-    , tcp(tcp)
+    , connection(connection)
     , peer(std::move(peer))
     , claims(std::move(claims))
     , identity(identityOf(this->claims))
@@ -77,14 +72,12 @@ bool RelayClient::isIdleSince(qint64 nowNs, std::chrono::milliseconds limit) con
     return nowNs - m_lastActivityNs >= std::chrono::nanoseconds(limit).count();
 }
 
-void RelayClient::close(int code, const QString &reason, std::chrono::milliseconds grace)
+void RelayClient::close(int code, const QString &reason)
 {
     if (closing)
         return;
     closing = true;
-    QWebSocket *s = socket;
-    s->close(QWebSocketProtocol::CloseCode(code), reason);
     // The close frame waits behind what is queued; a client that does not read it within the
-    // grace is cut, so what it holds is freed either way.
-    QTimer::singleShot(grace, s, [s] { s->abort(); });
+    // linger time is cut, so what it holds is freed either way.
+    connection->close(quint16(code), reason.toUtf8());
 }

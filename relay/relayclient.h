@@ -3,7 +3,6 @@
 
 #include <QDateTime>
 #include <QHash>
-#include <QPointer>
 #include <QString>
 
 #include <chrono>
@@ -11,18 +10,16 @@
 
 #include "jwtverifier.h"
 #include "relayoptions.h"
-#include "relaysocket.h"
 #include "roomset.h"
 #include "tokenbucket.h"
-
-class QWebSocket;
+#include "websocketconnection.h"
 
 // One client's connection: its socket, its rooms, its rate limit and its counters. RelayServer
 // owns it from the upgrade until the socket disconnects.
 class RelayClient
 {
 public:
-    RelayClient(quint64 id, QWebSocket *socket, RelaySocket *tcp, QString peer, const RelayLimits &limits,
+    RelayClient(quint64 id, WebSocketConnection *connection, QString peer, const RelayLimits &limits,
                 std::optional<JwtClaims> claims, std::chrono::seconds leeway, qint64 nowNs);
 
     // What to do with a frame the client sent (the token bucket of RelayLimits).
@@ -35,12 +32,12 @@ public:
     Admission admit(qint64 nowNs, const RelayLimits &limits);
     bool isIdleSince(qint64 nowNs, std::chrono::milliseconds limit) const;
 
-    // Sends a close frame once; the socket is cut if the peer has not answered after grace.
-    void close(int code, const QString &reason, std::chrono::milliseconds grace);
+    // Sends a close frame once; the socket is cut if the peer has not answered within the
+    // connection's linger time (the relay's shutdownGrace).
+    void close(int code, const QString &reason);
 
     const quint64 id;
-    QWebSocket *const socket;
-    const QPointer<RelaySocket> tcp; // under socket; null over TLS (frames go through socket)
+    WebSocketConnection *const connection; // owned by RelayServer
     const QString peer;
     const std::optional<JwtClaims> claims; // set when the relay requires tokens
     // The token's "name" claim, or else its "sub": stamped as "user" on the client's messages;

@@ -84,6 +84,11 @@ struct RelayStats
     quint64 idleCloses = 0;
     quint64 connectionsRefused = 0;
     quint64 handshakesRefused = 0; // of connectionsRefused: HTTP 503 before the upgrade
+    // Opening handshakes answered with an HTTP error (400, 405, 426, 431, 505, 408 on timeout).
+    quint64 badHandshakes = 0;
+    // Connections failed for breaking RFC 6455: 1002 (framing, masking, close codes), 1007 (UTF-8).
+    quint64 protocolCloses = 0;
+    quint64 invalidUtf8Closes = 0;
     quint64 authFailures = 0;
     quint64 originsRefused = 0;
     quint64 forbidden = 0; // joins and publishes outside a token's rooms

@@ -5,8 +5,6 @@
 #include "relaylogging.h"
 #include "websocketframe.h"
 
-#include <QWebSocket>
-
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -27,16 +25,12 @@ RelayOutbox::RelayOutbox(const RelayServerOptions &options, RelayStats &stats, M
     , m_stats(stats)
     , m_bus(bus)
     , m_clients(clients)
-    , m_plain(options.tlsCertificateFile.isEmpty())
 {
 }
 
 void RelayOutbox::send(RelayClient *client, const QByteArray &utf8)
 {
-    if (client->tcp)
-        writeFrame(client, WebSocketFrame::text(validUtf8(utf8)));
-    else
-        sendText(client, QString::fromUtf8(utf8));
+    writeFrame(client, WebSocketFrame::text(validUtf8(utf8)));
 }
 
 void RelayOutbox::deliver(const RelayRecipients &to, const QByteArray &payload)
@@ -44,29 +38,21 @@ void RelayOutbox::deliver(const RelayRecipients &to, const QByteArray &payload)
     if (to.isEmpty())
         return;
     // Once per message, not per recipient.
-    if (m_plain) {
-        const QByteArray frame = WebSocketFrame::text(validUtf8(payload));
-        for (RelayClient *c : to)
-            writeFrame(c, frame);
-    } else {
-        const QString text = QString::fromUtf8(payload);
-        for (RelayClient *c : to)
-            sendText(c, text);
-    }
+    const QByteArray frame = WebSocketFrame::text(validUtf8(payload));
+    for (RelayClient *c : to)
+        writeFrame(c, frame);
 }
 
 void RelayOutbox::writeFrame(RelayClient *client, const QByteArray &frame)
 {
-    RelaySocket *tcp = client->tcp;
-    if (client->closing || !tcp || client->socket->state() != QAbstractSocket::ConnectedState)
+    WebSocketConnection *connection = client->connection;
+    if (client->closing || !connection->isOpen())
         return;
     ++client->framesOut;
     ++m_stats.framesOut;
-    // A client with frames queued is already listed for this turn's flush. (One whose queue a
-    // write of QWebSocket's emptied may be listed twice; the second flush finds nothing to send.)
-    const bool listed = tcp->queuedFrames() > 0;
-    tcp->queue(frame);
-    if (tcp->bytesToWrite() > m_options.limits.maxOutboundBytes) {
+    const bool listed = connection->hasUnflushed();
+    connection->queue(frame);
+    if (connection->bytesToWrite() > m_options.limits.maxOutboundBytes) {
         checkOutbound(client); // sends the queue
         return;
     }
@@ -86,31 +72,18 @@ void RelayOutbox::flush()
     // Swapped, not moved: both vectors keep their capacity from turn to turn.
     m_flushing.swap(m_written);
     for (quint64 id : m_flushing) {
-        if (RelayClient *client = m_clients.value(id); client && client->tcp)
-            client->tcp->flushQueued();
+        if (RelayClient *client = m_clients.value(id))
+            client->connection->flushQueued();
     }
     m_flushing.clear();
 }
 
-void RelayOutbox::sendText(RelayClient *client, const QString &text)
-{
-    if (client->closing)
-        return;
-    ++client->framesOut;
-    ++m_stats.framesOut;
-    client->socket->sendTextMessage(text);
-    if (client->socket->bytesToWrite() > m_options.limits.maxOutboundBytes)
-        checkOutbound(client);
-}
-
 void RelayOutbox::checkOutbound(RelayClient *client)
 {
-    // Most of a burst is still in Qt's buffer only because the loop has not flushed it yet; a
-    // client that reads has room for it in the kernel.
-    if (client->tcp)
-        client->tcp->flushQueued();
-    client->socket->flush();
-    const qint64 queued = client->socket->bytesToWrite();
+    // Most of a burst is still queued only because the loop has not flushed it yet; a client
+    // that reads has room for it in the kernel.
+    client->connection->flushQueued();
+    const qint64 queued = client->connection->bytesToWrite();
     if (queued <= m_options.limits.maxOutboundBytes)
         return;
     ++m_stats.slowConsumerCloses;
@@ -118,6 +91,5 @@ void RelayOutbox::checkOutbound(RelayClient *client)
                                  << "is not reading:" << queued << "bytes queued (cap"
                                  << m_options.limits.maxOutboundBytes << ") - closing with 4001";
     client->close(RelayProtocol::Close::SlowConsumer,
-                  u"slow consumer: more than %1 bytes queued"_s.arg(m_options.limits.maxOutboundBytes),
-                  m_options.shutdownGrace);
+                  u"slow consumer: more than %1 bytes queued"_s.arg(m_options.limits.maxOutboundBytes));
 }

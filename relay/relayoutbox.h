@@ -12,11 +12,11 @@
 
 class MessageBus;
 
-// Everything the relay writes to its clients. Over plain ws:// a message is encoded into one
-// WebSocket frame once for all its recipients, queued on each client's RelaySocket, and every
+// Everything the relay writes to its clients. A message is encoded into one WebSocket frame once
+// for all its recipients, queued on each client's connection (shared, not copied), and every
 // client written to in a loop turn is flushed with one sendmsg() at the turn's end, after the
-// bus's own buffered publishes. Over wss:// frames go through QWebSocket. A client that leaves
-// more than maxOutboundBytes unread is closed as a slow consumer (4001).
+// bus's own buffered publishes. A client that leaves more than maxOutboundBytes unread is closed
+// as a slow consumer (4001).
 class RelayOutbox : public QObject
 {
     Q_OBJECT
@@ -33,14 +33,12 @@ public:
 
 private:
     void writeFrame(RelayClient *client, const QByteArray &frame);
-    void sendText(RelayClient *client, const QString &text); // over TLS, through QWebSocket
     void checkOutbound(RelayClient *client);
 
     const RelayServerOptions &m_options;
     RelayStats &m_stats;
     QPointer<MessageBus> m_bus;
     const RelayRecipients &m_clients;
-    const bool m_plain; // ws:// on RelaySockets
     // Clients written to in this loop turn, flushed together at its end.
     std::vector<quint64> m_written;
     std::vector<quint64> m_flushing; // m_written while flush() walks it

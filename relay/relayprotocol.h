@@ -32,6 +32,8 @@ inline constexpr char SubscribeRefused[] = "subscribe_refused";
 // Stable close codes (docs/security.md). 1000-1015 are RFC 6455's; 4000-4999 are ours.
 namespace Close {
 inline constexpr int GoingAway = 1001;       // shutdown, missed pong
+inline constexpr int ProtocolError = 1002;   // a frame that breaks RFC 6455 (unmasked, reserved bits...)
+inline constexpr int InvalidPayload = 1007;  // a text message or close reason that is not UTF-8
 inline constexpr int PolicyViolation = 1008; // rate limit persists, authentication failed, token expired, kicked
 inline constexpr int TooBig = 1009;          // a message over the size limit
 // The instance is at its connection limit. RFC 6455's registry has 1013 for this, but QtWebSockets

@@ -4,11 +4,9 @@
 #include "relayacceptor.h"
 #include "relaylogging.h"
 #include "relayoutbox.h"
-#include "relaysocket.h"
 #include "roomregistry.h"
 
 #include <QRandomGenerator>
-#include <QWebSocket>
 
 #include <algorithm>
 
@@ -63,7 +61,7 @@ RelayServer::RelayServer(RelayServerOptions options, MessageBus *bus, QObject *p
     connect(&m_shutdownTimer, &QTimer::timeout, this, [this] {
         const QList<RelayClient *> stragglers = m_clients.values();
         for (RelayClient *c : stragglers)
-            c->socket->abort();
+            c->connection->abort();
         maybeFinish();
     });
 
@@ -73,9 +71,7 @@ RelayServer::RelayServer(RelayServerOptions options, MessageBus *bus, QObject *p
 RelayServer::~RelayServer()
 {
     for (RelayClient *c : std::as_const(m_clients)) {
-        c->socket->disconnect(this);
-        c->socket->abort();
-        delete c->socket;
+        delete c->connection; // closes the socket without calling back
         delete c;
     }
     m_clients.clear();
@@ -117,24 +113,63 @@ QUrl RelayServer::url() const
     return m_acceptor->url();
 }
 
-void RelayServer::onAccepted(QWebSocket *socket, RelaySocket *tcp, const QString &peer,
+void RelayServer::onAccepted(WebSocketConnection *connection, const QString &peer,
                              const std::optional<JwtClaims> &claims)
 {
-    auto *client = new RelayClient(m_nextClientId++, socket, tcp, peer, m_options.limits, claims,
+    auto *client = new RelayClient(m_nextClientId++, connection, peer, m_options.limits, claims,
                                    m_options.auth.jwtLeeway, relayNowNs());
     m_clients.insert(client->id, client);
     ++m_stats.connectionsAccepted;
-    const quint64 id = client->id;
-    connect(socket, &QWebSocket::textMessageReceived, this,
-            [this, client](const QString &text) { onTextMessage(client, text); });
-    connect(socket, &QWebSocket::binaryMessageReceived, this, [this, client] { onBinaryMessage(client); });
-    connect(socket, &QWebSocket::pong, this, [client] { client->alive = true; });
-    // Queued: a send can report a broken socket synchronously, and the client must not vanish
-    // while a delivery loop is walking over it.
-    connect(socket, &QWebSocket::disconnected, this, [this, id] { onDisconnected(id); }, Qt::QueuedConnection);
+    connection->tag = client->id;
+    connection->setParent(this);
+    connection->setHandler(this);
     watchExpiry(client);
-    qCDebug(lcRelay).noquote() << "client" << id << "connected from" << client->peer;
-    Q_EMIT clientConnected(id);
+    qCDebug(lcRelay).noquote() << "client" << client->id << "connected from" << client->peer;
+    Q_EMIT clientConnected(client->id);
+}
+
+void RelayServer::textReceived(WebSocketConnection *c, QByteArray &&text)
+{
+    if (RelayClient *client = m_clients.value(c->tag))
+        onTextMessage(client, text);
+}
+
+void RelayServer::binaryReceived(WebSocketConnection *c, QByteArray &&)
+{
+    if (RelayClient *client = m_clients.value(c->tag))
+        onBinaryMessage(client);
+}
+
+void RelayServer::pongReceived(WebSocketConnection *c)
+{
+    if (RelayClient *client = m_clients.value(c->tag))
+        client->alive = true;
+}
+
+void RelayServer::protocolFailed(WebSocketConnection *c, quint16 code, const char *reason)
+{
+    RelayClient *client = m_clients.value(c->tag);
+    if (!client)
+        return;
+    client->closing = true;
+    if (code == RelayProtocol::Close::TooBig) {
+        ++m_stats.oversizeCloses;
+        qCInfo(lcRelay).noquote() << "client" << client->id << "closed with 1009: a message over"
+                                  << m_options.limits.maxMessageBytes << "bytes";
+        return;
+    }
+    ++(code == RelayProtocol::Close::InvalidPayload ? m_stats.invalidUtf8Closes : m_stats.protocolCloses);
+    qCInfo(lcRelay).noquote() << "client" << client->id << "from" << client->peer << "closed with" << code
+                              << "-" << reason;
+}
+
+void RelayServer::disconnected(WebSocketConnection *c)
+{
+    // Queued: a send can find a broken socket synchronously, and the client must not vanish
+    // while a delivery loop is walking over it.
+    const quint64 id = c->tag;
+    QMetaObject::invokeMethod(
+        this, [this, id] { onDisconnected(id); }, Qt::QueuedConnection);
 }
 
 void RelayServer::onDisconnected(quint64 id)
@@ -142,11 +177,6 @@ void RelayServer::onDisconnected(quint64 id)
     RelayClient *client = m_clients.take(id);
     if (!client)
         return;
-    if (client->socket->closeCode() == QWebSocketProtocol::CloseCodeTooMuchData && !client->closing) {
-        ++m_stats.oversizeCloses;
-        qCInfo(lcRelay).noquote() << "client" << id << "closed with 1009: a message over"
-                                  << m_options.limits.maxMessageBytes << "bytes";
-    }
     m_rooms->leaveAll(client);
     if (client->expiresAtMs > 0) {
         const auto [first, last] = m_expiries.equal_range(client->expiresAtMs);
@@ -157,8 +187,7 @@ void RelayServer::onDisconnected(quint64 id)
             }
         }
     }
-    client->socket->disconnect(this);
-    client->socket->deleteLater();
+    client->connection->deleteLater();
     qCDebug(lcRelay).noquote() << "client" << id << "disconnected";
     delete client;
     Q_EMIT clientDisconnected(id);
@@ -181,7 +210,7 @@ bool RelayServer::admitFrame(RelayClient *client)
         ++m_stats.rateLimitCloses;
         qCWarning(lcRelay).noquote() << "client" << client->id << "from" << client->peer << "stayed over"
                                      << limits.messagesPerSecond << "messages/s - closing with 1008";
-        client->close(RelayProtocol::Close::PolicyViolation, u"rate limit exceeded"_s, m_options.shutdownGrace);
+        client->close(RelayProtocol::Close::PolicyViolation, u"rate limit exceeded"_s);
     } else if (admission == RelayClient::Admission::DropAndWarn) {
         send(client, RelayProtocol::error(RelayProtocol::Error::RateLimited,
                                           u"more than %1 messages/s (burst %2): frames are being dropped"_s
@@ -201,7 +230,7 @@ void RelayServer::sweepIdle()
         ++m_stats.idleCloses;
         qCInfo(lcRelay).noquote() << "client" << c->id << "idle for" << m_options.limits.idleTimeout.count()
                                   << "ms - closing with 4002";
-        c->close(RelayProtocol::Close::IdleTimeout, u"idle timeout"_s, m_options.shutdownGrace);
+        c->close(RelayProtocol::Close::IdleTimeout, u"idle timeout"_s);
     }
 }
 
@@ -215,16 +244,15 @@ void RelayServer::onBinaryMessage(RelayClient *client)
                                       u"binary frames are not supported: send JSON text frames"_s));
 }
 
-void RelayServer::onTextMessage(RelayClient *client, const QString &text)
+void RelayServer::onTextMessage(RelayClient *client, const QByteArray &text)
 {
     ++client->framesIn;
     ++m_stats.framesIn;
     if (m_shuttingDown || client->closing || !admitFrame(client))
         return;
-    const RelayProtocol::Request request =
-        RelayProtocol::parse(text.toUtf8(), m_options.limits.roomIds,
-                             client->identity.isEmpty() ? RelayProtocol::UserField::Required
-                                                        : RelayProtocol::UserField::Optional);
+    const RelayProtocol::Request request = RelayProtocol::parse(
+        text, m_options.limits.roomIds,
+        client->identity.isEmpty() ? RelayProtocol::UserField::Required : RelayProtocol::UserField::Optional);
     using Kind = RelayProtocol::Request::Kind;
     switch (request.kind) {
     case Kind::Invalid:
@@ -406,8 +434,7 @@ void RelayServer::closeExpired()
             continue;
         ++m_stats.tokenExpiredCloses;
         qCInfo(lcRelay).noquote() << "client" << id << "from" << c->peer << "- token expired; closing with 1008";
-        c->close(RelayProtocol::Close::PolicyViolation, u"token_expired: the token has expired"_s,
-                 m_options.shutdownGrace);
+        c->close(RelayProtocol::Close::PolicyViolation, u"token_expired: the token has expired"_s);
     }
     if (m_expiries.empty()) {
         m_expiryTimer.stop();
@@ -425,13 +452,12 @@ void RelayServer::heartbeat()
         if (!c->alive) {
             ++m_stats.heartbeatTimeouts;
             qCInfo(lcRelay).noquote() << "client" << c->id << "missed its pong; closing";
-            QWebSocket *socket = c->socket;
-            socket->close(QWebSocketProtocol::CloseCodeGoingAway, u"heartbeat timeout"_s);
-            socket->abort();
+            c->connection->close(RelayProtocol::Close::GoingAway, "heartbeat timeout");
+            c->connection->abort();
             continue;
         }
         c->alive = false;
-        c->socket->ping();
+        c->connection->ping();
     }
 }
 
@@ -467,7 +493,7 @@ QList<RelayClientInfo> RelayServer::clients() const
         info.rooms.sort();
         info.framesIn = c->framesIn;
         info.framesOut = c->framesOut;
-        info.queuedBytes = c->socket->bytesToWrite();
+        info.queuedBytes = c->connection->bytesToWrite();
         info.connectedAt = c->connectedAt;
         out.append(info);
     }
@@ -481,8 +507,7 @@ bool RelayServer::kick(quint64 clientId, const QString &reason)
     if (!c)
         return false;
     // Through the grace: a kicked client that does not read its close frame is cut all the same.
-    c->close(RelayProtocol::Close::PolicyViolation, reason.isEmpty() ? u"kicked by operator"_s : reason,
-             m_options.shutdownGrace);
+    c->close(RelayProtocol::Close::PolicyViolation, reason.isEmpty() ? u"kicked by operator"_s : reason);
     return true;
 }
 
@@ -500,7 +525,7 @@ void RelayServer::shutdown()
     m_echoes.clear();
     const QList<RelayClient *> all = m_clients.values();
     for (RelayClient *c : all)
-        c->socket->close(QWebSocketProtocol::CloseCodeGoingAway, u"going away"_s);
+        c->connection->close(RelayProtocol::Close::GoingAway, "going away");
     m_shutdownTimer.start(m_options.shutdownGrace);
     maybeFinish();
 }

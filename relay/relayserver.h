@@ -17,17 +17,15 @@
 #include "relayoptions.h"
 #include "relayprotocol.h"
 
-class QWebSocket;
 class RelayAcceptor;
 class RelayOutbox;
-class RelaySocket;
 class RoomRegistry;
 
 // A WebSocket relay over a MessageBus, protocol-compatible with the seed's Node.js server
 // (docs/protocol.md). Client messages are published to the bus and delivered to local members
 // at once; the bus's echo of them is recognised and dropped, so each client sees each message
 // exactly once whichever path arrives first.
-class RelayServer : public QObject
+class RelayServer : public QObject, private WebSocketConnection::Handler
 {
     Q_OBJECT
 public:
@@ -70,10 +68,17 @@ Q_SIGNALS:
     void finished();
 
 private:
-    void onAccepted(QWebSocket *socket, RelaySocket *tcp, const QString &peer,
+    void onAccepted(WebSocketConnection *connection, const QString &peer,
                     const std::optional<JwtClaims> &claims);
     void onDisconnected(quint64 id);
-    void onTextMessage(RelayClient *client, const QString &text);
+    // WebSocketConnection::Handler, for the clients' connections.
+    void handshakeReceived(WebSocketConnection *, const WebSocketHandshake::Result &) override {}
+    void textReceived(WebSocketConnection *c, QByteArray &&text) override;
+    void binaryReceived(WebSocketConnection *c, QByteArray &&) override;
+    void pongReceived(WebSocketConnection *c) override;
+    void protocolFailed(WebSocketConnection *c, quint16 code, const char *reason) override;
+    void disconnected(WebSocketConnection *c) override;
+    void onTextMessage(RelayClient *client, const QByteArray &text);
     void onBinaryMessage(RelayClient *client);
     bool admitFrame(RelayClient *client);
     bool mayUseRoom(RelayClient *client, const QJsonValue *roomId, const QString &roomKey);

@@ -2,40 +2,88 @@
 #pragma once
 
 #include <QByteArray>
-#include <QTcpSocket>
+#include <QObject>
 
+#include <chrono>
 #include <vector>
 
+class QSocketNotifier;
+class QSslConfiguration;
+class QSslSocket;
 struct iovec;
 
-// The relay's server-side client socket. Writes go straight to the kernel while Qt's write
-// buffer is empty, and the relay queues the frames of one loop turn (shared, not copied) to send
-// them with one sendmsg() at the turn's end; only what the kernel does not take goes into Qt's
-// buffer. A buffered QTcpSocket instead copies every small write into a 32 KiB block that it
-// keeps for the connection's lifetime, idle or not.
-class RelaySocket : public QTcpSocket
+// The byte transport under one relay client: for ws:// an accepted descriptor driven directly
+// (one read notifier; a write notifier only while the kernel refuses output), for wss:// a
+// QSslSocket. Nothing is buffered per connection while it is idle: input is read into one buffer
+// per thread and handed to bytesReceived() at once; output frames are queued by reference (one
+// encoded frame shared by all its recipients) and sent with one sendmsg() per connection and loop
+// turn; only what the kernel refuses stays queued.
+//
+// Closing is lingering: finishWrites() sends what is queued, then shuts down the sending side
+// (the peer reads everything up to a FIN, never a reset) and discards input until the peer closes
+// or the linger time ends; only then is the descriptor closed. Closing a socket with unread input
+// would make the kernel reset the connection and destroy the last frames in flight.
+class RelaySocket : public QObject
 {
     Q_OBJECT
 public:
-    using QTcpSocket::QTcpSocket;
+    // tls non-null: wss://, the TLS handshake starts at once.
+    RelaySocket(qintptr descriptor, const QSslConfiguration *tls, QObject *parent = nullptr);
+    ~RelaySocket() override;
 
-    // Queues a frame for the next flushQueued(); any other write sends the queue first.
+    bool isOpen() const { return m_open; }
+    bool isSecure() const { return m_tls != nullptr; }
+    // "address:port" of the peer, empty once closed.
+    QString peerName() const;
+
+    // Queues a frame for the next flushQueued() (the frame is shared, not copied).
     void queue(const QByteArray &frame);
-    // Sends the queued frames; the part the kernel refuses is left to Qt's buffer.
+    // True from queue() until the next flushQueued(): the connection is listed for a flush.
+    bool hasUnflushed() const { return m_unflushed; }
+    // Sends what is queued; the part the kernel refuses waits for the socket to become writable.
     void flushQueued();
-    qsizetype queuedFrames() const { return qsizetype(m_queue.size()); }
+    // queue() + flushQueued().
+    void write(const QByteArray &frame);
+    // Bytes queued and not yet taken by the kernel (or, over TLS, by QSslSocket).
+    qint64 bytesToWrite() const;
 
-    // Qt's buffer plus the queue.
-    qint64 bytesToWrite() const override;
+    // Sends everything queued, then closes the sending side and waits up to linger for the peer
+    // to close; input is discarded (or, with keepReading, still handed on) meanwhile.
+    void finishWrites(std::chrono::milliseconds linger, bool keepReading = false);
+    // Closes the descriptor at once (pending output is dropped).
+    void abort();
 
 protected:
-    qint64 writeData(const char *data, qint64 size) override;
+    // Input as it arrives; data may be modified in place. The socket may be closed from here.
+    virtual void bytesReceived(char *data, qsizetype size) = 0;
+    // Once, when the connection ends (the peer closed, an error, abort(), the linger ended).
+    virtual void transportClosed() = 0;
+    void timerEvent(QTimerEvent *event) override;
+    // A timer of the subclass (the handshake timeout): ids other than the linger's land here.
+    virtual void timerExpired(int) {}
 
 private:
-    bool canSendDirectly() const;
-    // Bytes the kernel took; 0 when it took none or failed (Qt's buffered path then reports it).
-    qint64 send(iovec *iov, int count);
+    void readPlain();
+    void readTls();
+    void deliver(char *data, qsizetype size);
+    void flushPlain();
+    void onWritable();
+    qint64 sendVector(iovec *iov, int count);
+    void drop(qint64 sent);
+    void maybeShutdown();
+    void closeNow();
 
-    std::vector<QByteArray> m_queue;
-    qint64 m_queuedBytes = 0;
+    std::vector<QByteArray> m_out;
+    qint64 m_outBytes = 0;
+    qsizetype m_outOffset = 0; // bytes of m_out.front() already sent
+    QSocketNotifier *m_reader = nullptr;
+    QSocketNotifier *m_writer = nullptr;
+    QSslSocket *m_tls = nullptr;
+    int m_fd = -1;
+    int m_lingerTimer = 0;
+    bool m_open = true;
+    bool m_unflushed = false;
+    bool m_finishing = false; // finishWrites() called
+    bool m_keepReading = false;
+    bool m_shutDown = false; // the sending side is closed
 };
