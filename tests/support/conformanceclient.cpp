@@ -4,6 +4,7 @@
 #include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QHostAddress>
+#include <QStringDecoder>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -218,6 +219,14 @@ ConformanceClient::Event ConformanceClient::frameEvent(quint8 opcode, bool fin, 
     e.kind = m_messageOpcode == quint8(Opcode::Text) ? Kind::Text : Kind::Binary;
     e.payload = std::exchange(m_message, {});
     m_messageOpcode = 0;
+    if (e.kind == Kind::Text) {
+        QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+        const QString decoded = utf8(e.payload);
+        if (utf8.hasError()) {
+            e.kind = Kind::Violation;
+            e.payload = "a text message from the server that is not UTF-8: " + e.payload.toHex().left(80);
+        }
+    }
     return e;
 }
 

@@ -9,8 +9,8 @@
 // A WebSocket client at the frame level for the RFC 6455 conformance tests: it builds any client
 // frame (opcode, FIN, RSV bits, mask or no mask), sends bytes in chops, and parses what the
 // server sends, checking the rules a server frame must follow (no mask, RSV 0, known opcodes,
-// unfragmented control frames of at most 125 bytes). Waits spin the event loop, so the server
-// may live in the same thread.
+// unfragmented control frames of at most 125 bytes, text messages in UTF-8). Waits spin the event loop, so
+// the server may live in the same thread.
 class ConformanceClient
 {
 public:
