@@ -11,9 +11,9 @@ if [[ ! -f $dir/build.ninja ]]; then
   CC=clang CXX=clang++ cmake -S "$root" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DSWITCHBOARD_FUZZ=ON -DSWITCHBOARD_BUILD_TESTS=OFF -DSWITCHBOARD_WERROR=ON >/dev/null
 fi
-cmake --build "$dir" --target fuzz_relayprotocol fuzz_resp -j"${SWITCHBOARD_JOBS:-$(nproc)}"
+cmake --build "$dir" --target fuzz_relayprotocol fuzz_websocket fuzz_resp -j"${SWITCHBOARD_JOBS:-$(nproc)}"
 mkdir -p "$dir/artifacts"
-for target in relayprotocol resp; do
+for target in relayprotocol websocket resp; do
   scratch=$(mktemp -d)
   cp "$root/fuzz/corpus/$target/"* "$scratch/"
   echo "fuzz: $target for ${seconds}s"

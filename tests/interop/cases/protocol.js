@@ -145,6 +145,24 @@ test('a top-level JSON scalar is answered with not_an_object, not invalid_json',
     }
 });
 
+test('a 4 MiB message is refused with a 1009 close frame that reaches ws, while it is still sending', async () => {
+    // The relay's limit is 64 KiB: it fails the connection as soon as the frame header announces
+    // 4 MiB, sends close 1009 and lingers (reading and discarding) so the kernel does not reset
+    // the connection under the close frame. Five tries: a lost close frame shows up as 1006.
+    const codes = [];
+    for (let i = 0; i < 5; ++i) {
+        const { a } = await openClients({ a: i % 2 ? env.relayB : env.relayA });
+        try {
+            a.send('x'.repeat(4 * 1024 * 1024));
+            await waitFor(() => a.closeEvent, `${a.name} to be closed after its 4 MiB message`, DEFAULT_TIMEOUT_MS, () => a.describe());
+            codes.push(a.closeEvent.code);
+        } finally {
+            closeClients({ a });
+        }
+    }
+    assert.deepEqual(codes, [1009, 1009, 1009, 1009, 1009], `close codes seen by ws: ${codes.join(', ')}`);
+});
+
 test('numeric room ids are spelled as JavaScript spells them (room:100000, not room:1e+05)', async () => {
     // The seed builds channel names with a template string (`room:${roomId}`) and acks with
     // JSON.stringify, so roomId 100000 is channel room:100000 and is echoed as 100000.
