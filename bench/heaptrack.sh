@@ -50,7 +50,9 @@ heaptrack -o "$work/relay" "$relay" --port "$port" --bind 127.0.0.1 --redis "red
   --ping-interval "$interval" >"$work/heaptrack.log" 2>&1 &
 heaptrack_pid=$!
 wait_port "$port"
-relay_pid=$(pgrep -P "$heaptrack_pid" | head -1)
+# heaptrack's children: the relay and its interpreter pipeline; the relay is the one running $relay.
+relay_pid=$(pgrep -P "$heaptrack_pid" -f "^$relay" | head -1)
+[[ -n $relay_pid ]] || { echo "relay not found under heaptrack (pid $heaptrack_pid)" >&2; exit 1; }
 start_kib=$(rss_kib "$relay_pid")
 
 "$loadgen" --url "ws://127.0.0.1:$port" --clients "$n" --rooms 100 --idle --hold 3600 >"$work/loadgen.out" &
@@ -79,12 +81,13 @@ echo "== switchboard-relay under heaptrack: $n idle joined connections, $rounds 
 sed 's/^/loadgen: /' "$work/loadgen.out"
 per_conn() { awk -v a="$1" -v b="$start_kib" -v n="$n" 'BEGIN { printf "%.2f", (a - b) / n }'; }
 echo "relay VmRSS (KiB, heaptrack included): start $start_kib, after joins $joins_kib ($(per_conn "$joins_kib") KiB/conn), after rounds $rounds_kib ($(per_conn "$rounds_kib") KiB/conn)"
-data=$(ls "$work"/relay*.zst "$work"/relay*.gz 2>/dev/null | head -1)
+data=$(ls "$work"/relay*.zst "$work"/relay*.gz 2>/dev/null | head -1 || true)
 echo "data: $data"
 heaptrack_print -f "$data" --print-peaks --print-allocators --print-temporary 0 --print-leaks 0 \
-  --peak-limit 10 --sub-peak-limit 2 >"$work/print.txt"
-# The summary (at the end) first, then the top allocators.
+  --peak-limit 10 --sub-peak-limit 1 >"$work/print.txt"
+# The summary (at the end) first, then the top allocators by peak and by calls; all of it in print.txt.
 sed -n '/^total runtime/,$p' "$work/print.txt"
 echo
-sed -n '/^MOST CALLS TO ALLOCATION FUNCTIONS/,/^total runtime/p' "$work/print.txt" | sed '$d' | head -120
-sed -n '/^PEAK MEMORY CONSUMERS/,/^MOST TEMPORARY\|^total runtime/p' "$work/print.txt" | sed '$d' | head -150
+sed -n '/^PEAK MEMORY CONSUMERS/,/^total runtime/p' "$work/print.txt" | sed '$d' | head -200
+sed -n '/^MOST CALLS TO ALLOCATION FUNCTIONS/,/^PEAK MEMORY CONSUMERS/p' "$work/print.txt" | sed '$d' | head -80
+echo "full output: $work/print.txt"
