@@ -13,7 +13,9 @@
 //       client has received k pings since all joined) until --hold runs out.
 //   --floor (no --url): this machine's write floor; see loadgenfloor.cpp.
 //   --source-addrs N: bind the clients round-robin to 127.0.0.1..127.0.0.N (automatic above 20,000
-//       clients: one address's ephemeral ports reach one relay ~28,000 times).
+//       clients: one address's ephemeral ports reach one relay ~28,000 times, and connect() prefers
+//       even ports, so past ~14,000 per destination every connect() searches); --source-offset K
+//       starts at 127.0.0.<K+1> (several load generators, each its own addresses).
 
 #include "loadgen.h"
 
@@ -67,7 +69,7 @@ double number(const char *name, const char *value, double min, double max)
 const char *const usage =
     "switchboard-loadgen --url ws://host:port [--url ...] [--clients N] [--rooms N] [--publishers N]\n"
     "  [--publisher-url K] [--rate msgs/s] [--duration s] [--drain s] [--size bytes]\n"
-    "  [--idle --hold s] [--source-addrs N] [--join-timeout s]\n"
+    "  [--idle --hold s] [--source-addrs N [--source-offset K]] [--join-timeout s]\n"
     "switchboard-loadgen --floor [--clients N] [--rate msgs/s] [--duration s] [--size bytes]";
 
 bool parseOption(const std::string &a, const std::function<const char *()> &value, Options &o)
@@ -96,6 +98,8 @@ bool parseOption(const std::string &a, const std::function<const char *()> &valu
         o.idleHold = number("--hold", value(), 0, 86400);
     else if (a == "--source-addrs")
         o.sourceAddrs = int(number("--source-addrs", value(), 0, 254));
+    else if (a == "--source-offset")
+        o.sourceOffset = int(number("--source-offset", value(), 0, 253));
     else if (a == "--join-timeout")
         o.joinTimeout = number("--join-timeout", value(), 1, 3600);
     else if (a == "--floor")
@@ -136,6 +140,8 @@ Options parseOptions(int argc, char **argv)
         die("--publisher-url must name one of the --url (0-based)");
     if (o.sourceAddrs < 0)
         o.sourceAddrs = o.clients > 20000 ? std::min(254, o.clients / 10000 + 1) : 0;
+    if (o.sourceOffset + o.sourceAddrs > 254)
+        die("--source-offset + --source-addrs must stay within 127.0.0.1..127.0.0.254");
     if (o.joinTimeout <= 0)
         o.joinTimeout = std::max(60.0, o.clients / 1000.0);
     return o;

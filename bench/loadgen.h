@@ -81,6 +81,7 @@ struct Options
     // Client sockets bind round-robin (per URL) to 127.0.0.1 .. 127.0.0.<sourceAddrs>, so more than
     // one source address's ~28k ephemeral ports reach one relay. 0: none (automatic above 20,000).
     int sourceAddrs = -1;
+    int sourceOffset = 0;   // the addresses start at 127.0.0.<1 + sourceOffset> (several load generators)
     double joinTimeout = 0; // seconds for every client to join; 0: max(60, clients / 1000)
     // No relay: a child process of the tool accepts the clients (127.0.0.1:0, minimal HTTP 101) and
     // writes each message as one unmasked text frame to every accepted socket, timestamped just before

@@ -77,10 +77,13 @@ def start_idle_loadgens(build, fleet, n):
     count = -(-n // fd_budget())
     shares = [n // count + (1 if i < n % count else 0) for i in range(count)]
     procs, readers, joined = [], [], []
-    for k in shares:
+    for i, k in enumerate(shares):
+        # Its own source addresses per load generator past 20,000 connections in all: one address's
+        # ephemeral ports to one instance run out (connect() prefers the even half, ~14,000).
+        sources = ["--source-addrs", "8", "--source-offset", str(8 * i)] if n > 20000 else []
         procs.append(subprocess.Popen([os.path.join(build, "bench/switchboard-loadgen")] + fleet.urls() +
                                       ["--clients", str(k), "--rooms", "100", "--idle", "--hold", "3600",
-                                       "--join-timeout", str(JOIN_TIMEOUT_S)],
+                                       "--join-timeout", str(JOIN_TIMEOUT_S)] + sources,
                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
         readers.append(LineReader(procs[-1]))
         joined.append(readers[-1].next(JOIN_TIMEOUT_S * 2 + 30))
