@@ -21,6 +21,8 @@ import sys
 import tempfile
 import time
 
+from runmemory import idle_fleet, idle_rss, idle_rss_100k
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -77,24 +79,32 @@ class Redis:
 class Fleet:
     """Two instances of one implementation on the shared Redis."""
 
-    def __init__(self, impl, build, redis, relay_args=(), redis_url=None):
-        """redis_url: what the relays are given (default: redis's own); the seed always uses redis."""
+    def __init__(self, impl, build, redis, relay_args=(), redis_url=None, heartbeat_s=None, instances=2):
+        """redis_url: what the relays are given (default: redis's own); the seed always uses redis.
+        heartbeat_s: seconds between WebSocket pings (the relay's --ping-interval, the seed's
+        SEED_HEARTBEAT_MS); None: each one's default (30 s for both). instances: how many (2 unless
+        one process's descriptor limit cannot hold its share of the connections: see fleet_size)."""
         self.impl = impl
         self.redis_pid = redis.proc.pid
         redis_port = redis.port
         redis_url = redis_url or f"redis://127.0.0.1:{redis_port}"
-        self.ports = [free_port(), free_port()]
+        self.ports = [free_port() for _ in range(instances)]
         self.procs = []
         for i, port in enumerate(self.ports):
             if impl == "switchboard":
                 cmd = [os.path.join(build, "app/relay/switchboard-relay"), "--port", str(port), "--bind",
                        "127.0.0.1", "--redis", redis_url, "--instance-id", f"bench-{i}",
-                       "--stats-interval", "0", "--rate-limit", "0", "--max-connections", "100000"] + list(relay_args)
+                       "--stats-interval", "0", "--rate-limit", "0", "--max-connections", "100000"]
+                if heartbeat_s is not None:
+                    cmd += ["--ping-interval", f"{heartbeat_s:g}"]
+                cmd += list(relay_args)
                 env = dict(os.environ)
             else:
                 cmd = ["node", os.path.join(ROOT, "bench/baseline/server.js")]
                 env = dict(os.environ, PORT=str(port), REDIS_HOST="127.0.0.1", REDIS_PORT=str(redis_port),
                            SEED_QUIET="1")
+                if heartbeat_s is not None:
+                    env["SEED_HEARTBEAT_MS"] = str(int(heartbeat_s * 1000))
             self.procs.append(subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL,
                                                stderr=subprocess.DEVNULL))
         for port, proc in zip(self.ports, self.procs):
@@ -261,21 +271,42 @@ def ingest(build, fleet, quick):
             "cpu": best["cpu"], "failed_at": failed}
 
 
-def idle_rss(build, fleet, quick):
-    """Idle RSS per connection at 10,000 connections (both instances together)."""
-    before = fleet.rss_kib()
-    n = 2000 if quick else 10000
-    proc = subprocess.Popen([os.path.join(build, "bench/switchboard-loadgen")] + fleet.urls() +
-                            ["--clients", str(n), "--rooms", "100", "--idle", "--hold", "30"],
-                            stdout=subprocess.PIPE, text=True)
-    line = proc.stdout.readline()  # printed once every client has joined
-    time.sleep(1.0)
-    after = fleet.rss_kib()
-    proc.terminate()
-    proc.wait()
-    if not line.startswith("{"):
-        return {"value": 0, "unit": "KiB/conn", "note": "clients did not all join"}
-    return {"value": round((after - before) / n, 2), "unit": "KiB/conn", "before_kib": before, "after_kib": after}
+def floor_run(build, clients, rate, duration):
+    """The write floor (switchboard-loadgen --floor): the tool writes each message as one frame to
+    `clients` loopback sockets it accepted itself and reads them with its relay-receiving code."""
+    cmd = [os.path.join(build, "bench/switchboard-loadgen"), "--floor", "--clients", str(clients), "--rate",
+           str(rate), "--duration", str(duration), "--size", "100"]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
+    if not lines:
+        raise RuntimeError(f"loadgen --floor failed ({out.returncode}): {out.stderr.strip()}")
+    return json.loads(lines[-1])
+
+
+def burst(build, fleet, quick):
+    """One message to 1,000 receivers on instance B from a publisher on instance A, at 10 and 100
+    messages/s; each rate next to the write floor (the same 1,000 frames written by the load generator
+    to 1,000 loopback sockets, read the same way). Latency of the receivers' deliveries (cross)."""
+    out = {"unit": "ms p99", "rows": []}
+    duration = 5 if quick else 10
+    for rate in (10, 100):
+        r = loadgen(build, fleet, ["--clients", 1001, "--rooms", 1, "--publishers", 1, "--publisher-url", 0,
+                                   "--rate", rate, "--duration", duration, "--size", 100, "--drain", 10])
+        f = floor_run(build, 1000, rate, duration)
+        keys = ["cross_p50_ms", "cross_p99_ms", "cross_max_ms", "cross_lost", "cross_expected",
+                "cross_kernel_p50_ms", "cross_kernel_p99_ms"]
+        res = {k: r[k] for k in keys}
+        res["cpu"] = r["cpu"]
+        res["floor"] = {k: f[k] for k in keys}
+        res["p99_over_floor"] = round(r["cross_p99_ms"] / f["cross_p99_ms"], 2) if f["cross_p99_ms"] else None
+        out[f"rate_{rate}"] = res
+        text = (f"p50 {r['cross_p50_ms']:g} / p99 {r['cross_p99_ms']:g} / max {r['cross_max_ms']:g} ms, lost "
+                f"{r['cross_lost']:,} of {r['cross_expected']:,}; floor p50 {f['cross_p50_ms']:g} / p99 "
+                f"{f['cross_p99_ms']:g} ms (p99 {res['p99_over_floor']}x floor)")
+        out["rows"].append({"label": f"{rate} msg/s", "value": r["cross_p99_ms"], "unit": "ms p99", "text": text})
+        if rate == 100:
+            out["value"] = r["cross_p99_ms"]
+    return out
 
 
 def consolebench(build, redis_port, args, timeout=600):
@@ -342,8 +373,42 @@ SCENARIOS = [
     ("cross_floor", "cross-instance latency, 1 client per instance, 100 msg/s (path floor, p99)", cross_floor,
      "lower"),
     ("ingest", "client publish ingest, 200 publishers (no loss, p99 < 50 ms)", ingest, "higher"),
-    ("idle_rss", "idle RSS per connection at 10,000 connections", idle_rss, "lower"),
+    ("burst", "burst: 1 message to 1,000 receivers on the other instance (p99, next to the write floor)", burst,
+     "lower"),
+    ("idle_rss", "idle RSS per connection, 10,000 connections (--quick: 2,000), 2 s heartbeat", idle_rss,
+     "lower", idle_fleet(10000)),
+    ("idle_rss_100k", "idle RSS per connection, 100,000 connections, 5 s heartbeat (--quick: 20,000, 2 s)",
+     idle_rss_100k, "lower", idle_fleet(100000)),
 ]
+
+
+def ratio_text(s, b, better):
+    if not s or not b:
+        return ""
+    x = s / b if better == "higher" else b / s
+    return f"{x:.2f}x {'better' if x >= 1 else 'worse'}"
+
+
+def row_cell(row, result):
+    """One row of a scenario that reports several (idle memory after joins and after rounds, burst per rate)."""
+    if row.get("value") is None:
+        return "n/a" + (f" ({result['error']})" if result.get("error") else "")
+    return row.get("text") or f"{row['value']:g} {row['unit']}"
+
+
+def raise_file_limit():
+    """Descriptors for 100,000 connections in the relays, the seed and the load generator (inherited):
+    as root the hard limit is raised too, up to fs.nr_open."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    try:
+        with open("/proc/sys/fs/nr_open") as f:
+            wanted = min(int(f.read()), 1 << 20)
+        if wanted > hard:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, wanted))
+            return
+    except (OSError, ValueError):
+        pass
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
 def main():
@@ -357,15 +422,17 @@ def main():
     ap.add_argument("--impl", default="switchboard,baseline", help="which implementations to run")
     a = ap.parse_args()
     only = set(filter(None, a.only.split(",")))
+    raise_file_limit()
     redis = Redis()
     results = {}
     try:
-        for name, title, fn, better in SCENARIOS:
+        for name, title, fn, better, *fleet_options in SCENARIOS:
             if only and name not in only:
                 continue
             results[name] = {"title": title, "better": better}
             for impl in a.impl.split(","):
-                fleet = Fleet(impl, a.build, redis, a.relay_args.split())
+                options = fleet_options[0](a.quick) if fleet_options else {}
+                fleet = Fleet(impl, a.build, redis, a.relay_args.split(), **options)
                 try:
                     results[name][impl] = fn(a.build, fleet, a.quick)
                 except Exception as e:  # a scenario that cannot run is reported, not hidden
@@ -392,15 +459,18 @@ def main():
             v = "n/a" if s.get("value") is None else f"{s['value']:g} {s['unit']}"
             print(f"| {r['title']} | {v} | n/a (no console) | {s.get('target') or s.get('error', '')} |")
             continue
+        if s.get("rows") or b.get("rows"):
+            labels = [row["label"] for row in (s.get("rows") or b.get("rows"))]
+            for i, label in enumerate(labels):
+                cells = [(d.get("rows") or [])[i] if i < len(d.get("rows") or []) else {} for d in (s, b)]
+                print(f"| {r['title']}: {label} | {row_cell(cells[0], s)} | {row_cell(cells[1], b)} | "
+                      f"{ratio_text(cells[0].get('value'), cells[1].get('value'), r['better'])} |")
+            continue
         unit = s.get("unit") or b.get("unit")
-        ratio = ""
-        if s.get("value") and b.get("value"):
-            x = s["value"] / b["value"] if r["better"] == "higher" else b["value"] / s["value"]
-            ratio = f"{x:.2f}x {'better' if x >= 1 else 'worse'}"
         fmt = lambda v: "n/a" if v is None else (f"{v:,.0f} {unit}" if v >= 1000 else f"{v:g} {unit}")
         cell = lambda d: fmt(d.get("value")) + (f" (at the socket: {d['at_socket_p99_ms']:g} ms)"
                                                  if d.get("at_socket_p99_ms") is not None else "")
-        print(f"| {r['title']} | {cell(s)} | {cell(b)} | {ratio} |")
+        print(f"| {r['title']} | {cell(s)} | {cell(b)} | {ratio_text(s.get('value'), b.get('value'), r['better'])} |")
     if a.json:
         with open(a.json, "w") as f:
             json.dump(results, f, indent=2)

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 // The seed's WebSocket server ("Node.js WebSocket Server with Redis Pub/Sub", ../shared/seeds), as the
 // article writes it: ws + ioredis, one subscriber and one publisher connection, rooms in a Map.
-// Two changes, both for measuring: SEED_QUIET=1 turns the per-message console.log calls into no-ops
-// (the benchmark runs it that way; with them every message costs a write to stdout), and the
-// process exits on SIGTERM/SIGINT so the benchmark can stop it; the start-up line goes to stderr with the
-// actual port (PORT=0 works).
+// Three changes, all for measuring: SEED_QUIET=1 turns the per-message console.log calls into no-ops
+// (the benchmark runs it that way; with them every message costs a write to stdout); SEED_HEARTBEAT_MS
+// sets the heartbeat's interval (default 30000, the article's 30 s; the idle-memory scenarios use a
+// short one so that several ping rounds fit in a run); and the process exits on SIGTERM/SIGINT so the
+// benchmark can stop it; the start-up line goes to stderr with the actual port (PORT=0 works).
 'use strict';
 const WebSocket = require('ws');
 const Redis = require('ioredis');
@@ -144,7 +145,7 @@ const interval = setInterval(() => {
         ws.isAlive = false;
         ws.ping();
     });
-}, 30000);
+}, Number(process.env.SEED_HEARTBEAT_MS || 30000));
 wss.on('close', () => {
     clearInterval(interval);
     subscriber.quit();
