@@ -22,6 +22,13 @@ TestClient::TestClient(QObject *parent)
     });
 }
 
+TestClient::~TestClient()
+{
+    // ~QWebSocket closes a connected socket and emits disconnected at once; the handler would
+    // write into members that are already destroyed (they are declared after the socket).
+    m_socket.disconnect(this);
+}
+
 bool TestClient::open(const QUrl &url, int timeoutMs)
 {
     m_socket.open(url);

@@ -16,6 +16,7 @@ class TestClient : public QObject
     Q_OBJECT
 public:
     explicit TestClient(QObject *parent = nullptr);
+    ~TestClient() override;
 
     bool open(const QUrl &url, int timeoutMs = 5000);
     // With headers (Authorization, Origin) and subprotocol offers. Returns once the handshake
