@@ -18,12 +18,12 @@ done
 
 # switchboard-relay: compiler and build tools, Qt Core/Network/WebSockets/Test, hiredis, and for
 # the tests redis-server, redis-sentinel (the Sentinel fixture), openssl (the test PKI), python3
-# (scripts/check-structure.py) and node.
+# (scripts/check-structure.py), node, and chromium for the browser test.
 RELAY_PACKAGES=(
   build-essential cmake ninja-build pkg-config git python3
   qt6-base-dev qt6-base-dev-tools qt6-websockets-dev
   libhiredis-dev redis-server redis-sentinel redis-tools openssl
-  nodejs npm
+  nodejs npm chromium
   ccache
 )
 # The console on top: widgets, charts, the SVG icon, translations, the keychain, screenshots
@@ -69,4 +69,9 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 if [[ ! -d $root/tests/interop/node_modules/ws ]]; then
   echo "bootstrap: installing tests/interop node modules" >&2
   (cd "$root/tests/interop" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
+# The browser test drives Debian's chromium with puppeteer-core, pinned in tests/browser/package-lock.json.
+if [[ ! -d $root/tests/browser/node_modules/puppeteer-core ]]; then
+  echo "bootstrap: installing tests/browser node modules" >&2
+  (cd "$root/tests/browser" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
