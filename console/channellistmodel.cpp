@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "channellistmodel.h"
 
+#include "changedruns.h"
+
 #include "relaydirectory.h"
 
 #include <QCoreApplication>
@@ -343,19 +345,9 @@ void ChannelListModel::updateRows(const std::function<Values(const Row &)> &comp
 void ChannelListModel::emitChanged(const std::vector<unsigned> &masks)
 {
     static const QList<int> roles{Qt::DisplayRole, SortRole};
-    for (int column = 0; column < Count; ++column) {
-        const unsigned bit = 1u << column;
-        for (size_t i = 0; i < masks.size();) {
-            if (!(masks[i] & bit)) {
-                ++i;
-                continue;
-            }
-            const size_t first = i;
-            while (i < masks.size() && (masks[i] & bit))
-                ++i;
-            Q_EMIT dataChanged(index(int(first), column), index(int(i - 1), column), roles);
-        }
-    }
+    forEachChangedRun(masks, Count, [&](int column, int first, int last) {
+        Q_EMIT dataChanged(index(first, column), index(last, column), roles);
+    });
 }
 
 void ChannelListModel::setTraffic(const ChannelTrafficMap &traffic)

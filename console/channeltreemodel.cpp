@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "channeltreemodel.h"
 
+#include "changedruns.h"
+
 #include "channeltreenode.h"
 
 #include "relaydirectory.h"
@@ -226,32 +228,41 @@ void ChannelTreeModel::stageNew(const QHash<QByteArray, qint64> &next, Staging &
     }
     std::sort(added.begin(), added.end());
     for (const QByteArray &name : std::as_const(added)) {
-        Node *n = m_root.get();
-        bool staged = false;
-        for (const QByteArray &seg : name.split(':')) {
-            if (staged) {
-                Node *c = n->child(seg);
-                n = c ? c : n->addChild(seg);
-                continue;
-            }
-            if (Node *c = n->child(seg)) {
-                n = c;
-                continue;
-            }
-            auto &stage = staging.byParent[n][seg];
-            if (!stage) {
-                stage = std::make_unique<Node>();
-                stage->segment = seg;
-                stage->fullName = n == m_root.get() ? seg : n->fullName + ':' + seg;
-                stage->parent = n;
-            }
-            n = stage.get();
-            staged = true;
-        }
+        Node *n = stagePath(name, staging, nullptr);
         n->isChannel = true;
         n->own = ownValues(name, next.value(name));
         m_channelNodes.insert(name, n);
     }
+}
+
+ChannelTreeModel::Node *ChannelTreeModel::stagePath(const QByteArray &name, Staging &staging,
+                                                    const Node **firstShown)
+{
+    Node *n = m_root.get();
+    bool staged = false;
+    for (const QByteArray &seg : name.split(':')) {
+        if (staged) {
+            Node *c = n->child(seg);
+            n = c ? c : n->addChild(seg);
+            continue;
+        }
+        if (Node *c = n->child(seg)) {
+            n = c;
+            continue;
+        }
+        auto &stage = staging.byParent[n][seg];
+        if (!stage) {
+            stage = std::make_unique<Node>();
+            stage->segment = seg;
+            stage->fullName = n == m_root.get() ? seg : n->fullName + ':' + seg;
+            stage->parent = n;
+        }
+        if (firstShown)
+            *firstShown = n;
+        n = stage.get();
+        staged = true;
+    }
+    return n;
 }
 
 // Each parent's staged children go in as contiguous row ranges.
@@ -287,20 +298,10 @@ unsigned ChannelTreeModel::recompute(Node *node, bool notify)
         masks[i] = recompute(node->children[i].get(), notify);
     if (notify) {
         const QModelIndex parentIndex = indexOf(node);
-        for (int column = 0; column < Count; ++column) {
-            const unsigned bit = 1u << column;
-            for (size_t i = 0; i < masks.size();) {
-                if (!(masks[i] & bit)) {
-                    ++i;
-                    continue;
-                }
-                const size_t first = i;
-                while (i < masks.size() && (masks[i] & bit))
-                    ++i;
-                Q_EMIT dataChanged(index(int(first), column, parentIndex),
-                                   index(int(i - 1), column, parentIndex), ChangedRoles);
-            }
-        }
+        forEachChangedRun(masks, Count, [&](int column, int first, int last) {
+            Q_EMIT dataChanged(index(first, column, parentIndex), index(last, column, parentIndex),
+                               ChangedRoles);
+        });
     }
     return resum(node);
 }

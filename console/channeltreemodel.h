@@ -72,6 +72,10 @@ private:
     void updateOwnValues(const QByteArrayList &names, const std::function<void(Node *)> &update);
     void removeChannel(const QByteArray &name);
     void stageChannel(const QByteArray &name, qint64 subscribers, Staging &staging);
+    // The node of channel name: existing nodes down to the first missing one, which is staged under
+    // its (visible) parent, and the rest built below it unseen. firstShown, when given, is set to
+    // that parent (left alone when nothing had to be staged).
+    Node *stagePath(const QByteArray &name, Staging &staging, const Node **firstShown);
     void recountChannel(const QByteArray &name, qint64 subscribers);
     // Adds to the subtree sums of from and its ancestors; marks them changed from firstShown up.
     void adjust(Node *from, qint64 known, int unknown, int channels, const Node *firstShown);

@@ -118,28 +118,8 @@ void ChannelTreeModel::stageChannel(const QByteArray &name, qint64 subscribers, 
         recountChannel(name, subscribers);
         return;
     }
-    Node *n = m_root.get();
     const Node *firstShown = nullptr;
-    for (const QByteArray &seg : name.split(':')) {
-        if (firstShown) {
-            Node *c = n->child(seg);
-            n = c ? c : n->addChild(seg);
-            continue;
-        }
-        if (Node *c = n->child(seg)) {
-            n = c;
-            continue;
-        }
-        auto &stage = staging.byParent[n][seg];
-        if (!stage) {
-            stage = std::make_unique<Node>();
-            stage->segment = seg;
-            stage->fullName = n == m_root.get() ? seg : n->fullName + ':' + seg;
-            stage->parent = n;
-        }
-        firstShown = n;
-        n = stage.get();
-    }
+    Node *n = stagePath(name, staging, &firstShown);
     if (!firstShown)
         firstShown = n; // an existing group becomes a channel too
     n->isChannel = true;
