@@ -185,6 +185,7 @@ void RelaySocket::flushQueued()
         for (const QByteArray &frame : m_out)
             m_tls->write(frame);
         std::vector<QByteArray>().swap(m_out);
+        m_outHead = 0;
         m_outBytes = 0;
         maybeShutdown();
         return;
@@ -212,12 +213,12 @@ qint64 RelaySocket::sendVector(iovec *iov, int count)
 
 void RelaySocket::flushPlain()
 {
-    while (!m_out.empty()) {
+    while (m_outHead < m_out.size()) {
         iovec iov[MaxIovecs];
         int count = 0;
         qint64 offered = 0;
-        for (std::size_t i = 0; i < m_out.size() && count < MaxIovecs; ++i, ++count) {
-            const qsizetype skip = i == 0 ? m_outOffset : 0;
+        for (std::size_t i = m_outHead; i < m_out.size() && count < MaxIovecs; ++i, ++count) {
+            const qsizetype skip = i == m_outHead ? m_outOffset : 0;
             iov[count].iov_base = const_cast<char *>(m_out[i].constData() + skip);
             iov[count].iov_len = size_t(m_out[i].size() - skip);
             offered += m_out[i].size() - skip;
@@ -241,7 +242,7 @@ void RelaySocket::flushPlain()
 void RelaySocket::drop(qint64 sent)
 {
     m_outBytes -= sent;
-    std::size_t done = 0;
+    std::size_t done = m_outHead;
     while (done < m_out.size()) {
         const qsizetype rest = m_out[done].size() - m_outOffset;
         if (sent < rest) {
@@ -250,12 +251,21 @@ void RelaySocket::drop(qint64 sent)
         }
         sent -= rest;
         m_outOffset = 0;
+        m_out[done] = QByteArray(); // its share of the frame is released now
         ++done;
     }
-    if (done == m_out.size())
+    if (done == m_out.size()) {
         std::vector<QByteArray>().swap(m_out); // an idle connection holds no queue
-    else
-        m_out.erase(m_out.begin(), m_out.begin() + qsizetype(done));
+        m_outHead = 0;
+        return;
+    }
+    // Sent frames are skipped, and compacted away only now and then: erasing the front on every
+    // partial send would cost a long backlog quadratic time.
+    m_outHead = done;
+    if (m_outHead >= 64 && m_outHead * 2 >= m_out.size()) {
+        m_out.erase(m_out.begin(), m_out.begin() + qsizetype(m_outHead));
+        m_outHead = 0;
+    }
 }
 
 void RelaySocket::onWritable()
@@ -320,6 +330,7 @@ void RelaySocket::closeNow()
     std::vector<QByteArray>().swap(m_out);
     m_outBytes = 0;
     m_outOffset = 0;
+    m_outHead = 0;
     if (m_tls) {
         m_tls->disconnect(this);
         m_tls->abort();

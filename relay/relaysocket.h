@@ -75,7 +75,8 @@ private:
 
     std::vector<QByteArray> m_out;
     qint64 m_outBytes = 0;
-    qsizetype m_outOffset = 0; // bytes of m_out.front() already sent
+    std::size_t m_outHead = 0; // the first frame of m_out not entirely sent
+    qsizetype m_outOffset = 0; // bytes of m_out[m_outHead] already sent
     QSocketNotifier *m_reader = nullptr;
     QSocketNotifier *m_writer = nullptr;
     QSslSocket *m_tls = nullptr;

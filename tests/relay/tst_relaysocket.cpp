@@ -127,6 +127,8 @@ void tst_RelaySocket::queuedFramesArriveInOrder_data()
     QTest::newRow("more frames than one sendmsg takes (64)") << 200 << 37;
     QTest::newRow("one 8 MiB frame, more than the kernel takes at once") << 1 << 8 * 1024 * 1024;
     QTest::newRow("100 frames of 64 KiB") << 100 << 64 * 1024;
+    QTest::newRow("200,000 frames of 100 bytes, most waiting for the peer (the backlog compacts)")
+        << 200000 << 100;
 }
 
 void tst_RelaySocket::queuedFramesArriveInOrder()
