@@ -35,7 +35,12 @@ void WebSocketConnection::bytesReceived(char *data, qsizetype size)
 
 void WebSocketConnection::readRequest(const char *data, qsizetype size)
 {
+    // Parsed once whole: a request trickling in byte by byte costs a scan of the new bytes only.
+    const qsizetype scanned = m_request.size();
     m_request.append(data, size);
+    if (WebSocketHandshake::requestEnd(m_request, scanned - 2) < 0 &&
+        m_request.size() <= WebSocketHandshake::MaxRequestBytes)
+        return;
     const WebSocketHandshake::Result result = WebSocketHandshake::parse(m_request);
     if (result.status == WebSocketHandshake::Result::Status::Incomplete)
         return;

@@ -152,20 +152,22 @@ bool listsToken(QByteArrayView value, QByteArrayView token)
     return false;
 }
 
-Result parse(QByteArrayView bytes)
+qsizetype requestEnd(QByteArrayView bytes, qsizetype from)
 {
     // The request ends at an empty line; bare LF line ends are accepted (RFC 9112 section 2.2).
-    qsizetype end = -1;
-    for (qsizetype i = bytes.indexOf('\n'); i >= 0; i = bytes.indexOf('\n', i + 1)) {
-        if (i + 1 < bytes.size() && bytes[i + 1] == '\n') {
-            end = i + 2;
-            break;
-        }
-        if (i + 2 < bytes.size() && bytes[i + 1] == '\r' && bytes[i + 2] == '\n') {
-            end = i + 3;
-            break;
-        }
+    for (qsizetype i = bytes.indexOf('\n', qMax<qsizetype>(0, from)); i >= 0;
+         i = bytes.indexOf('\n', i + 1)) {
+        if (i + 1 < bytes.size() && bytes[i + 1] == '\n')
+            return i + 2;
+        if (i + 2 < bytes.size() && bytes[i + 1] == '\r' && bytes[i + 2] == '\n')
+            return i + 3;
     }
+    return -1;
+}
+
+Result parse(QByteArrayView bytes)
+{
+    const qsizetype end = requestEnd(bytes);
     if (end < 0) {
         if (bytes.size() > MaxRequestBytes)
             return refused(431, "request headers over 16 KiB");

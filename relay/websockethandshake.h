@@ -36,6 +36,9 @@ struct Result
 
 // Reads a request from the start of bytes: Incomplete until the blank line ends it.
 Result parse(QByteArrayView bytes);
+// Where the request in bytes ends (just past its blank line), looking from `from` on; -1 when it
+// has not ended yet. Lets a caller receiving a request in pieces parse it once, not per piece.
+qsizetype requestEnd(QByteArrayView bytes, qsizetype from = 0);
 // Sec-WebSocket-Accept for a Sec-WebSocket-Key.
 QByteArray acceptKey(QByteArrayView key);
 // The 101 answer; protocol is left out when empty.

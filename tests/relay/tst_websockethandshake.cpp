@@ -40,6 +40,7 @@ private Q_SLOTS:
     void requests_data();
     void requests();
     void incompleteUntilTheBlankLine();
+    void requestEndFoundFromAnyResumePoint();
     void oversizedRequestIsRefused();
     void fieldsAreRead();
     void answers();
@@ -127,6 +128,24 @@ void tst_WebSocketHandshake::incompleteUntilTheBlankLine()
     const WebSocketHandshake::Result r = WebSocketHandshake::parse(bytes);
     QCOMPARE(r.status, WebSocketHandshake::Result::Status::Complete);
     QCOMPARE(r.consumed, end);
+}
+
+void tst_WebSocketHandshake::requestEndFoundFromAnyResumePoint()
+{
+    // A connection receiving the request in pieces looks for the end from two bytes before each
+    // new piece: every split of the blank line must still be found.
+    for (const QByteArray &bytes :
+         {request("GET / HTTP/1.1", goodHeaders()),
+          QByteArray(request("GET / HTTP/1.1", goodHeaders())).replace("\r\n", "\n")}) {
+        const qsizetype end = WebSocketHandshake::requestEnd(bytes);
+        QCOMPARE(end, bytes.size());
+        for (qsizetype piece = 0; piece < bytes.size(); ++piece) {
+            const qsizetype from = piece - 2;
+            if (piece < end - 2)
+                QCOMPARE(WebSocketHandshake::requestEnd(QByteArrayView(bytes).first(piece), from), -1);
+            QCOMPARE(WebSocketHandshake::requestEnd(bytes, qMin(from, end - 3)), end);
+        }
+    }
 }
 
 void tst_WebSocketHandshake::oversizedRequestIsRefused()
