@@ -4,6 +4,7 @@
 #include "redisconnection.h"
 
 #include <QByteArray>
+#include <QByteArrayList>
 #include <QObject>
 #include <QString>
 
@@ -34,6 +35,13 @@ public:
     {
         publish(channel, payload, context, std::move(callback));
     }
+    // The command that publishes to a room's channel: PUBLISH, or SPUBLISH on a sharded Cluster
+    // (for Lua scripts that publish, docs/protocol.md "Keys in Redis").
+    virtual QByteArray publishCommand() const { return "PUBLISH"; }
+    // A command (a script's EVALSHA included) on the connection that publishes, on a Cluster to
+    // the primary that owns key's slot, whatever the arguments. Same reply rules as publish().
+    virtual void keyCommand(const QByteArray &key, const QByteArrayList &args, QObject *context,
+                            ReplyCallback callback) = 0;
     // Writes what is buffered now, without the event loop (shutdown).
     virtual void flush() = 0;
 

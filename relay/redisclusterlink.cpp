@@ -3,6 +3,7 @@
 
 #include "redisclusterconnection.h"
 #include "redisclustersubscriber.h"
+#include "redisclustertopology.h"
 #include "redissubscriber.h"
 #include "relaylogging.h"
 
@@ -96,6 +97,17 @@ void RedisClusterLink::publishEverywhere(const QByteArray &channel, const QByteA
                                          QObject *context, ReplyCallback callback)
 {
     m_cluster->command({"PUBLISH"_ba, channel, payload}, context, std::move(callback));
+}
+
+QByteArray RedisClusterLink::publishCommand() const
+{
+    return m_mode == PubSub::Sharded ? "SPUBLISH"_ba : "PUBLISH"_ba;
+}
+
+void RedisClusterLink::keyCommand(const QByteArray &key, const QByteArrayList &args, QObject *context,
+                                  ReplyCallback callback)
+{
+    m_cluster->commandForSlot(RedisClusterTopology::keySlot(key), args, context, std::move(callback));
 }
 
 void RedisClusterLink::flush()

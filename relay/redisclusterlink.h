@@ -39,6 +39,9 @@ public:
                  ReplyCallback callback) override;
     void publishEverywhere(const QByteArray &channel, const QByteArray &payload, QObject *context,
                            ReplyCallback callback) override;
+    QByteArray publishCommand() const override;
+    void keyCommand(const QByteArray &key, const QByteArrayList &args, QObject *context,
+                    ReplyCallback callback) override;
     void flush() override;
     void subscribe(const QByteArray &channel) override;
     void unsubscribe(const QByteArray &channel) override;

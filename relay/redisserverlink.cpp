@@ -51,6 +51,12 @@ void RedisServerLink::publish(const QByteArray &channel, const QByteArray &paylo
     m_publisher->command({"PUBLISH"_ba, channel, payload}, context, std::move(callback));
 }
 
+void RedisServerLink::keyCommand(const QByteArray &, const QByteArrayList &args, QObject *context,
+                                 ReplyCallback callback)
+{
+    m_publisher->command(args, context, std::move(callback));
+}
+
 void RedisServerLink::flush()
 {
     m_publisher->flush();

@@ -21,6 +21,8 @@ public:
     QString publisherError() const override;
     void publish(const QByteArray &channel, const QByteArray &payload, QObject *context,
                  ReplyCallback callback) override;
+    void keyCommand(const QByteArray &key, const QByteArrayList &args, QObject *context,
+                    ReplyCallback callback) override;
     void flush() override;
     void subscribe(const QByteArray &channel) override;
     void unsubscribe(const QByteArray &channel) override;
