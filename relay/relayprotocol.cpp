@@ -150,6 +150,47 @@ QString roomKeyProblem(QStringView roomKey, RoomIds rooms)
     return {};
 }
 
+namespace {
+
+// A join's optional "since" (an offset) and "user" (shown in presence).
+bool readJoinExtras(const QJsonObject &o, Request &r, Request *error)
+{
+    if (o.contains("user"_L1)) {
+        r.hasUser = true;
+        if (!readString(o, "user"_L1, &r.user, error))
+            return false;
+    }
+    const QJsonValue since = o.value("since"_L1);
+    if (since.isUndefined() || since.isNull())
+        return true;
+    if (!since.isString() || !isOffset(since.toString().toLatin1())) {
+        *error = invalid(Error::InvalidOffset,
+                         u"\"since\" must be an offset the relay sent, such as \"1733480000000-0\""_s);
+        return false;
+    }
+    r.since = since.toString().toLatin1();
+    return true;
+}
+
+} // namespace
+
+bool isOffset(QByteArrayView text)
+{
+    const qsizetype dash = text.indexOf('-');
+    if (dash <= 0 || dash == text.size() - 1)
+        return false;
+    auto number = [](QByteArrayView digits) {
+        if (digits.size() > 20 || (digits.size() > 1 && digits[0] == '0'))
+            return false;
+        if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+            return false;
+        bool ok = false;
+        (void)digits.toULongLong(&ok);
+        return ok;
+    };
+    return number(text.first(dash)) && number(text.sliced(dash + 1));
+}
+
 Request parse(const QByteArray &utf8Frame, RoomIds rooms, UserField user)
 {
     QJsonParseError pe;
@@ -181,6 +222,8 @@ Request parse(const QByteArray &utf8Frame, RoomIds rooms, UserField user)
         if (!readRoom(o, r, true, rooms, &error))
             return error;
         r.kind = type == "join"_L1 ? Request::Kind::Join : Request::Kind::Leave;
+        if (r.kind == Request::Kind::Join && !readJoinExtras(o, r, &error))
+            return error;
         return r;
     }
     if (type == "message"_L1) {
@@ -294,10 +337,21 @@ void appendJson(QByteArray &out, const QJsonValue &value)
     }
 }
 
-QByteArray joined(const QJsonValue &roomId)
+QByteArray joined(const QJsonValue &roomId, const JoinedExtras &extras)
 {
     QByteArray out = R"({"type":"joined","roomId":)"_ba;
     appendJson(out, roomId);
+    if (!extras.session.isEmpty()) {
+        out.append(R"(,"session":)");
+        appendJsonBytes(out, extras.session);
+    }
+    if (extras.recovered) {
+        out.append(*extras.recovered ? R"(,"recovered":true)" : R"(,"recovered":false)");
+        if (!extras.reason.isEmpty()) {
+            out.append(R"(,"reason":)");
+            appendJsonBytes(out, extras.reason);
+        }
+    }
     out.append('}');
     return out;
 }

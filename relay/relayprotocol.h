@@ -5,6 +5,8 @@
 #include <QJsonValue>
 #include <QString>
 
+#include <optional>
+
 // The client <-> relay protocol (docs/protocol.md): JSON text frames, compatible with the
 // seed's Node.js server.
 namespace RelayProtocol {
@@ -27,6 +29,8 @@ inline constexpr char Forbidden[] = "forbidden";
 inline constexpr char UserMismatch[] = "user_mismatch";
 // Redis refused the relay's subscription to a room's channel (an ACL); sent with the roomId.
 inline constexpr char SubscribeRefused[] = "subscribe_refused";
+// A join's "since" that is not an offset the relay gave out ("<ms>-<seq>", docs/protocol.md).
+inline constexpr char InvalidOffset[] = "invalid_offset";
 } // namespace Error
 
 // Stable close codes (docs/security.md). 1000-1015 are RFC 6455's; 4000-4999 are ours.
@@ -63,6 +67,9 @@ struct Request
     QString user;
     bool hasUser = false;
     QString text;
+    // join: the offset of the last message the client has of the room ("since"), to recover
+    // what came after it; empty without.
+    QByteArray since;
 
     // Set when kind == Invalid.
     QByteArray errorCode;
@@ -77,8 +84,22 @@ Request parse(const QByteArray &utf8Frame, RoomIds rooms = RoomIds::Strict,
 // Why roomKey is not acceptable under the policy, or an empty string.
 QString roomKeyProblem(QStringView roomKey, RoomIds rooms);
 
+// A history offset: "<ms>-<seq>" (a Redis stream entry id), both decimal without leading zeros
+// or sign, each within 64 bits.
+bool isOffset(QByteArrayView text);
+
+// What a "joined" may say beyond its room (docs/protocol.md): nothing for a plain join.
+struct JoinedExtras
+{
+    // For a join with "since": whether every message after it follows; reason when not.
+    std::optional<bool> recovered;
+    QByteArray reason;
+    // With sessions on: the connection's session.
+    QByteArray session;
+};
+
 // Outgoing frames, as compact UTF-8 JSON with the keys in the documented order.
-QByteArray joined(const QJsonValue &roomId);
+QByteArray joined(const QJsonValue &roomId, const JoinedExtras &extras = {});
 QByteArray left(const QJsonValue &roomId);
 QByteArray pong();
 QByteArray error(const QByteArray &code, const QString &message);

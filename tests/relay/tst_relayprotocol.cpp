@@ -59,6 +59,12 @@ void tst_RelayProtocol::parse_data()
     QTest::newRow("extra fields ignored")
         << R"({"type":"ping","x":[1,2]})"_ba << Kind::Ping << ""_ba << u""_s;
     QTest::newRow("ping") << R"({"type":"ping"})"_ba << Kind::Ping << ""_ba << u""_s;
+    QTest::newRow("join since") << R"({"type":"join","roomId":"a","since":"1733480000000-0"})"_ba
+                                << Kind::Join << ""_ba << u"a"_s;
+    QTest::newRow("join since null") << R"({"type":"join","roomId":"a","since":null})"_ba << Kind::Join
+                                     << ""_ba << u"a"_s;
+    QTest::newRow("join user") << R"({"type":"join","roomId":"a","user":"ann"})"_ba << Kind::Join << ""_ba
+                               << u"a"_s;
     QTest::newRow("whitespace") << " \n{ \"type\" : \"ping\" }\n"_ba << Kind::Ping << ""_ba << u""_s;
 
     // Rejected frames, each with its stable code.
@@ -95,6 +101,19 @@ void tst_RelayProtocol::parse_data()
         << R"({"type":"message","user":"u","text":5})"_ba << Kind::Invalid << "invalid_field"_ba << u""_s;
     QTest::newRow("message user object")
         << R"({"type":"message","user":{},"text":"t"})"_ba << Kind::Invalid << "invalid_field"_ba << u""_s;
+    QTest::newRow("join since number")
+        << R"({"type":"join","roomId":"a","since":5})"_ba << Kind::Invalid << "invalid_offset"_ba << u""_s;
+    QTest::newRow("join since text") << R"({"type":"join","roomId":"a","since":"latest"})"_ba << Kind::Invalid
+                                     << "invalid_offset"_ba << u""_s;
+    QTest::newRow("join since no seq") << R"({"type":"join","roomId":"a","since":"17-"})"_ba << Kind::Invalid
+                                       << "invalid_offset"_ba << u""_s;
+    QTest::newRow("join since leading zero") << R"({"type":"join","roomId":"a","since":"017-0"})"_ba
+                                             << Kind::Invalid << "invalid_offset"_ba << u""_s;
+    QTest::newRow("join since over 64 bits")
+        << R"({"type":"join","roomId":"a","since":"18446744073709551616-0"})"_ba << Kind::Invalid
+        << "invalid_offset"_ba << u""_s;
+    QTest::newRow("join user number")
+        << R"({"type":"join","roomId":"a","user":1})"_ba << Kind::Invalid << "invalid_field"_ba << u""_s;
     QTest::newRow("message room array") << R"({"type":"message","roomId":[1],"user":"u","text":"t"})"_ba
                                         << Kind::Invalid << "invalid_field"_ba << u""_s;
 }
