@@ -3,6 +3,7 @@
 
 #include <QDateTime>
 #include <QHash>
+#include <QJsonValue>
 #include <QString>
 
 #include <chrono>
@@ -52,6 +53,12 @@ public:
     bool closing = false; // we closed it: nothing more is sent or processed
     quint64 framesIn = 0;
     quint64 framesOut = 0;
+    // With sessions on (SessionService): the session, whether it is in the store yet, the user
+    // it was created with, and the id each room was joined with (for the stored record).
+    QByteArray session;
+    QString sessionUser;
+    QHash<QString, QJsonValue> roomIds;
+    bool sessionStored = false;
 
 private:
     TokenBucket m_bucket;

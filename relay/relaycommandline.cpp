@@ -2,6 +2,8 @@
 #include "relaycommandline.h"
 
 #include "jwtverifier.h"
+#include "optionreaders.h"
+#include "relaystatecommandline.h"
 
 #include <QCommandLineParser>
 #include <QFileInfo>
@@ -12,6 +14,7 @@
 #include <cmath>
 
 using namespace Qt::StringLiterals;
+using namespace OptionReaders;
 
 namespace {
 
@@ -30,51 +33,6 @@ bool parsePort(const QString &text, quint16 *port)
     if (!ok || value > 65535)
         return false;
     *port = quint16(value);
-    return true;
-}
-
-// A number within [min, max] (0 also allowed when zeroAllowed); otherwise a specific message that
-// calls it `what`.
-bool readNumber(const QCommandLineParser &parser, const QCommandLineOption &option, double min, double max,
-                bool zeroAllowed, double *out, QString *error, const QString &what = u"a number"_s)
-{
-    if (!parser.isSet(option))
-        return true;
-    const QString text = parser.value(option);
-    bool ok = false;
-    const double value = text.trimmed().toDouble(&ok);
-    if (ok && std::isfinite(value) && ((value >= min && value <= max) || (zeroAllowed && value == 0))) {
-        *out = value;
-        return true;
-    }
-    *error = u"--%1: '%2' must be %3 between %4 and %5%6"_s.arg(option.names().constLast(), text, what)
-                 .arg(QString::number(min, 'g', 15), QString::number(max, 'g', 15),
-                      zeroAllowed ? u", or 0"_s : QString());
-    return false;
-}
-
-// readNumber() into a field, keeping its value when the option is absent. Durations are given
-// in seconds on the command line.
-template<typename T>
-bool readInto(const QCommandLineParser &parser, const QCommandLineOption &option, double min, double max,
-              bool zeroAllowed, T *field, QString *error)
-{
-    double value = double(*field);
-    if (!readNumber(parser, option, min, max, zeroAllowed, &value, error))
-        return false;
-    *field = T(value);
-    return true;
-}
-
-template<typename Rep, typename Period>
-bool readInto(const QCommandLineParser &parser, const QCommandLineOption &option, double min, double max,
-              bool zeroAllowed, std::chrono::duration<Rep, Period> *field, QString *error)
-{
-    double seconds = std::chrono::duration<double>(*field).count();
-    if (!readNumber(parser, option, min, max, zeroAllowed, &seconds, error, u"a number of seconds"_s))
-        return false;
-    *field = std::chrono::duration_cast<std::chrono::duration<Rep, Period>>(
-        std::chrono::milliseconds(qint64(seconds * 1000)));
     return true;
 }
 
@@ -450,6 +408,8 @@ RelayCommandLine RelayCommandLine::parse(const QStringList &arguments, const QPr
                                      "Environment: PORT, REDIS_URL (or REDIS_HOST / REDIS_PORT)."_s);
     const Options o;
     o.addTo(&parser);
+    const RelayStateCommandLine state;
+    state.addTo(&parser);
 
     QStringList args = arguments;
     if (args.isEmpty())
@@ -472,7 +432,7 @@ RelayCommandLine RelayCommandLine::parse(const QStringList &arguments, const QPr
     QString error;
     const Reader read{parser, o, env, &r, &error};
     if (!read.readEventLoop() || !read.readListen() || !read.readBus() || !read.readIdentity() ||
-        !read.readLimits() || !read.readSecurity())
+        !read.readLimits() || !read.readSecurity() || !state.read(parser, &r.server, &error))
         return failWith(error);
     r.outage.probe.channel = r.server.channelPrefix + "switchboard:probe:" + r.server.instanceId.toUtf8();
     return r;

@@ -46,6 +46,15 @@ struct RelayAuthOptions
     QStringList allowedOrigins;
 };
 
+// Sessions (docs/protocol.md, "Sessions"): a connection's user and rooms kept in the bus's store
+// so that a resume on any relay of the fleet gets them back. On with history, or on their own.
+struct RelaySessionOptions
+{
+    bool enabled = false;
+    // How long a session is kept after its connection ends (and refreshed while it lives).
+    std::chrono::seconds ttl{300};
+};
+
 struct RelayServerOptions
 {
     QHostAddress bindAddress = QHostAddress::Any;
@@ -62,6 +71,7 @@ struct RelayServerOptions
     qsizetype maxPendingEchoes = 10000;
     RelayLimits limits;
     RelayAuthOptions auth;
+    RelaySessionOptions sessions;
     // PEM files; both set = wss:// (TLS) on the listening port.
     QString tlsCertificateFile;
     QString tlsKeyFile;
@@ -100,6 +110,11 @@ struct RelayStats
     quint64 tokenExpiredCloses = 0; // tokens on: connections closed when their token expired
     // Subscriptions Redis refused (an ACL): pending joins and members told subscribe_refused.
     quint64 subscribeRefusals = 0;
+    quint64 sessionsCreated = 0;  // written at a connection's first join
+    quint64 sessionsRestored = 0; // written again: the store lost them while their connection lived
+    quint64 resumes = 0;
+    quint64 resumesUnknown = 0; // unknown, expired or another subject's: session_unknown
+    quint64 resumesFailed = 0;  // the store failed: session_unavailable
 };
 
 struct RelayClientInfo

@@ -172,6 +172,51 @@ bool readJoinExtras(const QJsonObject &o, Request &r, Request *error)
     return true;
 }
 
+bool readResume(const QJsonObject &o, RoomIds rooms, Request &r, Request *error)
+{
+    const QJsonValue session = o.value("session"_L1);
+    if (session.isUndefined()) {
+        *error = invalid(Error::MissingField, u"\"session\" is required"_s);
+        return false;
+    }
+    if (!session.isString()) {
+        *error = invalid(Error::InvalidField,
+                         u"\"session\" must be a string, not %1"_s.arg(jsonTypeName(session)));
+        return false;
+    }
+    // Any string is looked up: one the relay never gave out is simply unknown.
+    r.session = session.toString().left(256).toUtf8();
+    const QJsonValue offsets = o.value("offsets"_L1);
+    if (offsets.isUndefined() || offsets.isNull())
+        return true;
+    if (!offsets.isObject()) {
+        *error = invalid(
+            Error::InvalidField,
+            u"\"offsets\" must be an object of room id -> offset, not %1"_s.arg(jsonTypeName(offsets)));
+        return false;
+    }
+    const QJsonObject map = offsets.toObject();
+    if (map.size() > MaxResumeOffsets) {
+        *error =
+            invalid(Error::InvalidField, u"\"offsets\" names more than %1 rooms"_s.arg(MaxResumeOffsets));
+        return false;
+    }
+    for (auto it = map.begin(); it != map.end(); ++it) {
+        if (const QString problem = roomKeyProblem(it.key(), rooms); !problem.isEmpty()) {
+            *error = invalid(Error::InvalidRoom, problem);
+            return false;
+        }
+        if (!it.value().isString() || !isOffset(it.value().toString().toLatin1())) {
+            *error = invalid(Error::InvalidOffset,
+                             u"the offset of room \"%1\" must be an offset the relay sent, such as "
+                             u"\"1733480000000-0\""_s.arg(it.key().left(128)));
+            return false;
+        }
+        r.offsets.append({it.key(), it.value().toString().toLatin1()});
+    }
+    return true;
+}
+
 } // namespace
 
 bool isOffset(QByteArrayView text)
@@ -236,6 +281,12 @@ Request parse(const QByteArray &utf8Frame, RoomIds rooms, UserField user)
     }
     if (type == "ping"_L1) {
         r.kind = Request::Kind::Ping;
+        return r;
+    }
+    if (type == "resume"_L1) {
+        if (!readResume(o, rooms, r, &error))
+            return error;
+        r.kind = Request::Kind::Resume;
         return r;
     }
     QString shown = type.left(64);
@@ -361,6 +412,20 @@ QByteArray left(const QJsonValue &roomId)
     QByteArray out = R"({"type":"left","roomId":)"_ba;
     appendJson(out, roomId);
     out.append('}');
+    return out;
+}
+
+QByteArray resumed(const QByteArray &session, const QList<QJsonValue> &roomIds)
+{
+    QByteArray out = R"({"type":"resumed","session":)"_ba;
+    appendJsonBytes(out, session);
+    out.append(R"(,"rooms":[)");
+    for (qsizetype i = 0; i < roomIds.size(); ++i) {
+        if (i)
+            out.append(',');
+        appendJson(out, roomIds[i]);
+    }
+    out.append("]}");
     return out;
 }
 

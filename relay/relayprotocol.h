@@ -3,9 +3,11 @@
 
 #include <QByteArray>
 #include <QJsonValue>
+#include <QList>
 #include <QString>
 
 #include <optional>
+#include <utility>
 
 // The client <-> relay protocol (docs/protocol.md): JSON text frames, compatible with the
 // seed's Node.js server.
@@ -31,6 +33,10 @@ inline constexpr char UserMismatch[] = "user_mismatch";
 inline constexpr char SubscribeRefused[] = "subscribe_refused";
 // A join's "since" that is not an offset the relay gave out ("<ms>-<seq>", docs/protocol.md).
 inline constexpr char InvalidOffset[] = "invalid_offset";
+// A resume naming a session that does not exist, expired, or belongs to another token subject.
+inline constexpr char SessionUnknown[] = "session_unknown";
+// A resume the relay could not look up (Redis failed); the client may try again.
+inline constexpr char SessionUnavailable[] = "session_unavailable";
 } // namespace Error
 
 // Stable close codes (docs/security.md). 1000-1015 are RFC 6455's; 4000-4999 are ours.
@@ -52,10 +58,12 @@ inline constexpr int IdleTimeout = 4002;  // no frame from the client within the
 // non-empty id of up to 128 characters, as the seed's server accepts (minus its lack of a limit).
 enum class RoomIds { Strict, Seed };
 inline constexpr qsizetype MaxRoomIdLength = 128;
+// Entries of a resume's "offsets".
+inline constexpr qsizetype MaxResumeOffsets = 1000;
 
 struct Request
 {
-    enum class Kind { Invalid, Join, Leave, Message, Ping };
+    enum class Kind { Invalid, Join, Leave, Message, Ping, Resume };
     Kind kind = Kind::Invalid;
 
     // The room id exactly as the client sent it (string or number), echoed in acks, and its
@@ -70,6 +78,10 @@ struct Request
     // join: the offset of the last message the client has of the room ("since"), to recover
     // what came after it; empty without.
     QByteArray since;
+    // resume: the session, and the offset per room key to recover from (rooms not named are
+    // rejoined without recovery).
+    QByteArray session;
+    QList<std::pair<QString, QByteArray>> offsets;
 
     // Set when kind == Invalid.
     QByteArray errorCode;
@@ -101,6 +113,8 @@ struct JoinedExtras
 // Outgoing frames, as compact UTF-8 JSON with the keys in the documented order.
 QByteArray joined(const QJsonValue &roomId, const JoinedExtras &extras = {});
 QByteArray left(const QJsonValue &roomId);
+// The answer to a resume, before the rooms' joined frames.
+QByteArray resumed(const QByteArray &session, const QList<QJsonValue> &roomIds);
 QByteArray pong();
 QByteArray error(const QByteArray &code, const QString &message);
 // An error about a room that is not the answer to the frame just received: it names the room.

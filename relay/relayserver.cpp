@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "relayserver.h"
 
+#include "localsessionstore.h"
+#include "redisbus.h"
+#include "redissessionstore.h"
 #include "relayacceptor.h"
 #include "relaylogging.h"
 #include "relayoutbox.h"
 #include "roomregistry.h"
+#include "sessionservice.h"
 
 #include <QRandomGenerator>
 
@@ -21,15 +25,32 @@ RelayServerOptions withInstanceId(RelayServerOptions options)
     return options;
 }
 
+SessionStore *makeSessionStore(const RelayServerOptions &options, MessageBus *bus, QObject *parent)
+{
+    if (!options.sessions.enabled)
+        return nullptr;
+    if (auto *redis = qobject_cast<RedisBus *>(bus))
+        return new RedisSessionStore(redis->link(), options.channelPrefix, parent);
+    return new LocalSessionStore(parent);
+}
+
 } // namespace
 
 RelayServer::RelayServer(RelayServerOptions options, MessageBus *bus, QObject *parent)
     : QObject(parent)
     , m_options(withInstanceId(std::move(options)))
     , m_bus(bus)
-    , m_acceptor(new RelayAcceptor(m_options, m_stats, [this] { return m_clients.size(); }, this))
+    , m_acceptor(new RelayAcceptor(
+          m_options, m_stats, [this] { return m_clients.size(); }, this))
     , m_rooms(new RoomRegistry(bus, m_options.channelPrefix, this))
     , m_outbox(new RelayOutbox(m_options, m_stats, bus, m_clients, this))
+    , m_sessions(new SessionService(
+          m_options, m_stats, makeSessionStore(m_options, bus, this),
+          {&m_clients, [this](RelayClient *c, const QByteArray &f) { send(c, f); },
+           [this](RelayClient *c, const QJsonValue &id, const QString &key, const QByteArray &) {
+               join(c, id, key);
+           }},
+          this))
     , m_echoes(m_options.instanceId, m_options.maxPendingEchoes)
 {
     connect(m_acceptor, &RelayAcceptor::accepted, this, &RelayServer::onAccepted);
@@ -124,6 +145,7 @@ void RelayServer::onAccepted(WebSocketConnection *connection, const QString &pee
     connection->setParent(this);
     connection->setHandler(this);
     watchExpiry(client);
+    m_sessions->connected(client);
     qCDebug(lcRelay).noquote() << "client" << client->id << "connected from" << client->peer;
     Q_EMIT clientConnected(client->id);
 }
@@ -178,6 +200,7 @@ void RelayServer::onDisconnected(quint64 id)
     if (!client)
         return;
     m_rooms->leaveAll(client);
+    m_sessions->disconnected(client);
     if (client->expiresAtMs > 0) {
         const auto [first, last] = m_expiries.equal_range(client->expiresAtMs);
         for (auto it = first; it != last; ++it) {
@@ -260,12 +283,19 @@ void RelayServer::onTextMessage(RelayClient *client, const QByteArray &text)
         send(client, RelayProtocol::error(request.errorCode, request.errorMessage));
         return;
     case Kind::Join:
-        if (mayUseRoom(client, &request.roomId, request.roomKey))
-            join(client, request.roomId, request.roomKey);
+        if (!mayUseRoom(client, &request.roomId, request.roomKey))
+            return;
+        if (request.hasUser)
+            m_sessions->announceUser(client, request.user);
+        join(client, request.roomId, request.roomKey);
         return;
     case Kind::Leave:
         m_rooms->leave(client, request.roomKey);
+        m_sessions->roomLeft(client, request.roomKey);
         send(client, RelayProtocol::left(request.roomId));
+        return;
+    case Kind::Resume:
+        m_sessions->resume(client, request);
         return;
     case Kind::Message: {
         if (!mayUseRoom(client, request.hasRoom ? &request.roomId : nullptr, request.roomKey))
@@ -311,7 +341,7 @@ void RelayServer::join(RelayClient *client, const QJsonValue &roomId, const QStr
     const int maxRooms = m_options.limits.maxRoomsPerConnection;
     switch (m_rooms->join(client, roomId, roomKey, maxRooms)) {
     case RoomRegistry::Join::Joined:
-        send(client, RelayProtocol::joined(roomId));
+        acknowledgeJoin(client, roomId, roomKey);
         return;
     case RoomRegistry::Join::TooManyRooms:
         send(client, RelayProtocol::error(RelayProtocol::Error::TooManyRooms,
@@ -323,11 +353,20 @@ void RelayServer::join(RelayClient *client, const QJsonValue &roomId, const QStr
     }
 }
 
+void RelayServer::acknowledgeJoin(RelayClient *client, const QJsonValue &roomId, const QString &roomKey)
+{
+    m_sessions->roomJoined(client, roomKey, roomId);
+    send(client, RelayProtocol::joined(roomId, m_sessions->joinedExtras(client)));
+}
+
 void RelayServer::onBusSubscribed(const QByteArray &channel)
 {
     const auto joined = m_rooms->confirm(channel, m_clients);
+    if (joined.isEmpty())
+        return;
+    const QString roomKey = QString::fromUtf8(channel.sliced(roomChannel(QString()).size()));
     for (const auto &[client, roomId] : joined)
-        send(client, RelayProtocol::joined(roomId));
+        acknowledgeJoin(client, roomId, roomKey);
 }
 
 void RelayServer::onBusSubscribeFailed(const QByteArray &channel, const QString &code, const QString &message)
@@ -345,6 +384,8 @@ void RelayServer::onBusSubscribeFailed(const QByteArray &channel, const QString 
     qsizetype members = 0;
     for (const RoomRegistry::Refused &r : refused) {
         members += r.wasMember ? 1 : 0;
+        if (r.wasMember)
+            m_sessions->roomLeft(r.client, r.roomKey);
         send(r.client, RelayProtocol::roomError(RelayProtocol::Error::SubscribeRefused,
                                                 u"the relay may not subscribe to room \"%1\""_s.arg(
                                                     r.roomKey.left(128)),

@@ -20,6 +20,7 @@
 class RelayAcceptor;
 class RelayOutbox;
 class RoomRegistry;
+class SessionService;
 
 // A WebSocket relay over a MessageBus, protocol-compatible with the seed's Node.js server
 // (docs/protocol.md). Client messages are published to the bus and delivered to local members
@@ -83,6 +84,8 @@ private:
     bool admitFrame(RelayClient *client);
     bool mayUseRoom(RelayClient *client, const QJsonValue *roomId, const QString &roomKey);
     void join(RelayClient *client, const QJsonValue &roomId, const QString &roomKey);
+    // The joined frame (with the client's session) goes out: the client is a member of roomKey.
+    void acknowledgeJoin(RelayClient *client, const QJsonValue &roomId, const QString &roomKey);
     // The user a client's message goes out with: its own, or with tokens the token's identity;
     // nullopt after refusing a message that names someone else.
     std::optional<QString> userOf(RelayClient *client, const RelayProtocol::Request &request);
@@ -107,6 +110,7 @@ private:
     RelayAcceptor *m_acceptor;
     RoomRegistry *m_rooms;
     RelayOutbox *m_outbox;
+    SessionService *m_sessions;
     EchoFilter m_echoes;
     quint64 m_nextClientId = 1;
     QTimer m_heartbeat;

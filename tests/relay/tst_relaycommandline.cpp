@@ -30,6 +30,8 @@ private Q_SLOTS:
     void limits();
     void eventLoop_data();
     void eventLoop();
+    void sessions_data();
+    void sessions();
 };
 
 void tst_RelayCommandLine::valid_data()
@@ -142,6 +144,13 @@ void tst_RelayCommandLine::invalid_data()
                                     << u"--stats-interval:"_s;
     QTest::newRow("stats text") << QStringList{u"--stats-interval"_s, u"often"_s} << QStringList{}
                                 << u"--stats-interval: 'often'"_s;
+    QTest::newRow("session ttl without sessions")
+        << QStringList{u"--session-ttl=60"_s} << QStringList{} << u"--session-ttl needs sessions"_s;
+    QTest::newRow("session ttl zero")
+        << QStringList{u"--sessions"_s, u"--session-ttl=0"_s} << QStringList{}
+        << u"--session-ttl: '0' must be a number of seconds between 1 and 2592000"_s;
+    QTest::newRow("session ttl text") << QStringList{u"--sessions"_s, u"--session-ttl=long"_s}
+                                      << QStringList{} << u"--session-ttl: 'long'"_s;
     QTest::newRow("stats too small") << QStringList{u"--stats-interval=0.001"_s} << QStringList{}
                                      << u"--stats-interval:"_s;
     QTest::newRow("redis ping interval text")
@@ -386,6 +395,25 @@ void tst_RelayCommandLine::eventLoop()
     for (const QByteArray &b : bytes)
         argv.push_back(b.constData());
     QTEST(RelayCommandLine::eventLoopBeforeParsing(int(argv.size()), argv.data()), "expected");
+}
+
+void tst_RelayCommandLine::sessions_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<bool>("enabled");
+    QTest::addColumn<int>("ttl");
+    QTest::newRow("off by default") << QStringList{} << false << 300;
+    QTest::newRow("--sessions") << QStringList{u"--sessions"_s} << true << 300;
+    QTest::newRow("--session-ttl") << QStringList{u"--sessions"_s, u"--session-ttl"_s, u"30"_s} << true << 30;
+}
+
+void tst_RelayCommandLine::sessions()
+{
+    QFETCH(QStringList, args);
+    const RelayCommandLine r = RelayCommandLine::parse(QStringList{u"switchboard-relay"_s} + args, {});
+    QVERIFY2(r.outcome == Outcome::Run, qPrintable(r.message));
+    QTEST(r.server.sessions.enabled, "enabled");
+    QTEST(int(r.server.sessions.ttl.count()), "ttl");
 }
 
 QTEST_MAIN(tst_RelayCommandLine)
