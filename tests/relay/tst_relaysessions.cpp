@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "jwtverifier.h"
+#include "redisclustertopology.h"
 #include "relayfixture.h"
 #include "relaykeys.h"
+#include "testcluster.h"
 
 #include <QJsonArray>
 #include <QTest>
+
+#include <memory>
 
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
@@ -46,7 +50,11 @@ class tst_RelaySessions : public QObject, protected RelayFixture
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase() { QVERIFY(RelayFixture::init()); }
-    void cleanupTestCase() { RelayFixture::cleanup(); }
+    void cleanupTestCase()
+    {
+        RelayFixture::cleanup();
+        m_cluster.reset();
+    }
     void cleanup()
     {
         releaseRelays();
@@ -64,8 +72,11 @@ private Q_SLOTS:
     void restoredWhenRedisLosesIt();
     void malformedResume_data();
     void malformedResume();
+    void resumeOnACluster_data();
+    void resumeOnACluster();
 
 private:
+    std::unique_ptr<TestCluster> m_cluster;
     // A client of relay that joined rooms and returns its session id.
     QString joinRooms(TestClient *client, const QList<QJsonValue> &rooms);
 };
@@ -290,6 +301,51 @@ void tst_RelaySessions::malformedResume()
     TestClient *a = connectTo(relay->url());
     a->sendText(QString::fromUtf8(frame));
     QTEST(a->waitForType(u"error"_s).value("code"_L1).toString(), "code");
+}
+
+void tst_RelaySessions::resumeOnACluster_data()
+{
+    QTest::addColumn<RedisBusOptions::ClusterPubSub>("mode");
+    QTest::newRow("sharded") << RedisBusOptions::ClusterPubSub::Sharded;
+    QTest::newRow("classic") << RedisBusOptions::ClusterPubSub::Classic;
+}
+
+void tst_RelaySessions::resumeOnACluster()
+{
+    QFETCH(RedisBusOptions::ClusterPubSub, mode);
+    if (!m_cluster) {
+        m_cluster = std::make_unique<TestCluster>(3, 0);
+        QVERIFY2(m_cluster->start(), qPrintable(m_cluster->errorString()));
+    }
+    RedisBusOptions bo;
+    bo.clusterPubSub = mode;
+    RelayServer *first = startRelayOn(sessionOptions(u"c1"_s), m_cluster->url(), bo);
+    RelayServer *second = startRelayOn(sessionOptions(u"c2"_s), m_cluster->url(), bo);
+    // Sessions land on every shard: ids are random, each lives in its own slot.
+    QList<TestClient *> clients;
+    QStringList sessions;
+    for (int i = 0; i < 6; ++i) {
+        clients.append(connectTo(first->url()));
+        sessions.append(joinRooms(clients.last(), {u"lobby"_s, u"room%1"_s.arg(i)}));
+        QVERIFY(!sessions.last().isEmpty());
+    }
+    QSet<int> shards;
+    for (const QString &s : sessions) {
+        const QByteArray key = RelayKeys::sessionKey({}, s.toLatin1());
+        QTRY_COMPARE(m_cluster->commandFor(key, {"HGET", key, "relay"}).bytes(), "c1"_ba);
+        shards.insert(
+            m_cluster->primaries().indexOf(m_cluster->primaryOf(RedisClusterTopology::keySlot(key))));
+    }
+    QVERIFY2(shards.size() > 1, "six random sessions on one shard of three");
+    for (int i = 0; i < clients.size(); ++i) {
+        clients[i]->close();
+        QVERIFY(clients[i]->waitForClose());
+        TestClient *again = connectTo(second->url());
+        again->send(resumeFrame(sessions[i]));
+        const QJsonObject resumed = again->waitForType(u"resumed"_s);
+        QCOMPARE(resumed.value("rooms"_L1).toArray().size(), 2);
+        QTRY_COMPARE(again->count(typeIs(u"joined"_s)), 2);
+    }
 }
 
 QTEST_MAIN(tst_RelaySessions)
