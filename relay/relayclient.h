@@ -59,6 +59,8 @@ public:
     QString sessionUser;
     QHash<QString, QJsonValue> roomIds;
     bool sessionStored = false;
+    // Joins waiting for the bus: the offset each recovers from (empty: no recovery).
+    QHash<QString, QByteArray> pendingSince;
 
 private:
     TokenBucket m_bucket;

@@ -55,6 +55,22 @@ struct RelaySessionOptions
     std::chrono::seconds ttl{300};
 };
 
+// History (docs/protocol.md, "History and recovery"): every room message is appended to a capped
+// stream per room and published with its offset in one step; a join with "since" recovers what
+// came after it. Off with size 0.
+struct RelayHistoryOptions
+{
+    // Messages kept per room (exactly: the oldest goes when one more arrives).
+    qsizetype size = 0;
+    // A room's history is dropped this long after its last message; 0 = kept while the room lives.
+    std::chrono::seconds ttl{0};
+    // Live messages held per recovering client while it catches up; past this the recovery stops
+    // with recovery_incomplete.
+    qsizetype maxBuffered = 10000;
+    // Stream entries read per page of a recovery.
+    int pageSize = 500;
+};
+
 struct RelayServerOptions
 {
     QHostAddress bindAddress = QHostAddress::Any;
@@ -72,6 +88,7 @@ struct RelayServerOptions
     RelayLimits limits;
     RelayAuthOptions auth;
     RelaySessionOptions sessions;
+    RelayHistoryOptions history;
     // PEM files; both set = wss:// (TLS) on the listening port.
     QString tlsCertificateFile;
     QString tlsKeyFile;
@@ -115,6 +132,10 @@ struct RelayStats
     quint64 resumes = 0;
     quint64 resumesUnknown = 0; // unknown, expired or another subject's: session_unknown
     quint64 resumesFailed = 0;  // the store failed: session_unavailable
+    quint64 recoveries = 0;     // joins with "since"
+    quint64 recoveriesFailed = 0;     // answered "recovered":false
+    quint64 recoveriesIncomplete = 0; // stopped with recovery_incomplete
+    quint64 recoveredMessages = 0;    // history entries sent to recovering clients
 };
 
 struct RelayClientInfo

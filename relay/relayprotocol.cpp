@@ -236,6 +236,26 @@ bool isOffset(QByteArrayView text)
     return number(text.first(dash)) && number(text.sliced(dash + 1));
 }
 
+QByteArrayView offsetOf(QByteArrayView payload)
+{
+    static constexpr QByteArrayView Key = R"(,"offset":")";
+    if (!payload.endsWith("\"}"))
+        return {};
+    const qsizetype end = payload.size() - 2;
+    const qsizetype quote = payload.first(end).lastIndexOf('"');
+    if (quote < Key.size() - 1 || payload.sliced(quote + 1 - Key.size(), Key.size()) != Key)
+        return {};
+    const QByteArrayView offset = payload.sliced(quote + 1, end - quote - 1);
+    return isOffset(offset) ? offset : QByteArrayView();
+}
+
+bool offsetBefore(QByteArrayView a, QByteArrayView b)
+{
+    const qsizetype da = a.indexOf('-'), db = b.indexOf('-');
+    const quint64 msA = a.first(da).toULongLong(), msB = b.first(db).toULongLong();
+    return msA < msB || (msA == msB && a.sliced(da + 1).toULongLong() < b.sliced(db + 1).toULongLong());
+}
+
 Request parse(const QByteArray &utf8Frame, RoomIds rooms, UserField user)
 {
     QJsonParseError pe;

@@ -37,7 +37,18 @@ inline constexpr char InvalidOffset[] = "invalid_offset";
 inline constexpr char SessionUnknown[] = "session_unknown";
 // A resume the relay could not look up (Redis failed); the client may try again.
 inline constexpr char SessionUnavailable[] = "session_unavailable";
+// A recovery whose client fell too far behind while catching up; sent with the roomId. The client
+// is in the room and gets live messages; it joins again with "since" to fill the gap.
+inline constexpr char RecoveryIncomplete[] = "recovery_incomplete";
 } // namespace Error
+
+// Why a join with "since" answers "recovered":false.
+namespace Unrecovered {
+inline constexpr char OffsetTrimmed[] = "offset_trimmed";           // messages after it left the stream
+inline constexpr char StreamReset[] = "stream_reset";               // the stream is not the one it came from
+inline constexpr char HistoryOff[] = "history_off";                 // this relay keeps no history
+inline constexpr char HistoryUnavailable[] = "history_unavailable"; // Redis failed; try again
+} // namespace Unrecovered
 
 // Stable close codes (docs/security.md). 1000-1015 are RFC 6455's; 4000-4999 are ours.
 namespace Close {
@@ -99,6 +110,10 @@ QString roomKeyProblem(QStringView roomKey, RoomIds rooms);
 // A history offset: "<ms>-<seq>" (a Redis stream entry id), both decimal without leading zeros
 // or sign, each within 64 bits.
 bool isOffset(QByteArrayView text);
+// The offset a delivered message ends with (,"offset":"<offset>"}), or an empty view.
+QByteArrayView offsetOf(QByteArrayView payload);
+// a < b, both offsets (isOffset).
+bool offsetBefore(QByteArrayView a, QByteArrayView b);
 
 // What a "joined" may say beyond its room (docs/protocol.md): nothing for a plain join.
 struct JoinedExtras

@@ -32,6 +32,8 @@ private Q_SLOTS:
     void eventLoop();
     void sessions_data();
     void sessions();
+    void history_data();
+    void history();
 };
 
 void tst_RelayCommandLine::valid_data()
@@ -149,6 +151,15 @@ void tst_RelayCommandLine::invalid_data()
     QTest::newRow("session ttl zero")
         << QStringList{u"--sessions"_s, u"--session-ttl=0"_s} << QStringList{}
         << u"--session-ttl: '0' must be a number of seconds between 1 and 2592000"_s;
+    QTest::newRow("history ttl without history")
+        << QStringList{u"--history-ttl=60"_s} << QStringList{} << u"--history-ttl needs history"_s;
+    QTest::newRow("history size negative")
+        << QStringList{u"--history-size=-1"_s} << QStringList{}
+        << u"--history-size: '-1' must be a number between 1 and 1000000, or 0"_s;
+    QTest::newRow("history size huge")
+        << QStringList{u"--history-size=2000000"_s} << QStringList{} << u"--history-size: '2000000'"_s;
+    QTest::newRow("history size text")
+        << QStringList{u"--history-size=lots"_s} << QStringList{} << u"--history-size: 'lots'"_s;
     QTest::newRow("session ttl text") << QStringList{u"--sessions"_s, u"--session-ttl=long"_s}
                                       << QStringList{} << u"--session-ttl: 'long'"_s;
     QTest::newRow("stats too small") << QStringList{u"--stats-interval=0.001"_s} << QStringList{}
@@ -414,6 +425,29 @@ void tst_RelayCommandLine::sessions()
     QVERIFY2(r.outcome == Outcome::Run, qPrintable(r.message));
     QTEST(r.server.sessions.enabled, "enabled");
     QTEST(int(r.server.sessions.ttl.count()), "ttl");
+}
+
+void tst_RelayCommandLine::history_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<int>("size");
+    QTest::addColumn<int>("ttl");
+    QTest::addColumn<bool>("sessions");
+    QTest::newRow("off by default") << QStringList{} << 0 << 0 << false;
+    QTest::newRow("size") << QStringList{u"--history-size=100"_s} << 100 << 0 << true;
+    QTest::newRow("size and ttl") << QStringList{u"--history-size"_s, u"50"_s, u"--history-ttl"_s, u"600"_s}
+                                  << 50 << 600 << true;
+    QTest::newRow("size 0 is off") << QStringList{u"--history-size=0"_s} << 0 << 0 << false;
+}
+
+void tst_RelayCommandLine::history()
+{
+    QFETCH(QStringList, args);
+    const RelayCommandLine r = RelayCommandLine::parse(QStringList{u"switchboard-relay"_s} + args, {});
+    QVERIFY2(r.outcome == Outcome::Run, qPrintable(r.message));
+    QTEST(int(r.server.history.size), "size");
+    QTEST(int(r.server.history.ttl.count()), "ttl");
+    QTEST(r.server.sessions.enabled, "sessions");
 }
 
 QTEST_MAIN(tst_RelayCommandLine)
