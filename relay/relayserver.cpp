@@ -152,12 +152,14 @@ void RelayServer::onAccepted(WebSocketConnection *connection, const QString &pee
 
 void RelayServer::textReceived(WebSocketConnection *c, QByteArray &&text)
 {
+    m_stats.bytesIn += quint64(text.size());
     if (RelayClient *client = m_clients.value(c->tag))
         onTextMessage(client, text);
 }
 
-void RelayServer::binaryReceived(WebSocketConnection *c, QByteArray &&)
+void RelayServer::binaryReceived(WebSocketConnection *c, QByteArray &&data)
 {
+    m_stats.bytesIn += quint64(data.size());
     if (RelayClient *client = m_clients.value(c->tag))
         onBinaryMessage(client);
 }
@@ -201,6 +203,7 @@ void RelayServer::onDisconnected(quint64 id)
         return;
     m_rooms->leaveAll(client);
     m_sessions->disconnected(client);
+    m_stats.closes.record(client->connection->closeCodeSent(), client->connection->closeCodeReceived());
     if (client->expiresAtMs > 0) {
         const auto [first, last] = m_expiries.equal_range(client->expiresAtMs);
         for (auto it = first; it != last; ++it) {
@@ -436,7 +439,7 @@ void RelayServer::onBusMessage(const QByteArray &channel, const QByteArray &payl
     }
     const RelayRecipients *to = recipientsFor(channel);
     if (to && !to->isEmpty() && fitsOutbound(payload))
-        m_outbox->deliver(*to, payload);
+        m_outbox->deliver(*to, payload, RelayOutbox::Source::Bus);
 }
 
 bool RelayServer::fitsOutbound(const QByteArray &payload)
