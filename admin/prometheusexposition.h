@@ -16,9 +16,10 @@ public:
 
     static constexpr const char *ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-    // Starts a family: name without the _total, _bucket, _sum or _count of its samples.
+    // Starts a family. A counter's name ends in _total (format 0.0.4 names it with its samples);
+    // a histogram's is its samples' name without _bucket, _sum and _count.
     void family(const QByteArray &name, Type type, const QByteArray &help);
-    // A sample of the current family; suffix is "_total", "_bucket", ... or empty.
+    // A sample of the current family; suffix is empty, or a histogram's "_bucket", "_sum", "_count".
     void sample(const QByteArray &suffix, const Labels &labels, double value);
     void sample(const QByteArray &suffix, double value) { sample(suffix, {}, value); }
     // A histogram's samples: cumulative buckets (upperBounds in the family's unit, then +Inf), sum

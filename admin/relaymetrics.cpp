@@ -13,8 +13,8 @@ using Type = PrometheusExposition::Type;
 
 void counter(PrometheusExposition &out, const QByteArray &name, const QByteArray &help, quint64 value)
 {
-    out.family(name, Type::Counter, help);
-    out.sample("_total", double(value));
+    out.family(name + "_total", Type::Counter, help);
+    out.sample({}, double(value));
 }
 
 void gauge(PrometheusExposition &out, const QByteArray &name, const QByteArray &help, double value)
@@ -58,18 +58,18 @@ void writeServer(PrometheusExposition &out, const RelayServer &server)
 
 void writeCloses(PrometheusExposition &out, const CloseCodeCounts &closes)
 {
-    out.family("switchboard_relay_closes", Type::Counter,
+    out.family("switchboard_relay_closes_total", Type::Counter,
                "Client connections ended, by close code: the relay's close frame, else the client's, else "
                "1006 (no closing handshake); code=\"other\" past 32 distinct codes.");
     for (auto it = closes.counts().cbegin(); it != closes.counts().cend(); ++it)
-        out.sample("_total", {{"code", QByteArray::number(it.key())}}, double(it.value()));
+        out.sample({}, {{"code", QByteArray::number(it.key())}}, double(it.value()));
     if (closes.other() > 0)
-        out.sample("_total", {{"code", "other"}}, double(closes.other()));
+        out.sample({}, {{"code", "other"}}, double(closes.other()));
 }
 
 void writeRefusals(PrometheusExposition &out, const RelayStats &s)
 {
-    out.family("switchboard_relay_refusals", Type::Counter,
+    out.family("switchboard_relay_refusals_total", Type::Counter,
                "Connections, handshakes, frames, joins and publishes the relay refused, by reason.");
     const QList<QPair<QByteArray, quint64>> reasons{
         {"max_connections", s.connectionsRefused},
@@ -86,7 +86,7 @@ void writeRefusals(PrometheusExposition &out, const RelayStats &s)
         {"session_unavailable", s.resumesFailed},
     };
     for (const auto &[reason, count] : reasons)
-        out.sample("_total", {{"reason", reason}}, double(count));
+        out.sample({}, {{"reason", reason}}, double(count));
 }
 
 void writeLatency(PrometheusExposition &out, const LatencyHistogram &h)
@@ -122,9 +122,9 @@ void writeBus(PrometheusExposition &out, const RelayServer &server)
     counter(out, "switchboard_relay_subscriber_gaps",
             "Times the subscriber stopped listening (an outage, a cut, a deaf subscriber).",
             b.subscriberGaps);
-    out.family("switchboard_relay_subscriber_gap_seconds", Type::Counter,
+    out.family("switchboard_relay_subscriber_gap_seconds_total", Type::Counter,
                "Time the subscriber was not listening after it first was.");
-    out.sample("_total", double(b.subscriberGapMs) / 1000.0);
+    out.sample({}, double(b.subscriberGapMs) / 1000.0);
     counter(out, "switchboard_relay_deaf_subscribers",
             "Probes Redis acknowledged that did not come back: the subscriber was made again.",
             b.deafSubscribers);

@@ -66,12 +66,12 @@ void tst_PrometheusExposition::escapeLabelValue()
 void tst_PrometheusExposition::familyAndSamples()
 {
     PrometheusExposition out;
-    out.family("x_closes", PrometheusExposition::Type::Counter, "Closes \\ by\ncode.");
-    out.sample("_total", {{"code", "1000"}, {"by", "a\"b"}}, 3);
+    out.family("x_closes_total", PrometheusExposition::Type::Counter, "Closes \\ by\ncode.");
+    out.sample({}, {{"code", "1000"}, {"by", "a\"b"}}, 3);
     out.family("x_up", PrometheusExposition::Type::Gauge, "Up.");
     out.sample({}, 1);
-    QCOMPARE(out.text(), "# HELP x_closes Closes \\\\ by\\ncode.\n"
-                         "# TYPE x_closes counter\n"
+    QCOMPARE(out.text(), "# HELP x_closes_total Closes \\\\ by\\ncode.\n"
+                         "# TYPE x_closes_total counter\n"
                          "x_closes_total{code=\"1000\",by=\"a\\\"b\"} 3\n"
                          "# HELP x_up Up.\n"
                          "# TYPE x_up gauge\n"
