@@ -2,11 +2,13 @@
 #include "adminserver.h"
 #include "localbus.h"
 #include "relayfixture.h"
+#include "relayprocess.h"
 
 #include <QNetworkAccessManager>
 #include <QNetworkProxy>
 #include <QNetworkReply>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTest>
@@ -73,10 +75,12 @@ private Q_SLOTS:
     void readyzFollowsRedis();
     void readyzInProcess();
     void listenError();
+    void switchboardRelayServesItsAdminPort();
 
 private:
     RelayServer *startRelay(const QString &instanceId);
-    HttpResult request(const QByteArray &method, const QString &path);
+    // To m_admin, or to 127.0.0.1:port.
+    HttpResult request(const QByteArray &method, const QString &path, quint16 port = 0);
     int status(const QString &path) { return request("GET", path).status; }
     QByteArray metrics() { return request("GET", u"/metrics"_s).body; }
     static bool promtoolAccepts(const QByteArray &exposition, QString *output);
@@ -112,9 +116,9 @@ RelayServer *tst_AdminServer::startRelay(const QString &instanceId)
     return relay;
 }
 
-HttpResult tst_AdminServer::request(const QByteArray &method, const QString &path)
+HttpResult tst_AdminServer::request(const QByteArray &method, const QString &path, quint16 port)
 {
-    QNetworkRequest req(QUrl(u"http://127.0.0.1:%1%2"_s.arg(m_admin->port()).arg(path)));
+    QNetworkRequest req(QUrl(u"http://127.0.0.1:%1%2"_s.arg(port ? port : m_admin->port()).arg(path)));
     QNetworkReply *reply = m_net.sendCustomRequest(req, method);
     QSignalSpy finished(reply, &QNetworkReply::finished);
     if (!reply->isFinished() && !finished.wait(5000))
@@ -320,6 +324,21 @@ void tst_AdminServer::listenError()
     QVERIFY2(error.startsWith(u"admin listener on 127.0.0.1 port %1: "_s.arg(taken.serverPort())),
              qPrintable(error));
     QCOMPARE(admin.port(), quint16(0));
+}
+
+void tst_AdminServer::switchboardRelayServesItsAdminPort()
+{
+    RelayProcess relay;
+    QVERIFY2(relay.start({u"--in-process"_s, u"--admin-port"_s, u"0"_s}), qPrintable(relay.log()));
+    static const QRegularExpression listening(u"admin listening on http://127\\.0\\.0\\.1:(\\d+) "_s);
+    QTRY_VERIFY_WITH_TIMEOUT(listening.match(relay.log()).hasMatch(), 10000);
+    const quint16 port = quint16(listening.match(relay.log()).captured(1).toUInt());
+    QVERIFY(port != 0 && port != relay.port());
+    QCOMPARE(request("GET", u"/healthz"_s, port).status, 200);
+    QCOMPARE(request("GET", u"/readyz"_s, port).status, 200);
+    const QByteArray text = request("GET", u"/metrics"_s, port).body;
+    QCOMPARE(sampleValue(text, "switchboard_relay_listening"), 1.0);
+    QVERIFY2(text.contains("switchboard_relay_info{instance_id=\""), text.constData());
 }
 
 QTEST_MAIN(tst_AdminServer)
