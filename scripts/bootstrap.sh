@@ -63,6 +63,11 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq >/dev/null
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Only promtool is wanted from prometheus: on a systemd machine the package also enables and
+  # starts a Prometheus server on port 9090, which this bootstrap did not ask for.
+  if [[ " ${missing[*]} " == *" prometheus "* && -d /run/systemd/system ]]; then
+    $SUDO systemctl disable --now prometheus >/dev/null 2>&1 || true
+  fi
 fi
 
 # The interop test drives the relay with Node's `ws`, pinned in tests/interop/package-lock.json.
