@@ -76,6 +76,7 @@ private Q_SLOTS:
     void readyzInProcess();
     void listenError();
     void switchboardRelayServesItsAdminPort();
+    void switchboardRelayExitsWhenTheAdminPortIsTaken();
 
 private:
     RelayServer *startRelay(const QString &instanceId);
@@ -339,6 +340,19 @@ void tst_AdminServer::switchboardRelayServesItsAdminPort()
     const QByteArray text = request("GET", u"/metrics"_s, port).body;
     QCOMPARE(sampleValue(text, "switchboard_relay_listening"), 1.0);
     QVERIFY2(text.contains("switchboard_relay_info{instance_id=\""), text.constData());
+}
+
+void tst_AdminServer::switchboardRelayExitsWhenTheAdminPortIsTaken()
+{
+    QTcpServer taken;
+    QVERIFY(taken.listen(QHostAddress(QHostAddress::LocalHost), 0));
+    RelayProcess relay;
+    relay.start({u"--in-process"_s, u"--admin-port"_s, QString::number(taken.serverPort())});
+    QVERIFY(relay.process().state() == QProcess::NotRunning || relay.process().waitForFinished(10000));
+    QCOMPARE(relay.process().exitStatus(), QProcess::NormalExit);
+    QCOMPARE(relay.process().exitCode(), 1);
+    QVERIFY2(relay.log().contains(u"admin listener on 127.0.0.1 port %1: "_s.arg(taken.serverPort())),
+             qPrintable(relay.log()));
 }
 
 QTEST_MAIN(tst_AdminServer)
