@@ -410,6 +410,8 @@ RelayCommandLine RelayCommandLine::parse(const QStringList &arguments, const QPr
     o.addTo(&parser);
     const RelayStateCommandLine state;
     state.addTo(&parser);
+    const AdminCommandLine admin;
+    admin.addTo(&parser);
 
     QStringList args = arguments;
     if (args.isEmpty())
@@ -432,7 +434,8 @@ RelayCommandLine RelayCommandLine::parse(const QStringList &arguments, const QPr
     QString error;
     const Reader read{parser, o, env, &r, &error};
     if (!read.readEventLoop() || !read.readListen() || !read.readBus() || !read.readIdentity() ||
-        !read.readLimits() || !read.readSecurity() || !state.read(parser, &r.server, &error))
+        !read.readLimits() || !read.readSecurity() || !state.read(parser, &r.server, &error) ||
+        !admin.read(parser, r.server.port, &r.admin, &error))
         return failWith(error);
     r.outage.probe.channel = r.server.channelPrefix + "switchboard:probe:" + r.server.instanceId.toUtf8();
     return r;

@@ -7,6 +7,8 @@
 
 #include <chrono>
 
+#include "closecodecounts.h"
+#include "latencyhistogram.h"
 #include "relayprotocol.h"
 
 // The relay's options, limits and counters, shared by RelayServer and the classes it assembles.
@@ -99,6 +101,13 @@ struct RelayStats
     quint64 connectionsAccepted = 0;
     quint64 framesIn = 0;
     quint64 framesOut = 0;
+    // Payload bytes of the client messages received (text and binary) and of the frames queued
+    // for clients (what the kernel refuses stays queued and may end in a 4001 close).
+    quint64 bytesIn = 0;
+    quint64 bytesOut = 0;
+    // From a bus message's arrival to the end-of-turn sendmsg() that writes its frames.
+    LatencyHistogram deliveryLatency;
+    CloseCodeCounts closes;
     quint64 published = 0;
     quint64 busMessages = 0;
     quint64 echoesSuppressed = 0;

@@ -153,12 +153,14 @@ void RelayServer::onAccepted(WebSocketConnection *connection, const QString &pee
 
 void RelayServer::textReceived(WebSocketConnection *c, QByteArray &&text)
 {
+    m_stats.bytesIn += quint64(text.size());
     if (RelayClient *client = m_clients.value(c->tag))
         onTextMessage(client, text);
 }
 
-void RelayServer::binaryReceived(WebSocketConnection *c, QByteArray &&)
+void RelayServer::binaryReceived(WebSocketConnection *c, QByteArray &&data)
 {
+    m_stats.bytesIn += quint64(data.size());
     if (RelayClient *client = m_clients.value(c->tag))
         onBinaryMessage(client);
 }
@@ -204,6 +206,7 @@ void RelayServer::onDisconnected(quint64 id)
     m_sessions->disconnected(client);
     m_recoveries->cancelAll(client);
     m_warden->forget(client);
+    m_stats.closes.record(client->connection->closeCodeSent(), client->connection->closeCodeReceived());
     client->connection->deleteLater();
     qCDebug(lcRelay).noquote() << "client" << id << "disconnected";
     delete client;
@@ -442,13 +445,13 @@ void RelayServer::onBusMessage(const QByteArray &channel, const QByteArray &payl
     if (!to || to->isEmpty() || !fitsOutbound(payload))
         return;
     if (!m_recoveries->isActive(channel)) {
-        m_outbox->deliver(*to, payload);
+        m_outbox->deliver(*to, payload, RelayOutbox::Source::Bus);
         return;
     }
     RelayRecipients live = *to;
     for (quint64 id : m_recoveries->intercept(channel, payload))
         live.remove(id);
-    m_outbox->deliver(live, payload);
+    m_outbox->deliver(live, payload, RelayOutbox::Source::Bus);
 }
 
 bool RelayServer::fitsOutbound(const QByteArray &payload)

@@ -34,6 +34,8 @@ private Q_SLOTS:
     void sessions();
     void history_data();
     void history();
+    void admin_data();
+    void admin();
 };
 
 void tst_RelayCommandLine::valid_data()
@@ -146,6 +148,20 @@ void tst_RelayCommandLine::invalid_data()
                                     << u"--stats-interval:"_s;
     QTest::newRow("stats text") << QStringList{u"--stats-interval"_s, u"often"_s} << QStringList{}
                                 << u"--stats-interval: 'often'"_s;
+    QTest::newRow("admin port text") << QStringList{u"--admin-port"_s, u"metrics"_s} << QStringList{}
+                                     << u"--admin-port: invalid port 'metrics': expected 0-65535"_s;
+    QTest::newRow("admin port too big")
+        << QStringList{u"--admin-port=70000"_s} << QStringList{} << u"--admin-port: invalid port '70000'"_s;
+    QTest::newRow("admin port is the relay's")
+        << QStringList{u"--port=9000"_s, u"--admin-port=9000"_s} << QStringList{}
+        << u"--admin-port: 9000 is the WebSocket port (--port)"_s;
+    QTest::newRow("admin port is PORT") << QStringList{u"--admin-port=8080"_s} << QStringList{u"PORT=8080"_s}
+                                        << u"--admin-port: 8080 is the WebSocket port"_s;
+    QTest::newRow("admin bind without port")
+        << QStringList{u"--admin-bind=0.0.0.0"_s} << QStringList{} << u"--admin-bind needs --admin-port"_s;
+    QTest::newRow("admin bind name") << QStringList{u"--admin-port=9100"_s, u"--admin-bind=metrics.local"_s}
+                                     << QStringList{}
+                                     << u"--admin-bind: 'metrics.local' is not an IP address"_s;
     QTest::newRow("session ttl without sessions")
         << QStringList{u"--session-ttl=60"_s} << QStringList{} << u"--session-ttl needs sessions"_s;
     QTest::newRow("session ttl zero")
@@ -373,7 +389,7 @@ void tst_RelayCommandLine::help()
     QCOMPARE(r.outcome, Outcome::Help);
     for (const char *option : {"--port", "--bind", "--redis", "--channel-prefix", "--instance-id",
                                "--ping-interval", "--stats-interval", "--redis-ping-interval",
-                               "--redis-ping-timeout"})
+                               "--redis-ping-timeout", "--admin-port", "--admin-bind"})
         QVERIFY2(r.message.contains(QLatin1StringView(option)), option);
 }
 
@@ -448,6 +464,34 @@ void tst_RelayCommandLine::history()
     QTEST(int(r.server.history.size), "size");
     QTEST(int(r.server.history.ttl.count()), "ttl");
     QTEST(r.server.sessions.enabled, "sessions");
+}
+
+void tst_RelayCommandLine::admin_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<bool>("enabled");
+    QTest::addColumn<QString>("bind");
+    QTest::addColumn<int>("port");
+    QTest::newRow("off by default") << QStringList{} << false << u"127.0.0.1"_s << 0;
+    QTest::newRow("port") << QStringList{u"--admin-port"_s, u"9100"_s} << true << u"127.0.0.1"_s << 9100;
+    QTest::newRow("any free port") << QStringList{u"--admin-port=0"_s} << true << u"127.0.0.1"_s << 0;
+    QTest::newRow("both 0") << QStringList{u"--port=0"_s, u"--admin-port=0"_s} << true << u"127.0.0.1"_s << 0;
+    QTest::newRow("bind all") << QStringList{u"--admin-port=9100"_s, u"--admin-bind"_s, u"0.0.0.0"_s} << true
+                              << u"0.0.0.0"_s << 9100;
+    QTest::newRow("bind IPv6") << QStringList{u"--admin-port=9100"_s, u"--admin-bind=::1"_s} << true
+                               << u"::1"_s << 9100;
+    QTest::newRow("bind localhost") << QStringList{u"--admin-port=9100"_s, u"--admin-bind=localhost"_s}
+                                    << true << u"127.0.0.1"_s << 9100;
+}
+
+void tst_RelayCommandLine::admin()
+{
+    QFETCH(QStringList, args);
+    const RelayCommandLine r = RelayCommandLine::parse(QStringList{u"switchboard-relay"_s} + args, {});
+    QVERIFY2(r.outcome == Outcome::Run, qPrintable(r.message));
+    QTEST(r.admin.enabled, "enabled");
+    QTEST(r.admin.bindAddress.toString(), "bind");
+    QTEST(int(r.admin.port), "port");
 }
 
 QTEST_MAIN(tst_RelayCommandLine)
