@@ -59,6 +59,8 @@ public:
     QString sessionUser;
     QHash<QString, QJsonValue> roomIds;
     bool sessionStored = false;
+    // With presence on (PresenceService): the user of its latest join that named one.
+    std::optional<QString> presenceUser;
 
 private:
     TokenBucket m_bucket;

@@ -3,6 +3,7 @@
 
 #include "jwtverifier.h"
 #include "optionreaders.h"
+#include "relaypresencecommandline.h"
 #include "relaystatecommandline.h"
 
 #include <QCommandLineParser>
@@ -410,6 +411,8 @@ RelayCommandLine RelayCommandLine::parse(const QStringList &arguments, const QPr
     o.addTo(&parser);
     const RelayStateCommandLine state;
     state.addTo(&parser);
+    const RelayPresenceCommandLine presence;
+    presence.addTo(&parser);
 
     QStringList args = arguments;
     if (args.isEmpty())
@@ -432,7 +435,8 @@ RelayCommandLine RelayCommandLine::parse(const QStringList &arguments, const QPr
     QString error;
     const Reader read{parser, o, env, &r, &error};
     if (!read.readEventLoop() || !read.readListen() || !read.readBus() || !read.readIdentity() ||
-        !read.readLimits() || !read.readSecurity() || !state.read(parser, &r.server, &error))
+        !read.readLimits() || !read.readSecurity() || !state.read(parser, &r.server, &error) ||
+        !presence.read(parser, &r.server, &error))
         return failWith(error);
     r.outage.probe.channel = r.server.channelPrefix + "switchboard:probe:" + r.server.instanceId.toUtf8();
     return r;

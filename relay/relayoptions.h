@@ -55,6 +55,20 @@ struct RelaySessionOptions
     std::chrono::seconds ttl{300};
 };
 
+// Presence (docs/protocol.md, "Presence"): who is in a room across the fleet, in the bus's store.
+struct RelayPresenceOptions
+{
+    bool enabled = false;
+    // presence_join / presence_leave frames to a room's members (implies enabled).
+    bool events = false;
+    // Events this relay publishes per room and second; the excess is dropped and counted.
+    double eventsPerSecond = 50;
+    // An entry not refreshed for this long (its relay died) is no member; refreshed every ttl/3.
+    std::chrono::seconds ttl{30};
+    // Members listed in one answer; a larger room's answer says truncated and total.
+    int maxMembers = 1000;
+};
+
 struct RelayServerOptions
 {
     QHostAddress bindAddress = QHostAddress::Any;
@@ -72,6 +86,7 @@ struct RelayServerOptions
     RelayLimits limits;
     RelayAuthOptions auth;
     RelaySessionOptions sessions;
+    RelayPresenceOptions presence;
     // PEM files; both set = wss:// (TLS) on the listening port.
     QString tlsCertificateFile;
     QString tlsKeyFile;
@@ -115,6 +130,10 @@ struct RelayStats
     quint64 resumes = 0;
     quint64 resumesUnknown = 0; // unknown, expired or another subject's: session_unknown
     quint64 resumesFailed = 0;  // the store failed: session_unavailable
+    quint64 presenceQueries = 0;       // presence frames answered with members
+    quint64 presenceEvents = 0;        // presence_join / presence_leave published
+    quint64 presenceEventsDropped = 0; // over --presence-events-rate
+    quint64 presenceFailures = 0;      // store reads and writes that failed (presence_unavailable)
 };
 
 struct RelayClientInfo

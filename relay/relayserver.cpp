@@ -2,6 +2,7 @@
 #include "relayserver.h"
 
 #include "localsessionstore.h"
+#include "presenceservice.h"
 #include "redisbus.h"
 #include "redissessionstore.h"
 #include "relayacceptor.h"
@@ -51,6 +52,12 @@ RelayServer::RelayServer(RelayServerOptions options, MessageBus *bus, QObject *p
                join(c, id, key);
            }},
           this))
+    , m_presence(new PresenceService(m_options, m_stats, bus, m_rooms,
+                                     {&m_clients,
+                                      [this](RelayClient *c, const QByteArray &f) {
+                                          send(c, f);
+                                      }},
+                                     this))
     , m_echoes(m_options.instanceId, m_options.maxPendingEchoes)
 {
     connect(m_acceptor, &RelayAcceptor::accepted, this, &RelayServer::onAccepted);
@@ -287,6 +294,7 @@ void RelayServer::onTextMessage(RelayClient *client, const QByteArray &text)
             return;
         if (request.hasUser)
             m_sessions->announceUser(client, request.user);
+        m_presence->announceUser(client, request);
         join(client, request.roomId, request.roomKey);
         return;
     case Kind::Leave:
@@ -296,6 +304,9 @@ void RelayServer::onTextMessage(RelayClient *client, const QByteArray &text)
         return;
     case Kind::Resume:
         m_sessions->resume(client, request);
+        return;
+    case Kind::Presence:
+        m_presence->query(client, request);
         return;
     case Kind::Message: {
         if (!mayUseRoom(client, request.hasRoom ? &request.roomId : nullptr, request.roomKey))

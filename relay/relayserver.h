@@ -20,6 +20,7 @@
 class RelayAcceptor;
 class RelayOutbox;
 class RoomRegistry;
+class PresenceService;
 class SessionService;
 
 // A WebSocket relay over a MessageBus, protocol-compatible with the seed's Node.js server
@@ -111,6 +112,7 @@ private:
     RoomRegistry *m_rooms;
     RelayOutbox *m_outbox;
     SessionService *m_sessions;
+    PresenceService *m_presence;
     EchoFilter m_echoes;
     quint64 m_nextClientId = 1;
     QTimer m_heartbeat;
