@@ -233,7 +233,7 @@ void tst_RelayProtocol::presenceRequest_data()
     QTest::newRow("number") << R"({"type":"presence","roomId":7})"_ba << Kind::Presence << ""_ba << u"7"_s;
     QTest::newRow("no room") << R"({"type":"presence"})"_ba << Kind::Invalid << "missing_field"_ba << u""_s;
     QTest::newRow("null room") << R"({"type":"presence","roomId":null})"_ba << Kind::Invalid
-                               << "missing_field"_ba << u""_s;
+                               << "invalid_field"_ba << u""_s;
     QTest::newRow("bool room") << R"({"type":"presence","roomId":true})"_ba << Kind::Invalid
                                << "invalid_field"_ba << u""_s;
     QTest::newRow("bad room") << R"({"type":"presence","roomId":"a b"})"_ba << Kind::Invalid
