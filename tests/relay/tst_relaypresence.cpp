@@ -98,6 +98,7 @@ private Q_SLOTS:
     void leaveAndDisconnectRemoveAtOnce_data();
     void leaveAndDisconnectRemoveAtOnce();
     void killedRelayVanishesWithinTtl();
+    void stoppedRelayRemovesAtOnce();
     void eventsOnEveryRelay_data();
     void eventsOnEveryRelay();
     void eventRateLimit();
@@ -255,6 +256,28 @@ void tst_RelayPresence::killedRelayVanishesWithinTtl()
     // The read deleted the dead relay's entry; the live one is still there.
     QCOMPARE(m_redis->command({"HLEN", key}).toInteger(), 1);
     QVERIFY(m_redis->command({"HKEYS", key}).elements()[0].bytes().startsWith("alive:"));
+}
+
+void tst_RelayPresence::stoppedRelayRemovesAtOnce()
+{
+    RelayProcess stopping;
+    QVERIFY2(
+        stopping.start({u"--redis"_s, m_redis->url(), u"--presence-events"_s, u"--instance-id"_s, u"stop"_s}),
+        qPrintable(stopping.log()));
+    RelayServer *alive = startRelayWith(presenceOptions(u"stay"_s, true));
+    TestClient *ann = connectTo(alive->url());
+    ann->send(joinAs(u"lobby"_s, u"ann"_s));
+    QVERIFY(!ann->waitForType(u"joined"_s).isEmpty());
+    TestClient *bob = connectTo(stopping.url());
+    bob->send(joinAs(u"lobby"_s, u"bob"_s));
+    QVERIFY(!bob->waitForType(u"joined"_s).isEmpty());
+    QCOMPARE(usersIn(ask(ann, u"lobby"_s)), (QStringList{u"ann"_s, u"bob"_s}));
+    // SIGTERM: the relay closes its clients, which leave their rooms: entries deleted, events sent.
+    stopping.process().terminate();
+    QVERIFY(stopping.process().waitForFinished(5000));
+    QCOMPARE(stopping.process().exitCode(), 0);
+    QVERIFY(!ann->waitFor(eventOf(u"presence_leave"_s, u"bob"_s)).isEmpty());
+    QCOMPARE(usersIn(ask(ann, u"lobby"_s)), QStringList{u"ann"_s});
 }
 
 void tst_RelayPresence::eventsOnEveryRelay_data()
