@@ -65,6 +65,8 @@ void PresenceService::memberAdded(RelayClient *client, const QString &roomKey, c
         m.member.user = client->identity;
     else if (client->presenceUser)
         m.member.user = *client->presenceUser;
+    else if (!client->sessionUser.isEmpty())
+        m.member.user = client->sessionUser; // a resumed session's
     else
         m.member.user = QJsonValue(QJsonValue::Null);
     m.member.since = QDateTime::currentMSecsSinceEpoch();

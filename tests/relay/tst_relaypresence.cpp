@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "jwtverifier.h"
 #include "redisclustertopology.h"
 #include "relayfixture.h"
 #include "relaykeys.h"
@@ -95,6 +96,7 @@ private Q_SLOTS:
     }
     void membersAcrossRelays();
     void storedFormat();
+    void whoTheUserIs();
     void leaveAndDisconnectRemoveAtOnce_data();
     void leaveAndDisconnectRemoveAtOnce();
     void killedRelayVanishesWithinTtl();
@@ -188,6 +190,38 @@ void tst_RelayPresence::storedFormat()
              QByteArray::number(expires - redisNow));
     const qint64 pttl = m_redis->command({"PTTL", key}).toInteger();
     QVERIFY2(pttl > 25000 && pttl <= 30000, QByteArray::number(pttl));
+}
+
+void tst_RelayPresence::whoTheUserIs()
+{
+    // With tokens the token's identity wins over a join's user; a resumed session keeps its user.
+    const QByteArray secret = "0123456789abcdef0123456789abcdef-presence-secret";
+    RelayServerOptions o = presenceOptions(u"who"_s);
+    o.auth.jwtSecret = secret;
+    o.sessions.enabled = true;
+    RelayServer *relay = startRelayWith(o);
+    auto urlFor = [relay, &secret](const QString &subject) {
+        QUrl url = relay->url();
+        url.setQuery(u"token="_s + QString::fromLatin1(JwtVerifier::sign({{u"sub"_s, subject}}, secret)));
+        return url;
+    };
+    TestClient *alice = connectTo(urlFor(u"alice"_s));
+    alice->send(joinAs(u"lobby"_s, u"not-alice"_s));
+    QVERIFY(!alice->waitForType(u"joined"_s).isEmpty());
+    RelayServerOptions plain = presenceOptions(u"who2"_s);
+    plain.sessions.enabled = true;
+    RelayServer *other = startRelayWith(plain);
+    TestClient *first = connectTo(other->url());
+    first->send(joinAs(u"lobby"_s, u"ann"_s));
+    const QString session = first->waitForType(u"joined"_s).value("session"_L1).toString();
+    QVERIFY(!session.isEmpty());
+    first->close();
+    QVERIFY(first->waitForClose());
+    TestClient *again = connectTo(other->url());
+    again->send({{u"type"_s, u"resume"_s}, {u"session"_s, session}});
+    QVERIFY(!again->waitForType(u"joined"_s).isEmpty());
+    QTRY_COMPARE(other->clientCount(), 1);
+    QCOMPARE(usersIn(ask(again, u"lobby"_s)), (QStringList{u"alice"_s, u"ann"_s}));
 }
 
 void tst_RelayPresence::leaveAndDisconnectRemoveAtOnce_data()
