@@ -3,6 +3,7 @@
 
 #include "jwtverifier.h"
 #include "optionreaders.h"
+#include "relaypresencecommandline.h"
 #include "relaystatecommandline.h"
 
 #include <QCommandLineParser>
@@ -412,6 +413,8 @@ RelayCommandLine RelayCommandLine::parse(const QStringList &arguments, const QPr
     state.addTo(&parser);
     const AdminCommandLine admin;
     admin.addTo(&parser);
+    const RelayPresenceCommandLine presence;
+    presence.addTo(&parser);
 
     QStringList args = arguments;
     if (args.isEmpty())
@@ -435,7 +438,8 @@ RelayCommandLine RelayCommandLine::parse(const QStringList &arguments, const QPr
     const Reader read{parser, o, env, &r, &error};
     if (!read.readEventLoop() || !read.readListen() || !read.readBus() || !read.readIdentity() ||
         !read.readLimits() || !read.readSecurity() || !state.read(parser, &r.server, &error) ||
-        !admin.read(parser, r.server.port, &r.admin, &error))
+        !admin.read(parser, r.server.port, &r.admin, &error) ||
+        !presence.read(parser, &r.server, &error))
         return failWith(error);
     r.outage.probe.channel = r.server.channelPrefix + "switchboard:probe:" + r.server.instanceId.toUtf8();
     return r;

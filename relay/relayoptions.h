@@ -73,6 +73,20 @@ struct RelayHistoryOptions
     int pageSize = 500;
 };
 
+// Presence (docs/protocol.md, "Presence"): who is in a room across the fleet, in the bus's store.
+struct RelayPresenceOptions
+{
+    bool enabled = false;
+    // presence_join / presence_leave frames to a room's members (implies enabled).
+    bool events = false;
+    // Events this relay publishes per room and second; the excess is dropped and counted.
+    double eventsPerSecond = 50;
+    // An entry not refreshed for this long (its relay died) is no member; refreshed every ttl/3.
+    std::chrono::seconds ttl{30};
+    // Members listed in one answer; a larger room's answer says truncated and total.
+    int maxMembers = 1000;
+};
+
 struct RelayServerOptions
 {
     QHostAddress bindAddress = QHostAddress::Any;
@@ -91,6 +105,7 @@ struct RelayServerOptions
     RelayAuthOptions auth;
     RelaySessionOptions sessions;
     RelayHistoryOptions history;
+    RelayPresenceOptions presence;
     // PEM files; both set = wss:// (TLS) on the listening port.
     QString tlsCertificateFile;
     QString tlsKeyFile;
@@ -145,6 +160,10 @@ struct RelayStats
     quint64 recoveriesFailed = 0;     // answered "recovered":false
     quint64 recoveriesIncomplete = 0; // stopped with recovery_incomplete
     quint64 recoveredMessages = 0;    // history entries sent to recovering clients
+    quint64 presenceQueries = 0;       // presence frames answered with members
+    quint64 presenceEvents = 0;        // presence_join / presence_leave published
+    quint64 presenceEventsDropped = 0; // over --presence-events-rate
+    quint64 presenceFailures = 0;      // store reads and writes that failed (presence_unavailable)
 };
 
 struct RelayClientInfo

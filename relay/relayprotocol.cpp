@@ -303,6 +303,12 @@ Request parse(const QByteArray &utf8Frame, RoomIds rooms, UserField user)
         r.kind = Request::Kind::Ping;
         return r;
     }
+    if (type == "presence"_L1) {
+        if (!readRoom(o, r, true, rooms, &error))
+            return error;
+        r.kind = Request::Kind::Presence;
+        return r;
+    }
     if (type == "resume"_L1) {
         if (!readResume(o, rooms, r, &error))
             return error;
@@ -495,6 +501,59 @@ QByteArray chatMessage(const QString &user, const QString &text, qint64 timestam
         out.append(R"(,"relay":)");
         appendJsonBytes(out, origin);
     }
+    out.append('}');
+    return out;
+}
+
+} // namespace RelayProtocol
+
+namespace RelayProtocol {
+
+namespace {
+
+void appendMember(QByteArray &out, const PresenceMember &member)
+{
+    out.append(R"("user":)");
+    appendJson(out, member.user);
+    out.append(R"(,"since":)");
+    out.append(QByteArray::number(member.since));
+}
+
+} // namespace
+
+QByteArray presence(const QJsonValue &roomId, const QList<PresenceMember> &members, qsizetype total)
+{
+    QByteArray out = R"({"type":"presence","roomId":)"_ba;
+    appendJson(out, roomId);
+    out.append(R"(,"members":[)");
+    for (qsizetype i = 0; i < members.size(); ++i) {
+        out.append(i ? ",{" : "{");
+        appendMember(out, members[i]);
+        out.append('}');
+    }
+    out.append(']');
+    if (members.size() < total)
+        out.append(R"(,"truncated":true,"total":)").append(QByteArray::number(total));
+    out.append('}');
+    return out;
+}
+
+QByteArray presenceJoin(const QJsonValue &roomId, const PresenceMember &member)
+{
+    QByteArray out = R"({"type":"presence_join","roomId":)"_ba;
+    appendJson(out, roomId);
+    out.append(',');
+    appendMember(out, member);
+    out.append('}');
+    return out;
+}
+
+QByteArray presenceLeave(const QJsonValue &roomId, const QJsonValue &user)
+{
+    QByteArray out = R"({"type":"presence_leave","roomId":)"_ba;
+    appendJson(out, roomId);
+    out.append(R"(,"user":)");
+    appendJson(out, user);
     out.append('}');
     return out;
 }

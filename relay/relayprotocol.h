@@ -74,7 +74,7 @@ inline constexpr qsizetype MaxResumeOffsets = 1000;
 
 struct Request
 {
-    enum class Kind { Invalid, Join, Leave, Message, Ping, Resume };
+    enum class Kind { Invalid, Join, Leave, Message, Ping, Resume, Presence };
     Kind kind = Kind::Invalid;
 
     // The room id exactly as the client sent it (string or number), echoed in acks, and its
@@ -145,5 +145,31 @@ void appendJson(QByteArray &out, const QJsonValue &value);
 void appendJsonString(QByteArray &out, QStringView text);
 // The same for UTF-8 text; printable ASCII without quotes or backslashes (ids) is copied as it is.
 void appendJsonBytes(QByteArray &out, QByteArrayView utf8);
+
+} // namespace RelayProtocol
+
+// Presence (docs/protocol.md, "Presence").
+namespace RelayProtocol {
+
+namespace Error {
+// A presence frame for a room the connection is not a member of.
+inline constexpr char NotMember[] = "not_member";
+// A presence frame to a relay run without --presence.
+inline constexpr char PresenceOff[] = "presence_off";
+// The relay could not read the room's presence (Redis failed); the client may try again.
+inline constexpr char PresenceUnavailable[] = "presence_unavailable";
+} // namespace Error
+
+struct PresenceMember
+{
+    QJsonValue user; // a string, or null when the connection named none
+    qint64 since = 0;
+};
+
+// {"type":"presence","roomId":R,"members":[...]}, with "truncated":true,"total":T when members
+// holds fewer than total.
+QByteArray presence(const QJsonValue &roomId, const QList<PresenceMember> &members, qsizetype total);
+QByteArray presenceJoin(const QJsonValue &roomId, const PresenceMember &member);
+QByteArray presenceLeave(const QJsonValue &roomId, const QJsonValue &user);
 
 } // namespace RelayProtocol

@@ -3,6 +3,7 @@
 
 #include "connectionwarden.h"
 #include "localsessionstore.h"
+#include "presenceservice.h"
 #include "redisbus.h"
 #include "redissessionstore.h"
 #include "relayacceptor.h"
@@ -63,6 +64,12 @@ RelayServer::RelayServer(RelayServerOptions options, MessageBus *bus, QObject *p
                               }},
                              this))
     , m_warden(new ConnectionWarden(m_options, m_stats, m_clients, this))
+    , m_presence(new PresenceService(m_options, m_stats, bus, m_rooms,
+                                     {&m_clients,
+                                      [this](RelayClient *c, const QByteArray &f) {
+                                          send(c, f);
+                                      }},
+                                     this))
     , m_echoes(m_options.instanceId, m_options.maxPendingEchoes)
 {
     if (m_options.history.size > 0)
@@ -270,6 +277,7 @@ void RelayServer::onTextMessage(RelayClient *client, const QByteArray &text)
             return;
         if (request.hasUser)
             m_sessions->announceUser(client, request.user);
+        m_presence->announceUser(client, request);
         join(client, request.roomId, request.roomKey, request.since);
         return;
     case Kind::Leave:
@@ -277,6 +285,9 @@ void RelayServer::onTextMessage(RelayClient *client, const QByteArray &text)
         return;
     case Kind::Resume:
         m_sessions->resume(client, request);
+        return;
+    case Kind::Presence:
+        m_presence->query(client, request);
         return;
     case Kind::Message: {
         if (!mayUseRoom(client, request.hasRoom ? &request.roomId : nullptr, request.roomKey))

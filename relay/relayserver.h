@@ -21,6 +21,7 @@ class RelayAcceptor;
 class RelayOutbox;
 class RoomRecoveries;
 class RoomRegistry;
+class PresenceService;
 class SessionService;
 
 // A WebSocket relay over a MessageBus, protocol-compatible with the seed's Node.js server
@@ -116,6 +117,7 @@ private:
     SessionService *m_sessions;
     RoomRecoveries *m_recoveries;
     ConnectionWarden *m_warden;
+    PresenceService *m_presence;
     EchoFilter m_echoes;
     quint64 m_nextClientId = 1;
     QTimer m_shutdownTimer;

@@ -36,6 +36,10 @@ private Q_SLOTS:
     void history();
     void admin_data();
     void admin();
+    void presence_data();
+    void presence();
+    void presenceErrors_data();
+    void presenceErrors();
 };
 
 void tst_RelayCommandLine::valid_data()
@@ -492,6 +496,67 @@ void tst_RelayCommandLine::admin()
     QTEST(r.admin.enabled, "enabled");
     QTEST(r.admin.bindAddress.toString(), "bind");
     QTEST(int(r.admin.port), "port");
+}
+
+void tst_RelayCommandLine::presence_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<bool>("enabled");
+    QTest::addColumn<bool>("events");
+    QTest::addColumn<double>("rate");
+    QTest::addColumn<int>("ttl");
+    QTest::addColumn<int>("maxMembers");
+    QTest::newRow("off by default") << QStringList{} << false << false << 50.0 << 30 << 1000;
+    QTest::newRow("--presence") << QStringList{u"--presence"_s} << true << false << 50.0 << 30 << 1000;
+    QTest::newRow("--presence-events implies --presence")
+        << QStringList{u"--presence-events"_s} << true << true << 50.0 << 30 << 1000;
+    QTest::newRow("all") << QStringList{u"--presence-events"_s, u"--presence-events-rate=5"_s,
+                                        u"--presence-ttl"_s, u"3"_s, u"--presence-max-members=10"_s}
+                         << true << true << 5.0 << 3 << 10;
+}
+
+void tst_RelayCommandLine::presence()
+{
+    QFETCH(QStringList, args);
+    const RelayCommandLine r = RelayCommandLine::parse(QStringList{u"switchboard-relay"_s} + args, {});
+    QVERIFY2(r.outcome == Outcome::Run, qPrintable(r.message));
+    QTEST(r.server.presence.enabled, "enabled");
+    QTEST(r.server.presence.events, "events");
+    QTEST(r.server.presence.eventsPerSecond, "rate");
+    QTEST(int(r.server.presence.ttl.count()), "ttl");
+    QTEST(r.server.presence.maxMembers, "maxMembers");
+}
+
+void tst_RelayCommandLine::presenceErrors_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("error");
+    QTest::newRow("ttl without presence")
+        << QStringList{u"--presence-ttl=10"_s} << u"--presence-ttl needs presence: add --presence"_s;
+    QTest::newRow("max members without presence")
+        << QStringList{u"--presence-max-members=10"_s} << u"--presence-max-members needs presence"_s;
+    QTest::newRow("rate without events") << QStringList{u"--presence"_s, u"--presence-events-rate=5"_s}
+                                         << u"--presence-events-rate needs --presence-events"_s;
+    QTest::newRow("ttl under 3") << QStringList{u"--presence"_s, u"--presence-ttl=2"_s}
+                                 << u"--presence-ttl: '2' must be a number of seconds between 3 and 86400"_s;
+    QTest::newRow("ttl text") << QStringList{u"--presence"_s, u"--presence-ttl=long"_s}
+                              << u"--presence-ttl: 'long'"_s;
+    QTest::newRow("rate zero") << QStringList{u"--presence-events"_s, u"--presence-events-rate=0"_s}
+                               << u"--presence-events-rate: '0' must be a number between 1 and 100000"_s;
+    QTest::newRow("max members zero")
+        << QStringList{u"--presence"_s, u"--presence-max-members=0"_s}
+        << u"--presence-max-members: '0' must be a number between 1 and 100000"_s;
+    QTest::newRow("max members fraction") << QStringList{u"--presence"_s, u"--presence-max-members=1e9"_s}
+                                          << u"--presence-max-members: '1e9'"_s;
+}
+
+void tst_RelayCommandLine::presenceErrors()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, error);
+    const RelayCommandLine r = RelayCommandLine::parse(QStringList{u"switchboard-relay"_s} + args, {});
+    QCOMPARE(r.outcome, Outcome::Error);
+    QVERIFY2(r.message.contains(error), qPrintable(r.message));
 }
 
 QTEST_MAIN(tst_RelayCommandLine)
