@@ -31,8 +31,8 @@ std::optional<QByteArray> bytesField(const QJsonObject &object, const QString &n
     }
     if (hasText)
         return value.toString().toUtf8();
-    const auto decoded = QByteArray::fromBase64Encoding(value.toString().toLatin1(),
-                                                        QByteArray::AbortOnBase64DecodingErrors);
+    const auto decoded =
+        QByteArray::fromBase64Encoding(value.toString().toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
     if (!decoded) {
         *error = RecordingReader::tr("\"%1\" is not valid base64").arg(b64);
         return std::nullopt;
@@ -73,7 +73,8 @@ std::optional<RecordedMessage> RecordingReader::parseLine(const QByteArray &line
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(line, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
-        *error = tr("not JSON (%1 at column %2)").arg(parseError.errorString()).arg(qMax(1, parseError.offset));
+        *error =
+            tr("not JSON (%1 at column %2)").arg(parseError.errorString()).arg(qMax(1, parseError.offset));
         return std::nullopt;
     }
     if (!document.isObject()) {
@@ -134,9 +135,7 @@ bool RecordingReader::readLine(QByteArray *line)
             length += line->size();
             m_position += line->size();
         }
-        skip(tr("longer than %1 bytes (%2)")
-                 .arg(m_maxLineBytes)
-                 .arg(QLocale().formattedDataSize(length)));
+        skip(tr("longer than %1 bytes (%2)").arg(m_maxLineBytes).arg(QLocale().formattedDataSize(length)));
     }
     return false;
 }

@@ -15,12 +15,13 @@ RecordingReplayer::Target RecordingReplayer::redisTarget(RedisConnection *connec
     Target target;
     target.name = name;
     if (readOnly)
-        target.refusal = tr("The profile \"%1\" is read-only: replay would publish to it, so it is disabled.")
-                             .arg(name);
+        target.refusal =
+            tr("The profile \"%1\" is read-only: replay would publish to it, so it is disabled.").arg(name);
     else if (!connection || !connection->isReady())
         target.refusal = tr("Not connected to Redis.");
     QPointer<RedisConnection> guard(connection);
-    target.publish = [guard](const QByteArray &channel, const QByteArray &payload, QObject *context, Done done) {
+    target.publish = [guard](const QByteArray &channel, const QByteArray &payload, QObject *context,
+                             Done done) {
         if (!guard) {
             done(tr("the connection to Redis is gone"));
             return;
@@ -118,8 +119,8 @@ void RecordingReplayer::stop()
 {
     if (!isActive())
         return;
-    end(State::Stopped, tr("Stopped after %1 of the recording's messages.")
-                            .arg(QLocale().toString(qulonglong(m_published))));
+    end(State::Stopped,
+        tr("Stopped after %1 of the recording's messages.").arg(QLocale().toString(qulonglong(m_published))));
 }
 
 double RecordingReplayer::fraction() const
@@ -152,8 +153,9 @@ void RecordingReplayer::pump()
                 if (!m_reader.errorString().isEmpty())
                     end(State::Failed, tr("Reading the recording failed: %1").arg(m_reader.errorString()));
                 else if (m_inFlight == 0)
-                    end(State::Finished, tr("Replayed %1 messages into %2.")
-                                             .arg(QLocale().toString(qulonglong(m_published)), m_target.name));
+                    end(State::Finished,
+                        tr("Replayed %1 messages into %2.")
+                            .arg(QLocale().toString(qulonglong(m_published)), m_target.name));
                 break;
             }
             if (m_firstTs < 0)
@@ -188,9 +190,10 @@ void RecordingReplayer::publishNext()
     const qint64 ts = message.ts;
     const qint64 end = m_nextEnd;
     const QByteArray channel = message.channel;
-    m_target.publish(message.channel, message.payload, this, [this, generation, ts, end, channel](const QString &error) {
-        onDone(generation, ts, end, channel, error);
-    });
+    m_target.publish(message.channel, message.payload, this,
+                     [this, generation, ts, end, channel](const QString &error) {
+                         onDone(generation, ts, end, channel, error);
+                     });
 }
 
 void RecordingReplayer::onDone(quint64 generation, qint64 ts, qint64 endPosition, const QByteArray &channel,
@@ -222,7 +225,8 @@ void RecordingReplayer::end(State state, const QString &summary)
     m_inFlight = 0;
     QString text = summary;
     if (m_reader.skippedLines() > 0)
-        text += u' ' + tr("%n malformed line(s) skipped.", nullptr, int(qMin<quint64>(m_reader.skippedLines(), 1u << 30)));
+        text += u' ' + tr("%n malformed line(s) skipped.", nullptr,
+                          int(qMin<quint64>(m_reader.skippedLines(), 1u << 30)));
     m_summary = text;
     m_reader.close();
     setState(state);

@@ -30,8 +30,8 @@ public:
 
     // Publishes one message and calls done (with an empty error when it was taken) once.
     using Done = std::function<void(const QString &error)>;
-    using Publish =
-        std::function<void(const QByteArray &channel, const QByteArray &payload, QObject *context, Done done)>;
+    using Publish = std::function<void(const QByteArray &channel, const QByteArray &payload, QObject *context,
+                                       Done done)>;
     struct Target
     {
         QString name;
@@ -83,7 +83,8 @@ Q_SIGNALS:
 private:
     void pump();
     void publishNext();
-    void onDone(quint64 generation, qint64 ts, qint64 endPosition, const QByteArray &channel, const QString &error);
+    void onDone(quint64 generation, qint64 ts, qint64 endPosition, const QByteArray &channel,
+                const QString &error);
     void end(State state, const QString &summary);
     void setState(State state);
     qint64 dueMs(qint64 ts) const;
@@ -91,7 +92,7 @@ private:
     RecordingReader m_reader;
     Target m_target;
     std::optional<RecordedMessage> m_next;
-    qint64 m_nextEnd = 0; // where m_next's line ends in the file
+    qint64 m_nextEnd = 0;   // where m_next's line ends in the file
     qint64 m_doneBytes = 0; // up to the end of the last published message's line
     QTimer m_timer;
     QTimer m_progressTimer;

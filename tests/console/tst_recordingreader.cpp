@@ -40,19 +40,19 @@ void tst_RecordingReader::parsesValidLines_data()
     QTest::addColumn<QByteArray>("channel");
     QTest::addColumn<qint64>("ts");
     QTest::addColumn<QByteArray>("payload");
-    QTest::newRow("text") << R"({"channel":"room:1","ts":1733500000123,"payload":"hello"})"_ba << "room:1"_ba
-                          << qint64(1733500000123) << "hello"_ba;
-    QTest::newRow("json payload, escapes")
-        << R"({"channel":"c","ts":5,"payload":"{\"a\":\"\u00e9\\n\"}"})"_ba << "c"_ba << qint64(5)
-        << "{\"a\":\"\xc3\xa9\\n\"}"_ba;
-    QTest::newRow("empty payload") << R"({"channel":"c","ts":0,"payload":""})"_ba << "c"_ba << qint64(0)
-                                   << QByteArray();
-    QTest::newRow("binary payload_b64") << R"({"channel":"c","ts":1,"payload_b64":"/wA="})"_ba << "c"_ba
-                                        << qint64(1) << QByteArray("\xff\x00", 2);
-    QTest::newRow("binary channel_b64") << R"({"channel_b64":"/w==","ts":1,"payload":"x"})"_ba << "\xff"_ba
-                                        << qint64(1) << "x"_ba;
+    QTest::newRow("text") << R"({"channel":"room:1","ts":1733500000123,"payload":"hello"})"_ba
+                          << "room:1"_ba << qint64(1733500000123) << "hello"_ba;
+    QTest::newRow("json payload, escapes") << R"({"channel":"c","ts":5,"payload":"{\"a\":\"\u00e9\\n\"}"})"_ba
+                                           << "c"_ba << qint64(5) << "{\"a\":\"\xc3\xa9\\n\"}"_ba;
+    QTest::newRow("empty payload") << R"({"channel":"c","ts":0,"payload":""})"_ba
+                                   << "c"_ba << qint64(0) << QByteArray();
+    QTest::newRow("binary payload_b64") << R"({"channel":"c","ts":1,"payload_b64":"/wA="})"_ba
+                                        << "c"_ba << qint64(1) << QByteArray("\xff\x00", 2);
+    QTest::newRow("binary channel_b64") << R"({"channel_b64":"/w==","ts":1,"payload":"x"})"_ba
+                                        << "\xff"_ba << qint64(1) << "x"_ba;
     QTest::newRow("extra fields ignored, any order")
-        << R"({"payload":"p","pattern":"*","ts":7.0,"channel":"c"})"_ba << "c"_ba << qint64(7) << "p"_ba;
+        << R"({"payload":"p","pattern":"*","ts":7.0,"channel":"c"})"_ba
+        << "c"_ba << qint64(7) << "p"_ba;
 }
 
 void tst_RecordingReader::parsesValidLines()
@@ -81,7 +81,8 @@ void tst_RecordingReader::refusesMalformedLines_data()
     QTest::newRow("ts fraction") << R"({"channel":"c","ts":1.5,"payload":"p"})"_ba
                                  << u"\"ts\" is not a whole number of milliseconds >= 0"_s;
     QTest::newRow("no channel") << R"({"ts":1,"payload":"p"})"_ba << u"no \"channel\" (or \"channel_b64\")"_s;
-    QTest::newRow("empty channel") << R"({"channel":"","ts":1,"payload":"p"})"_ba << u"\"channel\" is empty"_s;
+    QTest::newRow("empty channel") << R"({"channel":"","ts":1,"payload":"p"})"_ba
+                                   << u"\"channel\" is empty"_s;
     QTest::newRow("channel number") << R"({"channel":3,"ts":1,"payload":"p"})"_ba
                                     << u"\"channel\" is not a string"_s;
     QTest::newRow("no payload") << R"({"channel":"c","ts":1})"_ba << u"no \"payload\" (or \"payload_b64\")"_s;

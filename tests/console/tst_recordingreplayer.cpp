@@ -121,7 +121,8 @@ void tst_RecordingReplayer::deliversEveryMessageInOrderAsFastAsPossible()
     int outstanding = 0;
     int mostOutstanding = 0;
     const RecordingReplayer::Publish publish = target.publish;
-    target.publish = [&](const QByteArray &c, const QByteArray &p, QObject *context, RecordingReplayer::Done done) {
+    target.publish = [&](const QByteArray &c, const QByteArray &p, QObject *context,
+                         RecordingReplayer::Done done) {
         mostOutstanding = qMax(mostOutstanding, ++outstanding);
         publish(c, p, context, [&outstanding, done](const QString &error) {
             --outstanding;
@@ -185,7 +186,8 @@ void tst_RecordingReplayer::pauseHoldsAndResumeKeepsTheGaps()
 {
     RecordingReplayer replayer;
     QSignalSpy published(&replayer, &RecordingReplayer::messagePublished);
-    QVERIFY(replayer.start(writeRecording({0, 400, 800}), RecordingReplayer::redisTarget(m_publisher, u"t"_s, false)));
+    QVERIFY(replayer.start(writeRecording({0, 400, 800}),
+                           RecordingReplayer::redisTarget(m_publisher, u"t"_s, false)));
     QVERIFY(published.wait(5000));
     replayer.pause();
     QCOMPARE(replayer.state(), RecordingReplayer::State::Paused);
@@ -210,7 +212,8 @@ void tst_RecordingReplayer::stopEndsTheReplay()
     RecordingReplayer replayer;
     QSignalSpy published(&replayer, &RecordingReplayer::messagePublished);
     QSignalSpy finished(&replayer, &RecordingReplayer::finished);
-    QVERIFY(replayer.start(writeRecording({0, 60000}), RecordingReplayer::redisTarget(m_publisher, u"t"_s, false)));
+    QVERIFY(replayer.start(writeRecording({0, 60000}),
+                           RecordingReplayer::redisTarget(m_publisher, u"t"_s, false)));
     QVERIFY(published.wait(5000));
     QVERIFY(replayer.fraction() > 0 && replayer.fraction() < 1);
     replayer.stop();
@@ -226,8 +229,10 @@ void tst_RecordingReplayer::readOnlyProfileRefuses()
     RecordingReplayer replayer;
     QString error;
     const QString path = writeRecording({0, 1});
-    QVERIFY(!replayer.start(path, RecordingReplayer::redisTarget(m_publisher, u"production"_s, true), &error));
-    QCOMPARE(error, u"The profile \"production\" is read-only: replay would publish to it, so it is disabled."_s);
+    QVERIFY(
+        !replayer.start(path, RecordingReplayer::redisTarget(m_publisher, u"production"_s, true), &error));
+    QCOMPARE(error,
+             u"The profile \"production\" is read-only: replay would publish to it, so it is disabled."_s);
     QCOMPARE(replayer.state(), RecordingReplayer::State::Idle);
     LocalBus bus;
     QVERIFY(!replayer.start(path, RecordingReplayer::busTarget(&bus, u"relay"_s, true), &error));
@@ -277,7 +282,8 @@ void tst_RecordingReplayer::aRefusedPublishStopsTheReplay()
     RecordingReplayer replayer;
     replayer.setSpeed(0);
     QSignalSpy finished(&replayer, &RecordingReplayer::finished);
-    QVERIFY(replayer.start(writeRecording({0, 1, 2}), RecordingReplayer::redisTarget(&reader, u"ro"_s, false)));
+    QVERIFY(
+        replayer.start(writeRecording({0, 1, 2}), RecordingReplayer::redisTarget(&reader, u"ro"_s, false)));
     QVERIFY(finished.wait(5000));
     QCOMPARE(replayer.state(), RecordingReplayer::State::Failed);
     QVERIFY2(replayer.summary().startsWith(u"ro refused a publish to replay:0 after 0 messages: NOPERM"_s),

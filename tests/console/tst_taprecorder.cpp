@@ -58,21 +58,26 @@ void tst_TapRecorder::encodesLinesTheReaderReadsBack_data()
     QTest::addColumn<QByteArray>("channel");
     QTest::addColumn<QByteArray>("payload");
     QTest::addColumn<QByteArray>("line");
-    QTest::newRow("text") << "room:1"_ba << "hello"_ba
+    QTest::newRow("text") << "room:1"_ba
+                          << "hello"_ba
                           << R"({"channel":"room:1","ts":1733500000123,"payload":"hello"})"
                              "\n"_ba;
-    QTest::newRow("json payload") << "c"_ba << R"({"a":"b\n"})"_ba
+    QTest::newRow("json payload") << "c"_ba
+                                  << R"({"a":"b\n"})"_ba
                                   << R"({"channel":"c","ts":1733500000123,"payload":"{\"a\":\"b\\n\"}"})"
                                      "\n"_ba;
     QTest::newRow("control characters and newline") << "c"_ba << QByteArray("a\nb\x01\0c", 6) << QByteArray();
-    QTest::newRow("utf-8") << "räume:ü"_ba << "grüße ✓"_ba << QByteArray();
+    QTest::newRow("utf-8") << "räume:ü"_ba
+                           << "grüße ✓"_ba << QByteArray();
     QTest::newRow("binary payload") << "c"_ba << QByteArray("\xff\xfe\x00\x80", 4)
                                     << R"({"channel":"c","ts":1733500000123,"payload_b64":"//4AgA=="})"
                                        "\n"_ba;
-    QTest::newRow("overlong utf-8 is binary") << "c"_ba << "\xc0\xaf"_ba
+    QTest::newRow("overlong utf-8 is binary") << "c"_ba
+                                              << "\xc0\xaf"_ba
                                               << R"({"channel":"c","ts":1733500000123,"payload_b64":"wK8="})"
                                                  "\n"_ba;
-    QTest::newRow("binary channel") << "\xff"_ba << "x"_ba
+    QTest::newRow("binary channel") << "\xff"_ba
+                                    << "x"_ba
                                     << R"({"channel_b64":"/w==","ts":1733500000123,"payload":"x"})"
                                        "\n"_ba;
     QTest::newRow("empty payload") << "c"_ba << QByteArray()
@@ -134,7 +139,8 @@ void tst_TapRecorder::recordsEverythingTheTapReceivesBeyondItsBuffer()
     QCOMPARE(back.size(), 300);
     for (int i = 0; i < 300; ++i) {
         QCOMPARE(back[i].channel, "rec:" + QByteArray::number(i % 3));
-        QVERIFY(back[i].payload.endsWith(QByteArray::number(i)) || back[i].payload.endsWith(QByteArray::number(i) + '}'));
+        QVERIFY(back[i].payload.endsWith(QByteArray::number(i)) ||
+                back[i].payload.endsWith(QByteArray::number(i) + '}'));
         QVERIFY(back[i].ts >= before && back[i].ts <= QDateTime::currentMSecsSinceEpoch());
     }
     QCOMPARE(back[7].payload, QByteArray("\xff\x00", 2) + "7");
@@ -184,7 +190,8 @@ void tst_TapRecorder::aFullDiskStopsRecordingAndSaysSo()
     QCOMPARE(stopped.size(), 1);
     QVERIFY(!recorder.isRecording());
     const QString error = failed.first().first().toString();
-    QVERIFY2(error.startsWith(u"Recording to /dev/full stopped: No space left on device."_s), qPrintable(error));
+    QVERIFY2(error.startsWith(u"Recording to /dev/full stopped: No space left on device."_s),
+             qPrintable(error));
     QVERIFY2(error.contains(u"keeps the 0 messages"_s), qPrintable(error));
     QVERIFY2(error.contains(u"1 more were not written"_s), qPrintable(error));
     QCOMPARE(recorder.errorString(), error);
