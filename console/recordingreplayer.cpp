@@ -54,6 +54,11 @@ RecordingReplayer::Target RecordingReplayer::busTarget(MessageBus *bus, const QS
     return target;
 }
 
+bool RecordingReplayer::isRelayPlumbing(const QByteArray &channel)
+{
+    return channel.endsWith("switchboard:relays") || channel.contains("switchboard:probe:");
+}
+
 RecordingReplayer::RecordingReplayer(QObject *parent)
     : QObject(parent)
 {
@@ -85,6 +90,7 @@ bool RecordingReplayer::start(const QString &path, const Target &target, QString
     m_next.reset();
     m_inFlight = 0;
     m_published = 0;
+    m_skippedPlumbing = 0;
     m_firstTs = -1;
     m_latestTs = m_lastPublishedTs = 0;
     m_pausedMs = m_pauseStarted = 0;
@@ -149,6 +155,15 @@ void RecordingReplayer::pump()
         if (!m_next) {
             m_next = m_reader.next();
             m_nextEnd = m_reader.position();
+            if (m_next && m_skipPlumbing && isRelayPlumbing(m_next->channel)) {
+                ++m_skippedPlumbing;
+                m_next.reset();
+                if (budget-- == 0) {
+                    m_timer.start(0);
+                    break;
+                }
+                continue;
+            }
             if (!m_next) {
                 if (!m_reader.errorString().isEmpty())
                     end(State::Failed, tr("Reading the recording failed: %1").arg(m_reader.errorString()));
@@ -224,6 +239,9 @@ void RecordingReplayer::end(State state, const QString &summary)
     m_next.reset();
     m_inFlight = 0;
     QString text = summary;
+    if (m_skippedPlumbing > 0)
+        text += u' ' + tr("%n relay heartbeat(s) and probe(s) left out.", nullptr,
+                          int(qMin<quint64>(m_skippedPlumbing, 1u << 30)));
     if (m_reader.skippedLines() > 0)
         text += u' ' + tr("%n malformed line(s) skipped.", nullptr,
                           int(qMin<quint64>(m_reader.skippedLines(), 1u << 30)));

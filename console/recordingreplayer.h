@@ -52,6 +52,12 @@ public:
     void setMaxInFlight(int publishes) { m_maxInFlight = qMax(1, publishes); }
     int maxInFlight() const { return m_maxInFlight; }
     RecordingReader &reader() { return m_reader; }
+    // Leave out the relays' own traffic: their stats heartbeat (<prefix>switchboard:relays) and
+    // subscriber probes (<prefix>switchboard:probe:*). Replayed, an old heartbeat brings back a relay
+    // that is gone. Default on.
+    void setSkipRelayPlumbing(bool skip) { m_skipPlumbing = skip; }
+    bool skipsRelayPlumbing() const { return m_skipPlumbing; }
+    static bool isRelayPlumbing(const QByteArray &channel);
 
     // Opens path and starts; false with *error when the target refuses or the file cannot be read.
     bool start(const QString &path, const Target &target, QString *error = nullptr);
@@ -65,6 +71,8 @@ public:
     quint64 published() const { return m_published; }
     int inFlight() const { return m_inFlight; }
     quint64 skippedLines() const { return m_reader.skippedLines(); }
+    // Relay heartbeats and probes left out (setSkipRelayPlumbing).
+    quint64 skippedPlumbing() const { return m_skippedPlumbing; }
     // 0..1 of the file published (by bytes).
     double fraction() const;
     // Milliseconds of the recording replayed so far (ts of the last published message - the first).
@@ -103,6 +111,8 @@ private:
     int m_inFlight = 0;
     quint64 m_generation = 0;
     quint64 m_published = 0;
+    quint64 m_skippedPlumbing = 0;
+    bool m_skipPlumbing = true;
     qint64 m_firstTs = -1;
     qint64 m_latestTs = 0; // the largest ts so far: a ts that goes backwards is no gap
     qint64 m_lastPublishedTs = 0;

@@ -3,6 +3,7 @@
 
 #include "recordbar.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QEvent>
@@ -27,6 +28,7 @@ ReplayDialog::ReplayDialog(RecordingReplayer *replayer, TargetList targets, QWid
     , m_browseButton(new QToolButton(this))
     , m_targetCombo(new QComboBox(this))
     , m_speedCombo(new QComboBox(this))
+    , m_skipPlumbing(new QCheckBox(this))
     , m_refusal(new QLabel(this))
     , m_progress(new QProgressBar(this))
     , m_status(new QLabel(this))
@@ -74,6 +76,8 @@ void ReplayDialog::setupLayout()
     m_browseButton->setText(u"…"_s);
     m_targetCombo->setObjectName(u"replayTarget"_s);
     m_speedCombo->setObjectName(u"replaySpeed"_s);
+    m_skipPlumbing->setObjectName(u"replaySkipPlumbing"_s);
+    m_skipPlumbing->setChecked(true);
     m_refusal->setObjectName(u"replayRefusal"_s);
     m_refusal->setWordWrap(true);
     m_refusal->setStyleSheet(u"color:#bf8700; font-weight:bold;"_s);
@@ -94,6 +98,7 @@ void ReplayDialog::setupLayout()
     form->addRow(tr("Recording"), fileRow);
     form->addRow(tr("Into"), m_targetCombo);
     form->addRow(tr("Speed"), m_speedCombo);
+    form->addRow(QString(), m_skipPlumbing);
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_startButton);
     buttons->addWidget(m_pauseButton);
@@ -108,7 +113,7 @@ void ReplayDialog::setupLayout()
     layout->addWidget(m_summary);
     layout->addStretch(1);
     layout->addLayout(buttons);
-    resize(560, 300);
+    resize(560, 260);
 }
 
 void ReplayDialog::setPath(const QString &path)
@@ -155,6 +160,7 @@ bool ReplayDialog::startReplay()
     const int index = m_targetCombo->currentIndex();
     QString error;
     m_replayer->setSpeed(speed());
+    m_replayer->setSkipRelayPlumbing(m_skipPlumbing->isChecked());
     const bool ok =
         index >= 0 && index < m_current.size() && m_replayer->start(path(), m_current[index], &error);
     if (!ok && error.isEmpty())
@@ -195,6 +201,9 @@ void ReplayDialog::retranslateUi()
     const QStringList speeds{tr("1× (recorded timing)"), tr("2×"), tr("10×"), tr("As fast as possible")};
     for (int i = 0; i < m_speedCombo->count(); ++i)
         m_speedCombo->setItemText(i, speeds.value(i));
+    m_skipPlumbing->setText(tr("Leave out relay heartbeats and probes"));
+    m_skipPlumbing->setToolTip(tr("switchboard:relays and switchboard:probe:* are the relays' own traffic; "
+                                  "replayed, an old heartbeat brings back a relay that is gone"));
     m_startButton->setText(tr("Start"));
     m_stopButton->setText(tr("Stop"));
     m_closeButton->setText(tr("Close"));
@@ -217,6 +226,7 @@ void ReplayDialog::updateState()
     m_browseButton->setEnabled(!active);
     m_targetCombo->setEnabled(!active);
     m_speedCombo->setEnabled(!active);
+    m_skipPlumbing->setEnabled(!active);
     refreshProgress();
 }
 
@@ -232,6 +242,9 @@ void ReplayDialog::refreshProgress()
     QString text = tr("%1 published into %2 · %3 of the recording's time")
                        .arg(locale.toString(qulonglong(m_replayer->published())), m_replayer->targetName(),
                             u"%1:%2"_s.arg(seconds / 60).arg(seconds % 60, 2, 10, QChar(u'0')));
+    if (m_replayer->skippedPlumbing() > 0)
+        text +=
+            tr(" · %1 heartbeats left out").arg(locale.toString(qulonglong(m_replayer->skippedPlumbing())));
     if (m_replayer->skippedLines() > 0)
         text +=
             tr(" · %1 malformed lines skipped").arg(locale.toString(qulonglong(m_replayer->skippedLines())));

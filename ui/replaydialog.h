@@ -7,6 +7,7 @@
 
 #include <functional>
 
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -54,6 +55,7 @@ private:
     QToolButton *m_browseButton;
     QComboBox *m_targetCombo;
     QComboBox *m_speedCombo;
+    QCheckBox *m_skipPlumbing;
     QLabel *m_refusal;
     QProgressBar *m_progress;
     QLabel *m_status;

@@ -37,6 +37,8 @@ private Q_SLOTS:
     void readOnlyProfileRefuses();
     void replaysIntoTheRelaysBus();
     void aRefusedPublishStopsTheReplay();
+    void leavesOutRelayHeartbeatsUnlessAsked_data();
+    void leavesOutRelayHeartbeatsUnlessAsked();
 
 private:
     QString writeRecording(const QList<qint64> &ts, const QByteArray &extraLine = {});
@@ -289,6 +291,42 @@ void tst_RecordingReplayer::aRefusedPublishStopsTheReplay()
     QVERIFY2(replayer.summary().startsWith(u"ro refused a publish to replay:0 after 0 messages: NOPERM"_s),
              qPrintable(replayer.summary()));
     QCOMPARE(replayer.published(), 0u);
+}
+
+void tst_RecordingReplayer::leavesOutRelayHeartbeatsUnlessAsked_data()
+{
+    QTest::addColumn<bool>("skip");
+    QTest::newRow("default: left out") << true;
+    QTest::newRow("asked for") << false;
+}
+
+void tst_RecordingReplayer::leavesOutRelayHeartbeatsUnlessAsked()
+{
+    QFETCH(bool, skip);
+    const QString path = m_dir.filePath(u"plumbing%1.ndjson"_s.arg(skip));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(TapRecorder::encodeLine("replay:a", "1", 0));
+    file.write(TapRecorder::encodeLine("replay:switchboard:relays", "{\"instance\":\"gone\"}", 1));
+    file.write(TapRecorder::encodeLine("replay:switchboard:probe:r1", "p", 2));
+    file.write(TapRecorder::encodeLine("replay:b", "2", 3));
+    file.close();
+    QVERIFY(RecordingReplayer::isRelayPlumbing("switchboard:relays"));
+    QVERIFY(!RecordingReplayer::isRelayPlumbing("room:switchboard"));
+    RecordingReplayer replayer;
+    QCOMPARE(replayer.skipsRelayPlumbing(), true);
+    replayer.setSkipRelayPlumbing(skip);
+    replayer.setSpeed(0);
+    QSignalSpy finished(&replayer, &RecordingReplayer::finished);
+    QVERIFY(replayer.start(path, RecordingReplayer::redisTarget(m_publisher, u"t"_s, false)));
+    QVERIFY(finished.wait(5000));
+    QCOMPARE(replayer.published(), skip ? 2u : 4u);
+    QCOMPARE(replayer.skippedPlumbing(), skip ? 2u : 0u);
+    QTRY_COMPARE(m_received.size(), skip ? 2 : 4);
+    QCOMPARE(m_received.last().payload, "2"_ba);
+    if (skip)
+        QCOMPARE(replayer.summary(),
+                 u"Replayed 2 messages into t. 2 relay heartbeat(s) and probe(s) left out."_s);
 }
 
 QTEST_MAIN(tst_RecordingReplayer)
