@@ -51,6 +51,8 @@ bool RecordingReader::open(const QString &path, QString *error)
         return false;
     }
     m_size = m_file.size();
+    m_buffer.clear();
+    m_bufferPos = 0;
     m_position = m_line = 0;
     m_messages = m_skipped = 0;
     m_errors.clear();
@@ -65,7 +67,7 @@ void RecordingReader::close()
 
 bool RecordingReader::atEnd() const
 {
-    return !m_file.isOpen() || m_file.atEnd();
+    return !m_file.isOpen() || (m_file.atEnd() && m_bufferPos >= m_buffer.size());
 }
 
 std::optional<RecordedMessage> RecordingReader::parseLine(const QByteArray &line, QString *error)
@@ -109,35 +111,91 @@ std::optional<RecordedMessage> RecordingReader::parseLine(const QByteArray &line
     return message;
 }
 
-// The next line without its newline; a longer one than m_maxLineBytes is consumed and skipped.
+namespace {
+constexpr qint64 ChunkBytes = 64 * 1024;
+}
+
+// More of the file into the buffer; false at its end or on a read error.
+bool RecordingReader::fill()
+{
+    if (m_file.atEnd())
+        return false;
+    const QByteArray chunk = m_file.read(ChunkBytes);
+    if (chunk.isEmpty()) {
+        if (m_file.error() != QFileDevice::NoError)
+            m_readError = m_file.errorString();
+        return false;
+    }
+    m_buffer.remove(0, m_bufferPos);
+    m_bufferPos = 0;
+    m_buffer += chunk;
+    return true;
+}
+
+// Drops the rest of a line too long to keep (length bytes of it seen so far) up to its newline.
+void RecordingReader::discardRestOfLine(qint64 length)
+{
+    length += m_buffer.size() - m_bufferPos;
+    m_position += m_buffer.size() - m_bufferPos;
+    m_buffer.clear();
+    m_bufferPos = 0;
+    while (fill()) {
+        const qsizetype newline = m_buffer.indexOf('\n');
+        const qsizetype taken = newline < 0 ? m_buffer.size() : newline + 1;
+        length += taken - (newline < 0 ? 0 : 1);
+        m_position += taken;
+        m_bufferPos = taken;
+        if (newline >= 0)
+            break;
+        m_buffer.clear();
+        m_bufferPos = 0;
+    }
+    skip(tr("longer than %1 bytes (%2)").arg(m_maxLineBytes).arg(QLocale().formattedDataSize(length)));
+}
+
+// The next line without its newline (and a CR before it); a line longer than m_maxLineBytes is
+// skipped without being held in memory.
 bool RecordingReader::readLine(QByteArray *line)
 {
-    while (!m_file.atEnd()) {
-        ++m_line;
-        *line = m_file.readLine(m_maxLineBytes + 2); // the line, its newline, and one to see a longer one
-        m_position += line->size();
-        if (line->isEmpty() && m_file.error() != QFileDevice::NoError) {
-            m_readError = m_file.errorString();
-            return false;
+    qsizetype scanned = 0; // bytes after m_bufferPos known to hold no newline
+    while (true) {
+        const qsizetype newline = m_buffer.indexOf('\n', m_bufferPos + scanned);
+        const qint64 length = (newline < 0 ? m_buffer.size() : newline) - m_bufferPos;
+        if (length > m_maxLineBytes) {
+            ++m_line;
+            if (newline < 0) {
+                discardRestOfLine(0);
+            } else {
+                m_position += length + 1;
+                m_bufferPos = newline + 1;
+                skip(tr("longer than %1 bytes (%2)")
+                         .arg(m_maxLineBytes)
+                         .arg(QLocale().formattedDataSize(length)));
+            }
+            scanned = 0;
+            continue;
         }
-        const qint64 content = line->size() - (line->endsWith('\n') ? 1 : 0);
-        if ((line->endsWith('\n') || m_file.atEnd()) && content <= m_maxLineBytes) {
-            if (line->endsWith('\n'))
-                line->chop(1);
-            if (line->endsWith('\r'))
-                line->chop(1);
-            return true;
+        if (newline >= 0) {
+            ++m_line;
+            *line = m_buffer.mid(m_bufferPos, length);
+            m_position += length + 1;
+            m_bufferPos = newline + 1;
+            break;
         }
-        // Longer than allowed: read up to the end of this line and skip it.
-        qint64 length = line->size();
-        while (!m_file.atEnd() && !line->endsWith('\n')) {
-            *line = m_file.readLine(1 << 20);
-            length += line->size();
+        scanned = length;
+        if (!fill()) {
+            if (!m_readError.isEmpty() || length == 0)
+                return false;
+            ++m_line;
+            *line = m_buffer.mid(m_bufferPos); // the last line, without a newline
             m_position += line->size();
+            m_bufferPos = m_buffer.size();
+            break;
         }
-        skip(tr("longer than %1 bytes (%2)").arg(m_maxLineBytes).arg(QLocale().formattedDataSize(length)));
     }
-    return false;
+    if (line->endsWith('\r'))
+        line->chop(1);
+    return true;
 }
 
 void RecordingReader::skip(const QString &why)

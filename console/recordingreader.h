@@ -57,9 +57,13 @@ public:
 
 private:
     bool readLine(QByteArray *line);
+    bool fill();
+    void discardRestOfLine(qint64 length);
     void skip(const QString &why);
 
     QFile m_file;
+    QByteArray m_buffer; // read from the file, not yet handed out from m_bufferPos on
+    qsizetype m_bufferPos = 0;
     qint64 m_size = 0;
     qint64 m_position = 0;
     qint64 m_line = 0;

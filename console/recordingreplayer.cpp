@@ -173,8 +173,11 @@ void RecordingReplayer::pump()
                             .arg(QLocale().toString(qulonglong(m_published)), m_target.name));
                 break;
             }
-            if (m_firstTs < 0)
+            if (m_firstTs < 0) { // the recording's time starts with its first message
                 m_firstTs = m_latestTs = m_lastPublishedTs = m_next->ts;
+                m_clock.start();
+                m_pausedMs = 0;
+            }
         }
         if (m_inFlight >= m_maxInFlight)
             break; // an answer calls pump() again

@@ -135,19 +135,26 @@ void tst_RecordingReader::skipsLinesOverTheLimit()
 {
     const QByteArray exact = R"({"channel":"c","ts":1,"payload":")" + QByteArray(100, 'x') + "\"}";
     const QByteArray longer = R"({"channel":"c","ts":2,"payload":")" + QByteArray(5000, 'y') + "\"}";
-    const QString path = write(exact + '\n' + longer + '\n' + exact + '\n' + longer);
+    const QByteArray huge =
+        R"({"channel":"c","ts":3,"payload":")" + QByteArray(200 * 1024, 'z') + "\"}"; // > a read chunk
+    const QString path =
+        write(exact + '\n' + longer + '\n' + exact + '\n' + huge + '\n' + exact + '\n' + longer);
     RecordingReader reader;
     reader.setMaxLineBytes(exact.size());
     QVERIFY(reader.open(path));
     QList<qint64> read;
     while (auto m = reader.next())
         read.append(m->ts);
-    QCOMPARE(read, (QList<qint64>{1, 1}));
-    QCOMPARE(reader.skippedLines(), 2u);
-    QCOMPARE(reader.errors().size(), 2);
+    QCOMPARE(read, (QList<qint64>{1, 1, 1}));
+    QCOMPARE(reader.skippedLines(), 3u);
+    QCOMPARE(reader.errors().size(), 3);
     QVERIFY2(reader.errors()[0].startsWith(u"line 2: longer than %1 bytes"_s.arg(exact.size())),
              qPrintable(reader.errors()[0]));
     QVERIFY2(reader.errors()[1].startsWith(u"line 4: longer than"_s), qPrintable(reader.errors()[1]));
+    QVERIFY2(reader.errors()[1].contains(u"(200.03 KiB)"_s), qPrintable(reader.errors()[1]));
+    QVERIFY2(reader.errors()[2].startsWith(u"line 6: longer than"_s), qPrintable(reader.errors()[2]));
+    QCOMPARE(reader.lineNumber(), 6);
+    QCOMPARE(reader.position(), reader.size());
 }
 
 void tst_RecordingReader::keepsOnlyTheFirstErrors()
