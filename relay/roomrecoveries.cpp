@@ -168,7 +168,10 @@ QSet<quint64> RoomRecoveries::intercept(const QByteArray &channel, const QByteAr
     for (auto it = room->begin(); it != room->end();) {
         Recovery &r = *it;
         if (r.phase == Phase::Fenced) {
-            if (!offset.isEmpty() && !r.cursor.isEmpty() && !RelayProtocol::offsetBefore(r.cursor, offset)) {
+            // Payloads without an offset (presence events, other publishers) pass the fence.
+            if (offset.isEmpty()) {
+                ++it;
+            } else if (!r.cursor.isEmpty() && !RelayProtocol::offsetBefore(r.cursor, offset)) {
                 skip.insert(it.key()); // sent with the history already
                 ++it;
             } else {
