@@ -6,6 +6,8 @@
 #include "channelnotes.h"
 #include "channelscontroller.h"
 #include "channeltreemodel.h"
+#include "historykeyscanner.h"
+#include "historymarkerproxymodel.h"
 #include "pubsubclientmodel.h"
 
 #include <QAction>
@@ -21,6 +23,7 @@
 #include <QLocale>
 #include <QMenu>
 #include <QStackedWidget>
+#include <QStyle>
 #include <QTabWidget>
 #include <QTableView>
 #include <QToolBar>
@@ -39,6 +42,8 @@ constexpr int DefaultIntervalIndex = 2;
 ChannelsView::ChannelsView(ChannelsController *controller, QWidget *parent)
     : QWidget(parent)
     , m_controller(controller)
+    , m_treeMarker(new HistoryMarkerProxyModel(this))
+    , m_tableMarker(new HistoryMarkerProxyModel(this))
     , m_treeProxy(new ChannelFilterProxyModel(this))
     , m_tableProxy(new ChannelFilterProxyModel(this))
     , m_clientProxy(new QSortFilterProxyModel(this))
@@ -156,8 +161,9 @@ void ChannelsView::setupToolBar()
 
 void ChannelsView::setupChannelViews()
 {
-    m_treeProxy->setSourceModel(m_controller->treeModel());
-    m_tableProxy->setSourceModel(m_controller->listModel());
+    setupHistoryMarkers();
+    m_treeProxy->setSourceModel(m_treeMarker);
+    m_tableProxy->setSourceModel(m_tableMarker);
     m_tree->setModel(m_treeProxy);
     m_table->setModel(m_tableProxy);
     m_tree->setUniformRowHeights(true);
@@ -249,7 +255,12 @@ void ChannelsView::connectControls()
             &ChannelsView::updateActions);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &ChannelsView::updateActions);
-    connect(m_table, &QAbstractItemView::activated, this, [this] { tapSelection(); });
+    connect(m_table, &QAbstractItemView::activated, this, [this](const QModelIndex &index) {
+        if (!index.siblingAtColumn(Name).data(ChannelNameRole).toByteArray().contains("room:"))
+            tapSelection(); // a room opens its detail (onDoubleClicked)
+    });
+    connect(m_table, &QAbstractItemView::doubleClicked, this, &ChannelsView::onDoubleClicked);
+    connect(m_tree, &QAbstractItemView::doubleClicked, this, &ChannelsView::onDoubleClicked);
     connect(m_patternOnly, &QCheckBox::toggled, this,
             [this](bool on) { m_clientProxy->setFilterRegularExpression(on ? u"^[1-9]"_s : QString()); });
 }
@@ -356,7 +367,8 @@ void ChannelsView::showContextMenu(const QPoint &pos)
     QMenu menu(this);
     menu.addAction(m_tapAction);
     if (view == m_tree && at.isValid()) {
-        const QModelIndex source = m_treeProxy->mapToSource(at.siblingAtColumn(Name));
+        const QModelIndex source =
+            m_treeMarker->mapToSource(m_treeProxy->mapToSource(at.siblingAtColumn(Name)));
         const QByteArray pattern = m_controller->treeModel()->patternFor(source);
         if (!pattern.isEmpty()) {
             QAction *tapPattern = menu.addAction(tr("Tap pattern %1").arg(QString::fromUtf8(pattern)));
@@ -365,7 +377,14 @@ void ChannelsView::showContextMenu(const QPoint &pos)
         }
     }
     if (at.isValid()) {
-        const QString name = QString::fromUtf8(at.siblingAtColumn(Name).data(ChannelNameRole).toByteArray());
+        const QByteArray channel = at.siblingAtColumn(Name).data(ChannelNameRole).toByteArray();
+        const QString name = QString::fromUtf8(channel);
+        if (at.siblingAtColumn(Name).data(IsChannelRole).toBool() && channel.contains("room:")) {
+            QAction *detail = menu.addAction(tr("Room detail"));
+            detail->setObjectName(u"channelRoomDetailAction"_s);
+            connect(detail, &QAction::triggered, this,
+                    [this, channel] { Q_EMIT roomDetailRequested(channel); });
+        }
         menu.addSeparator();
         QAction *copy = menu.addAction(tr("Copy name"));
         connect(copy, &QAction::triggered, this, [name] { QApplication::clipboard()->setText(name); });
@@ -373,6 +392,31 @@ void ChannelsView::showContextMenu(const QPoint &pos)
     menu.addSeparator();
     menu.addAction(m_refreshAction);
     menu.exec(view->viewport()->mapToGlobal(pos));
+}
+
+// Rooms with a history stream get a marker beside their name (HistoryKeyScanner, with the channels).
+void ChannelsView::setupHistoryMarkers()
+{
+    ChannelListModel *list = m_controller->listModel();
+    ChannelTreeModel *tree = m_controller->treeModel();
+    const QIcon marker = style()->standardIcon(QStyle::SP_FileDialogContentsView);
+    m_treeMarker->setSourceModel(tree);
+    m_tableMarker->setSourceModel(list);
+    m_treeMarker->setLocator([tree](const QByteArray &channel) { return tree->indexFor(channel); });
+    m_tableMarker->setLocator(
+        [list](const QByteArray &channel) { return list->index(list->rowOf(channel), Name); });
+    for (HistoryMarkerProxyModel *m : {m_treeMarker, m_tableMarker}) {
+        m->setScanner(m_controller->historyScanner());
+        m->setMarker(marker);
+    }
+}
+
+void ChannelsView::onDoubleClicked(const QModelIndex &index)
+{
+    const QModelIndex name = index.siblingAtColumn(Name);
+    const QByteArray channel = name.data(ChannelNameRole).toByteArray();
+    if (name.data(IsChannelRole).toBool() && channel.contains("room:"))
+        Q_EMIT roomDetailRequested(channel);
 }
 
 void ChannelsView::updateActions()

@@ -15,6 +15,7 @@ class ConnectionController;
 class EmbeddedRelay;
 class RelayPanel;
 class RelaySimulator;
+class RoomDetailController;
 class TapController;
 class TapView;
 class TemplateStore;
@@ -72,7 +73,7 @@ protected:
 private:
     struct Docks
     {
-        QDockWidget *channels, *tap, *charts, *relay, *announce, *audit, *log, *nodes;
+        QDockWidget *channels, *tap, *charts, *relay, *announce, *audit, *log, *nodes, *room;
     };
     void createDocks();
     void arrangeDocks(const Docks &docks);
@@ -111,6 +112,7 @@ private:
     TemplateStore *m_templates;
     TrafficHistory *m_history;
     ChartFeeder *m_feeder;
+    RoomDetailController *m_rooms;
     TapView *m_tapView = nullptr;
     RelayPanel *m_relayPanel = nullptr;
     QMenu *m_fileMenu = nullptr;
