@@ -4,7 +4,6 @@
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QLocale>
 
 using namespace Qt::StringLiterals;
 
@@ -74,8 +73,12 @@ QVariant RoomHistoryModel::data(const QModelIndex &index, int role) const
         case Time:
             if (role == SortRole)
                 return ms;
-            return time.isValid() ? QLocale().toString(time.toLocalTime(), u"yyyy-MM-dd HH:mm:ss.zzz"_s)
-                                  : QString();
+            if (!time.isValid())
+                return QString();
+            // Today's messages by their time of day; older ones with their date.
+            return time.toLocalTime().date() == QDate::currentDate()
+                       ? time.toLocalTime().toString(u"HH:mm:ss.zzz"_s)
+                       : time.toLocalTime().toString(u"yyyy-MM-dd HH:mm:ss"_s);
         case User:
             return r.user;
         case Text: {
@@ -86,6 +89,8 @@ QVariant RoomHistoryModel::data(const QModelIndex &index, int role) const
         }
         break;
     case Qt::ToolTipRole:
+        if (index.column() == Time && time.isValid())
+            return time.toString(Qt::ISODateWithMs);
         if (index.column() == Text)
             return r.text.left(TextCellChars * 4);
         break;

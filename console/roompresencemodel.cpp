@@ -90,7 +90,11 @@ QVariant RoomPresenceModel::data(const QModelIndex &index, int role) const
         case Expires:
             if (role == SortRole)
                 return expiresIn;
-            return tr("in %1 s").arg(QLocale().toString(double(expiresIn) / 1000.0, 'f', 1));
+            if (expiresIn < 0)
+                return tr("expired");
+            if (expiresIn < 120000)
+                return tr("in %1 s").arg((expiresIn + 500) / 1000);
+            return tr("in %1 min").arg((expiresIn + 30000) / 60000);
         }
         break;
     case Qt::ToolTipRole:

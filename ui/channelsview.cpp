@@ -22,8 +22,8 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QMenu>
+#include <QPainter>
 #include <QStackedWidget>
-#include <QStyle>
 #include <QTabWidget>
 #include <QTableView>
 #include <QToolBar>
@@ -37,6 +37,20 @@ using namespace ChannelColumns;
 namespace {
 const int IntervalsMs[] = {0, 1000, 2000, 5000, 10000};
 constexpr int DefaultIntervalIndex = 2;
+
+// A clock face: the marker of a room with a history stream.
+QIcon historyIcon(const QColor &color)
+{
+    QPixmap pixmap(32, 32);
+    pixmap.fill(Qt::transparent);
+    QPainter p(&pixmap);
+    p.setRenderHint(QPainter::Antialiasing);
+    p.setPen(QPen(color, 3, Qt::SolidLine, Qt::RoundCap));
+    p.drawEllipse(QRectF(4, 4, 24, 24));
+    p.drawLine(QPointF(16, 16), QPointF(16, 9));
+    p.drawLine(QPointF(16, 16), QPointF(21, 19));
+    return QIcon(pixmap);
+}
 } // namespace
 
 ChannelsView::ChannelsView(ChannelsController *controller, QWidget *parent)
@@ -399,7 +413,7 @@ void ChannelsView::setupHistoryMarkers()
 {
     ChannelListModel *list = m_controller->listModel();
     ChannelTreeModel *tree = m_controller->treeModel();
-    const QIcon marker = style()->standardIcon(QStyle::SP_FileDialogContentsView);
+    const QIcon marker = historyIcon(palette().color(QPalette::Highlight));
     m_treeMarker->setSourceModel(tree);
     m_tableMarker->setSourceModel(list);
     m_treeMarker->setLocator([tree](const QByteArray &channel) { return tree->indexFor(channel); });

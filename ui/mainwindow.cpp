@@ -120,12 +120,7 @@ void MainWindow::createDocks()
                   roomDock});
     routeTapRequests(channelsView, tapDock);
     m_rooms->follow(m_connection);
-    connect(channelsView, &ChannelsView::roomDetailRequested, this,
-            [this, roomDock](const QByteArray &channel) {
-                m_rooms->setRoom(channel);
-                roomDock->show();
-                roomDock->raise();
-            });
+    connect(channelsView, &ChannelsView::roomDetailRequested, this, &MainWindow::showRoomDetail);
 }
 
 // Channels beside the tap, charts and log below the channels, the relay, announcements, audit log and
@@ -242,6 +237,14 @@ MainWindow::~MainWindow()
     for (QObject *child : children())
         child->disconnect(this);
     delete m_templates;
+}
+
+void MainWindow::showRoomDetail(const QByteArray &channel)
+{
+    m_rooms->setRoom(channel);
+    auto *dock = findChild<QDockWidget *>(u"roomDock"_s);
+    dock->show();
+    dock->raise();
 }
 
 QDockWidget *MainWindow::addDock(QWidget *view, const QString &objectName, Qt::DockWidgetArea area)

@@ -65,6 +65,8 @@ public:
     // Starts the embedded relay once the first connection attempt settled (on Redis when
     // connected, else in-process), then the simulator when clients > 0.
     void startRelayWhenReady(int port, int simulatedClients);
+    // The Room detail dock on channel (<prefix>room:<id>), shown and raised.
+    void showRoomDetail(const QByteArray &channel);
 
 protected:
     void closeEvent(QCloseEvent *event) override;

@@ -14,6 +14,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -60,10 +61,9 @@ RoomDetailView::RoomDetailView(RoomDetailController *controller, QWidget *parent
     , m_controller(controller)
     , m_title(headingLabel(this))
     , m_keys(summaryLabel(this))
-    , m_presenceHeading(headingLabel(this))
+    , m_tabs(new QTabWidget(this))
     , m_presenceSummary(summaryLabel(this))
     , m_presence(new QTableView(this))
-    , m_historyHeading(headingLabel(this))
     , m_historySummary(summaryLabel(this))
     , m_newest(new QPushButton(this))
     , m_newer(new QPushButton(this))
@@ -93,17 +93,14 @@ RoomDetailView::RoomDetailView(RoomDetailController *controller, QWidget *parent
     m_keys->setStyleSheet(u"color: palette(placeholder-text);"_s);
     setupTables();
 
-    auto *splitter = new QSplitter(Qt::Vertical, this);
-    splitter->addWidget(buildPresencePane());
-    splitter->addWidget(buildHistoryPane());
-    splitter->setStretchFactor(0, 1);
-    splitter->setStretchFactor(1, 3);
-    splitter->setChildrenCollapsible(false);
+    m_tabs->setObjectName(u"roomTabs"_s);
+    m_tabs->addTab(buildHistoryPane(), QString());
+    m_tabs->addTab(buildPresencePane(), QString());
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
     layout->addWidget(m_title);
     layout->addWidget(m_keys);
-    layout->addWidget(splitter, 1);
+    layout->addWidget(m_tabs, 1);
 
     connect(m_controller, &RoomDetailController::presenceChanged, this, &RoomDetailView::updatePresence);
     connect(m_controller, &RoomDetailController::historyChanged, this, &RoomDetailView::updateHistory);
@@ -135,6 +132,9 @@ void RoomDetailView::setupTables()
     }
     m_presence->setModel(m_controller->presenceModel());
     m_history->setModel(m_controller->historyModel());
+    // Presence: the user's column takes the room that is left, the expiry stays beside the others.
+    m_presence->horizontalHeader()->setStretchLastSection(false);
+    m_presence->horizontalHeader()->setSectionResizeMode(RoomPresenceModel::User, QHeaderView::Stretch);
     const QFontMetrics fm = fontMetrics();
     m_presence->horizontalHeader()->resizeSection(RoomPresenceModel::User,
                                                   fm.horizontalAdvance(u"(anonymous)xxxxxx"_s));
@@ -160,7 +160,6 @@ QWidget *RoomDetailView::buildPresencePane()
     auto *pane = new QWidget(this);
     auto *layout = new QVBoxLayout(pane);
     layout->setContentsMargins(0, 6, 0, 0);
-    layout->addWidget(m_presenceHeading);
     layout->addWidget(m_presenceSummary);
     layout->addWidget(m_presence, 1);
     return pane;
@@ -183,7 +182,6 @@ QWidget *RoomDetailView::buildHistoryPane()
     split->setChildrenCollapsible(false);
     auto *layout = new QVBoxLayout(pane);
     layout->setContentsMargins(0, 6, 0, 0);
-    layout->addWidget(m_historyHeading);
     layout->addWidget(m_historySummary);
     layout->addLayout(buttons);
     layout->addWidget(split, 1);
@@ -232,8 +230,6 @@ void RoomDetailView::changeEvent(QEvent *event)
 
 void RoomDetailView::retranslateUi()
 {
-    m_presenceHeading->setText(tr("Presence"));
-    m_historyHeading->setText(tr("History"));
     m_newest->setText(tr("Newest"));
     m_newer->setText(tr("◀ Newer"));
     m_older->setText(tr("Older ▶"));
@@ -248,15 +244,18 @@ void RoomDetailView::retranslateUi()
 void RoomDetailView::updatePresence()
 {
     const QByteArray channel = m_controller->channel();
-    m_title->setText(channel.isEmpty() ? tr("No room chosen")
-                                       : tr("Room %1").arg(QString::fromUtf8(channel)));
+    const QByteArray room = channel.mid(m_controller->prefix().size() + 5); // after "room:"
+    m_title->setText(channel.isEmpty() ? tr("No room chosen") : tr("Room %1").arg(QString::fromUtf8(room)));
     m_keys->setText(channel.isEmpty()
                         ? tr("Double-click a room in the Channels view, or choose Room detail in its "
                              "context menu.")
-                        : tr("History %1 · presence %2")
-                              .arg(QString::fromUtf8(m_controller->historyKey()),
+                        : tr("Channel %1 · keys %2, %3")
+                              .arg(QString::fromUtf8(channel), QString::fromUtf8(m_controller->historyKey()),
                                    QString::fromUtf8(m_controller->presenceKey())));
     const RoomPresenceModel *model = m_controller->presenceModel();
+    const bool members = m_controller->presenceState() == State::Present;
+    m_tabs->setTabText(1, members ? tr("Presence (%1)").arg(QLocale().toString(model->rowCount()))
+                                  : tr("Presence"));
     QString text;
     switch (m_controller->presenceState()) {
     case State::Unknown:
@@ -317,13 +316,16 @@ void RoomDetailView::updateHistory()
     }
     }
     m_historySummary->setText(text);
+    const bool stream = m_controller->historyState() == State::Present;
+    m_tabs->setTabText(0, stream ? tr("History (%1)").arg(QLocale().toString(m_controller->historyLength()))
+                                 : tr("History"));
     const RoomHistoryModel *model = m_controller->historyModel();
     m_page->setText(model->rowCount() == 0
                         ? QString()
-                        : tr("%1 … %2%3")
-                              .arg(QString::fromUtf8(model->newestOffset()),
-                                   QString::fromUtf8(model->oldestOffset()),
-                                   m_controller->isAtNewest() ? tr(" (newest)") : QString()));
+                        : (m_controller->isAtNewest() ? tr("Newest %1: %2 … %3") : tr("%1 shown: %2 … %3"))
+                              .arg(QLocale().toString(model->rowCount()),
+                                   QString::fromUtf8(model->newestOffset()),
+                                   QString::fromUtf8(model->oldestOffset())));
     m_newest->setEnabled(m_controller->hasNewer());
     m_newer->setEnabled(m_controller->hasNewer());
     m_older->setEnabled(m_controller->hasOlder());

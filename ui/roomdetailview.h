@@ -6,6 +6,7 @@
 class QLabel;
 class QPlainTextEdit;
 class QPushButton;
+class QTabWidget;
 class QTableView;
 class RoomDetailController;
 
@@ -42,10 +43,9 @@ private:
     RoomDetailController *m_controller;
     QLabel *m_title;
     QLabel *m_keys;
-    QLabel *m_presenceHeading;
+    QTabWidget *m_tabs;
     QLabel *m_presenceSummary;
     QTableView *m_presence;
-    QLabel *m_historyHeading;
     QLabel *m_historySummary;
     QPushButton *m_newest;
     QPushButton *m_newer;

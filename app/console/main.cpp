@@ -75,8 +75,10 @@ int main(int argc, char *argv[])
         u"simulate"_s, u"With --relay-port: start <n> simulated WebSocket clients chatting in rooms."_s,
         u"n"_s, u"0"_s);
     const QCommandLineOption tap(u"tap"_s, u"Tap <pattern> (e.g. '*') from the start."_s, u"pattern"_s);
-    parser.addOptions(
-        {privateRedis, settingsFile, noKeychain, screenshot, screenshotDelay, relayPort, simulate, tap});
+    const QCommandLineOption room(u"room"_s, u"Open the Room detail of <channel> (e.g. room:lobby)."_s,
+                                  u"channel"_s);
+    parser.addOptions({privateRedis, settingsFile, noKeychain, screenshot, screenshotDelay, relayPort,
+                       simulate, tap, room});
     parser.process(app);
 
     std::unique_ptr<QSettings> settings =
@@ -115,6 +117,8 @@ int main(int argc, char *argv[])
             else
                 window.tapController()->addChannel(pattern.toUtf8());
         }
+        if (parser.isSet(room))
+            window.showRoomDetail(parser.value(room).toUtf8());
         if (parser.isSet(screenshot)) {
             bool ok = false;
             const double delay = parser.value(screenshotDelay).toDouble(&ok);

@@ -11,6 +11,7 @@
 #include <QAbstractItemModelTester>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTest>
 
@@ -67,7 +68,7 @@ void tst_RoomDetailView::showsPresenceAndHistory()
                  qPrintable(view.historyText()));
     QVERIFY2(view.historyText().endsWith(u" · expires in 60 min without new messages"_s),
              qPrintable(view.historyText()));
-    QCOMPARE(view.titleText(), u"Room app:room:lobby"_s);
+    QCOMPARE(view.titleText(), u"Room lobby"_s);
     QCOMPARE(presence->model()->rowCount(), 2);
     QCOMPARE(table->model()->rowCount(), 3);
     QCOMPARE(table->model()->index(0, RoomHistoryModel::Text).data().toString(), u"message 5"_s);
@@ -88,8 +89,15 @@ void tst_RoomDetailView::showsPresenceAndHistory()
 
     const QPixmap shot = view.grab();
     QCOMPARE(shot.size(), view.size() * shot.devicePixelRatio());
-    if (const QString dir = qEnvironmentVariable("SWITCHBOARD_SCREENSHOT_DIR"); !dir.isEmpty())
-        QVERIFY(shot.save(dir + u"/room-detail-test.png"_s));
+    auto *tabs = view.findChild<QTabWidget *>(u"roomTabs"_s);
+    QCOMPARE(tabs->tabText(0), u"History (5)"_s);
+    QCOMPARE(tabs->tabText(1), u"Presence (2)"_s);
+    if (const QString dir = qEnvironmentVariable("SWITCHBOARD_SCREENSHOT_DIR"); !dir.isEmpty()) {
+        QVERIFY(shot.save(dir + u"/room-detail-history.png"_s));
+        tabs->setCurrentIndex(1);
+        QVERIFY(view.grab().save(dir + u"/room-detail-presence.png"_s));
+        tabs->setCurrentIndex(0);
+    }
 
     view.hide();
     QVERIFY(!controller.isActive());
