@@ -147,9 +147,9 @@ void RoomDetailView::setupTables()
     m_history->horizontalHeader()->resizeSection(RoomHistoryModel::Offset,
                                                  fm.horizontalAdvance(u"1700000000000-00xx"_s));
     m_history->horizontalHeader()->resizeSection(RoomHistoryModel::Time,
-                                                 fm.horizontalAdvance(u"2026-12-31 23:59:59.999xx"_s));
+                                                 fm.horizontalAdvance(u"2026-12-31 23:59:59x"_s));
     m_history->horizontalHeader()->resizeSection(RoomHistoryModel::User,
-                                                 fm.horizontalAdvance(u"username-xxxx"_s));
+                                                 fm.horizontalAdvance(u"username-x"_s));
     m_detail->setReadOnly(true);
     m_detail->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_detail->setLineWrapMode(QPlainTextEdit::WidgetWidth);
@@ -177,8 +177,9 @@ QWidget *RoomDetailView::buildHistoryPane()
     auto *split = new QSplitter(Qt::Horizontal, pane);
     split->addWidget(m_history);
     split->addWidget(m_detail);
-    split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 2);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 1);
+    split->setSizes({640, 320});
     split->setChildrenCollapsible(false);
     auto *layout = new QVBoxLayout(pane);
     layout->setContentsMargins(0, 6, 0, 0);
