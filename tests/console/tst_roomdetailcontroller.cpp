@@ -4,6 +4,7 @@
 // history paged newest first, the stream's figures, and what it says when a key is missing.
 #include "redisclusterconnection.h"
 #include "redisconnection.h"
+#include "redissentinelset.h"
 #include "redisserver.h"
 #include "relaykeys.h"
 #include "roomdetailcontroller.h"
@@ -17,6 +18,9 @@
 
 using namespace Qt::StringLiterals;
 using State = RoomDetailController::KeyState;
+
+enum class Topology { Standalone, Sentinel, Cluster };
+Q_DECLARE_METATYPE(Topology)
 
 namespace {
 QByteArray message(int n)
@@ -54,11 +58,13 @@ private Q_SLOTS:
     void refreshesWhileActive();
 
 private:
-    RedisValue run(const QByteArrayList &args, bool cluster);
-    void attach(RoomDetailController &c, bool cluster);
+    RedisValue run(const QByteArrayList &args, Topology topology = Topology::Standalone);
+    void attach(RoomDetailController &c, Topology topology = Topology::Standalone);
     std::unique_ptr<RedisServer> m_server;
+    std::unique_ptr<RedisSentinelSet> m_sentinels;
     std::unique_ptr<TestCluster> m_cluster;
     std::unique_ptr<RedisConnection> m_connection;
+    std::unique_ptr<RedisConnection> m_sentinelConnection;
     std::unique_ptr<RedisClusterConnection> m_clusterConnection;
 };
 
@@ -68,27 +74,40 @@ void tst_RoomDetailController::initTestCase()
     QVERIFY2(m_server->start(), qPrintable(m_server->errorString()));
     m_cluster = std::make_unique<TestCluster>(3, 0);
     QVERIFY2(m_cluster->start(), qPrintable(m_cluster->errorString()));
+    m_sentinels = std::make_unique<RedisSentinelSet>();
+    QVERIFY(m_sentinels->start());
     RedisConnectionOptions o;
+    o.url = RedisUrl::parse(m_sentinels->url());
+    m_sentinelConnection = std::make_unique<RedisConnection>(o);
+    m_sentinelConnection->open();
     o.url = RedisUrl::parse(m_server->url());
     m_connection = std::make_unique<RedisConnection>(o);
     m_connection->open();
     o.url = RedisUrl::parse(m_cluster->url());
     m_clusterConnection = std::make_unique<RedisClusterConnection>(o);
     m_clusterConnection->open();
-    QTRY_VERIFY(m_connection->isReady() && m_clusterConnection->isReady());
+    QTRY_VERIFY(m_connection->isReady() && m_clusterConnection->isReady() && m_sentinelConnection->isReady());
 }
 
-RedisValue tst_RoomDetailController::run(const QByteArrayList &args, bool cluster)
+RedisValue tst_RoomDetailController::run(const QByteArrayList &args, Topology topology)
 {
-    return cluster ? m_cluster->commandFor(args[1], args) : m_server->command(args);
+    switch (topology) {
+    case Topology::Cluster:
+        return m_cluster->commandFor(args[1], args);
+    case Topology::Sentinel:
+        return m_sentinels->primary().command(args);
+    case Topology::Standalone:
+        break;
+    }
+    return m_server->command(args);
 }
 
-void tst_RoomDetailController::attach(RoomDetailController &c, bool cluster)
+void tst_RoomDetailController::attach(RoomDetailController &c, Topology topology)
 {
-    if (cluster)
+    if (topology == Topology::Cluster)
         c.attachCluster(m_clusterConnection.get());
     else
-        c.attach(m_connection.get());
+        c.attach(topology == Topology::Sentinel ? m_sentinelConnection.get() : m_connection.get());
 }
 
 void tst_RoomDetailController::prefixOf_data()
@@ -114,34 +133,35 @@ void tst_RoomDetailController::prefixOf()
 
 void tst_RoomDetailController::readsRoom_data()
 {
-    QTest::addColumn<bool>("cluster");
-    QTest::newRow("standalone") << false;
-    QTest::newRow("cluster") << true;
+    QTest::addColumn<Topology>("topology");
+    QTest::newRow("standalone") << Topology::Standalone;
+    QTest::newRow("sentinel") << Topology::Sentinel;
+    QTest::newRow("cluster") << Topology::Cluster;
 }
 
 void tst_RoomDetailController::readsRoom()
 {
-    QFETCH(bool, cluster);
+    QFETCH(Topology, topology);
     const QByteArray channel = "app:room:lobby";
     const QByteArray history = RelayKeys::historyKey("app:", channel);
     const QByteArray presenceKey = RelayKeys::presenceKey("app:", channel);
     for (int i = 1; i <= 7; ++i)
         QVERIFY(!run({"XADD", history, "MAXLEN", "100", "1700000000000-" + QByteArray::number(i), "m",
                       message(i)},
-                     cluster)
+                     topology)
                      .isError());
-    const auto time = run({"TIME"}, false).elements(); // the machine's clock, as the cluster's
+    const auto time = run({"TIME"}).elements(); // the machine's clock, as the cluster's
     const qint64 now = time[0].bytes().toLongLong() * 1000;
     run({"HSET", presenceKey, "r1:c1", presence(R"("alice")", now - 5000, "r1", now + 30000), "r2:c7",
          presence("null", now - 2000, "r2", now + 30000), "r3:c1",
          presence(R"("ghost")", now - 9000, "r3", now - 1000), "r2:c8", "not json"},
-        cluster);
+        topology);
 
     RoomDetailController c;
     QAbstractItemModelTester presenceTester(c.presenceModel());
     QAbstractItemModelTester historyTester(c.historyModel());
     c.setLimits({3, 1000, std::chrono::milliseconds(0)});
-    attach(c, cluster);
+    attach(c, topology);
     QSignalSpy historyChanged(&c, &RoomDetailController::historyChanged);
     QSignalSpy presenceChanged(&c, &RoomDetailController::presenceChanged);
     c.setRoom(channel);
@@ -196,16 +216,16 @@ void tst_RoomDetailController::readsRoom()
 
     // A refresh while browsing keeps the page; the stream's TTL shows.
     page(&RoomDetailController::showOlder, {"4", "3", "2"}, true, true);
-    run({"PEXPIRE", history, "600000"}, cluster);
+    run({"PEXPIRE", history, "600000"}, topology);
     page(&RoomDetailController::refresh, {"4", "3", "2"}, true, true);
     QVERIFY(c.historyTtlMs() > 590000);
-    run({"DEL", history, presenceKey}, cluster);
+    run({"DEL", history, presenceKey}, topology);
 }
 
 void tst_RoomDetailController::missingKeys()
 {
     RoomDetailController c;
-    attach(c, false);
+    attach(c);
     c.setRoom("room:nothing");
     QTRY_COMPARE(c.historyState(), State::Missing);
     QTRY_COMPARE(c.presenceState(), State::Missing);
@@ -222,10 +242,10 @@ void tst_RoomDetailController::missingKeys()
 void tst_RoomDetailController::wrongTypes()
 {
     const QByteArray channel = "room:odd";
-    run({"SET", RelayKeys::historyKey("", channel), "x"}, false);
-    run({"SET", RelayKeys::presenceKey("", channel), "x"}, false);
+    run({"SET", RelayKeys::historyKey("", channel), "x"});
+    run({"SET", RelayKeys::presenceKey("", channel), "x"});
     RoomDetailController c;
-    attach(c, false);
+    attach(c);
     c.setRoom(channel);
     QTRY_COMPARE(c.historyState(), State::WrongType);
     QTRY_COMPARE(c.presenceState(), State::WrongType);
@@ -237,19 +257,19 @@ void tst_RoomDetailController::refreshesWhileActive()
 {
     const QByteArray channel = "room:live";
     const QByteArray history = RelayKeys::historyKey("", channel);
-    run({"XADD", history, "*", "m", message(1)}, false);
+    run({"XADD", history, "*", "m", message(1)});
     RoomDetailController c;
     c.setLimits({10, 1000, std::chrono::milliseconds(50)});
-    attach(c, false);
+    attach(c);
     c.setRoom(channel);
     QTRY_COMPARE(c.historyModel()->rowCount(), 1);
     c.setActive(true);
-    run({"XADD", history, "*", "m", message(2)}, false);
+    run({"XADD", history, "*", "m", message(2)});
     QTRY_COMPARE(c.historyModel()->rowCount(), 2);
     QCOMPARE(c.historyModel()->index(0, RoomHistoryModel::Text).data().toString(), u"hello 2"_s);
     // Inactive: no more refreshes.
     c.setActive(false);
-    run({"XADD", history, "*", "m", message(3)}, false);
+    run({"XADD", history, "*", "m", message(3)});
     QTest::qWait(0); // nothing pending that could have run
     QVERIFY(!c.isActive());
     QCOMPARE(c.historyModel()->rowCount(), 2);
