@@ -269,12 +269,12 @@ void ChannelsView::connectControls()
             &ChannelsView::updateActions);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &ChannelsView::updateActions);
+    // Enter or a double-click: a room opens its detail, another channel is tapped.
     connect(m_table, &QAbstractItemView::activated, this, [this](const QModelIndex &index) {
-        if (!index.siblingAtColumn(Name).data(ChannelNameRole).toByteArray().contains("room:"))
-            tapSelection(); // a room opens its detail (onDoubleClicked)
+        if (!openRoomDetail(index))
+            tapSelection();
     });
-    connect(m_table, &QAbstractItemView::doubleClicked, this, &ChannelsView::onDoubleClicked);
-    connect(m_tree, &QAbstractItemView::doubleClicked, this, &ChannelsView::onDoubleClicked);
+    connect(m_tree, &QAbstractItemView::doubleClicked, this, &ChannelsView::openRoomDetail);
     connect(m_patternOnly, &QCheckBox::toggled, this,
             [this](bool on) { m_clientProxy->setFilterRegularExpression(on ? u"^[1-9]"_s : QString()); });
 }
@@ -425,12 +425,14 @@ void ChannelsView::setupHistoryMarkers()
     }
 }
 
-void ChannelsView::onDoubleClicked(const QModelIndex &index)
+bool ChannelsView::openRoomDetail(const QModelIndex &index)
 {
     const QModelIndex name = index.siblingAtColumn(Name);
     const QByteArray channel = name.data(ChannelNameRole).toByteArray();
-    if (name.data(IsChannelRole).toBool() && channel.contains("room:"))
-        Q_EMIT roomDetailRequested(channel);
+    if (!name.data(IsChannelRole).toBool() || !channel.contains("room:"))
+        return false;
+    Q_EMIT roomDetailRequested(channel);
+    return true;
 }
 
 void ChannelsView::updateActions()

@@ -61,7 +61,8 @@ private:
     void retranslateUi();
     void tapSelection();
     void showContextMenu(const QPoint &pos);
-    void onDoubleClicked(const QModelIndex &index);
+    // Asks for the detail of index's channel when it is a room's; false otherwise.
+    bool openRoomDetail(const QModelIndex &index);
     void setupHistoryMarkers();
     void onSnapshot(const PubSubSnapshot &snapshot);
     void onRefreshFailed(const QString &error);

@@ -369,6 +369,19 @@ void tst_ChannelsView::roomsWithHistoryMarkedAndOpened()
     doubleClick(lobby);
     QCOMPARE(requested.size(), 1);
     QCOMPARE(tapped.size(), 1); // as before: activating a channel that is no room taps it
+
+    // In the tree too.
+    m_view->setTreeShown(true);
+    QAbstractItemModel *tree = m_tree->model();
+    const QModelIndexList found = tree->match(tree->index(0, Name), ChannelNameRole, QByteArray("room:2"), 1,
+                                              Qt::MatchExactly | Qt::MatchRecursive);
+    QCOMPARE(found.size(), 1);
+    m_tree->scrollTo(found.first());
+    const QPoint at = m_tree->visualRect(found.first()).center();
+    QTest::mouseClick(m_tree->viewport(), Qt::LeftButton, {}, at);
+    QTest::mouseDClick(m_tree->viewport(), Qt::LeftButton, {}, at);
+    QCOMPARE(requested.size(), 2);
+    QCOMPARE(requested.last().first().toByteArray(), "room:2"_ba);
     m_redis->command({"DEL", RelayKeys::historyKey("", "room:1")});
 }
 
