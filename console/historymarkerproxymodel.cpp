@@ -5,7 +5,7 @@
 #include "historykeyscanner.h"
 
 HistoryMarkerProxyModel::HistoryMarkerProxyModel(QObject *parent)
-    : QIdentityProxyModel(parent)
+    : ChannelFilterProxyModel(parent)
 {}
 
 void HistoryMarkerProxyModel::setScanner(HistoryKeyScanner *scanner)
@@ -26,10 +26,10 @@ bool HistoryMarkerProxyModel::hasHistory(const QModelIndex &index) const
 {
     if (!m_scanner || index.column() != ChannelColumns::Name || m_scanner->channels().isEmpty())
         return false;
-    if (!QIdentityProxyModel::data(index, ChannelColumns::IsChannelRole).toBool())
+    if (!ChannelFilterProxyModel::data(index, ChannelColumns::IsChannelRole).toBool())
         return false;
     return m_scanner->hasHistory(
-        QIdentityProxyModel::data(index, ChannelColumns::ChannelNameRole).toByteArray());
+        ChannelFilterProxyModel::data(index, ChannelColumns::ChannelNameRole).toByteArray());
 }
 
 QVariant HistoryMarkerProxyModel::data(const QModelIndex &index, int role) const
@@ -40,12 +40,12 @@ QVariant HistoryMarkerProxyModel::data(const QModelIndex &index, int role) const
         if (role == Qt::DecorationRole && !m_marker.isNull() && hasHistory(index))
             return m_marker;
         if (role == Qt::ToolTipRole && hasHistory(index)) {
-            const QString tip = QIdentityProxyModel::data(index, role).toString();
+            const QString tip = ChannelFilterProxyModel::data(index, role).toString();
             const QString line = tr("Has a history stream (Room detail shows it)");
             return tip.isEmpty() ? line : tip + u'\n' + line;
         }
     }
-    return QIdentityProxyModel::data(index, role);
+    return ChannelFilterProxyModel::data(index, role);
 }
 
 void HistoryMarkerProxyModel::onScanned(const QByteArrayList &changed)

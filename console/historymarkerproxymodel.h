@@ -1,18 +1,21 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <QIdentityProxyModel>
+#include "channelfilterproxymodel.h"
+
 #include <QPointer>
 
 #include <functional>
 
 class HistoryKeyScanner;
 
-// The Channels view's marker for rooms with a history stream: over the channel list or tree model, the
-// Name cell of a channel the HistoryKeyScanner found gets HasHistoryRole true, the marker the view
-// chose as its decoration (an icon; the console has none of its own) and a line in its tooltip.
-// Only the channels a scan changed are updated (locate() finds their rows in the source).
-class HistoryMarkerProxyModel : public QIdentityProxyModel
+// The Channels view's filter proxy (ChannelFilterProxyModel) that also marks rooms with a history
+// stream: the Name cell of a channel the HistoryKeyScanner found gets HasHistoryRole true, the marker
+// the view chose as its decoration (an icon; the console has none of its own) and a line in its
+// tooltip. Only the channels a scan changed are updated (the locator finds their rows in the source).
+// One proxy for both, not a second one in the chain: each proxy layer costs on every row a filter or a
+// diff touches.
+class HistoryMarkerProxyModel : public ChannelFilterProxyModel
 {
     Q_OBJECT
 public:

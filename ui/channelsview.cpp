@@ -56,10 +56,8 @@ QIcon historyIcon(const QColor &color)
 ChannelsView::ChannelsView(ChannelsController *controller, QWidget *parent)
     : QWidget(parent)
     , m_controller(controller)
-    , m_treeMarker(new HistoryMarkerProxyModel(this))
-    , m_tableMarker(new HistoryMarkerProxyModel(this))
-    , m_treeProxy(new ChannelFilterProxyModel(this))
-    , m_tableProxy(new ChannelFilterProxyModel(this))
+    , m_treeProxy(new HistoryMarkerProxyModel(this))
+    , m_tableProxy(new HistoryMarkerProxyModel(this))
     , m_clientProxy(new QSortFilterProxyModel(this))
     , m_toolBar(new QToolBar(this))
     , m_filter(new QLineEdit(this))
@@ -175,9 +173,9 @@ void ChannelsView::setupToolBar()
 
 void ChannelsView::setupChannelViews()
 {
+    m_treeProxy->setSourceModel(m_controller->treeModel());
+    m_tableProxy->setSourceModel(m_controller->listModel());
     setupHistoryMarkers();
-    m_treeProxy->setSourceModel(m_treeMarker);
-    m_tableProxy->setSourceModel(m_tableMarker);
     m_tree->setModel(m_treeProxy);
     m_table->setModel(m_tableProxy);
     m_tree->setUniformRowHeights(true);
@@ -381,8 +379,7 @@ void ChannelsView::showContextMenu(const QPoint &pos)
     QMenu menu(this);
     menu.addAction(m_tapAction);
     if (view == m_tree && at.isValid()) {
-        const QModelIndex source =
-            m_treeMarker->mapToSource(m_treeProxy->mapToSource(at.siblingAtColumn(Name)));
+        const QModelIndex source = m_treeProxy->mapToSource(at.siblingAtColumn(Name));
         const QByteArray pattern = m_controller->treeModel()->patternFor(source);
         if (!pattern.isEmpty()) {
             QAction *tapPattern = menu.addAction(tr("Tap pattern %1").arg(QString::fromUtf8(pattern)));
@@ -414,12 +411,10 @@ void ChannelsView::setupHistoryMarkers()
     ChannelListModel *list = m_controller->listModel();
     ChannelTreeModel *tree = m_controller->treeModel();
     const QIcon marker = historyIcon(palette().color(QPalette::Highlight));
-    m_treeMarker->setSourceModel(tree);
-    m_tableMarker->setSourceModel(list);
-    m_treeMarker->setLocator([tree](const QByteArray &channel) { return tree->indexFor(channel); });
-    m_tableMarker->setLocator(
+    m_treeProxy->setLocator([tree](const QByteArray &channel) { return tree->indexFor(channel); });
+    m_tableProxy->setLocator(
         [list](const QByteArray &channel) { return list->index(list->rowOf(channel), Name); });
-    for (HistoryMarkerProxyModel *m : {m_treeMarker, m_tableMarker}) {
+    for (HistoryMarkerProxyModel *m : {m_treeProxy, m_tableProxy}) {
         m->setScanner(m_controller->historyScanner());
         m->setMarker(marker);
     }

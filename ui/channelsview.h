@@ -79,10 +79,8 @@ private:
     void connectController();
 
     ChannelsController *m_controller;
-    HistoryMarkerProxyModel *m_treeMarker;
-    HistoryMarkerProxyModel *m_tableMarker;
-    ChannelFilterProxyModel *m_treeProxy;
-    ChannelFilterProxyModel *m_tableProxy;
+    HistoryMarkerProxyModel *m_treeProxy;
+    HistoryMarkerProxyModel *m_tableProxy;
     QSortFilterProxyModel *m_clientProxy;
     QToolBar *m_toolBar;
     QLineEdit *m_filter;
