@@ -6,6 +6,7 @@
 #include "relaysimulator.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -49,6 +50,8 @@ RelayPanel::RelayPanel(EmbeddedRelay *relay, RelaySimulator *simulator, QWidget 
     , m_bind(new QComboBox(this))
     , m_bus(new QComboBox(this))
     , m_prefix(new QLineEdit(this))
+    , m_historySize(new QSpinBox(this))
+    , m_presence(new QCheckBox(this))
     , m_startStop(new QPushButton(this))
     , m_status(new QLabel(this))
     , m_watch(new QPushButton(this))
@@ -88,6 +91,10 @@ void RelayPanel::setupWidgets()
     m_bind->addItems({u"127.0.0.1"_s, u"0.0.0.0"_s, u"::1"_s});
     m_bus->setObjectName(u"relayBus"_s);
     m_prefix->setObjectName(u"relayPrefix"_s);
+    m_historySize->setObjectName(u"relayHistorySize"_s);
+    m_historySize->setRange(0, 100000);
+    m_historySize->setSingleStep(100);
+    m_presence->setObjectName(u"relayPresence"_s);
     m_startStop->setObjectName(u"relayStartStop"_s);
     m_status->setObjectName(u"relayStatusLine"_s);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -129,6 +136,10 @@ void RelayPanel::setupSettingsBox()
     settings->addRow(newLabel(), portRow);
     settings->addRow(newLabel(), m_bus);
     settings->addRow(newLabel(), m_prefix);
+    auto *stateRow = new QHBoxLayout;
+    stateRow->addWidget(m_historySize, 1);
+    stateRow->addWidget(m_presence);
+    settings->addRow(newLabel(), stateRow);
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_startStop);
     buttons->addWidget(m_watch);
@@ -240,6 +251,8 @@ bool RelayPanel::startRelay(QString *error)
     s.relay.port = quint16(m_port->value());
     s.relay.bindAddress = QHostAddress(m_bind->currentText());
     s.relay.channelPrefix = m_prefix->text().trimmed().toUtf8();
+    s.relay.history.size = m_historySize->value();
+    s.relay.presence.enabled = s.relay.presence.events = m_presence->isChecked();
     s.inProcessBus = m_bus->currentIndex() == 0 || !m_redis;
     if (m_redis)
         s.redis = *m_redis;
@@ -287,8 +300,8 @@ void RelayPanel::changeEvent(QEvent *event)
 void RelayPanel::retranslateUi()
 {
     m_settingsBox->setTitle(tr("Settings"));
-    const QStringList labels{tr("on"),      tr("Port"),  tr("Bus"),       tr("Channel prefix"),
-                             tr("Clients"), tr("Rooms"), tr("Messages/s")};
+    const QStringList labels{tr("on"),      tr("Port"),    tr("Bus"),   tr("Channel prefix"),
+                             tr("History"), tr("Clients"), tr("Rooms"), tr("Messages/s")};
     for (int i = 0; i < m_labels.size() && i < labels.size(); ++i)
         m_labels[i]->setText(labels[i]);
     const int bus = m_bus->currentIndex();
@@ -298,6 +311,14 @@ void RelayPanel::retranslateUi()
         m_bus->addItem(tr("Redis: %1").arg(m_redis->url.toDisplayString()));
     m_bus->setCurrentIndex(qBound(0, bus, m_bus->count() - 1));
     m_prefix->setPlaceholderText(tr("none (broadcast, room:<id>)"));
+    m_historySize->setSpecialValueText(tr("off"));
+    m_historySize->setSuffix(tr(" messages per room"));
+    m_historySize->setToolTip(
+        tr("Keep each room's last messages so that clients that join with \"since\" (or "
+           "resume their session) get what they missed; sessions come with it"));
+    m_presence->setText(tr("Presence"));
+    m_presence->setToolTip(tr("Answer {\"type\":\"presence\"} with who is in a room and send presence_join / "
+                              "presence_leave to its members"));
     m_watch->setText(tr("Watch traffic"));
     m_watch->setToolTip(tr("Tap the relay's channels in the live tap"));
     m_tabs->setTabText(0, tr("Clients"));
@@ -315,7 +336,8 @@ void RelayPanel::updateState()
     const bool stopping = m_relay->isStopping();
     m_startStop->setText(running ? tr("Stop relay") : tr("Start relay"));
     m_startStop->setEnabled(!stopping);
-    for (QWidget *w : std::initializer_list<QWidget *>{m_port, m_bind, m_bus, m_prefix})
+    for (QWidget *w :
+         std::initializer_list<QWidget *>{m_port, m_bind, m_bus, m_prefix, m_historySize, m_presence})
         w->setEnabled(!running && !stopping);
     m_watch->setEnabled(running && !m_relay->settings().inProcessBus);
     const QLocale locale;

@@ -16,6 +16,7 @@ class QGroupBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
+class QCheckBox;
 class QSpinBox;
 class QDoubleSpinBox;
 class QTabWidget;
@@ -67,6 +68,8 @@ private:
     QComboBox *m_bind;
     QComboBox *m_bus;
     QLineEdit *m_prefix;
+    QSpinBox *m_historySize; // 0 = off
+    QCheckBox *m_presence;
     QPushButton *m_startStop;
     QLabel *m_status;
     QPushButton *m_watch;

@@ -4,6 +4,8 @@
 #include "relaysimulator.h"
 #include "testclient.h"
 
+#include <QCheckBox>
+#include <QJsonArray>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTableView>
@@ -11,11 +13,23 @@
 
 using namespace Qt::StringLiterals;
 
+namespace {
+
+std::function<bool(const QJsonObject &)> hasText(const QString &text)
+{
+    return [text](const QJsonObject &o) {
+        return o.value("text"_L1).toString() == text;
+    };
+}
+
+} // namespace
+
 class tst_RelayPanel : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
     void startKickStop();
+    void historyAndPresence();
 };
 
 void tst_RelayPanel::startKickStop()
@@ -62,6 +76,44 @@ void tst_RelayPanel::startKickStop()
     QTRY_VERIFY(!relay.isRunning() && !relay.isStopping());
     QVERIFY(!simulator.isRunning());
     QCOMPARE(table->model()->rowCount(), 0);
+}
+
+void tst_RelayPanel::historyAndPresence()
+{
+    // The embedded relay keeps history and presence in memory when the panel asks for them.
+    EmbeddedRelay relay;
+    RelaySimulator simulator;
+    RelayPanel panel(&relay, &simulator);
+    panel.show();
+    panel.findChild<QSpinBox *>(u"relayPort"_s)->setValue(0);
+    auto *history = panel.findChild<QSpinBox *>(u"relayHistorySize"_s);
+    auto *presence = panel.findChild<QCheckBox *>(u"relayPresence"_s);
+    QCOMPARE(history->value(), 0); // off by default: seed clients see what they always saw
+    QVERIFY(!presence->isChecked());
+    history->setValue(100);
+    presence->setChecked(true);
+    panel.findChild<QPushButton *>(u"relayStartStop"_s)->click();
+    QVERIFY(relay.isRunning());
+    QVERIFY(!history->isEnabled() && !presence->isEnabled()); // settings of the running relay
+
+    TestClient a, b;
+    QVERIFY(a.open(relay.url()));
+    QVERIFY(a.join(u"dev"_s));
+    a.send(
+        {{u"type"_s, u"message"_s}, {u"roomId"_s, u"dev"_s}, {u"user"_s, u"ann"_s}, {u"text"_s, u"one"_s}});
+    a.send(
+        {{u"type"_s, u"message"_s}, {u"roomId"_s, u"dev"_s}, {u"user"_s, u"ann"_s}, {u"text"_s, u"two"_s}});
+    const QString first = a.waitFor(hasText(u"one"_s)).value("offset"_L1).toString();
+    QVERIFY(!first.isEmpty());
+    QVERIFY(b.open(relay.url()));
+    b.send({{u"type"_s, u"join"_s}, {u"roomId"_s, u"dev"_s}, {u"since"_s, first}, {u"user"_s, u"bob"_s}});
+    QCOMPARE(b.waitForType(u"joined"_s).value("recovered"_L1), QJsonValue(true));
+    QVERIFY(!b.waitFor(hasText(u"two"_s)).isEmpty());
+    b.send({{u"type"_s, u"presence"_s}, {u"roomId"_s, u"dev"_s}});
+    const QJsonArray members = b.waitForType(u"presence"_s).value("members"_L1).toArray();
+    QCOMPARE(members.size(), 2);
+    panel.findChild<QPushButton *>(u"relayStartStop"_s)->click();
+    QTRY_VERIFY(!relay.isRunning() && !relay.isStopping());
 }
 
 QTEST_MAIN(tst_RelayPanel)
