@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "relaycommandline.h"
 
+#include "demopagecommandline.h"
 #include "jwtverifier.h"
 #include "optionreaders.h"
 #include "relaystatecommandline.h"
@@ -410,6 +411,8 @@ RelayCommandLine RelayCommandLine::parse(const QStringList &arguments, const QPr
     o.addTo(&parser);
     const RelayStateCommandLine state;
     state.addTo(&parser);
+    const DemoPageCommandLine demoPage;
+    demoPage.addTo(&parser);
 
     QStringList args = arguments;
     if (args.isEmpty())
@@ -434,6 +437,7 @@ RelayCommandLine RelayCommandLine::parse(const QStringList &arguments, const QPr
     if (!read.readEventLoop() || !read.readListen() || !read.readBus() || !read.readIdentity() ||
         !read.readLimits() || !read.readSecurity() || !state.read(parser, &r.server, &error))
         return failWith(error);
+    demoPage.read(parser, &r.server);
     r.outage.probe.channel = r.server.channelPrefix + "switchboard:probe:" + r.server.instanceId.toUtf8();
     return r;
 }

@@ -5,6 +5,7 @@
 
 #include <QSignalSpy>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -16,6 +17,7 @@ private Q_SLOTS:
     void startChatStopRestart_data();
     void startChatStopRestart();
     void portInUseIsAClearError();
+    void servesTheDevelopmentPageByDefault();
 };
 
 void tst_EmbeddedRelay::startChatStopRestart_data()
