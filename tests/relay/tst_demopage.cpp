@@ -35,9 +35,9 @@ HttpAnswer exchange(quint16 port, const QByteArray &request)
     if (!socket.waitForConnected(5000))
         return answer;
     socket.write(request);
-    QTest::qWaitFor([&] { return socket.state() == QAbstractSocket::UnconnectedState; }, 5000);
+    answer.closed =
+        QTest::qWaitFor([&] { return socket.state() == QAbstractSocket::UnconnectedState; }, 5000);
     bytes += socket.readAll();
-    answer.closed = socket.state() == QAbstractSocket::UnconnectedState;
     const qsizetype end = bytes.indexOf("\r\n\r\n");
     if (end < 0)
         return answer;
