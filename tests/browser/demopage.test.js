@@ -103,7 +103,7 @@ async function pageSays(page, text) {
     await page.keyboard.press('Enter');
 }
 
-const HOSTILE = 'hello from <b>node</b> & <img src=x onerror=alert(1)> "ws" 🚀';
+const HOSTILE = 'hello from <b>node</b> & <img src=x onerror=alert(1)>, "ws" κόσμε';
 
 async function run(options, browser, relays) {
     const [one, two] = relays;
@@ -164,10 +164,10 @@ async function run(options, browser, relays) {
     console.log('ok - the relay\'s error is rendered and the refused room is not listed');
 
     await page.click('#rooms li[data-room="lobby"] button');
-    await page.waitForFunction(() => !document.querySelector('#rooms li') &&
+    await page.waitForFunction(() => !document.querySelector('#rooms li[data-room="lobby"]') &&
                                [...document.querySelectorAll('#log li.event')].some((e) => e.textContent.includes('left #lobby')),
                                { timeout: 10000 });
-    console.log('ok - leaving is shown and the room list is empty again');
+    console.log('ok - leaving is shown and the room is no longer listed');
 
     assert.deepEqual(problems, []);
     console.log('ok - no script error and no Content-Security-Policy violation');
