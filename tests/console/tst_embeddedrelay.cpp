@@ -97,8 +97,9 @@ void tst_EmbeddedRelay::servesTheDevelopmentPageByDefault()
     QTcpSocket socket;
     QByteArray answer;
     connect(&socket, &QTcpSocket::readyRead, this, [&] { answer += socket.readAll(); });
+    QSignalSpy connected(&socket, &QTcpSocket::connected);
     socket.connectToHost(QHostAddress::LocalHost, relay.url().port());
-    QVERIFY(socket.waitForConnected(5000));
+    QVERIFY(connected.wait(5000));
     socket.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
     QTRY_VERIFY_WITH_TIMEOUT(answer.contains("</html>"), 5000);
     QVERIFY2(answer.startsWith("HTTP/1.1 200 OK\r\n"), answer.left(200).constData());

@@ -3,10 +3,13 @@
 #include "localbus.h"
 #include "relayserver.h"
 #include "testclient.h"
+#include "testpki.h"
 
 #include <QCryptographicHash>
 #include <QMap>
-#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QSslCertificate>
+#include <QSslSocket>
 #include <QTcpSocket>
 #include <QTest>
 
@@ -24,16 +27,12 @@ struct HttpAnswer
     bool closed = false;
 };
 
-// Sends request on a raw socket and reads the answer until the relay closes the connection.
-HttpAnswer exchange(quint16 port, const QByteArray &request)
+// Sends request on a connected socket and reads the answer until the relay closes the connection.
+HttpAnswer exchange(QTcpSocket &socket, const QByteArray &request)
 {
     HttpAnswer answer;
-    QTcpSocket socket;
     QByteArray bytes;
     QObject::connect(&socket, &QTcpSocket::readyRead, &socket, [&] { bytes += socket.readAll(); });
-    socket.connectToHost(QHostAddress::LocalHost, port);
-    if (!socket.waitForConnected(5000))
-        return answer;
     socket.write(request);
     answer.closed =
         QTest::qWaitFor([&] { return socket.state() == QAbstractSocket::UnconnectedState; }, 5000);
@@ -51,6 +50,17 @@ HttpAnswer exchange(quint16 port, const QByteArray &request)
     }
     answer.body = bytes.sliced(end + 4);
     return answer;
+}
+
+// The same on a raw (plain) socket.
+HttpAnswer exchange(quint16 port, const QByteArray &request)
+{
+    QTcpSocket socket;
+    QSignalSpy connected(&socket, &QTcpSocket::connected);
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    if (!connected.wait(5000))
+        return {};
+    return exchange(socket, request);
 }
 
 QByteArray get(const QByteArray &target, const QByteArray &method = "GET")
@@ -84,15 +94,16 @@ private Q_SLOTS:
     void offByDefault_data();
     void offByDefault();
     void upgradeStillWorksWithThePageOn();
+    void servedOverTlsConnectsWithWss();
 
 private:
-    quint16 startRelay(bool demoPage);
+    quint16 startRelay(bool demoPage, const TestPki *pki = nullptr);
 
     std::unique_ptr<LocalBus> m_bus;
     std::unique_ptr<RelayServer> m_server;
 };
 
-quint16 tst_DemoPage::startRelay(bool demoPage)
+quint16 tst_DemoPage::startRelay(bool demoPage, const TestPki *pki)
 {
     m_bus = std::make_unique<LocalBus>();
     m_bus->start();
@@ -100,6 +111,10 @@ quint16 tst_DemoPage::startRelay(bool demoPage)
     options.bindAddress = QHostAddress::LocalHost;
     options.port = 0;
     options.demoPage = demoPage;
+    if (pki) {
+        options.tlsCertificateFile = pki->serverCert();
+        options.tlsKeyFile = pki->serverKey();
+    }
     m_server = std::make_unique<RelayServer>(options, m_bus.get());
     QString error;
     if (!m_server->listen(&error))
@@ -267,6 +282,28 @@ void tst_DemoPage::upgradeStillWorksWithThePageOn()
     QCOMPARE(m.value(u"text"_s).toString(), u"<b>hi</b>"_s);
     // and the page is still served beside an open connection
     QCOMPARE(exchange(port, get("/")).status, 200);
+}
+
+void tst_DemoPage::servedOverTlsConnectsWithWss()
+{
+    TestPki pki;
+    QVERIFY2(pki.create(), qPrintable(pki.errorString()));
+    const quint16 port = startRelay(true, &pki);
+    QVERIFY(port != 0);
+    QSslSocket socket;
+    QSslConfiguration tls = socket.sslConfiguration();
+    tls.setCaCertificates(QSslCertificate::fromPath(pki.caCert()));
+    socket.setSslConfiguration(tls);
+    QSignalSpy encrypted(&socket, &QSslSocket::encrypted);
+    socket.connectToHostEncrypted(u"localhost"_s, port); // the relay runs in this thread: no waitFor*()
+    QVERIFY2(encrypted.wait(5000), qPrintable(socket.errorString()));
+    const QByteArray host = "localhost:" + QByteArray::number(port);
+    const HttpAnswer a = exchange(socket, "GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
+    QCOMPARE(a.status, 200);
+    QCOMPARE(a.body, DemoPage(true).html());
+    const QByteArray csp = a.headers.value("content-security-policy");
+    QVERIFY2(csp.contains("; connect-src 'self' wss://" + host + "; "), csp.constData());
+    QVERIFY(!csp.contains("ws://"));
 }
 
 QTEST_MAIN(tst_DemoPage)
