@@ -21,6 +21,11 @@ EmbeddedRelay::~EmbeddedRelay()
     delete m_bus;
 }
 
+MessageBus *EmbeddedRelay::bus() const
+{
+    return m_server ? m_bus.data() : nullptr;
+}
+
 bool EmbeddedRelay::start(const Settings &settings, QString *error)
 {
     if (m_server || m_stopping) {

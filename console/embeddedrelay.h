@@ -39,6 +39,10 @@ public:
     bool isRunning() const { return m_server != nullptr; }
     bool isStopping() const { return m_stopping; }
     RelayServer *server() const { return m_server; }
+    // What the relay publishes to and hears from; nullptr when stopped.
+    MessageBus *bus() const;
+    // The relay runs on an in-process bus (no Redis).
+    bool isInProcess() const { return m_settings.inProcessBus; }
     QUrl url() const;
     const Settings &settings() const { return m_settings; }
 

@@ -171,6 +171,7 @@ void TapController::onMessage(const QByteArray &pattern, const QByteArray &chann
     ++m_received;
     ++m_thisSecond;
     m_meter.record(channel, payload.size(), now);
+    Q_EMIT messageReceived(channel, payload, now);
     if (m_paused) {
         ++m_missedPaused;
         return;

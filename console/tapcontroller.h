@@ -74,6 +74,8 @@ Q_SIGNALS:
     void subscriptionsChanged();
     void pausedChanged(bool paused);
     void protectionChanged();
+    // Every message the tap receives, also while paused or sampled away (a recording keeps them all).
+    void messageReceived(const QByteArray &channel, const QByteArray &payload, qint64 receivedMs);
 
 private:
     void onMessage(const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload);

@@ -22,6 +22,8 @@ public:
     const QByteArray &origin() const { return m_origin; }
     // "<origin>-<seq>", seq rising in publish order.
     QByteArray nextMessageId();
+    // The sequence number of the id nextMessageId() returned last.
+    quint64 lastSequence() const { return m_nextMessageId - 1; }
 
     // A message of ours on channel was delivered locally; its echo from the bus is to be dropped.
     void expectEcho(const QByteArray &channel, const QByteArray &payload);

@@ -40,6 +40,27 @@ void LocalBus::publish(const QByteArray &channel, const QByteArray &payload)
     scheduleDelivery();
 }
 
+void LocalBus::publishRecorded(const QByteArray &channel, const QByteArray &payload, const QByteArray &origin,
+                               quint64 seq)
+{
+    if (!m_history.isEnabled()) {
+        publish(channel, payload);
+        return;
+    }
+    const QByteArray delivered = m_history.append(channel, payload, origin, seq);
+    if (!delivered.isEmpty())
+        publish(channel, delivered);
+}
+
+void LocalBus::readHistory(const QByteArray &channel, const QByteArray &since, int count, QObject *context,
+                           HistoryCallback done)
+{
+    // Read now, answered in order with deliveries: what was published before this call is in the
+    // page, what comes after arrives as messages.
+    QTimer::singleShot(
+        0, context, [page = m_history.read(channel, since, count), done = std::move(done)] { done(page); });
+}
+
 void LocalBus::subscribe(const QByteArray &channel)
 {
     const bool first = ++m_refs[channel] == 1;

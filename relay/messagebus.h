@@ -2,8 +2,31 @@
 #pragma once
 
 #include <QByteArray>
+#include <QList>
 #include <QObject>
 #include <QString>
+#include <QTimer>
+
+#include <chrono>
+#include <functional>
+
+// A room's history as a bus keeps it (docs/protocol.md, "History and recovery").
+struct BusHistory
+{
+    QByteArray keyPrefix; // RelayKeys' prefix: the relay's channel prefix
+    qsizetype size = 0;   // entries per channel; 0 = no history
+    std::chrono::seconds ttl{0};
+};
+
+// A page of a channel's history after an offset, oldest first, each payload as delivered (with
+// its offset); fewer than asked = the end of the stream.
+struct HistoryPage
+{
+    enum class Status { Ok, Trimmed, Reset, Off, Failed };
+    Status status = Status::Off;
+    QList<QByteArray> payloads;
+    QString error; // Failed: what went wrong
+};
 
 // What a relay publishes to and subscribes on: Redis Pub/Sub (RedisBus) or, for a single
 // instance with no Redis, an in-process bus (LocalBus). Subscriptions are reference-counted.
@@ -28,6 +51,30 @@ public:
     virtual void flush() {}
     virtual void subscribe(const QByteArray &channel) = 0;
     virtual void unsubscribe(const QByteArray &channel) = 0;
+    // History: off until set. publishRecorded() appends payload (a JSON object) to channel's
+    // history and publishes it with ,"offset":"<offset>" before its closing brace, in one step, so
+    // the history's order is the delivery order. origin and seq (rising per origin) make a copy
+    // sent again after a lost reply a no-op.
+    virtual void setHistory(const BusHistory &) {}
+    virtual bool hasHistory() const { return false; }
+    virtual void publishRecorded(const QByteArray &channel, const QByteArray &payload,
+                                 const QByteArray &origin, quint64 seq)
+    {
+        Q_UNUSED(origin);
+        Q_UNUSED(seq);
+        publish(channel, payload);
+    }
+    // The entries after since (an offset), at most count; done runs on context's thread, never
+    // before this returns, and not at all once context is gone.
+    using HistoryCallback = std::function<void(const HistoryPage &)>;
+    virtual void readHistory(const QByteArray &channel, const QByteArray &since, int count, QObject *context,
+                             HistoryCallback done)
+    {
+        Q_UNUSED(channel);
+        Q_UNUSED(since);
+        Q_UNUSED(count);
+        QTimer::singleShot(0, context, [done = std::move(done)] { done(HistoryPage{}); });
+    }
     // Confirmed by the bus: a message published from now on will be delivered.
     virtual bool isSubscribed(const QByteArray &channel) const = 0;
     virtual bool isConnected() const = 0;

@@ -5,6 +5,8 @@
 #include "redisserverlink.h"
 #include "relaylogging.h"
 
+#include <QPointer>
+
 #include <utility>
 
 using namespace Qt::StringLiterals;
@@ -151,7 +153,46 @@ bool RedisBus::canSend() const
 
 void RedisBus::publish(const QByteArray &channel, const QByteArray &payload)
 {
-    m_waiting.push_back(Outgoing{m_nextSeq++, channel, payload});
+    enqueue(Outgoing{m_nextSeq++, channel, payload, {}, 0, false});
+}
+
+void RedisBus::setHistory(const BusHistory &history)
+{
+    m_history = history.size > 0 ? std::make_unique<RedisHistory>(history) : nullptr;
+}
+
+void RedisBus::publishRecorded(const QByteArray &channel, const QByteArray &payload, const QByteArray &origin,
+                               quint64 seq)
+{
+    if (!m_history) {
+        publish(channel, payload);
+        return;
+    }
+    enqueue(Outgoing{m_nextSeq++, channel, payload, origin, seq, true});
+}
+
+void RedisBus::readHistory(const QByteArray &channel, const QByteArray &since, int count, QObject *context,
+                           HistoryCallback done)
+{
+    if (!m_history) {
+        MessageBus::readHistory(channel, since, count, context, std::move(done));
+        return;
+    }
+    const QByteArray key = m_history->streamKey(channel);
+    QPointer<RedisBusLink> link = m_link;
+    auto send = [link, key, context = QPointer<QObject>(context)](
+                    const QByteArrayList &command, std::function<void(const RedisValue &)> reply) {
+        if (link && context)
+            link->keyCommand(key, command, context, std::move(reply));
+    };
+    m_history->readScript().run(
+        send, m_history->readKeys(channel), RedisHistory::readArgs(since, count),
+        [done = std::move(done)](const RedisValue &reply) { done(RedisHistory::parseRead(reply)); });
+}
+
+void RedisBus::enqueue(Outgoing &&entry)
+{
+    m_waiting.push_back(std::move(entry));
     m_waitingBytes += m_waiting.back().size();
     if (canSend()) {
         pump();
@@ -245,8 +286,16 @@ void RedisBus::pump()
         m_waitingBytes -= entry.size();
         m_inFlightBytes += entry.size();
         const quint64 seq = entry.seq;
-        m_link->publish(entry.channel, entry.payload, this,
-                        [this, seq](const RedisValue &reply) { onPublishReply(seq, reply); });
+        auto reply = [this, seq](const RedisValue &reply) {
+            onPublishReply(seq, reply);
+        };
+        if (entry.recorded && m_history)
+            m_link->keyCommand(m_history->streamKey(entry.channel),
+                               m_history->publishCommand(m_link->publishCommand(), entry.channel,
+                                                         entry.payload, entry.origin, entry.originSeq),
+                               this, std::move(reply));
+        else
+            m_link->publish(entry.channel, entry.payload, this, std::move(reply));
     }
     if (m_waiting.empty() && m_droppedThisOutage > 0 && !m_hadOutage) {
         qCWarning(lcBus).noquote() << "Redis is answering again:" << m_droppedThisOutage
@@ -274,6 +323,8 @@ void RedisBus::onPublishReply(quint64 seq, const RedisValue &reply)
                                    << "failed:" << QString::fromUtf8(reply.bytes());
     } else {
         ++m_stats.published;
+        if (entry.recorded && reply.isInteger() && reply.toInteger() < 0)
+            ++m_stats.historyRepeats;
     }
     m_inFlightBytes -= entry.size();
     m_inFlight.erase(at);

@@ -3,6 +3,7 @@
 
 #include "messagebus.h"
 #include "redisconnection.h"
+#include "redishistory.h"
 #include "subscriberprobe.h"
 
 #include <functional>
@@ -13,6 +14,7 @@
 
 #include <chrono>
 #include <deque>
+#include <memory>
 
 class RedisBusLink;
 class RedisSubscriber;
@@ -55,6 +57,7 @@ struct RedisBusStats
     quint64 subscriberGaps = 0;
     qint64 subscriberGapMs = 0; // total time the subscriber was not listening after it first was
     quint64 deafSubscribers = 0; // a probe did not come back: the subscriber was made again
+    quint64 historyRepeats = 0; // recorded publishes sent again after a lost reply that Redis had already run
 };
 
 // Redis Pub/Sub as a MessageBus: one connection publishes (pipelined), another subscribes; on a
@@ -78,6 +81,13 @@ public:
     // (after an outage, with the replay), not counted in pendingPublishes() or the bounds.
     void publishLatest(const QByteArray &channel, const QByteArray &payload) override;
     void flush() override;
+    void setHistory(const BusHistory &history) override;
+    bool hasHistory() const override { return m_history != nullptr; }
+    // Queued, bounded and replayed like publish()'s messages.
+    void publishRecorded(const QByteArray &channel, const QByteArray &payload, const QByteArray &origin,
+                         quint64 seq) override;
+    void readHistory(const QByteArray &channel, const QByteArray &since, int count, QObject *context,
+                     HistoryCallback done) override;
     void subscribe(const QByteArray &channel) override;
     void unsubscribe(const QByteArray &channel) override;
     bool isSubscribed(const QByteArray &channel) const override;
@@ -112,6 +122,9 @@ private:
         quint64 seq = 0;
         QByteArray channel;
         QByteArray payload;
+        QByteArray origin; // recorded publishes: the replay guard's origin and sequence number
+        quint64 originSeq = 0;
+        bool recorded = false;
         qint64 size() const { return channel.size() + payload.size(); }
     };
 
@@ -128,6 +141,7 @@ private:
     void updateConnected();
     bool canSend() const;
     bool windowOpen(const Outgoing &next) const;
+    void enqueue(Outgoing &&entry);
     void pump();
     void onPublishReply(quint64 seq, const RedisValue &reply);
     void requeue(std::deque<Outgoing>::iterator at);
@@ -145,6 +159,7 @@ private:
     SubscriberProbe *m_probe = nullptr;
     RedisBusOptions m_busOptions;
     RedisBusStats m_stats;
+    std::unique_ptr<RedisHistory> m_history;
     // In publish order: every in-flight publish is older than every waiting one.
     std::deque<Outgoing> m_inFlight; // written to Redis, not yet answered
     std::deque<Outgoing> m_waiting;

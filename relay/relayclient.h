@@ -59,6 +59,10 @@ public:
     QString sessionUser;
     QHash<QString, QJsonValue> roomIds;
     bool sessionStored = false;
+    // Joins waiting for the bus: the offset each recovers from (empty: no recovery).
+    QHash<QString, QByteArray> pendingSince;
+    // With presence on (PresenceService): the user of its latest join that named one.
+    std::optional<QString> presenceUser;
 
 private:
     TokenBucket m_bucket;

@@ -4,6 +4,7 @@
 #include "demopagecommandline.h"
 #include "jwtverifier.h"
 #include "optionreaders.h"
+#include "relaypresencecommandline.h"
 #include "relaystatecommandline.h"
 
 #include <QCommandLineParser>
@@ -411,6 +412,10 @@ RelayCommandLine RelayCommandLine::parse(const QStringList &arguments, const QPr
     o.addTo(&parser);
     const RelayStateCommandLine state;
     state.addTo(&parser);
+    const AdminCommandLine admin;
+    admin.addTo(&parser);
+    const RelayPresenceCommandLine presence;
+    presence.addTo(&parser);
     const DemoPageCommandLine demoPage;
     demoPage.addTo(&parser);
 
@@ -435,7 +440,8 @@ RelayCommandLine RelayCommandLine::parse(const QStringList &arguments, const QPr
     QString error;
     const Reader read{parser, o, env, &r, &error};
     if (!read.readEventLoop() || !read.readListen() || !read.readBus() || !read.readIdentity() ||
-        !read.readLimits() || !read.readSecurity() || !state.read(parser, &r.server, &error))
+        !read.readLimits() || !read.readSecurity() || !state.read(parser, &r.server, &error) ||
+        !admin.read(parser, r.server.port, &r.admin, &error) || !presence.read(parser, &r.server, &error))
         return failWith(error);
     demoPage.read(parser, &r.server);
     r.outage.probe.channel = r.server.channelPrefix + "switchboard:probe:" + r.server.instanceId.toUtf8();

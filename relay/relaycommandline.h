@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "admincommandline.h"
 #include "redisbus.h"
 #include "redisurl.h"
 #include "relayserver.h"
@@ -37,6 +38,7 @@ struct RelayCommandLine
     RedisBusOptions outage;
     // For every Redis connection of the relay (RedisConnectionOptions::heartbeat).
     RedisHeartbeatOptions redisHeartbeat;
+    RelayAdminOptions admin;
 
     static RelayCommandLine parse(const QStringList &arguments, const QProcessEnvironment &env);
     // The dispatcher is installed before the application (and this parser) exists: a look at argv

@@ -7,6 +7,8 @@
 
 #include <chrono>
 
+#include "closecodecounts.h"
+#include "latencyhistogram.h"
 #include "relayprotocol.h"
 
 // The relay's options, limits and counters, shared by RelayServer and the classes it assembles.
@@ -55,6 +57,36 @@ struct RelaySessionOptions
     std::chrono::seconds ttl{300};
 };
 
+// History (docs/protocol.md, "History and recovery"): every room message is appended to a capped
+// stream per room and published with its offset in one step; a join with "since" recovers what
+// came after it. Off with size 0.
+struct RelayHistoryOptions
+{
+    // Messages kept per room (exactly: the oldest goes when one more arrives).
+    qsizetype size = 0;
+    // A room's history is dropped this long after its last message; 0 = kept while the room lives.
+    std::chrono::seconds ttl{0};
+    // Live messages held per recovering client while it catches up; past this the recovery stops
+    // with recovery_incomplete.
+    qsizetype maxBuffered = 10000;
+    // Stream entries read per page of a recovery.
+    int pageSize = 500;
+};
+
+// Presence (docs/protocol.md, "Presence"): who is in a room across the fleet, in the bus's store.
+struct RelayPresenceOptions
+{
+    bool enabled = false;
+    // presence_join / presence_leave frames to a room's members (implies enabled).
+    bool events = false;
+    // Events this relay publishes per room and second; the excess is dropped and counted.
+    double eventsPerSecond = 50;
+    // An entry not refreshed for this long (its relay died) is no member; refreshed every ttl/3.
+    std::chrono::seconds ttl{30};
+    // Members listed in one answer; a larger room's answer says truncated and total.
+    int maxMembers = 1000;
+};
+
 struct RelayServerOptions
 {
     QHostAddress bindAddress = QHostAddress::Any;
@@ -72,6 +104,8 @@ struct RelayServerOptions
     RelayLimits limits;
     RelayAuthOptions auth;
     RelaySessionOptions sessions;
+    RelayHistoryOptions history;
+    RelayPresenceOptions presence;
     // PEM files; both set = wss:// (TLS) on the listening port.
     QString tlsCertificateFile;
     QString tlsKeyFile;
@@ -84,6 +118,13 @@ struct RelayStats
     quint64 connectionsAccepted = 0;
     quint64 framesIn = 0;
     quint64 framesOut = 0;
+    // Payload bytes of the client messages received (text and binary) and of the frames queued
+    // for clients (what the kernel refuses stays queued and may end in a 4001 close).
+    quint64 bytesIn = 0;
+    quint64 bytesOut = 0;
+    // From a bus message's arrival to the end-of-turn sendmsg() that writes its frames.
+    LatencyHistogram deliveryLatency;
+    CloseCodeCounts closes;
     quint64 published = 0;
     quint64 busMessages = 0;
     quint64 echoesSuppressed = 0;
@@ -117,6 +158,14 @@ struct RelayStats
     quint64 resumes = 0;
     quint64 resumesUnknown = 0; // unknown, expired or another subject's: session_unknown
     quint64 resumesFailed = 0;  // the store failed: session_unavailable
+    quint64 recoveries = 0;     // joins with "since"
+    quint64 recoveriesFailed = 0;      // answered "recovered":false
+    quint64 recoveriesIncomplete = 0;  // stopped with recovery_incomplete
+    quint64 recoveredMessages = 0;     // history entries sent to recovering clients
+    quint64 presenceQueries = 0;       // presence frames answered with members
+    quint64 presenceEvents = 0;        // presence_join / presence_leave published
+    quint64 presenceEventsDropped = 0; // over --presence-events-rate
+    quint64 presenceFailures = 0;      // store reads and writes that failed (presence_unavailable)
 };
 
 struct RelayClientInfo

@@ -30,26 +30,43 @@ RelayOutbox::RelayOutbox(const RelayServerOptions &options, RelayStats &stats, M
 
 void RelayOutbox::send(RelayClient *client, const QByteArray &utf8)
 {
-    writeFrame(client, WebSocketFrame::text(validUtf8(utf8)));
+    const QByteArray payload = validUtf8(utf8);
+    writeFrame(client, WebSocketFrame::text(payload), payload.size());
 }
 
-void RelayOutbox::deliver(const RelayRecipients &to, const QByteArray &payload)
+void RelayOutbox::deliver(const RelayRecipients &to, const QByteArray &payload, Source source)
 {
     if (to.isEmpty())
         return;
+    const qint64 arrived = source == Source::Bus ? relayNowNs() : 0;
+    const quint64 framesBefore = m_stats.framesOut;
     // Once per message, not per recipient.
-    const QByteArray frame = WebSocketFrame::text(validUtf8(payload));
+    const QByteArray valid = validUtf8(payload);
+    const QByteArray frame = WebSocketFrame::text(valid);
     for (RelayClient *c : to)
-        writeFrame(c, frame);
+        writeFrame(c, frame, valid.size());
+    if (source == Source::Bus && m_stats.framesOut != framesBefore) {
+        m_busArrivals.push_back(arrived);
+        queueFlush();
+    }
 }
 
-void RelayOutbox::writeFrame(RelayClient *client, const QByteArray &frame)
+void RelayOutbox::queueFlush()
+{
+    if (m_flushQueued)
+        return;
+    m_flushQueued = true;
+    QMetaObject::invokeMethod(this, &RelayOutbox::flush, Qt::QueuedConnection);
+}
+
+void RelayOutbox::writeFrame(RelayClient *client, const QByteArray &frame, qsizetype payloadBytes)
 {
     WebSocketConnection *connection = client->connection;
     if (client->closing || !connection->isOpen())
         return;
     ++client->framesOut;
     ++m_stats.framesOut;
+    m_stats.bytesOut += quint64(payloadBytes);
     const bool listed = connection->hasUnflushed();
     connection->queue(frame);
     if (connection->bytesToWrite() > m_options.limits.maxOutboundBytes) {
@@ -58,14 +75,14 @@ void RelayOutbox::writeFrame(RelayClient *client, const QByteArray &frame)
     }
     // Everything written to a client in one turn goes out in one sendmsg() when the turn ends.
     if (!listed) {
-        if (m_written.empty())
-            QMetaObject::invokeMethod(this, &RelayOutbox::flush, Qt::QueuedConnection);
+        queueFlush();
         m_written.push_back(client->id);
     }
 }
 
 void RelayOutbox::flush()
 {
+    m_flushQueued = false;
     // Publishes first: the other instances' clients need not wait for this one's.
     if (m_bus)
         m_bus->flush();
@@ -76,6 +93,12 @@ void RelayOutbox::flush()
             client->connection->flushQueued();
     }
     m_flushing.clear();
+    if (!m_busArrivals.empty()) {
+        const qint64 now = relayNowNs();
+        for (const qint64 arrived : m_busArrivals)
+            m_stats.deliveryLatency.observe(now - arrived);
+        m_busArrivals.clear();
+    }
 }
 
 void RelayOutbox::checkOutbound(RelayClient *client)

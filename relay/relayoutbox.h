@@ -26,13 +26,17 @@ public:
 
     // One frame (UTF-8 JSON) to one client.
     void send(RelayClient *client, const QByteArray &utf8);
+    // Where a delivered message comes from: a bus message's time from its delivery here to the
+    // sendmsg() of its frames goes into RelayStats::deliveryLatency.
+    enum class Source { Local, Bus };
     // One message to many clients, encoded once.
-    void deliver(const RelayRecipients &to, const QByteArray &payload);
+    void deliver(const RelayRecipients &to, const QByteArray &payload, Source source = Source::Local);
     // Sends the bus's buffered publishes, then what this turn queued for clients.
     void flush();
 
 private:
-    void writeFrame(RelayClient *client, const QByteArray &frame);
+    void writeFrame(RelayClient *client, const QByteArray &frame, qsizetype payloadBytes);
+    void queueFlush();
     void checkOutbound(RelayClient *client);
 
     const RelayServerOptions &m_options;
@@ -42,4 +46,7 @@ private:
     // Clients written to in this loop turn, flushed together at its end.
     std::vector<quint64> m_written;
     std::vector<quint64> m_flushing; // m_written while flush() walks it
+    // relayNowNs() of the bus messages delivered in this turn; kept in capacity like m_written.
+    std::vector<qint64> m_busArrivals;
+    bool m_flushQueued = false;
 };

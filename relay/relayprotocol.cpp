@@ -236,6 +236,26 @@ bool isOffset(QByteArrayView text)
     return number(text.first(dash)) && number(text.sliced(dash + 1));
 }
 
+QByteArrayView offsetOf(QByteArrayView payload)
+{
+    static constexpr QByteArrayView Key = R"(,"offset":")";
+    if (!payload.endsWith("\"}"))
+        return {};
+    const qsizetype end = payload.size() - 2;
+    const qsizetype quote = payload.first(end).lastIndexOf('"');
+    if (quote < Key.size() - 1 || payload.sliced(quote + 1 - Key.size(), Key.size()) != Key)
+        return {};
+    const QByteArrayView offset = payload.sliced(quote + 1, end - quote - 1);
+    return isOffset(offset) ? offset : QByteArrayView();
+}
+
+bool offsetBefore(QByteArrayView a, QByteArrayView b)
+{
+    const qsizetype da = a.indexOf('-'), db = b.indexOf('-');
+    const quint64 msA = a.first(da).toULongLong(), msB = b.first(db).toULongLong();
+    return msA < msB || (msA == msB && a.sliced(da + 1).toULongLong() < b.sliced(db + 1).toULongLong());
+}
+
 Request parse(const QByteArray &utf8Frame, RoomIds rooms, UserField user)
 {
     QJsonParseError pe;
@@ -281,6 +301,12 @@ Request parse(const QByteArray &utf8Frame, RoomIds rooms, UserField user)
     }
     if (type == "ping"_L1) {
         r.kind = Request::Kind::Ping;
+        return r;
+    }
+    if (type == "presence"_L1) {
+        if (!readRoom(o, r, true, rooms, &error))
+            return error;
+        r.kind = Request::Kind::Presence;
         return r;
     }
     if (type == "resume"_L1) {
@@ -475,6 +501,59 @@ QByteArray chatMessage(const QString &user, const QString &text, qint64 timestam
         out.append(R"(,"relay":)");
         appendJsonBytes(out, origin);
     }
+    out.append('}');
+    return out;
+}
+
+} // namespace RelayProtocol
+
+namespace RelayProtocol {
+
+namespace {
+
+void appendMember(QByteArray &out, const PresenceMember &member)
+{
+    out.append(R"("user":)");
+    appendJson(out, member.user);
+    out.append(R"(,"since":)");
+    out.append(QByteArray::number(member.since));
+}
+
+} // namespace
+
+QByteArray presence(const QJsonValue &roomId, const QList<PresenceMember> &members, qsizetype total)
+{
+    QByteArray out = R"({"type":"presence","roomId":)"_ba;
+    appendJson(out, roomId);
+    out.append(R"(,"members":[)");
+    for (qsizetype i = 0; i < members.size(); ++i) {
+        out.append(i ? ",{" : "{");
+        appendMember(out, members[i]);
+        out.append('}');
+    }
+    out.append(']');
+    if (members.size() < total)
+        out.append(R"(,"truncated":true,"total":)").append(QByteArray::number(total));
+    out.append('}');
+    return out;
+}
+
+QByteArray presenceJoin(const QJsonValue &roomId, const PresenceMember &member)
+{
+    QByteArray out = R"({"type":"presence_join","roomId":)"_ba;
+    appendJson(out, roomId);
+    out.append(',');
+    appendMember(out, member);
+    out.append('}');
+    return out;
+}
+
+QByteArray presenceLeave(const QJsonValue &roomId, const QJsonValue &user)
+{
+    QByteArray out = R"({"type":"presence_leave","roomId":)"_ba;
+    appendJson(out, roomId);
+    out.append(R"(,"user":)");
+    appendJson(out, user);
     out.append('}');
     return out;
 }

@@ -37,7 +37,18 @@ inline constexpr char InvalidOffset[] = "invalid_offset";
 inline constexpr char SessionUnknown[] = "session_unknown";
 // A resume the relay could not look up (Redis failed); the client may try again.
 inline constexpr char SessionUnavailable[] = "session_unavailable";
+// A recovery whose client fell too far behind while catching up; sent with the roomId. The client
+// is in the room and gets live messages; it joins again with "since" to fill the gap.
+inline constexpr char RecoveryIncomplete[] = "recovery_incomplete";
 } // namespace Error
+
+// Why a join with "since" answers "recovered":false.
+namespace Unrecovered {
+inline constexpr char OffsetTrimmed[] = "offset_trimmed";           // messages after it left the stream
+inline constexpr char StreamReset[] = "stream_reset";               // the stream is not the one it came from
+inline constexpr char HistoryOff[] = "history_off";                 // this relay keeps no history
+inline constexpr char HistoryUnavailable[] = "history_unavailable"; // Redis failed; try again
+} // namespace Unrecovered
 
 // Stable close codes (docs/security.md). 1000-1015 are RFC 6455's; 4000-4999 are ours.
 namespace Close {
@@ -63,7 +74,7 @@ inline constexpr qsizetype MaxResumeOffsets = 1000;
 
 struct Request
 {
-    enum class Kind { Invalid, Join, Leave, Message, Ping, Resume };
+    enum class Kind { Invalid, Join, Leave, Message, Ping, Resume, Presence };
     Kind kind = Kind::Invalid;
 
     // The room id exactly as the client sent it (string or number), echoed in acks, and its
@@ -99,6 +110,10 @@ QString roomKeyProblem(QStringView roomKey, RoomIds rooms);
 // A history offset: "<ms>-<seq>" (a Redis stream entry id), both decimal without leading zeros
 // or sign, each within 64 bits.
 bool isOffset(QByteArrayView text);
+// The offset a delivered message ends with (,"offset":"<offset>"}), or an empty view.
+QByteArrayView offsetOf(QByteArrayView payload);
+// a < b, both offsets (isOffset).
+bool offsetBefore(QByteArrayView a, QByteArrayView b);
 
 // What a "joined" may say beyond its room (docs/protocol.md): nothing for a plain join.
 struct JoinedExtras
@@ -130,5 +145,31 @@ void appendJson(QByteArray &out, const QJsonValue &value);
 void appendJsonString(QByteArray &out, QStringView text);
 // The same for UTF-8 text; printable ASCII without quotes or backslashes (ids) is copied as it is.
 void appendJsonBytes(QByteArray &out, QByteArrayView utf8);
+
+} // namespace RelayProtocol
+
+// Presence (docs/protocol.md, "Presence").
+namespace RelayProtocol {
+
+namespace Error {
+// A presence frame for a room the connection is not a member of.
+inline constexpr char NotMember[] = "not_member";
+// A presence frame to a relay run without --presence.
+inline constexpr char PresenceOff[] = "presence_off";
+// The relay could not read the room's presence (Redis failed); the client may try again.
+inline constexpr char PresenceUnavailable[] = "presence_unavailable";
+} // namespace Error
+
+struct PresenceMember
+{
+    QJsonValue user; // a string, or null when the connection named none
+    qint64 since = 0;
+};
+
+// {"type":"presence","roomId":R,"members":[...]}, with "truncated":true,"total":T when members
+// holds fewer than total.
+QByteArray presence(const QJsonValue &roomId, const QList<PresenceMember> &members, qsizetype total);
+QByteArray presenceJoin(const QJsonValue &roomId, const PresenceMember &member);
+QByteArray presenceLeave(const QJsonValue &roomId, const QJsonValue &user);
 
 } // namespace RelayProtocol

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 #include "relayserver.h"
 
+#include "connectionwarden.h"
 #include "localsessionstore.h"
+#include "presenceservice.h"
 #include "redisbus.h"
 #include "redissessionstore.h"
 #include "relayacceptor.h"
 #include "relaylogging.h"
 #include "relayoutbox.h"
+#include "roomrecoveries.h"
 #include "roomregistry.h"
 #include "sessionservice.h"
 
@@ -18,10 +21,12 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-RelayServerOptions withInstanceId(RelayServerOptions options)
+RelayServerOptions normalized(RelayServerOptions options)
 {
     if (options.instanceId.isEmpty())
         options.instanceId = QString::number(QRandomGenerator::global()->generate(), 16);
+    // Sessions come with history: a client resumes where its offsets say.
+    options.sessions.enabled = options.sessions.enabled || options.history.size > 0;
     return options;
 }
 
@@ -38,7 +43,7 @@ SessionStore *makeSessionStore(const RelayServerOptions &options, MessageBus *bu
 
 RelayServer::RelayServer(RelayServerOptions options, MessageBus *bus, QObject *parent)
     : QObject(parent)
-    , m_options(withInstanceId(std::move(options)))
+    , m_options(normalized(std::move(options)))
     , m_bus(bus)
     , m_acceptor(new RelayAcceptor(
           m_options, m_stats, [this] { return m_clients.size(); }, this))
@@ -47,12 +52,28 @@ RelayServer::RelayServer(RelayServerOptions options, MessageBus *bus, QObject *p
     , m_sessions(new SessionService(
           m_options, m_stats, makeSessionStore(m_options, bus, this),
           {&m_clients, [this](RelayClient *c, const QByteArray &f) { send(c, f); },
-           [this](RelayClient *c, const QJsonValue &id, const QString &key, const QByteArray &) {
-               join(c, id, key);
+           [this](RelayClient *c, const QJsonValue &id, const QString &key, const QByteArray &since) {
+               join(c, id, key, since);
            }},
           this))
+    , m_recoveries(
+          new RoomRecoveries(m_options, m_stats, bus,
+                             {&m_clients, [this](RelayClient *c, const QByteArray &f) { send(c, f); },
+                              [this](const RelayClient *c) {
+                                  return m_sessions->joinedExtras(c);
+                              }},
+                             this))
+    , m_warden(new ConnectionWarden(m_options, m_stats, m_clients, this))
+    , m_presence(new PresenceService(m_options, m_stats, bus, m_rooms,
+                                     {&m_clients,
+                                      [this](RelayClient *c, const QByteArray &f) {
+                                          send(c, f);
+                                      }},
+                                     this))
     , m_echoes(m_options.instanceId, m_options.maxPendingEchoes)
 {
+    if (m_options.history.size > 0)
+        m_bus->setHistory({m_options.channelPrefix, m_options.history.size, m_options.history.ttl});
     connect(m_acceptor, &RelayAcceptor::accepted, this, &RelayServer::onAccepted);
     connect(m_rooms, &RoomRegistry::roomOpened, this, &RelayServer::roomOpened);
     connect(m_rooms, &RoomRegistry::roomClosed, this, [this](const QString &roomKey, const QByteArray &channel) {
@@ -68,16 +89,6 @@ RelayServer::RelayServer(RelayServerOptions options, MessageBus *bus, QObject *p
             m_bus->subscribe(broadcastChannel());
         }
     });
-
-    m_heartbeat.setInterval(m_options.pingInterval);
-    connect(&m_heartbeat, &QTimer::timeout, this, &RelayServer::heartbeat);
-    if (m_options.limits.idleTimeout.count() > 0) {
-        m_idleSweep.setInterval(std::clamp(m_options.limits.idleTimeout / 4, std::chrono::milliseconds(10),
-                                           std::chrono::milliseconds(1000)));
-        connect(&m_idleSweep, &QTimer::timeout, this, &RelayServer::sweepIdle);
-    }
-    m_expiryTimer.setSingleShot(true);
-    connect(&m_expiryTimer, &QTimer::timeout, this, &RelayServer::closeExpired);
     m_shutdownTimer.setSingleShot(true);
     connect(&m_shutdownTimer, &QTimer::timeout, this, [this] {
         const QList<RelayClient *> stragglers = m_clients.values();
@@ -110,10 +121,7 @@ bool RelayServer::listen(QString *error)
     }
     if (!m_acceptor->listen(error))
         return false;
-    if (m_options.pingInterval.count() > 0)
-        m_heartbeat.start();
-    if (m_options.limits.idleTimeout.count() > 0)
-        m_idleSweep.start();
+    m_warden->start();
     qCInfo(lcRelay).noquote() << u"listening on port %1 (bind %2, %3) instance %4, bus: %5"_s.arg(port()).arg(
         m_options.bindAddress.toString(), url().toString(), m_options.instanceId, m_bus->description());
     return true;
@@ -144,7 +152,7 @@ void RelayServer::onAccepted(WebSocketConnection *connection, const QString &pee
     connection->tag = client->id;
     connection->setParent(this);
     connection->setHandler(this);
-    watchExpiry(client);
+    m_warden->watch(client);
     m_sessions->connected(client);
     qCDebug(lcRelay).noquote() << "client" << client->id << "connected from" << client->peer;
     Q_EMIT clientConnected(client->id);
@@ -152,12 +160,14 @@ void RelayServer::onAccepted(WebSocketConnection *connection, const QString &pee
 
 void RelayServer::textReceived(WebSocketConnection *c, QByteArray &&text)
 {
+    m_stats.bytesIn += quint64(text.size());
     if (RelayClient *client = m_clients.value(c->tag))
         onTextMessage(client, text);
 }
 
-void RelayServer::binaryReceived(WebSocketConnection *c, QByteArray &&)
+void RelayServer::binaryReceived(WebSocketConnection *c, QByteArray &&data)
 {
+    m_stats.bytesIn += quint64(data.size());
     if (RelayClient *client = m_clients.value(c->tag))
         onBinaryMessage(client);
 }
@@ -201,15 +211,9 @@ void RelayServer::onDisconnected(quint64 id)
         return;
     m_rooms->leaveAll(client);
     m_sessions->disconnected(client);
-    if (client->expiresAtMs > 0) {
-        const auto [first, last] = m_expiries.equal_range(client->expiresAtMs);
-        for (auto it = first; it != last; ++it) {
-            if (it->second == id) {
-                m_expiries.erase(it);
-                break;
-            }
-        }
-    }
+    m_recoveries->cancelAll(client);
+    m_warden->forget(client);
+    m_stats.closes.record(client->connection->closeCodeSent(), client->connection->closeCodeReceived());
     client->connection->deleteLater();
     qCDebug(lcRelay).noquote() << "client" << id << "disconnected";
     delete client;
@@ -243,20 +247,6 @@ bool RelayServer::admitFrame(RelayClient *client)
     return false;
 }
 
-void RelayServer::sweepIdle()
-{
-    const qint64 now = relayNowNs();
-    const QList<RelayClient *> all = m_clients.values();
-    for (RelayClient *c : all) {
-        if (c->closing || !c->isIdleSince(now, m_options.limits.idleTimeout))
-            continue;
-        ++m_stats.idleCloses;
-        qCInfo(lcRelay).noquote() << "client" << c->id << "idle for" << m_options.limits.idleTimeout.count()
-                                  << "ms - closing with 4002";
-        c->close(RelayProtocol::Close::IdleTimeout, u"idle timeout"_s);
-    }
-}
-
 void RelayServer::onBinaryMessage(RelayClient *client)
 {
     ++client->framesIn;
@@ -287,15 +277,17 @@ void RelayServer::onTextMessage(RelayClient *client, const QByteArray &text)
             return;
         if (request.hasUser)
             m_sessions->announceUser(client, request.user);
-        join(client, request.roomId, request.roomKey);
+        m_presence->announceUser(client, request);
+        join(client, request.roomId, request.roomKey, request.since);
         return;
     case Kind::Leave:
-        m_rooms->leave(client, request.roomKey);
-        m_sessions->roomLeft(client, request.roomKey);
-        send(client, RelayProtocol::left(request.roomId));
+        leave(client, request);
         return;
     case Kind::Resume:
         m_sessions->resume(client, request);
+        return;
+    case Kind::Presence:
+        m_presence->query(client, request);
         return;
     case Kind::Message: {
         if (!mayUseRoom(client, request.hasRoom ? &request.roomId : nullptr, request.roomKey))
@@ -336,12 +328,13 @@ std::optional<QString> RelayServer::userOf(RelayClient *client, const RelayProto
     return std::nullopt;
 }
 
-void RelayServer::join(RelayClient *client, const QJsonValue &roomId, const QString &roomKey)
+void RelayServer::join(RelayClient *client, const QJsonValue &roomId, const QString &roomKey,
+                       const QByteArray &since)
 {
     const int maxRooms = m_options.limits.maxRoomsPerConnection;
     switch (m_rooms->join(client, roomId, roomKey, maxRooms)) {
     case RoomRegistry::Join::Joined:
-        acknowledgeJoin(client, roomId, roomKey);
+        acknowledgeJoin(client, roomId, roomKey, since);
         return;
     case RoomRegistry::Join::TooManyRooms:
         send(client, RelayProtocol::error(RelayProtocol::Error::TooManyRooms,
@@ -349,14 +342,31 @@ void RelayServer::join(RelayClient *client, const QJsonValue &roomId, const QStr
         return;
     case RoomRegistry::Join::Pending:
     case RoomRegistry::Join::AlreadyPending:
-        return; // acknowledged once the bus confirms
+        // Acknowledged once the bus confirms, recovering from the latest since asked for.
+        client->pendingSince.insert(roomKey, since);
+        return;
     }
 }
 
-void RelayServer::acknowledgeJoin(RelayClient *client, const QJsonValue &roomId, const QString &roomKey)
+void RelayServer::acknowledgeJoin(RelayClient *client, const QJsonValue &roomId, const QString &roomKey,
+                                  const QByteArray &since)
 {
     m_sessions->roomJoined(client, roomKey, roomId);
-    send(client, RelayProtocol::joined(roomId, m_sessions->joinedExtras(client)));
+    if (since.isEmpty()) {
+        m_recoveries->cancel(client->id, roomChannel(roomKey));
+        send(client, RelayProtocol::joined(roomId, m_sessions->joinedExtras(client)));
+    } else {
+        m_recoveries->start(client, roomId, roomChannel(roomKey), since);
+    }
+}
+
+void RelayServer::leave(RelayClient *client, const RelayProtocol::Request &request)
+{
+    m_rooms->leave(client, request.roomKey);
+    client->pendingSince.remove(request.roomKey);
+    m_recoveries->cancel(client->id, roomChannel(request.roomKey));
+    m_sessions->roomLeft(client, request.roomKey);
+    send(client, RelayProtocol::left(request.roomId));
 }
 
 void RelayServer::onBusSubscribed(const QByteArray &channel)
@@ -366,7 +376,7 @@ void RelayServer::onBusSubscribed(const QByteArray &channel)
         return;
     const QString roomKey = QString::fromUtf8(channel.sliced(roomChannel(QString()).size()));
     for (const auto &[client, roomId] : joined)
-        acknowledgeJoin(client, roomId, roomKey);
+        acknowledgeJoin(client, roomId, roomKey, client->pendingSince.take(roomKey));
 }
 
 void RelayServer::onBusSubscribeFailed(const QByteArray &channel, const QString &code, const QString &message)
@@ -384,6 +394,8 @@ void RelayServer::onBusSubscribeFailed(const QByteArray &channel, const QString 
     qsizetype members = 0;
     for (const RoomRegistry::Refused &r : refused) {
         members += r.wasMember ? 1 : 0;
+        r.client->pendingSince.remove(r.roomKey);
+        m_recoveries->cancel(r.client->id, channel);
         if (r.wasMember)
             m_sessions->roomLeft(r.client, r.roomKey);
         send(r.client, RelayProtocol::roomError(RelayProtocol::Error::SubscribeRefused,
@@ -403,6 +415,12 @@ void RelayServer::publish(const QString &user, const QString &text, const QJsonV
     const QByteArray payload = RelayProtocol::chatMessage(user, text, QDateTime::currentMSecsSinceEpoch(), roomId,
                                                           m_echoes.nextMessageId(), m_echoes.origin());
     const QByteArray channel = roomId ? roomChannel(roomKey) : broadcastChannel();
+    if (roomId && m_bus->hasHistory()) {
+        // Local members get it from the bus with its offset, in the history's order.
+        m_bus->publishRecorded(channel, payload, m_echoes.origin(), m_echoes.lastSequence());
+        ++m_stats.published;
+        return;
+    }
     // Local members get it now; the copy that comes back from the bus is then dropped. This also
     // keeps an instance's own clients talking while the bus is unreachable.
     if (const RelayRecipients *to = recipientsFor(channel); to && !to->isEmpty()) {
@@ -435,8 +453,16 @@ void RelayServer::onBusMessage(const QByteArray &channel, const QByteArray &payl
         return;
     }
     const RelayRecipients *to = recipientsFor(channel);
-    if (to && !to->isEmpty() && fitsOutbound(payload))
-        m_outbox->deliver(*to, payload);
+    if (!to || to->isEmpty() || !fitsOutbound(payload))
+        return;
+    if (!m_recoveries->isActive(channel)) {
+        m_outbox->deliver(*to, payload, RelayOutbox::Source::Bus);
+        return;
+    }
+    RelayRecipients live = *to;
+    for (quint64 id : m_recoveries->intercept(channel, payload))
+        live.remove(id);
+    m_outbox->deliver(live, payload, RelayOutbox::Source::Bus);
 }
 
 bool RelayServer::fitsOutbound(const QByteArray &payload)
@@ -453,53 +479,6 @@ bool RelayServer::fitsOutbound(const QByteArray &payload)
                                      << "(" << m_stats.oversizeBusMessages << "so far)";
     }
     return false;
-}
-
-void RelayServer::watchExpiry(RelayClient *client)
-{
-    if (client->expiresAtMs <= 0)
-        return;
-    const auto it = m_expiries.emplace(client->expiresAtMs, client->id);
-    if (it == m_expiries.begin())
-        closeExpired(); // arms the timer for the new earliest
-}
-
-void RelayServer::closeExpired()
-{
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    while (!m_expiries.empty() && m_expiries.begin()->first <= now) {
-        const quint64 id = m_expiries.begin()->second;
-        m_expiries.erase(m_expiries.begin());
-        RelayClient *c = m_clients.value(id);
-        if (!c || c->closing)
-            continue;
-        ++m_stats.tokenExpiredCloses;
-        qCInfo(lcRelay).noquote() << "client" << id << "from" << c->peer << "- token expired; closing with 1008";
-        c->close(RelayProtocol::Close::PolicyViolation, u"token_expired: the token has expired"_s);
-    }
-    if (m_expiries.empty()) {
-        m_expiryTimer.stop();
-        return;
-    }
-    // QTimer takes an int of milliseconds; a later expiry is looked at again within a day.
-    const qint64 wait = std::clamp<qint64>(m_expiries.begin()->first - now, 0, 24 * 3600 * 1000);
-    m_expiryTimer.start(std::chrono::milliseconds(wait));
-}
-
-void RelayServer::heartbeat()
-{
-    const QList<RelayClient *> all = m_clients.values();
-    for (RelayClient *c : all) {
-        if (!c->alive) {
-            ++m_stats.heartbeatTimeouts;
-            qCInfo(lcRelay).noquote() << "client" << c->id << "missed its pong; closing";
-            c->connection->close(RelayProtocol::Close::GoingAway, "heartbeat timeout");
-            c->connection->abort();
-            continue;
-        }
-        c->alive = false;
-        c->connection->ping();
-    }
 }
 
 int RelayServer::pendingConnections() const
@@ -557,7 +536,7 @@ void RelayServer::shutdown()
     if (m_shuttingDown)
         return;
     m_shuttingDown = true;
-    m_heartbeat.stop();
+    m_warden->stopHeartbeat();
     m_acceptor->close();
     qCInfo(lcRelay) << "shutting down: closing" << m_clients.size() << "client(s)";
     m_rooms->closeAll(m_clients);

@@ -7,7 +7,6 @@
 #include <QTimer>
 #include <QUrl>
 
-#include <map>
 #include <optional>
 
 #include "echofilter.h"
@@ -17,9 +16,12 @@
 #include "relayoptions.h"
 #include "relayprotocol.h"
 
+class ConnectionWarden;
 class RelayAcceptor;
 class RelayOutbox;
+class RoomRecoveries;
 class RoomRegistry;
+class PresenceService;
 class SessionService;
 
 // A WebSocket relay over a MessageBus, protocol-compatible with the seed's Node.js server
@@ -61,6 +63,10 @@ public:
     const RelayStats &stats() const { return m_stats; }
     bool kick(quint64 clientId, const QString &reason = QString());
 
+    // What a join frame does (docs/protocol.md): with since, the room is recovered after it.
+    void join(RelayClient *client, const QJsonValue &roomId, const QString &roomKey,
+              const QByteArray &since = {});
+
 Q_SIGNALS:
     void clientConnected(quint64 id);
     void clientDisconnected(quint64 id);
@@ -83,9 +89,11 @@ private:
     void onBinaryMessage(RelayClient *client);
     bool admitFrame(RelayClient *client);
     bool mayUseRoom(RelayClient *client, const QJsonValue *roomId, const QString &roomKey);
-    void join(RelayClient *client, const QJsonValue &roomId, const QString &roomKey);
-    // The joined frame (with the client's session) goes out: the client is a member of roomKey.
-    void acknowledgeJoin(RelayClient *client, const QJsonValue &roomId, const QString &roomKey);
+    // The client is a member of roomKey: its joined frame (with its session) goes out, or the
+    // recovery from since starts.
+    void acknowledgeJoin(RelayClient *client, const QJsonValue &roomId, const QString &roomKey,
+                         const QByteArray &since);
+    void leave(RelayClient *client, const RelayProtocol::Request &request);
     // The user a client's message goes out with: its own, or with tokens the token's identity;
     // nullopt after refusing a message that names someone else.
     std::optional<QString> userOf(RelayClient *client, const RelayProtocol::Request &request);
@@ -97,10 +105,6 @@ private:
     const RelayRecipients *recipientsFor(const QByteArray &channel) const;
     void send(RelayClient *client, const QByteArray &utf8);
     bool fitsOutbound(const QByteArray &payload);
-    void heartbeat();
-    void sweepIdle();
-    void watchExpiry(RelayClient *client);
-    void closeExpired();
     void maybeFinish();
 
     RelayServerOptions m_options;
@@ -111,14 +115,12 @@ private:
     RoomRegistry *m_rooms;
     RelayOutbox *m_outbox;
     SessionService *m_sessions;
+    RoomRecoveries *m_recoveries;
+    ConnectionWarden *m_warden;
+    PresenceService *m_presence;
     EchoFilter m_echoes;
     quint64 m_nextClientId = 1;
-    QTimer m_heartbeat;
     QTimer m_shutdownTimer;
-    QTimer m_idleSweep;
-    // Connections whose token expires, by expiry (ms since the epoch); one timer for the earliest.
-    std::multimap<qint64, quint64> m_expiries;
-    QTimer m_expiryTimer;
     qint64 m_lastOversizeLogNs = -1;
     bool m_broadcastRefused = false; // asked for again when the bus reconnects
     bool m_shuttingDown = false;

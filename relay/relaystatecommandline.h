@@ -21,6 +21,17 @@ private:
         QStringLiteral(
             "Give every connection a session (named in its joined frames, kept in Redis) that a "
             "resume on any relay of the fleet gets back with its rooms (on with --history-size).")};
+    const QCommandLineOption m_historySize{
+        QStringLiteral("history-size"),
+        QStringLiteral("Keep the last <n> messages of every room in a Redis stream and give each message an "
+                       "\"offset\"; a join with \"since\" recovers what came after it (default 0: off; "
+                       "turns sessions on)."),
+        QStringLiteral("n")};
+    const QCommandLineOption m_historyTtl{
+        QStringLiteral("history-ttl"),
+        QStringLiteral("Seconds a room's history is kept after its last message (default 0: as long as "
+                       "Redis keeps it)."),
+        QStringLiteral("seconds")};
     const QCommandLineOption m_sessionTtl{
         QStringLiteral("session-ttl"),
         QStringLiteral("Seconds a session is kept after its connection ends (default 300)."),

@@ -32,6 +32,7 @@ RoomRegistry::Join RoomRegistry::join(RelayClient *client, const QJsonValue &roo
     if (m_bus->isSubscribed(it->channel)) {
         it->members.insert(client->id, client);
         client->rooms.insert(roomKey);
+        Q_EMIT memberAdded(client, roomKey, roomId);
         return Join::Joined;
     }
     it->pendingJoins.insert(client->id, roomId);
@@ -60,6 +61,7 @@ QList<std::pair<RelayClient *, QJsonValue>> RoomRegistry::confirm(const QByteArr
         client->rooms.insert(roomKey);
         it->members.insert(client->id, client);
         joined.append({client, p.value()});
+        Q_EMIT memberAdded(client, roomKey, p.value());
     }
     return joined;
 }
@@ -80,6 +82,7 @@ QList<RoomRegistry::Refused> RoomRegistry::refuse(const QByteArray &channel, con
     for (RelayClient *member : room.members) {
         member->rooms.remove(roomKey);
         refused.append({member, roomKey, room.id, true});
+        Q_EMIT memberRemoved(member, roomKey);
     }
     for (auto p = room.pendingJoins.cbegin(); p != room.pendingJoins.cend(); ++p) {
         RelayClient *client = clients.value(p.key());
@@ -109,7 +112,8 @@ void RoomRegistry::leaveAll(RelayClient *client)
 
 void RoomRegistry::remove(RelayClient *client, const QString &roomKey)
 {
-    client->rooms.remove(roomKey);
+    if (client->rooms.remove(roomKey))
+        Q_EMIT memberRemoved(client, roomKey);
     client->pendingRooms.remove(roomKey);
     auto it = m_rooms.find(roomKey);
     if (it == m_rooms.end())
@@ -150,9 +154,11 @@ QStringList RoomRegistry::rooms() const
 
 void RoomRegistry::closeAll(const RelayRecipients &clients)
 {
-    if (m_bus) {
-        for (const Room &room : std::as_const(m_rooms))
-            m_bus->unsubscribe(room.channel);
+    for (auto room = m_rooms.cbegin(); room != m_rooms.cend(); ++room) {
+        for (RelayClient *member : room->members)
+            Q_EMIT memberRemoved(member, room.key());
+        if (m_bus)
+            m_bus->unsubscribe(room->channel);
     }
     m_rooms.clear();
     m_roomByChannel.clear();

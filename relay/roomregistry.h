@@ -66,6 +66,10 @@ public:
 Q_SIGNALS:
     void roomOpened(const QString &roomKey);
     void roomClosed(const QString &roomKey, const QByteArray &channel);
+    // client is now a member of roomKey (joined with roomId); and no longer is one (a leave, a
+    // disconnect, a refused subscription, shutdown). Pending joins are neither.
+    void memberAdded(RelayClient *client, const QString &roomKey, const QJsonValue &roomId);
+    void memberRemoved(RelayClient *client, const QString &roomKey);
 
 private:
     struct Room

@@ -16,21 +16,22 @@ for arg in "$@"; do
   esac
 done
 
-# switchboard-relay: compiler and build tools, Qt Core/Network/WebSockets/Test, hiredis, and for
-# the tests redis-server, redis-sentinel (the Sentinel fixture), openssl (the test PKI), python3
-# (scripts/check-structure.py), node, and chromium for the browser test.
+# switchboard-relay: compiler and build tools, Qt Core/Network/WebSockets/HttpServer (the admin
+# listener)/Test, hiredis, and for the tests redis-server, redis-sentinel (the Sentinel fixture),
+# openssl (the test PKI), python3 (scripts/check-structure.py), node, chromium for the browser
+# test, and prometheus for promtool (tst_adminserver checks /metrics with it).
 RELAY_PACKAGES=(
   build-essential cmake ninja-build pkg-config git python3
-  qt6-base-dev qt6-base-dev-tools qt6-websockets-dev
+  qt6-base-dev qt6-base-dev-tools qt6-websockets-dev qt6-httpserver-dev
   libhiredis-dev redis-server redis-sentinel redis-tools openssl
-  nodejs npm chromium
+  nodejs npm chromium prometheus
   ccache
 )
 # The console on top: widgets, charts, the SVG icon, translations, the keychain, screenshots
 # under Xvfb, and clang for the fuzzers.
 CONSOLE_PACKAGES=(
   qt6-qpa-plugins libgl-dev
-  qt6-charts-dev libqt6opengl6-dev qt6-httpserver-dev qt6-svg-dev
+  qt6-charts-dev libqt6opengl6-dev qt6-svg-dev
   qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n
   qtkeychain-qt6-dev
   xvfb xauth imagemagick
@@ -62,6 +63,11 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq >/dev/null
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Only promtool is wanted from prometheus: on a systemd machine the package also enables and
+  # starts a Prometheus server on port 9090, which this bootstrap did not ask for.
+  if [[ " ${missing[*]} " == *" prometheus "* && -d /run/systemd/system ]]; then
+    $SUDO systemctl disable --now prometheus >/dev/null 2>&1 || true
+  fi
 fi
 
 # The interop test drives the relay with Node's `ws`, pinned in tests/interop/package-lock.json.

@@ -7,6 +7,7 @@
    cannot include a console header because the console's folder is not on its include path.
 2. A layer folder includes only headers of its own folder and of the layers below it, and Qt
    modules its target links (redis: Core, Network; relay: the same, its WebSocket layer is its own;
+   admin: + HttpServer, above relay and below app/ only, so no other layer includes it;
    console: + WebSockets for its simulator's clients, nothing visual).
 3. No source file over MAX_FILE_LINES lines, no function over MAX_FUNCTION_LINES lines.
 
@@ -23,14 +24,16 @@ MAX_FUNCTION_LINES = 80
 LAYERS = {
     "redis": ["redis"],
     "relay": ["relay", "redis"],
+    "admin": ["admin", "relay", "redis"],
     "console": ["console", "relay", "redis"],
     "ui": ["ui", "console", "relay", "redis"],
 }
 # Qt modules a layer must not use (the build fails too; this names the rule).
 FORBIDDEN_QT = {
     "redis": ["QtWebSockets", "QtWidgets", "QtCharts", "QtGui"],
-    "relay": ["QtWebSockets", "QtWidgets", "QtCharts", "QtGui"],
-    "console": ["QtWidgets", "QtCharts"],
+    "relay": ["QtWebSockets", "QtWidgets", "QtCharts", "QtGui", "QtHttpServer"],
+    "admin": ["QtWebSockets", "QtWidgets", "QtCharts", "QtGui"],
+    "console": ["QtWidgets", "QtCharts", "QtHttpServer"],
 }
 QT_CLASS_MODULE = {
     "QWebSocket": "QtWebSockets",
@@ -40,8 +43,11 @@ QT_CLASS_MODULE = {
     "QApplication": "QtWidgets",
     "QChart": "QtCharts",
     "QGuiApplication": "QtGui",
+    "QHttpServer": "QtHttpServer",
+    "QHttpServerRequest": "QtHttpServer",
+    "QHttpServerResponse": "QtHttpServer",
 }
-SOURCE_DIRS = ["redis", "relay", "console", "ui", "app", "tests", "bench", "fuzz", "scripts", "translations"]
+SOURCE_DIRS = ["redis", "relay", "admin", "console", "ui", "app", "tests", "bench", "fuzz", "scripts", "translations"]
 EXTENSIONS = (".cpp", ".h", ".py", ".js", ".sh")
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
 

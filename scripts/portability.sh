@@ -53,7 +53,7 @@ trap unmount_all EXIT
 # plugins (qt6-qpa-plugins), so those come along;
 # the configure step must not look for them and switchboard-relay must not link them, which is
 # checked too.)
-GUI_PATTERN='^(qt6-(charts|svg|tools|l10n-tools|translations|httpserver)|libqt6(charts|svg|opengl6-dev|designer|help|uitools|keychain)|qtkeychain|xvfb|xauth|imagemagick|clang)'
+GUI_PATTERN='^(qt6-(charts|svg|tools|l10n-tools|translations)|libqt6(charts|svg|opengl6-dev|designer|help|uitools|keychain)|qtkeychain|xvfb|xauth|imagemagick|clang)'
 
 run_suite() {
   local suite=$1 dir=$base/$1

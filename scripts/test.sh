@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # test.sh [--relay-only]: installs what is missing, builds with -Werror, runs every test; then does
 # it again in an AddressSanitizer + UndefinedBehaviorSanitizer build, then runs the fuzzers.
-# --relay-only: only switchboard-relay (-DSWITCHBOARD_CONSOLE=OFF: the redis and relay layers,
+# --relay-only: only switchboard-relay (-DSWITCHBOARD_CONSOLE=OFF: the redis, relay and admin layers,
 # their tests and the interop test), built with -Werror in build/relay and tested; it installs
 # only the relay's packages (scripts/bootstrap.sh --relay-only). Builds use -j$SWITCHBOARD_JOBS
 # (default: the number of cores).

@@ -1336,6 +1336,198 @@ Relays melden %1 WebSocket-Clients.</translation>
     </message>
 </context>
 <context>
+    <name>RecordBar</name>
+    <message>
+        <source>Record the tap to</source>
+        <translation>Mitschnitt des Abhörens speichern unter</translation>
+    </message>
+    <message>
+        <source>Newline-delimited JSON (*.ndjson *.jsonl)</source>
+        <translation>Zeilenweises JSON (*.ndjson *.jsonl)</translation>
+    </message>
+    <message>
+        <source>Recording file (empty: a new file in %1)</source>
+        <translation>Datei für den Mitschnitt (leer: eine neue Datei in %1)</translation>
+    </message>
+    <message>
+        <source>Choose the recording file</source>
+        <translation>Datei für den Mitschnitt wählen</translation>
+    </message>
+    <message>
+        <source>Replay…</source>
+        <translation>Abspielen…</translation>
+    </message>
+    <message>
+        <source>Publish a recording into Redis or the embedded relay</source>
+        <translation>Einen Mitschnitt in Redis oder das eingebettete Relay veröffentlichen</translation>
+    </message>
+    <message>
+        <source>■ Stop recording</source>
+        <translation>■ Mitschnitt beenden</translation>
+    </message>
+    <message>
+        <source>● Record</source>
+        <translation>● Aufnehmen</translation>
+    </message>
+    <message>
+        <source>Stop and close the file</source>
+        <translation>Beenden und die Datei schließen</translation>
+    </message>
+    <message>
+        <source>Append every message the tap receives to the file</source>
+        <translation>Jede Nachricht, die beim Abhören ankommt, an die Datei anhängen</translation>
+    </message>
+    <message>
+        <source>%1 messages · %2 · %3</source>
+        <translation>%1 Nachrichten · %2 · %3</translation>
+    </message>
+    <message>
+        <source>Last: %1</source>
+        <translation>Zuletzt: %1</translation>
+    </message>
+</context>
+<context>
+    <name>RecordingActions</name>
+    <message>
+        <source>Redis</source>
+        <translation>Redis</translation>
+    </message>
+    <message>
+        <source>Redis: %1</source>
+        <translation>Redis: %1</translation>
+    </message>
+    <message>
+        <source>Embedded relay (%1, %2)</source>
+        <translation>Eingebettetes Relay (%1, %2)</translation>
+    </message>
+    <message>
+        <source>in-process bus</source>
+        <translation>prozessinterner Bus</translation>
+    </message>
+    <message>
+        <source>Redis bus</source>
+        <translation>Redis-Bus</translation>
+    </message>
+    <message>
+        <source>Embedded relay (stopped)</source>
+        <translation>Eingebettetes Relay (gestoppt)</translation>
+    </message>
+    <message>
+        <source>&amp;Replay a recording…</source>
+        <translation>Mitschnitt &amp;abspielen…</translation>
+    </message>
+    <message>
+        <source>Publish a recording of the tap into Redis or the embedded relay (Ctrl+Shift+R)</source>
+        <translation>Einen Mitschnitt in Redis oder das eingebettete Relay veröffentlichen (Strg+Umschalt+R)</translation>
+    </message>
+</context>
+<context>
+    <name>RecordingReader</name>
+    <message>
+        <source>both "%1" and "%2"</source>
+        <translation>sowohl „%1“ als auch „%2“</translation>
+    </message>
+    <message>
+        <source>no "%1" (or "%2")</source>
+        <translation>kein „%1“ (oder „%2“)</translation>
+    </message>
+    <message>
+        <source>"%1" is not a string</source>
+        <translation>„%1“ ist keine Zeichenkette</translation>
+    </message>
+    <message>
+        <source>"%1" is not valid base64</source>
+        <translation>„%1“ ist kein gültiges Base64</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>not JSON (%1 at column %2)</source>
+        <translation>kein JSON (%1 in Spalte %2)</translation>
+    </message>
+    <message>
+        <source>not a JSON object</source>
+        <translation>kein JSON-Objekt</translation>
+    </message>
+    <message>
+        <source>no "ts"</source>
+        <translation>kein „ts“</translation>
+    </message>
+    <message>
+        <source>"ts" is not a whole number of milliseconds &gt;= 0</source>
+        <translation>„ts“ ist keine ganze Zahl von Millisekunden &gt;= 0</translation>
+    </message>
+    <message>
+        <source>"channel" is empty</source>
+        <translation>„channel“ ist leer</translation>
+    </message>
+    <message>
+        <source>longer than %1 bytes (%2)</source>
+        <translation>länger als %1 Bytes (%2)</translation>
+    </message>
+    <message>
+        <source>line %1: %2</source>
+        <translation>Zeile %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>RecordingReplayer</name>
+    <message>
+        <source>The profile "%1" is read-only: replay would publish to it, so it is disabled.</source>
+        <translation>Das Profil „%1“ ist schreibgeschützt: Abspielen würde dorthin veröffentlichen und ist deshalb deaktiviert.</translation>
+    </message>
+    <message>
+        <source>Not connected to Redis.</source>
+        <translation>Nicht mit Redis verbunden.</translation>
+    </message>
+    <message>
+        <source>the connection to Redis is gone</source>
+        <translation>die Verbindung zu Redis besteht nicht mehr</translation>
+    </message>
+    <message>
+        <source>The embedded relay runs on the read-only profile's Redis: replay into it is disabled.</source>
+        <translation>Das eingebettete Relay läuft auf dem Redis des schreibgeschützten Profils: Abspielen dorthin ist deaktiviert.</translation>
+    </message>
+    <message>
+        <source>The embedded relay is not running.</source>
+        <translation>Das eingebettete Relay läuft nicht.</translation>
+    </message>
+    <message>
+        <source>the embedded relay stopped</source>
+        <translation>das eingebettete Relay wurde gestoppt</translation>
+    </message>
+    <message>
+        <source>No target to replay into.</source>
+        <translation>Kein Ziel zum Abspielen.</translation>
+    </message>
+    <message>
+        <source>Stopped after %1 of the recording's messages.</source>
+        <translation>Nach %1 Nachrichten des Mitschnitts gestoppt.</translation>
+    </message>
+    <message>
+        <source>Reading the recording failed: %1</source>
+        <translation>Lesen des Mitschnitts fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Replayed %1 messages into %2.</source>
+        <translation>%1 Nachrichten in %2 abgespielt.</translation>
+    </message>
+    <message>
+        <source>%1 refused a publish to %2 after %3 messages: %4</source>
+        <translation>%1 hat nach %3 Nachrichten eine Veröffentlichung auf %2 abgelehnt: %4</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n relay heartbeat(s) and probe(s) left out.</source>
+        <translation><numerusform>%n Relay-Heartbeat bzw. -Probe ausgelassen.</numerusform><numerusform>%n Relay-Heartbeats und -Probes ausgelassen.</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n malformed line(s) skipped.</source>
+        <translation><numerusform>%n fehlerhafte Zeile übersprungen.</numerusform><numerusform>%n fehlerhafte Zeilen übersprungen.</numerusform></translation>
+    </message>
+</context>
+<context>
     <name>RelayClientsModel</name>
     <message>
         <source>Id</source>
@@ -1516,6 +1708,101 @@ Relays melden %1 WebSocket-Clients.</translation>
     </message>
 </context>
 <context>
+    <name>ReplayDialog</name>
+    <message>
+        <source>Recording</source>
+        <translation>Mitschnitt</translation>
+    </message>
+    <message>
+        <source>Into</source>
+        <translation>Nach</translation>
+    </message>
+    <message>
+        <source>Speed</source>
+        <translation>Geschwindigkeit</translation>
+    </message>
+    <message>
+        <source>Choose a target to replay into.</source>
+        <translation>Wählen Sie ein Ziel zum Abspielen.</translation>
+    </message>
+    <message>
+        <source>Replay a recording</source>
+        <translation>Mitschnitt abspielen</translation>
+    </message>
+    <message>
+        <source>Newline-delimited JSON (*.ndjson *.jsonl);;All files (*)</source>
+        <translation>Zeilenweises JSON (*.ndjson *.jsonl);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>An NDJSON recording of the tap</source>
+        <translation>Ein NDJSON-Mitschnitt des Abhörens</translation>
+    </message>
+    <message>
+        <source>Choose the recording</source>
+        <translation>Mitschnitt wählen</translation>
+    </message>
+    <message>
+        <source>1× (recorded timing)</source>
+        <translation>1× (aufgezeichnetes Timing)</translation>
+    </message>
+    <message>
+        <source>2×</source>
+        <translation>2×</translation>
+    </message>
+    <message>
+        <source>10×</source>
+        <translation>10×</translation>
+    </message>
+    <message>
+        <source>As fast as possible</source>
+        <translation>So schnell wie möglich</translation>
+    </message>
+    <message>
+        <source>Leave out relay heartbeats and probes</source>
+        <translation>Relay-Heartbeats und -Probes auslassen</translation>
+    </message>
+    <message>
+        <source>switchboard:relays and switchboard:probe:* are the relays' own traffic; replayed, an old heartbeat brings back a relay that is gone</source>
+        <translation>switchboard:relays und switchboard:probe:* sind der eigene Verkehr der Relays; abgespielt bringt ein alter Heartbeat ein Relay zurück, das nicht mehr da ist</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stopp</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Fortsetzen</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Pause</translation>
+    </message>
+    <message>
+        <source>%1 published into %2 · %3 of the recording's time</source>
+        <translation>%1 in %2 veröffentlicht · %3 der Zeit des Mitschnitts</translation>
+    </message>
+    <message>
+        <source> · %1 heartbeats left out</source>
+        <translation> · %1 Heartbeats ausgelassen</translation>
+    </message>
+    <message>
+        <source> · %1 malformed lines skipped</source>
+        <translation> · %1 fehlerhafte Zeilen übersprungen</translation>
+    </message>
+    <message>
+        <source> · paused</source>
+        <translation> · pausiert</translation>
+    </message>
+</context>
+<context>
     <name>TapController</name>
     <message>
         <source>Receiving %1 msg/s: keeping 1 in %2 to stay responsive (rates and counts stay exact).</source>
@@ -1551,6 +1838,17 @@ Relays melden %1 WebSocket-Clients.</translation>
     <message>
         <source>Payload</source>
         <translation>Nutzlast</translation>
+    </message>
+</context>
+<context>
+    <name>TapRecorder</name>
+    <message>
+        <source>Cannot record to %1: %2</source>
+        <translation>Aufnahme nach %1 nicht möglich: %2</translation>
+    </message>
+    <message>
+        <source>Recording to %1 stopped: %2. The file keeps the %3 messages (%4) written before; %5 more were not written.</source>
+        <translation>Aufnahme nach %1 gestoppt: %2. Die Datei behält die %3 zuvor geschriebenen Nachrichten (%4); %5 weitere wurden nicht geschrieben.</translation>
     </message>
 </context>
 <context>

@@ -11,13 +11,14 @@
 #include "chartsview.h"
 #include "connectioncontroller.h"
 #include "connectiondialog.h"
+#include "consolelogging.h"
 #include "embeddedrelay.h"
 #include "languagemanager.h"
-#include "consolelogging.h"
 #include "logmodel.h"
 #include "logview.h"
 #include "nodesview.h"
 #include "privateredisserver.h"
+#include "recordingactions.h"
 #include "redisprobe.h"
 #include "relayaudience.h"
 #include "relaydirectory.h"
@@ -112,6 +113,8 @@ void MainWindow::createDocks()
     QDockWidget *nodesDock = addDock(new NodesView(m_channels, this), u"nodesDock"_s, Qt::RightDockWidgetArea);
     arrangeDocks({channelsDock, tapDock, chartsDock, relayDock, announceDock, auditDock, logDock, nodesDock});
     routeTapRequests(channelsView, tapDock);
+    m_recording = new RecordingActions(m_tap, m_connection, m_relay, m_tapView, this);
+    m_fileMenu->insertAction(m_quitAction, m_recording->replayAction());
 }
 
 // Channels beside the tap, charts and log below the channels, the relay, announcements, audit log and

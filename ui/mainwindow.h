@@ -13,6 +13,7 @@ class ChannelsView;
 class ChartFeeder;
 class ConnectionController;
 class EmbeddedRelay;
+class RecordingActions;
 class RelayPanel;
 class RelaySimulator;
 class TapController;
@@ -49,6 +50,7 @@ public:
     AuditLog *auditLog() const { return m_audit; }
     ThemeManager *themeManager() const { return m_theme; }
     LanguageManager *languageManager() const { return m_language; }
+    RecordingActions *recordingActions() const { return m_recording; }
 
     // Connects with a profile; the password, when given, is used as is (not stored).
     // sentinelPassword: the Sentinels' own, for a Sentinel profile whose Sentinels require one.
@@ -113,6 +115,7 @@ private:
     ChartFeeder *m_feeder;
     TapView *m_tapView = nullptr;
     RelayPanel *m_relayPanel = nullptr;
+    RecordingActions *m_recording = nullptr;
     QMenu *m_fileMenu = nullptr;
     QMenu *m_viewMenu = nullptr;
     QMenu *m_themeMenu = nullptr;

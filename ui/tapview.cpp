@@ -239,6 +239,12 @@ void TapView::connectViews()
     connect(space, &QShortcut::activated, m_pauseButton, &QPushButton::toggle);
 }
 
+void TapView::addBar(QWidget *bar)
+{
+    auto *layout = static_cast<QVBoxLayout *>(this->layout());
+    layout->insertWidget(layout->indexOf(m_banner), bar);
+}
+
 void TapView::changeEvent(QEvent *event)
 {
     if (event->type() == QEvent::LanguageChange)

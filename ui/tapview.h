@@ -27,6 +27,8 @@ public:
     // Exactly the rows the table shows (or the selected ones), in view order.
     bool exportRows(const QString &path, TapExporter::Format format, bool selectionOnly, QString *error);
     QTableView *table() const { return m_table; }
+    // A row of controls (the RecordBar) below the filters.
+    void addBar(QWidget *bar);
 
 public Q_SLOTS:
     void tapChannels(const QByteArrayList &channels);

@@ -2,6 +2,7 @@
 #include "keychainsecretstore.h"
 #include "logmodel.h"
 #include "mainwindow.h"
+#include "recordingactions.h"
 #include "tapcontroller.h"
 
 #include <QApplication>
@@ -75,8 +76,15 @@ int main(int argc, char *argv[])
         u"simulate"_s, u"With --relay-port: start <n> simulated WebSocket clients chatting in rooms."_s,
         u"n"_s, u"0"_s);
     const QCommandLineOption tap(u"tap"_s, u"Tap <pattern> (e.g. '*') from the start."_s, u"pattern"_s);
-    parser.addOptions(
-        {privateRedis, settingsFile, noKeychain, screenshot, screenshotDelay, relayPort, simulate, tap});
+    const QCommandLineOption record(
+        u"record"_s, u"Record everything the tap receives to <file> (NDJSON) from the start."_s, u"file"_s);
+    const QCommandLineOption replay(
+        u"replay"_s, u"Replay the recording <file> into the console's Redis once connected."_s, u"file"_s);
+    const QCommandLineOption replaySpeed(u"replay-speed"_s,
+                                         u"With --replay: 1 (recorded timing), 2, 10 or max (default 1)."_s,
+                                         u"speed"_s, u"1"_s);
+    parser.addOptions({privateRedis, settingsFile, noKeychain, screenshot, screenshotDelay, relayPort,
+                       simulate, tap, record, replay, replaySpeed});
     parser.process(app);
 
     std::unique_ptr<QSettings> settings =
@@ -114,6 +122,23 @@ int main(int argc, char *argv[])
                 window.tapController()->addPattern(pattern.toUtf8());
             else
                 window.tapController()->addChannel(pattern.toUtf8());
+        }
+        if (parser.isSet(record)) {
+            QString error;
+            if (!window.recordingActions()->record(parser.value(record), &error)) {
+                std::fprintf(stderr, "switchboard: --record: %s\n", qPrintable(error));
+                return 2;
+            }
+        }
+        if (parser.isSet(replay)) {
+            const QString speed = parser.value(replaySpeed);
+            const QStringList speeds{u"1"_s, u"2"_s, u"10"_s, u"max"_s};
+            if (!speeds.contains(speed)) {
+                std::fputs("switchboard: --replay-speed needs 1, 2, 10 or max\n", stderr);
+                return 2;
+            }
+            window.recordingActions()->replayWhenReady(parser.value(replay),
+                                                       speed == u"max"_s ? 0 : speed.toDouble());
         }
         if (parser.isSet(screenshot)) {
             bool ok = false;

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "relayapp.h"
 
+#include "adminserver.h"
 #include "localbus.h"
-#include "relaylogging.h"
 #include "redisbus.h"
 #include "redisprobe.h"
+#include "relaylogging.h"
 #include "relayserver.h"
 #include "relaystatspublisher.h"
 
@@ -77,10 +78,32 @@ void RelayApp::startWithBus(MessageBus *bus)
         Q_EMIT exitRequested(1);
         return;
     }
+    if (!startAdmin())
+        return;
     m_stats = new RelayStatsPublisher(m_server, m_config.statsInterval, this);
     m_stats->start();
     if (m_stopping)
         m_server->shutdown();
+}
+
+bool RelayApp::startAdmin()
+{
+    const RelayAdminOptions &admin = m_config.admin;
+    if (!admin.enabled)
+        return true;
+    m_admin = new AdminServer(m_server, this);
+    QString error;
+    if (!m_admin->listen(admin.bindAddress, admin.port, &error)) {
+        qCCritical(lcRelay).noquote() << error;
+        Q_EMIT exitRequested(1);
+        return false;
+    }
+    const QString host = admin.bindAddress.protocol() == QAbstractSocket::IPv6Protocol
+                             ? u"[%1]"_s.arg(admin.bindAddress.toString())
+                             : admin.bindAddress.toString();
+    qCInfo(lcRelay).noquote()
+        << u"admin listening on http://%1:%2 (/metrics, /healthz, /readyz)"_s.arg(host).arg(m_admin->port());
+    return true;
 }
 
 void RelayApp::stop()

@@ -6,6 +6,7 @@
 #include <QObject>
 #include <QTimer>
 
+class AdminServer;
 class MessageBus;
 class RelayServer;
 class RelayStatsPublisher;
@@ -25,11 +26,13 @@ Q_SIGNALS:
 
 private:
     void startWithBus(MessageBus *bus);
+    bool startAdmin();
 
     RelayCommandLine m_config;
     MessageBus *m_bus = nullptr;
     RelayServer *m_server = nullptr;
     RelayStatsPublisher *m_stats = nullptr;
+    AdminServer *m_admin = nullptr;
     QTimer m_deadline;
     bool m_stopping = false;
 };

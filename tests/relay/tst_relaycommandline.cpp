@@ -32,6 +32,14 @@ private Q_SLOTS:
     void eventLoop();
     void sessions_data();
     void sessions();
+    void history_data();
+    void history();
+    void admin_data();
+    void admin();
+    void presence_data();
+    void presence();
+    void presenceErrors_data();
+    void presenceErrors();
     void demoPage_data();
     void demoPage();
 };
@@ -148,11 +156,34 @@ void tst_RelayCommandLine::invalid_data()
                                     << u"--stats-interval:"_s;
     QTest::newRow("stats text") << QStringList{u"--stats-interval"_s, u"often"_s} << QStringList{}
                                 << u"--stats-interval: 'often'"_s;
+    QTest::newRow("admin port text") << QStringList{u"--admin-port"_s, u"metrics"_s} << QStringList{}
+                                     << u"--admin-port: invalid port 'metrics': expected 0-65535"_s;
+    QTest::newRow("admin port too big")
+        << QStringList{u"--admin-port=70000"_s} << QStringList{} << u"--admin-port: invalid port '70000'"_s;
+    QTest::newRow("admin port is the relay's")
+        << QStringList{u"--port=9000"_s, u"--admin-port=9000"_s} << QStringList{}
+        << u"--admin-port: 9000 is the WebSocket port (--port)"_s;
+    QTest::newRow("admin port is PORT") << QStringList{u"--admin-port=8080"_s} << QStringList{u"PORT=8080"_s}
+                                        << u"--admin-port: 8080 is the WebSocket port"_s;
+    QTest::newRow("admin bind without port")
+        << QStringList{u"--admin-bind=0.0.0.0"_s} << QStringList{} << u"--admin-bind needs --admin-port"_s;
+    QTest::newRow("admin bind name") << QStringList{u"--admin-port=9100"_s, u"--admin-bind=metrics.local"_s}
+                                     << QStringList{}
+                                     << u"--admin-bind: 'metrics.local' is not an IP address"_s;
     QTest::newRow("session ttl without sessions")
         << QStringList{u"--session-ttl=60"_s} << QStringList{} << u"--session-ttl needs sessions"_s;
     QTest::newRow("session ttl zero")
         << QStringList{u"--sessions"_s, u"--session-ttl=0"_s} << QStringList{}
         << u"--session-ttl: '0' must be a number of seconds between 1 and 2592000"_s;
+    QTest::newRow("history ttl without history")
+        << QStringList{u"--history-ttl=60"_s} << QStringList{} << u"--history-ttl needs history"_s;
+    QTest::newRow("history size negative")
+        << QStringList{u"--history-size=-1"_s} << QStringList{}
+        << u"--history-size: '-1' must be a number between 1 and 1000000, or 0"_s;
+    QTest::newRow("history size huge")
+        << QStringList{u"--history-size=2000000"_s} << QStringList{} << u"--history-size: '2000000'"_s;
+    QTest::newRow("history size text")
+        << QStringList{u"--history-size=lots"_s} << QStringList{} << u"--history-size: 'lots'"_s;
     QTest::newRow("session ttl text") << QStringList{u"--sessions"_s, u"--session-ttl=long"_s}
                                       << QStringList{} << u"--session-ttl: 'long'"_s;
     QTest::newRow("stats too small") << QStringList{u"--stats-interval=0.001"_s} << QStringList{}
@@ -366,7 +397,7 @@ void tst_RelayCommandLine::help()
     QCOMPARE(r.outcome, Outcome::Help);
     for (const char *option : {"--port", "--bind", "--redis", "--channel-prefix", "--instance-id",
                                "--ping-interval", "--stats-interval", "--redis-ping-interval",
-                               "--redis-ping-timeout"})
+                               "--redis-ping-timeout", "--admin-port", "--admin-bind"})
         QVERIFY2(r.message.contains(QLatin1StringView(option)), option);
 }
 
@@ -418,6 +449,118 @@ void tst_RelayCommandLine::sessions()
     QVERIFY2(r.outcome == Outcome::Run, qPrintable(r.message));
     QTEST(r.server.sessions.enabled, "enabled");
     QTEST(int(r.server.sessions.ttl.count()), "ttl");
+}
+
+void tst_RelayCommandLine::history_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<int>("size");
+    QTest::addColumn<int>("ttl");
+    QTest::addColumn<bool>("sessions");
+    QTest::newRow("off by default") << QStringList{} << 0 << 0 << false;
+    QTest::newRow("size") << QStringList{u"--history-size=100"_s} << 100 << 0 << true;
+    QTest::newRow("size and ttl") << QStringList{u"--history-size"_s, u"50"_s, u"--history-ttl"_s, u"600"_s}
+                                  << 50 << 600 << true;
+    QTest::newRow("size 0 is off") << QStringList{u"--history-size=0"_s} << 0 << 0 << false;
+}
+
+void tst_RelayCommandLine::history()
+{
+    QFETCH(QStringList, args);
+    const RelayCommandLine r = RelayCommandLine::parse(QStringList{u"switchboard-relay"_s} + args, {});
+    QVERIFY2(r.outcome == Outcome::Run, qPrintable(r.message));
+    QTEST(int(r.server.history.size), "size");
+    QTEST(int(r.server.history.ttl.count()), "ttl");
+    QTEST(r.server.sessions.enabled, "sessions");
+}
+
+void tst_RelayCommandLine::admin_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<bool>("enabled");
+    QTest::addColumn<QString>("bind");
+    QTest::addColumn<int>("port");
+    QTest::newRow("off by default") << QStringList{} << false << u"127.0.0.1"_s << 0;
+    QTest::newRow("port") << QStringList{u"--admin-port"_s, u"9100"_s} << true << u"127.0.0.1"_s << 9100;
+    QTest::newRow("any free port") << QStringList{u"--admin-port=0"_s} << true << u"127.0.0.1"_s << 0;
+    QTest::newRow("both 0") << QStringList{u"--port=0"_s, u"--admin-port=0"_s} << true << u"127.0.0.1"_s << 0;
+    QTest::newRow("bind all") << QStringList{u"--admin-port=9100"_s, u"--admin-bind"_s, u"0.0.0.0"_s} << true
+                              << u"0.0.0.0"_s << 9100;
+    QTest::newRow("bind IPv6") << QStringList{u"--admin-port=9100"_s, u"--admin-bind=::1"_s} << true
+                               << u"::1"_s << 9100;
+    QTest::newRow("bind localhost") << QStringList{u"--admin-port=9100"_s, u"--admin-bind=localhost"_s}
+                                    << true << u"127.0.0.1"_s << 9100;
+}
+
+void tst_RelayCommandLine::admin()
+{
+    QFETCH(QStringList, args);
+    const RelayCommandLine r = RelayCommandLine::parse(QStringList{u"switchboard-relay"_s} + args, {});
+    QVERIFY2(r.outcome == Outcome::Run, qPrintable(r.message));
+    QTEST(r.admin.enabled, "enabled");
+    QTEST(r.admin.bindAddress.toString(), "bind");
+    QTEST(int(r.admin.port), "port");
+}
+
+void tst_RelayCommandLine::presence_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<bool>("enabled");
+    QTest::addColumn<bool>("events");
+    QTest::addColumn<double>("rate");
+    QTest::addColumn<int>("ttl");
+    QTest::addColumn<int>("maxMembers");
+    QTest::newRow("off by default") << QStringList{} << false << false << 50.0 << 30 << 1000;
+    QTest::newRow("--presence") << QStringList{u"--presence"_s} << true << false << 50.0 << 30 << 1000;
+    QTest::newRow("--presence-events implies --presence")
+        << QStringList{u"--presence-events"_s} << true << true << 50.0 << 30 << 1000;
+    QTest::newRow("all") << QStringList{u"--presence-events"_s, u"--presence-events-rate=5"_s,
+                                        u"--presence-ttl"_s, u"3"_s, u"--presence-max-members=10"_s}
+                         << true << true << 5.0 << 3 << 10;
+}
+
+void tst_RelayCommandLine::presence()
+{
+    QFETCH(QStringList, args);
+    const RelayCommandLine r = RelayCommandLine::parse(QStringList{u"switchboard-relay"_s} + args, {});
+    QVERIFY2(r.outcome == Outcome::Run, qPrintable(r.message));
+    QTEST(r.server.presence.enabled, "enabled");
+    QTEST(r.server.presence.events, "events");
+    QTEST(r.server.presence.eventsPerSecond, "rate");
+    QTEST(int(r.server.presence.ttl.count()), "ttl");
+    QTEST(r.server.presence.maxMembers, "maxMembers");
+}
+
+void tst_RelayCommandLine::presenceErrors_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("error");
+    QTest::newRow("ttl without presence")
+        << QStringList{u"--presence-ttl=10"_s} << u"--presence-ttl needs presence: add --presence"_s;
+    QTest::newRow("max members without presence")
+        << QStringList{u"--presence-max-members=10"_s} << u"--presence-max-members needs presence"_s;
+    QTest::newRow("rate without events") << QStringList{u"--presence"_s, u"--presence-events-rate=5"_s}
+                                         << u"--presence-events-rate needs --presence-events"_s;
+    QTest::newRow("ttl under 3") << QStringList{u"--presence"_s, u"--presence-ttl=2"_s}
+                                 << u"--presence-ttl: '2' must be a number of seconds between 3 and 86400"_s;
+    QTest::newRow("ttl text") << QStringList{u"--presence"_s, u"--presence-ttl=long"_s}
+                              << u"--presence-ttl: 'long'"_s;
+    QTest::newRow("rate zero") << QStringList{u"--presence-events"_s, u"--presence-events-rate=0"_s}
+                               << u"--presence-events-rate: '0' must be a number between 1 and 100000"_s;
+    QTest::newRow("max members zero")
+        << QStringList{u"--presence"_s, u"--presence-max-members=0"_s}
+        << u"--presence-max-members: '0' must be a number between 1 and 100000"_s;
+    QTest::newRow("max members fraction") << QStringList{u"--presence"_s, u"--presence-max-members=1e9"_s}
+                                          << u"--presence-max-members: '1e9'"_s;
+}
+
+void tst_RelayCommandLine::presenceErrors()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, error);
+    const RelayCommandLine r = RelayCommandLine::parse(QStringList{u"switchboard-relay"_s} + args, {});
+    QCOMPARE(r.outcome, Outcome::Error);
+    QVERIFY2(r.message.contains(error), qPrintable(r.message));
 }
 
 void tst_RelayCommandLine::demoPage_data()

@@ -22,6 +22,9 @@ private Q_SLOTS:
     void chatMessage_data();
     void chatMessage();
     void errorFrameIsValidJson();
+    void presenceRequest_data();
+    void presenceRequest();
+    void presenceFrames();
 };
 
 void tst_RelayProtocol::parse_data()
@@ -217,6 +220,56 @@ void tst_RelayProtocol::errorFrameIsValidJson()
     QCOMPARE(o.value("code"_L1).toString(), u"invalid_json"_s);
     QCOMPARE(o.value("message"_L1).toString(), u"bad \"input\"\n"_s);
     QCOMPARE(o.size(), 3);
+}
+
+void tst_RelayProtocol::presenceRequest_data()
+{
+    QTest::addColumn<QByteArray>("frame");
+    QTest::addColumn<Kind>("kind");
+    QTest::addColumn<QByteArray>("errorCode");
+    QTest::addColumn<QString>("roomKey");
+    QTest::newRow("string") << R"({"type":"presence","roomId":"lobby"})"_ba << Kind::Presence << ""_ba
+                            << u"lobby"_s;
+    QTest::newRow("number") << R"({"type":"presence","roomId":7})"_ba << Kind::Presence << ""_ba << u"7"_s;
+    QTest::newRow("no room") << R"({"type":"presence"})"_ba << Kind::Invalid << "missing_field"_ba << u""_s;
+    QTest::newRow("null room") << R"({"type":"presence","roomId":null})"_ba << Kind::Invalid
+                               << "invalid_field"_ba << u""_s;
+    QTest::newRow("bool room") << R"({"type":"presence","roomId":true})"_ba << Kind::Invalid
+                               << "invalid_field"_ba << u""_s;
+    QTest::newRow("bad room") << R"({"type":"presence","roomId":"a b"})"_ba << Kind::Invalid
+                              << "invalid_room"_ba << u""_s;
+    QTest::newRow("case") << R"({"type":"Presence","roomId":"a"})"_ba << Kind::Invalid << "unknown_type"_ba
+                          << u""_s;
+}
+
+void tst_RelayProtocol::presenceRequest()
+{
+    QFETCH(QByteArray, frame);
+    QFETCH(QByteArray, errorCode);
+    const RelayProtocol::Request r = RelayProtocol::parse(frame);
+    QTEST(r.kind, "kind");
+    QCOMPARE(r.errorCode, errorCode);
+    if (r.kind != Kind::Invalid)
+        QTEST(r.roomKey, "roomKey");
+}
+
+void tst_RelayProtocol::presenceFrames()
+{
+    using RelayProtocol::PresenceMember;
+    const QList<PresenceMember> two{{QJsonValue(u"ann"_s), 1700000000000},
+                                    {QJsonValue(QJsonValue::Null), 17}};
+    QCOMPARE(RelayProtocol::presence(QJsonValue(u"lobby"_s), two, 2),
+             R"({"type":"presence","roomId":"lobby","members":[{"user":"ann","since":1700000000000},)"
+             R"({"user":null,"since":17}]})"_ba);
+    QCOMPARE(RelayProtocol::presence(QJsonValue(7), {}, 0),
+             R"({"type":"presence","roomId":7,"members":[]})"_ba);
+    QCOMPARE(RelayProtocol::presence(QJsonValue(7), two.first(1), 5),
+             R"({"type":"presence","roomId":7,"members":[{"user":"ann","since":1700000000000}],)"
+             R"("truncated":true,"total":5})"_ba);
+    QCOMPARE(RelayProtocol::presenceJoin(QJsonValue(u"a"_s), {QJsonValue(u"q\"x"_s), 5}),
+             R"({"type":"presence_join","roomId":"a","user":"q\"x","since":5})"_ba);
+    QCOMPARE(RelayProtocol::presenceLeave(QJsonValue(3), QJsonValue(QJsonValue::Null)),
+             R"({"type":"presence_leave","roomId":3,"user":null})"_ba);
 }
 
 QTEST_MAIN(tst_RelayProtocol)
