@@ -441,7 +441,8 @@ RelayCommandLine RelayCommandLine::parse(const QStringList &arguments, const QPr
     const Reader read{parser, o, env, &r, &error};
     if (!read.readEventLoop() || !read.readListen() || !read.readBus() || !read.readIdentity() ||
         !read.readLimits() || !read.readSecurity() || !state.read(parser, &r.server, &error) ||
-        !admin.read(parser, r.server.port, &r.admin, &error) || !presence.read(parser, &r.server, &error))
+        !admin.read(parser, r.server.port, &r.admin, &error) ||
+        !presence.read(parser, &r.server, &error))
         return failWith(error);
     demoPage.read(parser, &r.server);
     r.outage.probe.channel = r.server.channelPrefix + "switchboard:probe:" + r.server.instanceId.toUtf8();

@@ -159,9 +159,9 @@ struct RelayStats
     quint64 resumesUnknown = 0; // unknown, expired or another subject's: session_unknown
     quint64 resumesFailed = 0;  // the store failed: session_unavailable
     quint64 recoveries = 0;     // joins with "since"
-    quint64 recoveriesFailed = 0;      // answered "recovered":false
-    quint64 recoveriesIncomplete = 0;  // stopped with recovery_incomplete
-    quint64 recoveredMessages = 0;     // history entries sent to recovering clients
+    quint64 recoveriesFailed = 0;     // answered "recovered":false
+    quint64 recoveriesIncomplete = 0; // stopped with recovery_incomplete
+    quint64 recoveredMessages = 0;    // history entries sent to recovering clients
     quint64 presenceQueries = 0;       // presence frames answered with members
     quint64 presenceEvents = 0;        // presence_join / presence_leave published
     quint64 presenceEventsDropped = 0; // over --presence-events-rate
