@@ -5,6 +5,7 @@
 #include "channeltreemodel.h"
 #include "clusterchannelmonitor.h"
 #include "clusternodesmodel.h"
+#include "historykeyscanner.h"
 #include "pubsubclientmodel.h"
 #include "redisclusterconnection.h"
 #include "redisconnection.h"
@@ -25,6 +26,7 @@ ChannelsController::ChannelsController(QObject *parent)
     , m_tree(new ChannelTreeModel(this))
     , m_clients(new PubSubClientModel(this))
     , m_nodes(new ClusterNodesModel(this))
+    , m_history(new HistoryKeyScanner(this))
 {
     qRegisterMetaType<ChannelRoundPtr>();
     qRegisterMetaType<QList<ClusterNodeStatus>>();
@@ -45,6 +47,7 @@ void ChannelsController::attach(RedisConnection *connection)
     if (!connection)
         return;
     startWorker(connection, connection->options());
+    m_history->attach(connection);
 }
 
 // Polls with options on the worker's thread: one server, or every node of a Cluster.
@@ -104,11 +107,13 @@ void ChannelsController::attachCluster(RedisClusterConnection *cluster, RedisCon
     m_cluster = true;
     startWorker(node, cluster->options());
     m_directory->followSharded(cluster);
+    m_history->attachCluster(cluster);
 }
 
 void ChannelsController::detach()
 {
     stopWorker();
+    m_history->detach();
     m_cluster = false;
     m_nodes->applyNodes({});
     m_sliceTimer.stop();
@@ -154,6 +159,7 @@ void ChannelsController::refresh()
         return;
     m_refreshing = true;
     QMetaObject::invokeMethod(m_worker, [w = m_worker] { w->refresh(); });
+    m_history->scan();
 }
 
 void ChannelsController::setPollBudget(const PollBudget &budget)
@@ -228,6 +234,8 @@ void ChannelsController::finishRound()
     Q_EMIT snapshotReady(m_last);
     if (alive)
         startDirectory();
+    if (alive)
+        m_history->scanIfDue();
     if (alive && !m_rounds.empty()) {
         const ChannelRoundPtr next = m_rounds.front();
         m_rounds.pop_front();

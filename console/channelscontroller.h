@@ -15,6 +15,7 @@
 
 class ChannelListModel;
 class ClusterNodesModel;
+class HistoryKeyScanner;
 class RedisClusterConnection;
 class ChannelTreeModel;
 class PubSubClientModel;
@@ -64,6 +65,9 @@ public:
     ChannelTreeModel *treeModel() const { return m_tree; }
     PubSubClientModel *clientModel() const { return m_clients; }
     RelayDirectory *directory() const { return m_directory; }
+    // Which channels have a relay's history stream; scanned with the channel list, at most every
+    // HistoryKeyScanner's minimum interval (refresh() scans at once).
+    HistoryKeyScanner *historyScanner() const { return m_history; }
     const PubSubSnapshot &lastSnapshot() const { return m_last; }
     QString lastError() const { return m_lastError; }
     // -1 when Redis did not say (PUBSUB NUMSUB failed).
@@ -96,6 +100,7 @@ private:
     ChannelTreeModel *m_tree;
     PubSubClientModel *m_clients;
     ClusterNodesModel *m_nodes;
+    HistoryKeyScanner *m_history;
     std::chrono::milliseconds m_interval{2000};
     PollBudget m_budget;
     PubSubSnapshot m_last;

@@ -77,6 +77,26 @@ QByteArray RelayStatsPublisher::statsPayload() const
         {u"tokenExpiredCloses"_s, qint64(st.tokenExpiredCloses)},
         {u"subscribeRefusals"_s, qint64(st.subscribeRefusals)},
     };
+    // What the relay keeps beside Pub/Sub (docs/protocol.md, "History and recovery", "Sessions",
+    // "Presence"): which of it is on, and what it did.
+    const RelayServerOptions &opt = m_server->options();
+    const QJsonObject state{
+        {u"historySize"_s, qint64(opt.history.size)},
+        {u"sessions"_s, opt.sessions.enabled},
+        {u"presence"_s, opt.presence.enabled},
+        {u"sessionsCreated"_s, qint64(st.sessionsCreated)},
+        {u"resumes"_s, qint64(st.resumes)},
+        {u"resumesUnknown"_s, qint64(st.resumesUnknown)},
+        {u"resumesFailed"_s, qint64(st.resumesFailed)},
+        {u"recoveries"_s, qint64(st.recoveries)},
+        {u"recoveriesFailed"_s, qint64(st.recoveriesFailed)},
+        {u"recoveriesIncomplete"_s, qint64(st.recoveriesIncomplete)},
+        {u"recoveredMessages"_s, qint64(st.recoveredMessages)},
+        {u"presenceQueries"_s, qint64(st.presenceQueries)},
+        {u"presenceEvents"_s, qint64(st.presenceEvents)},
+        {u"presenceEventsDropped"_s, qint64(st.presenceEventsDropped)},
+        {u"presenceFailures"_s, qint64(st.presenceFailures)},
+    };
     QJsonObject bus;
     if (const auto *redis = qobject_cast<const RedisBus *>(m_server->bus())) {
         const RedisBusStats &b = redis->stats();
@@ -102,6 +122,7 @@ QByteArray RelayStatsPublisher::statsPayload() const
         {u"at"_s, QDateTime::currentMSecsSinceEpoch()},
         {u"protection"_s, protection},
         {u"bus"_s, bus},
+        {u"state"_s, state},
     };
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }

@@ -591,6 +591,10 @@ Relays melden %1 WebSocket-Clients.</translation>
         <source>%1 channels · %2 subscriptions · %3 pattern subscriptions · %4</source>
         <translation>%1 Kanäle · %2 Abonnements · %3 Muster-Abonnements · %4</translation>
     </message>
+    <message>
+        <source>Room detail</source>
+        <translation>Raumdetails</translation>
+    </message>
 </context>
 <context>
     <name>ChartFeeder</name>
@@ -960,6 +964,36 @@ Relays melden %1 WebSocket-Clients.</translation>
     </message>
 </context>
 <context>
+    <name>HistoryKeyScanner</name>
+    <message>
+        <source>the Cluster's topology is not known yet</source>
+        <translation>die Topologie des Clusters ist noch nicht bekannt</translation>
+    </message>
+    <message>
+        <source>%1: connection closed</source>
+        <translation>%1: Verbindung geschlossen</translation>
+    </message>
+    <message>
+        <source>unexpected SCAN reply</source>
+        <translation>unerwartete Antwort auf SCAN</translation>
+    </message>
+    <message>
+        <source>stopped at the limit of %1 channels</source>
+        <translation>beim Limit von %1 Kanälen angehalten</translation>
+    </message>
+    <message>
+        <source>stopped at the limit of %1 SCAN calls per node</source>
+        <translation>beim Limit von %1 SCAN-Aufrufen je Knoten angehalten</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryMarkerProxyModel</name>
+    <message>
+        <source>Has a history stream (Room detail shows it)</source>
+        <translation>Hat einen Verlaufs-Stream (Raumdetails zeigen ihn)</translation>
+    </message>
+</context>
+<context>
     <name>KeychainSecretStore</name>
     <message>
         <source>The system keychain is not available (%1): the password is kept for this session only.</source>
@@ -1213,6 +1247,10 @@ Relays melden %1 WebSocket-Clients.</translation>
     <message>
         <source>Nodes</source>
         <translation>Knoten</translation>
+    </message>
+    <message>
+        <source>Room detail</source>
+        <translation>Raumdetails</translation>
     </message>
 </context>
 <context>
@@ -1800,6 +1838,236 @@ Relays melden %1 WebSocket-Clients.</translation>
     <message>
         <source> · paused</source>
         <translation> · pausiert</translation>
+    </message>
+</context>
+<context>
+    <name>RoomDetailController</name>
+    <message>
+        <source>unexpected reply: %1</source>
+        <translation>unerwartete Antwort: %1</translation>
+    </message>
+    <message>
+        <source>%1 is a %2, not a hash</source>
+        <translation>%1 ist ein %2, kein Hash</translation>
+    </message>
+    <message>
+        <source>Entries not in the documented format: %1, e.g. %2</source>
+        <translation>Einträge nicht im dokumentierten Format: %1, z. B. %2</translation>
+    </message>
+    <message>
+        <source>%1 is a %2, not a stream</source>
+        <translation>%1 ist ein %2, kein Stream</translation>
+    </message>
+</context>
+<context>
+    <name>RoomDetailView</name>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 min</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1 h</translation>
+    </message>
+    <message>
+        <source>Newest</source>
+        <translation>Neueste</translation>
+    </message>
+    <message>
+        <source>◀ Newer</source>
+        <translation>◀ Neuere</translation>
+    </message>
+    <message>
+        <source>Older ▶</source>
+        <translation>Ältere ▶</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>The newest messages</source>
+        <translation>Die neuesten Nachrichten</translation>
+    </message>
+    <message>
+        <source>The page of newer messages</source>
+        <translation>Die Seite mit neueren Nachrichten</translation>
+    </message>
+    <message>
+        <source>The page of older messages</source>
+        <translation>Die Seite mit älteren Nachrichten</translation>
+    </message>
+    <message>
+        <source>No room chosen</source>
+        <translation>Kein Raum gewählt</translation>
+    </message>
+    <message>
+        <source>Room %1</source>
+        <translation>Raum %1</translation>
+    </message>
+    <message>
+        <source>Double-click a room in the Channels view, or choose Room detail in its context menu.</source>
+        <translation>Doppelklicken Sie einen Raum in der Kanalansicht oder wählen Sie Raumdetails in seinem Kontextmenü.</translation>
+    </message>
+    <message>
+        <source>Channel %1 · keys %2, %3</source>
+        <translation>Kanal %1 · Schlüssel %2, %3</translation>
+    </message>
+    <message>
+        <source>Presence (%1)</source>
+        <translation>Anwesenheit (%1)</translation>
+    </message>
+    <message>
+        <source>Presence</source>
+        <translation>Anwesenheit</translation>
+    </message>
+    <message>
+        <source>Reading…</source>
+        <translation>Wird gelesen…</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>Nicht verbunden</translation>
+    </message>
+    <message>
+        <source>No presence key: nobody is in this room, or its relays do not run with --presence.</source>
+        <translation>Kein Anwesenheitsschlüssel: Niemand ist in diesem Raum, oder seine Relays laufen ohne --presence.</translation>
+    </message>
+    <message>
+        <source>Could not read presence: %1</source>
+        <translation>Anwesenheit konnte nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>Members: %1</source>
+        <translation>Mitglieder: %1</translation>
+    </message>
+    <message>
+        <source>relays: %1</source>
+        <translation>Relays: %1</translation>
+    </message>
+    <message>
+        <source>entries of dead relays skipped: %1</source>
+        <translation>übersprungene Einträge ausgefallener Relays: %1</translation>
+    </message>
+    <message>
+        <source>only the first %1 entries read</source>
+        <translation>nur die ersten %1 Einträge gelesen</translation>
+    </message>
+    <message>
+        <source>No history stream: the relays run without --history-size, or nothing was said here within --history-ttl.</source>
+        <translation>Kein Verlaufs-Stream: Die Relays laufen ohne --history-size, oder hier wurde innerhalb von --history-ttl nichts gesagt.</translation>
+    </message>
+    <message>
+        <source>Could not read the history: %1</source>
+        <translation>Der Verlauf konnte nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>Messages in the stream: %1</source>
+        <translation>Nachrichten im Stream: %1</translation>
+    </message>
+    <message>
+        <source>memory: %1</source>
+        <translation>Speicher: %1</translation>
+    </message>
+    <message>
+        <source>expires in %1 without new messages</source>
+        <translation>läuft ohne neue Nachrichten in %1 ab</translation>
+    </message>
+    <message>
+        <source>no expiry</source>
+        <translation>läuft nicht ab</translation>
+    </message>
+    <message>
+        <source>History (%1)</source>
+        <translation>Verlauf (%1)</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Verlauf</translation>
+    </message>
+    <message>
+        <source>Newest %1: %2 … %3</source>
+        <translation>Neueste %1: %2 … %3</translation>
+    </message>
+    <message>
+        <source>%1 shown: %2 … %3</source>
+        <translation>%1 angezeigt: %2 … %3</translation>
+    </message>
+</context>
+<context>
+    <name>RoomHistoryModel</name>
+    <message>
+        <source>Not JSON (%1):
+%2</source>
+        <translation>Kein JSON (%1):
+%2</translation>
+    </message>
+    <message>
+        <source>Offset</source>
+        <translation>Offset</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>Benutzer</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>Text</translation>
+    </message>
+</context>
+<context>
+    <name>RoomPresenceModel</name>
+    <message>
+        <source>(anonymous)</source>
+        <translation>(anonym)</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>abgelaufen</translation>
+    </message>
+    <message>
+        <source>in %1 s</source>
+        <translation>in %1 s</translation>
+    </message>
+    <message>
+        <source>in %1 min</source>
+        <translation>in %1 min</translation>
+    </message>
+    <message>
+        <source>Hash field %1</source>
+        <translation>Hash-Feld %1</translation>
+    </message>
+    <message>
+        <source>The relay rewrites the entry's expiry while it lives; by Redis's clock</source>
+        <translation>Das Relay erneuert den Ablauf des Eintrags, solange es läuft; nach der Uhr von Redis</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>Benutzer</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>Seit</translation>
+    </message>
+    <message>
+        <source>Relay</source>
+        <translation>Relay</translation>
+    </message>
+    <message>
+        <source>Connection</source>
+        <translation>Verbindung</translation>
+    </message>
+    <message>
+        <source>Expires</source>
+        <translation>Läuft ab</translation>
     </message>
 </context>
 <context>

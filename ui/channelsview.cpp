@@ -6,6 +6,8 @@
 #include "channelnotes.h"
 #include "channelscontroller.h"
 #include "channeltreemodel.h"
+#include "historykeyscanner.h"
+#include "historymarkerproxymodel.h"
 #include "pubsubclientmodel.h"
 
 #include <QAction>
@@ -20,6 +22,7 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QMenu>
+#include <QPainter>
 #include <QStackedWidget>
 #include <QTabWidget>
 #include <QTableView>
@@ -34,13 +37,27 @@ using namespace ChannelColumns;
 namespace {
 const int IntervalsMs[] = {0, 1000, 2000, 5000, 10000};
 constexpr int DefaultIntervalIndex = 2;
+
+// A clock face: the marker of a room with a history stream.
+QIcon historyIcon(const QColor &color)
+{
+    QPixmap pixmap(32, 32);
+    pixmap.fill(Qt::transparent);
+    QPainter p(&pixmap);
+    p.setRenderHint(QPainter::Antialiasing);
+    p.setPen(QPen(color, 3, Qt::SolidLine, Qt::RoundCap));
+    p.drawEllipse(QRectF(4, 4, 24, 24));
+    p.drawLine(QPointF(16, 16), QPointF(16, 9));
+    p.drawLine(QPointF(16, 16), QPointF(21, 19));
+    return QIcon(pixmap);
+}
 } // namespace
 
 ChannelsView::ChannelsView(ChannelsController *controller, QWidget *parent)
     : QWidget(parent)
     , m_controller(controller)
-    , m_treeProxy(new ChannelFilterProxyModel(this))
-    , m_tableProxy(new ChannelFilterProxyModel(this))
+    , m_treeProxy(new HistoryMarkerProxyModel(this))
+    , m_tableProxy(new HistoryMarkerProxyModel(this))
     , m_clientProxy(new QSortFilterProxyModel(this))
     , m_toolBar(new QToolBar(this))
     , m_filter(new QLineEdit(this))
@@ -158,6 +175,7 @@ void ChannelsView::setupChannelViews()
 {
     m_treeProxy->setSourceModel(m_controller->treeModel());
     m_tableProxy->setSourceModel(m_controller->listModel());
+    setupHistoryMarkers();
     m_tree->setModel(m_treeProxy);
     m_table->setModel(m_tableProxy);
     m_tree->setUniformRowHeights(true);
@@ -249,7 +267,12 @@ void ChannelsView::connectControls()
             &ChannelsView::updateActions);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &ChannelsView::updateActions);
-    connect(m_table, &QAbstractItemView::activated, this, [this] { tapSelection(); });
+    // Enter or a double-click: a room opens its detail, another channel is tapped.
+    connect(m_table, &QAbstractItemView::activated, this, [this](const QModelIndex &index) {
+        if (!openRoomDetail(index))
+            tapSelection();
+    });
+    connect(m_tree, &QAbstractItemView::doubleClicked, this, &ChannelsView::openRoomDetail);
     connect(m_patternOnly, &QCheckBox::toggled, this,
             [this](bool on) { m_clientProxy->setFilterRegularExpression(on ? u"^[1-9]"_s : QString()); });
 }
@@ -365,7 +388,14 @@ void ChannelsView::showContextMenu(const QPoint &pos)
         }
     }
     if (at.isValid()) {
-        const QString name = QString::fromUtf8(at.siblingAtColumn(Name).data(ChannelNameRole).toByteArray());
+        const QByteArray channel = at.siblingAtColumn(Name).data(ChannelNameRole).toByteArray();
+        const QString name = QString::fromUtf8(channel);
+        if (at.siblingAtColumn(Name).data(IsChannelRole).toBool() && channel.contains("room:")) {
+            QAction *detail = menu.addAction(tr("Room detail"));
+            detail->setObjectName(u"channelRoomDetailAction"_s);
+            connect(detail, &QAction::triggered, this,
+                    [this, channel] { Q_EMIT roomDetailRequested(channel); });
+        }
         menu.addSeparator();
         QAction *copy = menu.addAction(tr("Copy name"));
         connect(copy, &QAction::triggered, this, [name] { QApplication::clipboard()->setText(name); });
@@ -373,6 +403,31 @@ void ChannelsView::showContextMenu(const QPoint &pos)
     menu.addSeparator();
     menu.addAction(m_refreshAction);
     menu.exec(view->viewport()->mapToGlobal(pos));
+}
+
+// Rooms with a history stream get a marker beside their name (HistoryKeyScanner, with the channels).
+void ChannelsView::setupHistoryMarkers()
+{
+    ChannelListModel *list = m_controller->listModel();
+    ChannelTreeModel *tree = m_controller->treeModel();
+    const QIcon marker = historyIcon(palette().color(QPalette::Highlight));
+    m_treeProxy->setLocator([tree](const QByteArray &channel) { return tree->indexFor(channel); });
+    m_tableProxy->setLocator(
+        [list](const QByteArray &channel) { return list->index(list->rowOf(channel), Name); });
+    for (HistoryMarkerProxyModel *m : {m_treeProxy, m_tableProxy}) {
+        m->setScanner(m_controller->historyScanner());
+        m->setMarker(marker);
+    }
+}
+
+bool ChannelsView::openRoomDetail(const QModelIndex &index)
+{
+    const QModelIndex name = index.siblingAtColumn(Name);
+    const QByteArray channel = name.data(ChannelNameRole).toByteArray();
+    if (!name.data(IsChannelRole).toBool() || !channel.contains("room:"))
+        return false;
+    Q_EMIT roomDetailRequested(channel);
+    return true;
 }
 
 void ChannelsView::updateActions()

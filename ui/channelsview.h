@@ -8,6 +8,7 @@
 
 class ChannelFilterProxyModel;
 class ChannelsController;
+class HistoryMarkerProxyModel;
 class QAction;
 class QActionGroup;
 class QCheckBox;
@@ -46,6 +47,8 @@ public:
 Q_SIGNALS:
     void tapChannelsRequested(const QByteArrayList &channels);
     void tapPatternRequested(const QByteArray &pattern);
+    // Double-click on a room's channel (<prefix>room:<id>), or "Room detail" in its context menu.
+    void roomDetailRequested(const QByteArray &channel);
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -58,6 +61,9 @@ private:
     void retranslateUi();
     void tapSelection();
     void showContextMenu(const QPoint &pos);
+    // Asks for the detail of index's channel when it is a room's; false otherwise.
+    bool openRoomDetail(const QModelIndex &index);
+    void setupHistoryMarkers();
     void onSnapshot(const PubSubSnapshot &snapshot);
     void onRefreshFailed(const QString &error);
     void updateStatus();
@@ -73,8 +79,8 @@ private:
     void connectController();
 
     ChannelsController *m_controller;
-    ChannelFilterProxyModel *m_treeProxy;
-    ChannelFilterProxyModel *m_tableProxy;
+    HistoryMarkerProxyModel *m_treeProxy;
+    HistoryMarkerProxyModel *m_tableProxy;
     QSortFilterProxyModel *m_clientProxy;
     QToolBar *m_toolBar;
     QLineEdit *m_filter;

@@ -11,6 +11,7 @@
 #include "chartsview.h"
 #include "connectioncontroller.h"
 #include "connectiondialog.h"
+#include "connectionstatus.h"
 #include "consolelogging.h"
 #include "embeddedrelay.h"
 #include "languagemanager.h"
@@ -24,6 +25,8 @@
 #include "relaydirectory.h"
 #include "relaypanel.h"
 #include "relaysimulator.h"
+#include "roomdetailcontroller.h"
+#include "roomdetailview.h"
 #include "secretstore.h"
 #include "tapcontroller.h"
 #include "tapview.h"
@@ -70,6 +73,7 @@ MainWindow::MainWindow(QSettings *settings, SecretStore *secrets, LogModel *log,
     , m_templates(new TemplateStore(settings))
     , m_history(new TrafficHistory(this))
     , m_feeder(new ChartFeeder(m_history, m_tap, m_channels, m_relay, this))
+    , m_rooms(new RoomDetailController(this))
 {
     setObjectName(u"mainWindow"_s);
     setWindowIcon(QIcon(u":/switchboard/switchboard.svg"_s));
@@ -111,10 +115,15 @@ void MainWindow::createDocks()
         addDock(new AuditLogView(m_audit, this), u"auditDock"_s, Qt::RightDockWidgetArea);
     QDockWidget *logDock = addDock(new LogView(m_log, this), u"logDock"_s, Qt::LeftDockWidgetArea);
     QDockWidget *nodesDock = addDock(new NodesView(m_channels, this), u"nodesDock"_s, Qt::RightDockWidgetArea);
-    arrangeDocks({channelsDock, tapDock, chartsDock, relayDock, announceDock, auditDock, logDock, nodesDock});
+    QDockWidget *roomDock =
+        addDock(new RoomDetailView(m_rooms, this), u"roomDock"_s, Qt::RightDockWidgetArea);
+    arrangeDocks({channelsDock, tapDock, chartsDock, relayDock, announceDock, auditDock, logDock, nodesDock,
+                  roomDock});
     routeTapRequests(channelsView, tapDock);
     m_recording = new RecordingActions(m_tap, m_connection, m_relay, m_tapView, this);
     m_fileMenu->insertAction(m_quitAction, m_recording->replayAction());
+    m_rooms->follow(m_connection);
+    connect(channelsView, &ChannelsView::roomDetailRequested, this, &MainWindow::showRoomDetail);
 }
 
 // Channels beside the tap, charts and log below the channels, the relay, announcements, audit log and
@@ -128,6 +137,8 @@ void MainWindow::arrangeDocks(const Docks &d)
     tabifyDockWidget(d.announce, d.audit);
     tabifyDockWidget(d.charts, d.log);
     tabifyDockWidget(d.audit, d.nodes);
+    tabifyDockWidget(d.tap, d.room);
+    d.tap->raise();
     d.charts->raise();
     d.relay->raise();
     resizeDocks({d.channels, d.tap}, {640, 860}, Qt::Horizontal);
@@ -229,6 +240,14 @@ MainWindow::~MainWindow()
     for (QObject *child : children())
         child->disconnect(this);
     delete m_templates;
+}
+
+void MainWindow::showRoomDetail(const QByteArray &channel)
+{
+    m_rooms->setRoom(channel);
+    auto *dock = findChild<QDockWidget *>(u"roomDock"_s);
+    dock->show();
+    dock->raise();
 }
 
 QDockWidget *MainWindow::addDock(QWidget *view, const QString &objectName, Qt::DockWidgetArea area)
@@ -351,6 +370,7 @@ void MainWindow::retranslateUi()
         {u"auditDock"_s, tr("Audit log")},
         {u"logDock"_s, tr("Log")},
         {u"nodesDock"_s, tr("Nodes")},
+        {u"roomDock"_s, tr("Room detail")},
     };
     for (QDockWidget *dock : std::as_const(m_docks))
         dock->setWindowTitle(titles.value(dock->objectName(), dock->objectName()));
@@ -359,30 +379,7 @@ void MainWindow::retranslateUi()
 
 void MainWindow::updateStatus()
 {
-    const auto state = m_connection->state();
-    QString color = u"#8c959f"_s;
-    QString text;
-    switch (state) {
-    case RedisConnection::State::Ready:
-        color = u"#1a7f37"_s;
-        text = tr("Connected to %1").arg(m_connection->profile().name);
-        break;
-    case RedisConnection::State::Connecting:
-        color = u"#bf8700"_s;
-        text = tr("Connecting to %1…").arg(m_connection->profile().name);
-        break;
-    case RedisConnection::State::Reconnecting:
-        color = u"#d1242f"_s;
-        text = tr("Reconnecting to %1: %2").arg(m_connection->profile().name, m_connection->lastError());
-        break;
-    case RedisConnection::State::Disconnected:
-    case RedisConnection::State::Closed:
-        text = m_connection->isConnected() && !m_connection->lastError().isEmpty()
-                   ? tr("Disconnected: %1").arg(m_connection->lastError())
-                   : tr("Not connected");
-        break;
-    }
-    m_stateLabel->setText(u"<span style=\"color:%1\">●</span> %2"_s.arg(color, text.toHtmlEscaped()));
+    m_stateLabel->setText(connectionStateHtml(m_connection));
     QStringList server;
     if (!m_connection->serverVersion().isEmpty())
         server << tr("Redis %1 (%2)").arg(m_connection->serverVersion(), m_connection->serverMode());

@@ -16,6 +16,7 @@ class EmbeddedRelay;
 class RecordingActions;
 class RelayPanel;
 class RelaySimulator;
+class RoomDetailController;
 class TapController;
 class TapView;
 class TemplateStore;
@@ -66,6 +67,8 @@ public:
     // Starts the embedded relay once the first connection attempt settled (on Redis when
     // connected, else in-process), then the simulator when clients > 0.
     void startRelayWhenReady(int port, int simulatedClients);
+    // The Room detail dock on channel (<prefix>room:<id>), shown and raised.
+    void showRoomDetail(const QByteArray &channel);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -74,7 +77,7 @@ protected:
 private:
     struct Docks
     {
-        QDockWidget *channels, *tap, *charts, *relay, *announce, *audit, *log, *nodes;
+        QDockWidget *channels, *tap, *charts, *relay, *announce, *audit, *log, *nodes, *room;
     };
     void createDocks();
     void arrangeDocks(const Docks &docks);
@@ -113,6 +116,7 @@ private:
     TemplateStore *m_templates;
     TrafficHistory *m_history;
     ChartFeeder *m_feeder;
+    RoomDetailController *m_rooms;
     TapView *m_tapView = nullptr;
     RelayPanel *m_relayPanel = nullptr;
     RecordingActions *m_recording = nullptr;

@@ -83,8 +83,10 @@ int main(int argc, char *argv[])
     const QCommandLineOption replaySpeed(u"replay-speed"_s,
                                          u"With --replay: 1 (recorded timing), 2, 10 or max (default 1)."_s,
                                          u"speed"_s, u"1"_s);
+    const QCommandLineOption room(u"room"_s, u"Open the Room detail of <channel> (e.g. room:lobby)."_s,
+                                  u"channel"_s);
     parser.addOptions({privateRedis, settingsFile, noKeychain, screenshot, screenshotDelay, relayPort,
-                       simulate, tap, record, replay, replaySpeed});
+                       simulate, tap, record, replay, replaySpeed, room});
     parser.process(app);
 
     std::unique_ptr<QSettings> settings =
@@ -140,6 +142,8 @@ int main(int argc, char *argv[])
             window.recordingActions()->replayWhenReady(parser.value(replay),
                                                        speed == u"max"_s ? 0 : speed.toDouble());
         }
+        if (parser.isSet(room))
+            window.showRoomDetail(parser.value(room).toUtf8());
         if (parser.isSet(screenshot)) {
             bool ok = false;
             const double delay = parser.value(screenshotDelay).toDouble(&ok);

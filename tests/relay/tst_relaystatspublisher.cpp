@@ -180,6 +180,15 @@ void tst_RelayStatsPublisher::intervalZeroIsOff()
     for (const char *key :
          {"pendingPublishes", "publishFailures", "replayed", "dropped", "subscriberGaps", "subscriberGapMs"})
         QVERIFY2(bus.value(QLatin1StringView(key)).isDouble(), key);
+    // And what the relay keeps beside Pub/Sub: off here.
+    const QJsonObject state = o.value("state"_L1).toObject();
+    QCOMPARE(state.value("historySize"_L1).toInteger(-1), 0);
+    QCOMPARE(state.value("sessions"_L1), QJsonValue(false));
+    QCOMPARE(state.value("presence"_L1), QJsonValue(false));
+    for (const char *key : {"sessionsCreated", "resumes", "resumesUnknown", "resumesFailed", "recoveries",
+                            "recoveriesFailed", "recoveriesIncomplete", "recoveredMessages",
+                            "presenceQueries", "presenceEvents", "presenceEventsDropped", "presenceFailures"})
+        QVERIFY2(state.value(QLatin1StringView(key)).isDouble(), key);
 }
 
 void tst_RelayStatsPublisher::heartbeatIsLatestOnlyDuringAnOutage()

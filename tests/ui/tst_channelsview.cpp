@@ -2,9 +2,12 @@
 #include "channellistmodel.h"
 #include "channelscontroller.h"
 #include "channelsview.h"
+#include "historykeyscanner.h"
+#include "historymarkerproxymodel.h"
 #include "redisconnection.h"
 #include "redisserver.h"
 #include "redissubscriber.h"
+#include "relaykeys.h"
 
 #include <QAction>
 #include <QApplication>
@@ -39,6 +42,7 @@ private Q_SLOTS:
     void shortcuts();
     void refusedCommandShowsNote();
     void backedOffPollingShown();
+    void roomsWithHistoryMarkedAndOpened();
 
 private:
     RedisConnectionOptions options(const QString &name = {}) const;
@@ -328,6 +332,57 @@ void tst_ChannelsView::backedOffPollingShown()
     auto *combo = m_view->findChild<QComboBox *>(u"channelRefreshInterval"_s);
     combo->setCurrentIndex(combo->findData(10000));
     QVERIFY(pacing->isHidden());
+}
+
+// A room with a history stream gets the marker (and only that room); double-clicking a room asks for
+// its detail, double-clicking another channel does not.
+void tst_ChannelsView::roomsWithHistoryMarkedAndOpened()
+{
+    m_redis->command({"XADD", RelayKeys::historyKey("", "room:1"), "*", "m", "{}"});
+    QSignalSpy scanned(m_controller->historyScanner(), &HistoryKeyScanner::scanned);
+    m_controller->refresh();
+    QVERIFY(scanned.wait());
+    m_view->setTreeShown(false);
+    QAbstractItemModel *model = m_table->model();
+    QHash<QString, QModelIndex> rows;
+    for (int r = 0; r < model->rowCount(); ++r)
+        rows.insert(model->index(r, Name).data().toString(), model->index(r, Name));
+    const QModelIndex room1 = rows.value(u"room:1"_s), room2 = rows.value(u"room:2"_s),
+                      lobby = rows.value(u"lobby"_s);
+    QVERIFY(room1.isValid() && room2.isValid() && lobby.isValid());
+    QVERIFY(room1.data(HistoryMarkerProxyModel::HasHistoryRole).toBool());
+    QVERIFY(!room1.data(Qt::DecorationRole).isNull());
+    QVERIFY(!room2.data(HistoryMarkerProxyModel::HasHistoryRole).toBool());
+    QVERIFY(room2.data(Qt::DecorationRole).isNull());
+
+    QSignalSpy requested(m_view.get(), &ChannelsView::roomDetailRequested);
+    QSignalSpy tapped(m_view.get(), &ChannelsView::tapChannelsRequested);
+    const auto doubleClick = [this](const QModelIndex &index) {
+        const QPoint at = m_table->visualRect(index).center();
+        QTest::mouseClick(m_table->viewport(), Qt::LeftButton, {}, at);
+        QTest::mouseDClick(m_table->viewport(), Qt::LeftButton, {}, at);
+    };
+    doubleClick(room1);
+    QCOMPARE(requested.size(), 1);
+    QCOMPARE(requested.first().first().toByteArray(), "room:1"_ba);
+    QCOMPARE(tapped.size(), 0);
+    doubleClick(lobby);
+    QCOMPARE(requested.size(), 1);
+    QCOMPARE(tapped.size(), 1); // as before: activating a channel that is no room taps it
+
+    // In the tree too.
+    m_view->setTreeShown(true);
+    QAbstractItemModel *tree = m_tree->model();
+    const QModelIndexList found = tree->match(tree->index(0, Name), ChannelNameRole, QByteArray("room:2"), 1,
+                                              Qt::MatchExactly | Qt::MatchRecursive);
+    QCOMPARE(found.size(), 1);
+    m_tree->scrollTo(found.first());
+    const QPoint at = m_tree->visualRect(found.first()).center();
+    QTest::mouseClick(m_tree->viewport(), Qt::LeftButton, {}, at);
+    QTest::mouseDClick(m_tree->viewport(), Qt::LeftButton, {}, at);
+    QCOMPARE(requested.size(), 2);
+    QCOMPARE(requested.last().first().toByteArray(), "room:2"_ba);
+    m_redis->command({"DEL", RelayKeys::historyKey("", "room:1")});
 }
 
 QTEST_MAIN(tst_ChannelsView)

@@ -11,6 +11,8 @@
 #include "privateredisserver.h"
 #include "redisserver.h"
 #include "redissubscriber.h"
+#include "relaykeys.h"
+#include "roomdetailview.h"
 #include "secretstore.h"
 #include "tapcontroller.h"
 #include "testclient.h"
@@ -38,6 +40,7 @@ private Q_SLOTS:
     void initTestCase();
     void assemblesTheFeaturesAroundOneConnection();
     void relayClientsShowUpAsChannels();
+    void opensTheRoomDetail();
     void switchesLanguageAtRunTime();
     void switchesTheme_data();
     void switchesTheme();
@@ -115,6 +118,28 @@ void tst_MainWindow::relayClientsShowUpAsChannels()
     QTRY_VERIFY_WITH_TIMEOUT(w->channelsController()->subscribersFor("room:ops") == 1, 10000);
     QTRY_VERIFY(table->model()->rowCount() >= 2); // broadcast and room:ops
     QTRY_VERIFY(w->findChild<QLabel *>(u"relayStatus"_s)->text().contains(u"ws://"_s));
+}
+
+// The Room detail dock follows the console's connection: it reads the room on it, and says so when
+// the connection is gone.
+void tst_MainWindow::opensTheRoomDetail()
+{
+    m_redis->command(
+        {"XADD", RelayKeys::historyKey("", "room:ops"), "*", "m", R"({"type":"message","text":"hi"})"});
+    auto w = window();
+    QVERIFY(w->connectToProfile(profile(), QString()));
+    QTRY_VERIFY(w->connectionController()->state() == RedisConnection::State::Ready);
+    w->showRoomDetail("room:ops");
+    auto *dock = w->findChild<QDockWidget *>(u"roomDock"_s);
+    auto *view = w->findChild<RoomDetailView *>();
+    QVERIFY(dock && view);
+    QTRY_VERIFY(view->isVisible());
+    QCOMPARE(view->titleText(), u"Room ops"_s);
+    QTRY_VERIFY2(view->historyText().startsWith(u"Messages in the stream: 1"_s),
+                 qPrintable(view->historyText()));
+    w->connectionController()->disconnectFromServer();
+    QCOMPARE(view->historyText(), u"Not connected"_s);
+    m_redis->command({"DEL", RelayKeys::historyKey("", "room:ops")});
 }
 
 void tst_MainWindow::switchesLanguageAtRunTime()
