@@ -11,7 +11,8 @@ class MessageBus;
 class RelayStatsPublisher;
 
 // The relay the console hosts for local development: the same RelayServer as switchboard-relay,
-// on an in-process bus or on the console's Redis. Start, stop, start again.
+// on an in-process bus or on the console's Redis, with its development page at / (a browser chat
+// client, docs/demo-page.md). Start, stop, start again.
 class EmbeddedRelay : public QObject
 {
     Q_OBJECT
@@ -19,7 +20,12 @@ class EmbeddedRelay : public QObject
 public:
     struct Settings
     {
-        RelayServerOptions relay;
+        // The development page (DemoPage) is on: this relay is for local development.
+        RelayServerOptions relay = [] {
+            RelayServerOptions o;
+            o.demoPage = true;
+            return o;
+        }();
         bool inProcessBus = true;
         RedisConnectionOptions redis;
     };

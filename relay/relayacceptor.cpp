@@ -63,6 +63,8 @@ RelayAcceptor::RelayAcceptor(const RelayServerOptions &options, RelayStats &stat
 {
     if (!m_options.auth.jwtSecret.isEmpty())
         m_jwt = std::make_unique<JwtVerifier>(m_options.auth.jwtSecret, m_options.auth.jwtLeeway);
+    if (m_options.demoPage)
+        m_page = std::make_unique<DemoPage>(isSecure());
 }
 
 RelayAcceptor::~RelayAcceptor()
@@ -115,8 +117,16 @@ bool RelayAcceptor::listen(QString *error)
     m_listener->setMaxPendingConnections(1000);
     connect(m_listener, &QTcpServer::acceptError, this,
             [](QAbstractSocket::SocketError error) { qCWarning(lcRelay) << "accept failed:" << error; });
-    if (m_listener->listen(m_options.bindAddress, m_options.port))
+    if (m_listener->listen(m_options.bindAddress, m_options.port)) {
+        if (m_page) {
+            QUrl page = url();
+            page.setScheme(isSecure() ? u"https"_s : u"http"_s);
+            page.setPath(u"/"_s);
+            qCInfo(lcRelay).noquote()
+                << "development page (--demo-page) at" << page.toString() << "- for development only";
+        }
         return true;
+    }
     if (error) {
         *error = u"cannot listen on %1:%2: %3"_s.arg(m_options.bindAddress.toString())
                      .arg(m_options.port)
@@ -222,6 +232,12 @@ RelayAcceptor::authenticate(WebSocketConnection *c, const WebSocketHandshake::Re
 void RelayAcceptor::handshakeReceived(WebSocketConnection *c, const WebSocketHandshake::Result &result)
 {
     const QString peer = c->peerName();
+    if (m_page && result.plainHttp) {
+        qCDebug(lcRelay).noquote() << peer << result.request.method << result.request.target.left(200)
+                                   << "(development page)";
+        c->respond(m_page->answer(result.request));
+        return;
+    }
     if (result.status != WebSocketHandshake::Result::Status::Complete) {
         ++m_stats.badHandshakes;
         qCInfo(lcRelay).noquote() << "refused the handshake of" << peer << "with HTTP" << result.httpStatus

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 
+#include "demopage.h"
 #include "jwtverifier.h"
 #include "relayoptions.h"
 #include "websocketconnection.h"
@@ -20,7 +21,8 @@ class QTcpServer;
 // certificate), the opening handshake (WebSocketConnection reads and checks it; each bad request
 // gets its HTTP error), the handshake timeout, the Origin allow-list (403), the connection limit
 // and token verification. Every connection that passes is handed on with accepted(); every
-// other one is answered and released here.
+// other one is answered and released here. With the development page on, plain HTTP requests
+// (no upgrade) are answered by DemoPage instead of with 426.
 //
 // Handshakes in progress and refusals still closing count against the connection limit: a
 // connection that arrives while clients + those reach maxConnections + RefusalReserve is answered
@@ -77,5 +79,6 @@ private:
     std::optional<QSslConfiguration> m_tls;
     QSet<WebSocketConnection *> m_pending; // handshakes in progress and refusals closing
     std::unique_ptr<JwtVerifier> m_jwt;
+    std::unique_ptr<DemoPage> m_page;
     bool m_closed = false;
 };

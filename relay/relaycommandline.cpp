@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "relaycommandline.h"
 
+#include "demopagecommandline.h"
 #include "jwtverifier.h"
 #include "optionreaders.h"
 #include "relaypresencecommandline.h"
@@ -415,6 +416,8 @@ RelayCommandLine RelayCommandLine::parse(const QStringList &arguments, const QPr
     admin.addTo(&parser);
     const RelayPresenceCommandLine presence;
     presence.addTo(&parser);
+    const DemoPageCommandLine demoPage;
+    demoPage.addTo(&parser);
 
     QStringList args = arguments;
     if (args.isEmpty())
@@ -441,6 +444,7 @@ RelayCommandLine RelayCommandLine::parse(const QStringList &arguments, const QPr
         !admin.read(parser, r.server.port, &r.admin, &error) ||
         !presence.read(parser, &r.server, &error))
         return failWith(error);
+    demoPage.read(parser, &r.server);
     r.outage.probe.channel = r.server.channelPrefix + "switchboard:probe:" + r.server.instanceId.toUtf8();
     return r;
 }

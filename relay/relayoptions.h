@@ -109,6 +109,8 @@ struct RelayServerOptions
     // PEM files; both set = wss:// (TLS) on the listening port.
     QString tlsCertificateFile;
     QString tlsKeyFile;
+    // Serve the development page (DemoPage) to plain HTTP GETs of /; for development only.
+    bool demoPage = false;
 };
 
 struct RelayStats

@@ -92,11 +92,16 @@ void WebSocketConnection::parseEarlyFrames()
 
 void WebSocketConnection::refuse(int status, QByteArrayView reason, QByteArrayView headers)
 {
+    respond(WebSocketHandshake::refusal(status, reason, headers));
+}
+
+void WebSocketConnection::respond(const QByteArray &response)
+{
     if (m_state != State::Handshake)
         return;
     m_state = State::Closing;
     m_request = QByteArray();
-    write(WebSocketHandshake::refusal(status, reason, headers));
+    write(response);
     finishWrites(m_linger);
 }
 

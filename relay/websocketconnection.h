@@ -61,6 +61,8 @@ public:
     void accept(const WebSocketHandshake::Request &request, QByteArrayView protocol);
     // Answers the request with an HTTP error and closes.
     void refuse(int status, QByteArrayView reason, QByteArrayView headers = {});
+    // Answers the request with a complete HTTP response (the development page) and closes.
+    void respond(const QByteArray &response);
     // A ping with no payload (one frame shared by every connection).
     void ping();
     // Starts the closing handshake: the close frame goes out after what is queued.

@@ -26,6 +26,8 @@ const char *statusText(int status)
         return "Bad Request";
     case 403:
         return "Forbidden";
+    case 404:
+        return "Not Found";
     case 405:
         return "Method Not Allowed";
     case 408:
@@ -71,6 +73,7 @@ bool atLeastHttp11(QByteArrayView version)
 struct Headers
 {
     Request request;
+    bool head = false;
     QByteArray upgrade;
     QByteArray connection;
     QByteArray version;
@@ -111,13 +114,30 @@ bool addHeader(QByteArrayView line, Headers &h)
     return true;
 }
 
+Result methodRefused()
+{
+    return refused(405, "the opening handshake must be a GET request", "Allow: GET\r\n");
+}
+
+// A well-formed request that is no upgrade: refused with what it is, request and consumed set.
+Result plain(Result r, Headers &h, qsizetype consumed)
+{
+    r.plainHttp = true;
+    r.request = std::move(h.request);
+    r.consumed = consumed;
+    return r;
+}
+
 Result check(Headers &h, qsizetype consumed)
 {
     if (h.request.host.isEmpty())
-        return refused(400, "missing Host header");
+        return h.head ? methodRefused() : refused(400, "missing Host header");
+    if (h.head)
+        return plain(methodRefused(), h, consumed);
     if (!listsToken(h.upgrade, "websocket"))
-        return refused(426, "this is a WebSocket endpoint: send Upgrade: websocket",
-                       "Upgrade: websocket\r\nConnection: Upgrade\r\n");
+        return plain(refused(426, "this is a WebSocket endpoint: send Upgrade: websocket",
+                             "Upgrade: websocket\r\nConnection: Upgrade\r\n"),
+                     h, consumed);
     if (!listsToken(h.connection, "upgrade"))
         return refused(400, "the Connection header must list Upgrade");
     if (h.versions != 1 || h.version != "13")
@@ -191,17 +211,22 @@ Result parse(QByteArrayView bytes)
             const qsizetype sp2 = sp1 < 0 ? -1 : line.indexOf(' ', sp1 + 1);
             if (sp1 <= 0 || sp2 <= sp1 + 1 || line.indexOf(' ', sp2 + 1) >= 0)
                 return refused(400, "malformed request line");
-            if (line.first(sp1) != "GET")
-                return refused(405, "the opening handshake must be a GET request", "Allow: GET\r\n");
-            if (!atLeastHttp11(line.sliced(sp2 + 1)))
+            const QByteArrayView method = line.first(sp1);
+            const bool http11 = atLeastHttp11(line.sliced(sp2 + 1));
+            // A HEAD is read on (the development page answers it) but refused as any other method.
+            h.head = method == "HEAD" && http11;
+            if (method != "GET" && !h.head)
+                return methodRefused();
+            if (!http11)
                 return refused(505, "the opening handshake needs HTTP/1.1 or later");
+            h.request.method = method.toByteArray();
             h.request.target = line.sliced(sp1 + 1, sp2 - sp1 - 1).toByteArray();
             continue;
         }
         if (line.front() == ' ' || line.front() == '\t')
-            return refused(400, "obsolete header line folding");
+            return h.head ? methodRefused() : refused(400, "obsolete header line folding");
         if (!addHeader(line, h))
-            return refused(400, "malformed header line");
+            return h.head ? methodRefused() : refused(400, "malformed header line");
     }
     return check(h, end);
 }

@@ -14,6 +14,7 @@ constexpr qsizetype MaxRequestBytes = 16 * 1024;
 
 struct Request
 {
+    QByteArray method;
     QByteArray target; // path and query, as sent
     QByteArray host;
     QByteArray origin;
@@ -32,6 +33,9 @@ struct Result
     int httpStatus = 0;
     QByteArray reason;
     QByteArray headers;
+    // Refused only for not being an upgrade: a well-formed HTTP/1.1 GET without Upgrade: websocket,
+    // or a well-formed HEAD. request and consumed are set; the development page answers these.
+    bool plainHttp = false;
 };
 
 // Reads a request from the start of bytes: Incomplete until the blank line ends it.

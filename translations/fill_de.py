@@ -216,6 +216,7 @@ DE = {
 "Stop relay": "Relay stoppen",
 "Start relay": "Relay starten",
 '<span style="color:#1a7f37">●</span> Listening on <b>%1</b> · %2 clients · %3 rooms': '<span style="color:#1a7f37">●</span> Lauscht auf <b>%1</b> · %2 Clients · %3 Räume',
+"Development page (browser)": "Entwicklungsseite (Browser)",
 "Stopping…": "Wird gestoppt…",
 "Stopped": "Gestoppt",
 "Read-only profile: kicking is disabled": "Schreibgeschütztes Profil: Hinauswerfen ist deaktiviert",

@@ -1706,6 +1706,10 @@ Relays melden %1 WebSocket-Clients.</translation>
         <source>%1 connected · %2 joined · %3 sent · %4 received · %5 errors</source>
         <translation>%1 verbunden · %2 beigetreten · %3 gesendet · %4 empfangen · %5 Fehler</translation>
     </message>
+    <message>
+        <source>Development page (browser)</source>
+        <translation>Entwicklungsseite (Browser)</translation>
+    </message>
 </context>
 <context>
     <name>RelayRoomsModel</name>

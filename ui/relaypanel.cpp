@@ -97,7 +97,8 @@ void RelayPanel::setupWidgets()
     m_presence->setObjectName(u"relayPresence"_s);
     m_startStop->setObjectName(u"relayStartStop"_s);
     m_status->setObjectName(u"relayStatusLine"_s);
-    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::LinksAccessibleByMouse);
+    m_status->setOpenExternalLinks(true);
     m_status->setWordWrap(true);
     m_watch->setObjectName(u"relayWatch"_s);
     m_clients->setObjectName(u"relayClients"_s);
@@ -342,10 +343,18 @@ void RelayPanel::updateState()
     m_watch->setEnabled(running && !m_relay->settings().inProcessBus);
     const QLocale locale;
     if (running) {
-        m_status->setText(
+        QString status =
             tr("<span style=\"color:#1a7f37\">●</span> Listening on <b>%1</b> · %2 clients · %3 rooms")
                 .arg(m_relay->url().toString(), locale.toString(m_clientsModel->rowCount()),
-                     locale.toString(m_roomsModel->rowCount())));
+                     locale.toString(m_roomsModel->rowCount()));
+        if (m_relay->settings().relay.demoPage) {
+            QUrl page = m_relay->url();
+            page.setScheme(page.scheme() == u"wss"_s ? u"https"_s : u"http"_s);
+            page.setPath(u"/"_s);
+            status += u" · <a href=\"%1\">%2</a>"_s.arg(page.toString().toHtmlEscaped(),
+                                                        tr("Development page (browser)"));
+        }
+        m_status->setText(status);
     } else if (!m_error.isEmpty()) {
         m_status->setText(u"<span style=\"color:#d1242f\">%1</span>"_s.arg(m_error.toHtmlEscaped()));
     } else {

@@ -5,6 +5,7 @@
 
 #include <QSignalSpy>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -16,6 +17,7 @@ private Q_SLOTS:
     void startChatStopRestart_data();
     void startChatStopRestart();
     void portInUseIsAClearError();
+    void servesTheDevelopmentPageByDefault();
 };
 
 void tst_EmbeddedRelay::startChatStopRestart_data()
@@ -81,6 +83,27 @@ void tst_EmbeddedRelay::portInUseIsAClearError()
     QVERIFY(!relay.isRunning());
     settings.relay.port = 0;
     QVERIFY2(relay.start(settings, &error), qPrintable(error));
+}
+
+void tst_EmbeddedRelay::servesTheDevelopmentPageByDefault()
+{
+    EmbeddedRelay relay;
+    EmbeddedRelay::Settings settings;
+    QVERIFY(settings.relay.demoPage);
+    settings.relay.bindAddress = QHostAddress::LocalHost;
+    settings.relay.port = 0;
+    QString error;
+    QVERIFY2(relay.start(settings, &error), qPrintable(error));
+    QTcpSocket socket;
+    QByteArray answer;
+    connect(&socket, &QTcpSocket::readyRead, this, [&] { answer += socket.readAll(); });
+    QSignalSpy connected(&socket, &QTcpSocket::connected);
+    socket.connectToHost(QHostAddress::LocalHost, relay.url().port());
+    QVERIFY(connected.wait(5000));
+    socket.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    QTRY_VERIFY_WITH_TIMEOUT(answer.contains("</html>"), 5000);
+    QVERIFY2(answer.startsWith("HTTP/1.1 200 OK\r\n"), answer.left(200).constData());
+    QVERIFY(answer.contains("\r\nContent-Type: text/html; charset=utf-8\r\n"));
 }
 
 QTEST_GUILESS_MAIN(tst_EmbeddedRelay)

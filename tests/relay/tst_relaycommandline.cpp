@@ -40,6 +40,8 @@ private Q_SLOTS:
     void presence();
     void presenceErrors_data();
     void presenceErrors();
+    void demoPage_data();
+    void demoPage();
 };
 
 void tst_RelayCommandLine::valid_data()
@@ -116,6 +118,8 @@ void tst_RelayCommandLine::invalid_data()
 
     QTest::newRow("unknown option") << QStringList{u"--frobnicate"_s} << QStringList{} << u"Unknown option"_s;
     QTest::newRow("missing value") << QStringList{u"--port"_s} << QStringList{} << u"Missing value"_s;
+    QTest::newRow("demo page takes no value")
+        << QStringList{u"--demo-page=yes"_s} << QStringList{} << u"Unexpected value after '--demo-page'"_s;
     QTest::newRow("port text") << QStringList{u"--port"_s, u"http"_s} << QStringList{}
                                << u"--port: invalid port 'http'"_s;
     QTest::newRow("port too big") << QStringList{u"--port"_s, u"65536"_s} << QStringList{}
@@ -557,6 +561,26 @@ void tst_RelayCommandLine::presenceErrors()
     const RelayCommandLine r = RelayCommandLine::parse(QStringList{u"switchboard-relay"_s} + args, {});
     QCOMPARE(r.outcome, Outcome::Error);
     QVERIFY2(r.message.contains(error), qPrintable(r.message));
+}
+
+void tst_RelayCommandLine::demoPage_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<bool>("on");
+    QTest::newRow("off by default") << QStringList{} << false;
+    QTest::newRow("--demo-page") << QStringList{u"--demo-page"_s} << true;
+    QTest::newRow("with other options")
+        << QStringList{u"--port"_s, u"0"_s, u"--demo-page"_s, u"--in-process"_s} << true;
+}
+
+void tst_RelayCommandLine::demoPage()
+{
+    QFETCH(QStringList, args);
+    const RelayCommandLine r = RelayCommandLine::parse(QStringList{u"switchboard-relay"_s} + args, {});
+    QVERIFY2(r.outcome == Outcome::Run, qPrintable(r.message));
+    QTEST(r.server.demoPage, "on");
+    const RelayCommandLine help = RelayCommandLine::parse({u"switchboard-relay"_s, u"--help"_s}, {});
+    QVERIFY(help.message.contains(u"--demo-page"_s));
 }
 
 QTEST_MAIN(tst_RelayCommandLine)

@@ -39,6 +39,8 @@ private Q_SLOTS:
     void acceptKeyIsTheRfcsExample();
     void requests_data();
     void requests();
+    void plainHttpRequests_data();
+    void plainHttpRequests();
     void incompleteUntilTheBlankLine();
     void requestEndFoundFromAnyResumePoint();
     void oversizedRequestIsRefused();
@@ -115,6 +117,52 @@ void tst_WebSocketHandshake::requests()
     QVERIFY(answer.endsWith(r.reason + '\n'));
     if (!header.isEmpty())
         QVERIFY2(answer.contains("\r\n" + header + "\r\n"), answer.constData());
+}
+
+void tst_WebSocketHandshake::plainHttpRequests_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<bool>("plain"); // refused only for not being an upgrade
+    const QByteArrayList browser{"Host: 127.0.0.1:3000", "Accept: text/html", "Connection: keep-alive"};
+    QTest::newRow("a browser's GET /") << request("GET / HTTP/1.1", browser) << 426 << true;
+    QTest::newRow("GET /other?x=1") << request("GET /other?x=1 HTTP/1.1", browser) << 426 << true;
+    QTest::newRow("Upgrade: h2c") << request("GET / HTTP/1.1", without("Upgrade") << "Upgrade: h2c") << 426
+                                  << true;
+    QTest::newRow("HEAD /") << request("HEAD / HTTP/1.1", browser) << 405 << true;
+    QTest::newRow("HEAD with upgrade headers") << request("HEAD / HTTP/1.1", goodHeaders()) << 405 << true;
+    QTest::newRow("an upgrade") << request("GET / HTTP/1.1", goodHeaders()) << 101 << false;
+    QTest::newRow("GET without Host") << request("GET / HTTP/1.1", {"Accept: */*"}) << 400 << false;
+    QTest::newRow("HEAD without Host") << request("HEAD / HTTP/1.1", {"Accept: */*"}) << 405 << false;
+    QTest::newRow("HEAD HTTP/1.0") << request("HEAD / HTTP/1.0", browser) << 405 << false;
+    QTest::newRow("HEAD, folded header")
+        << request("HEAD / HTTP/1.1", QByteArrayList(browser) << " folded"_ba) << 405 << false;
+    QTest::newRow("GET HTTP/1.0") << request("GET / HTTP/1.0", browser) << 505 << false;
+    QTest::newRow("POST") << request("POST / HTTP/1.1", browser) << 405 << false;
+    QTest::newRow("GET, malformed header")
+        << request("GET / HTTP/1.1", QByteArrayList(browser) << "Nonsense"_ba) << 400 << false;
+    QTest::newRow("version 8") << request("GET / HTTP/1.1", without("Sec-WebSocket-Version")
+                                                                << "Sec-WebSocket-Version: 8")
+                               << 426 << false;
+}
+
+void tst_WebSocketHandshake::plainHttpRequests()
+{
+    QFETCH(QByteArray, bytes);
+    QFETCH(int, status);
+    QFETCH(bool, plain);
+    const WebSocketHandshake::Result r = WebSocketHandshake::parse(bytes);
+    QCOMPARE(r.status, status == 101 ? WebSocketHandshake::Result::Status::Complete
+                                     : WebSocketHandshake::Result::Status::Refused);
+    if (status != 101)
+        QCOMPARE(r.httpStatus, status);
+    QCOMPARE(r.plainHttp, plain);
+    if (plain) {
+        QCOMPARE(r.consumed, bytes.size());
+        QCOMPARE(r.request.method, bytes.first(bytes.indexOf(' ')));
+        QVERIFY(bytes.startsWith(r.request.method + ' ' + r.request.target + " HTTP/1.1\r\n"));
+        QVERIFY(!r.request.host.isEmpty());
+    }
 }
 
 void tst_WebSocketHandshake::incompleteUntilTheBlankLine()

@@ -6,6 +6,7 @@
 
 #include <QCheckBox>
 #include <QJsonArray>
+#include <QLabel>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTableView>
@@ -43,6 +44,10 @@ void tst_RelayPanel::startKickStop()
     panel.findChild<QPushButton *>(u"relayStartStop"_s)->click();
     QVERIFY(relay.isRunning());
     QVERIFY(relay.url().port() > 0);
+    // the embedded relay's development page is linked from the status line
+    const QString status = panel.findChild<QLabel *>(u"relayStatusLine"_s)->text();
+    QVERIFY2(status.contains(u"<a href=\"http://%1:%2/\">"_s.arg(relay.url().host()).arg(relay.url().port())),
+             qPrintable(status));
 
     TestClient victim, bystander;
     QVERIFY(victim.open(relay.url()));
