@@ -32,45 +32,12 @@ QJsonObject say(const QJsonValue &room, const QString &text)
     return {{u"type"_s, u"message"_s}, {u"roomId"_s, room}, {u"user"_s, u"p"_s}, {u"text"_s, text}};
 }
 
-// The (text, offset) of every room message a client received, in order.
-QList<std::pair<QString, QString>> messagesOf(const TestClient *client, const QJsonValue &room)
-{
-    QList<std::pair<QString, QString>> out;
-    for (const QJsonObject &f : client->frames()) {
-        if (f.value("type"_L1) == "message"_L1 && f.value("roomId"_L1) == room)
-            out.append({f.value("text"_L1).toString(), f.value("offset"_L1).toString()});
-    }
-    return out;
-}
-
 QStringList textsOf(const TestClient *client, const QJsonValue &room)
 {
     QStringList out;
-    for (const auto &m : messagesOf(client, room))
+    for (const auto &m : roomMessages(client, room))
         out.append(m.first);
     return out;
-}
-
-QStringList numbered(const QString &prefix, int from, int to)
-{
-    QStringList out;
-    for (int i = from; i <= to; ++i)
-        out.append(prefix + QString::number(i));
-    return out;
-}
-
-bool offsetLess(const QString &a, const QString &b)
-{
-    const auto pa = a.split(u'-'), pb = b.split(u'-');
-    const qulonglong ma = pa.value(0).toULongLong(), mb = pb.value(0).toULongLong();
-    return ma < mb || (ma == mb && pa.value(1).toULongLong() < pb.value(1).toULongLong());
-}
-
-std::function<bool(const QJsonObject &)> joinedTo(const QJsonValue &room)
-{
-    return [room](const QJsonObject &o) {
-        return o.value("type"_L1) == "joined"_L1 && o.value("roomId"_L1) == room;
-    };
 }
 
 } // namespace
@@ -82,16 +49,8 @@ class tst_RelayHistory : public QObject, protected RelayFixture
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase() { QVERIFY(RelayFixture::init()); }
-    void cleanupTestCase()
-    {
-        RelayFixture::cleanup();
-        m_cluster.reset();
-    }
-    void cleanup()
-    {
-        releaseRelays();
-        m_redis->command({"FLUSHALL"});
-    }
+    void cleanupTestCase() { RelayFixture::cleanup(); }
+    void cleanup() { releaseAndFlush(); }
     void offsets_data();
     void offsets();
     void seedClientsSeeNothingNewWithoutHistory();
@@ -116,16 +75,15 @@ private Q_SLOTS:
 private:
     // Publishes texts through a client of relay and waits until a member (watcher) has them all.
     void publish(TestClient *from, TestClient *watcher, const QJsonValue &room, const QStringList &texts);
-    std::unique_ptr<TestCluster> m_cluster;
 };
 
 void tst_RelayHistory::publish(TestClient *from, TestClient *watcher, const QJsonValue &room,
                                const QStringList &texts)
 {
-    const qsizetype before = messagesOf(watcher, room).size();
+    const qsizetype before = roomMessages(watcher, room).size();
     for (const QString &t : texts)
         from->send(say(room, t));
-    QTRY_COMPARE_WITH_TIMEOUT(messagesOf(watcher, room).size(), before + texts.size(), 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(roomMessages(watcher, room).size(), before + texts.size(), 20000);
 }
 
 void tst_RelayHistory::offsets_data()
@@ -145,14 +103,14 @@ void tst_RelayHistory::offsets()
     QVERIFY(b->join(u"lobby"_s));
     publish(a, b, u"lobby"_s, numbered(u"m"_s, 1, 5));
     // The sender gets its own message with its offset too: from the bus, in the history's order.
-    QTRY_COMPARE(messagesOf(a, u"lobby"_s).size(), 5);
+    QTRY_COMPARE(roomMessages(a, u"lobby"_s).size(), 5);
     QString previous;
-    for (const auto &[text, offset] : messagesOf(b, u"lobby"_s)) {
+    for (const auto &[text, offset] : roomMessages(b, u"lobby"_s)) {
         QVERIFY2(!offset.isEmpty(), qPrintable(text));
         QVERIFY(previous.isEmpty() || offsetLess(previous, offset));
         previous = offset;
     }
-    QCOMPARE(messagesOf(a, u"lobby"_s), messagesOf(b, u"lobby"_s));
+    QCOMPARE(roomMessages(a, u"lobby"_s), roomMessages(b, u"lobby"_s));
     // Broadcasts keep no history and carry no offset.
     a->send(chat(u"to all"_s));
     const QJsonObject all = b->waitFor(textIs(u"to all"_s));
@@ -194,7 +152,7 @@ void tst_RelayHistory::recoversWhatCameAfter()
     TestClient *watcher = connectTo(first->url());
     QVERIFY(watcher->join(7));
     publish(pub, watcher, 7, numbered(u"m"_s, 1, 10));
-    const QString third = messagesOf(watcher, 7).at(2).second;
+    const QString third = roomMessages(watcher, 7).at(2).second;
 
     TestClient *late = connectTo(second->url());
     late->send(joinSince(7, third));
@@ -209,7 +167,7 @@ void tst_RelayHistory::recoversWhatCameAfter()
     QCOMPARE(frames.first().value("type"_L1).toString(), u"joined"_s);
     // The newest offset recovers nothing, and says so: recovered.
     TestClient *upToDate = connectTo(second->url());
-    upToDate->send(joinSince(7, messagesOf(late, 7).last().second));
+    upToDate->send(joinSince(7, roomMessages(late, 7).last().second));
     QCOMPARE(upToDate->waitFor(joinedTo(7)).value("recovered"_L1), QJsonValue(true));
     publish(pub, upToDate, 7, {u"next"_s});
     QCOMPARE(textsOf(upToDate, 7), QStringList{u"next"_s});
@@ -233,18 +191,18 @@ void tst_RelayHistory::noGapNoDuplicateWhilePublishing()
     TestClient *watcher = connectTo(relay->url());
     QVERIFY(watcher->join(u"busy"_s));
     publish(pub, watcher, u"busy"_s, numbered(u"m"_s, 1, 100));
-    const QString since = messagesOf(watcher, u"busy"_s).at(9).second;
+    const QString since = roomMessages(watcher, u"busy"_s).at(9).second;
     TestClient *late = connectTo(relay->url());
     late->send(joinSince(u"busy"_s, since));
     // Published while the join subscribes, reads and catches up.
     for (int i = 101; i <= 300; ++i)
         pub->send(say(u"busy"_s, u"m"_s + QString::number(i)));
     QCOMPARE(late->waitFor(joinedTo(u"busy"_s)).value("recovered"_L1), QJsonValue(true));
-    QTRY_COMPARE_WITH_TIMEOUT(messagesOf(late, u"busy"_s).size(), 290, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(roomMessages(late, u"busy"_s).size(), 290, 20000);
     QCOMPARE(textsOf(late, u"busy"_s), numbered(u"m"_s, 11, 300));
-    QCOMPARE(messagesOf(late, u"busy"_s), messagesOf(watcher, u"busy"_s).mid(10));
+    QCOMPARE(roomMessages(late, u"busy"_s), roomMessages(watcher, u"busy"_s).mid(10));
     publish(pub, late, u"busy"_s, {u"after"_s});
-    QCOMPARE(messagesOf(late, u"busy"_s).size(), 291);
+    QCOMPARE(roomMessages(late, u"busy"_s).size(), 291);
 }
 
 void tst_RelayHistory::trimmed_data()
@@ -260,7 +218,7 @@ void tst_RelayHistory::trimmed()
     TestClient *watcher = connectTo(relay->url());
     QVERIFY(watcher->join(u"small"_s));
     publish(pub, watcher, u"small"_s, numbered(u"m"_s, 1, 10));
-    const auto seen = messagesOf(watcher, u"small"_s);
+    const auto seen = roomMessages(watcher, u"small"_s);
     // m5 is the newest entry gone (the stream keeps m6..m10): from m5 on nothing is missing.
     TestClient *edge = connectTo(relay->url());
     edge->send(joinSince(u"small"_s, seen.at(4).second));
@@ -297,7 +255,7 @@ void tst_RelayHistory::reset()
     const QString room = !inProcess || future ? u"r"_s : u"elsewhere"_s;
     QVERIFY(watcher->join(u"r"_s));
     publish(pub, watcher, u"r"_s, numbered(u"m"_s, 1, 3));
-    QString since = messagesOf(watcher, u"r"_s).at(0).second;
+    QString since = roomMessages(watcher, u"r"_s).at(0).second;
     if (future)
         since = u"99999999999999-0"_s;
     else if (!inProcess)
@@ -343,9 +301,9 @@ void tst_RelayHistory::recordedOnceWhenSentTwice()
     for (int i = 0; i < 3; ++i)
         relay->bus()->publishRecorded("room:dup", payload, "origin-1", 1);
     relay->bus()->publishRecorded("room:dup", payload, "origin-1", 2);
-    QTRY_COMPARE(messagesOf(watcher, u"dup"_s).size(), 2);
+    QTRY_COMPARE(roomMessages(watcher, u"dup"_s).size(), 2);
     relay->bus()->publishRecorded("room:dup", R"({"type":"message","roomId":"dup","text":"last"})", {}, 0);
-    QTRY_COMPARE(messagesOf(watcher, u"dup"_s).size(), 3);
+    QTRY_COMPARE(roomMessages(watcher, u"dup"_s).size(), 3);
     QCOMPARE(textsOf(watcher, u"dup"_s), (QStringList{u"once"_s, u"once"_s, u"last"_s}));
     if (!inProcess)
         QCOMPARE(m_redis->command({"XLEN", RelayKeys::historyKey({}, "room:dup")}).toInteger(), 3);
@@ -382,15 +340,15 @@ void tst_RelayHistory::tenThousand()
     TestClient *watcher = connectTo(relay->url());
     QVERIFY(watcher->join(u"big"_s));
     watcher->send(say(u"big"_s, u"start"_s));
-    QTRY_COMPARE(messagesOf(watcher, u"big"_s).size(), 1);
-    const QString since = messagesOf(watcher, u"big"_s).first().second;
+    QTRY_COMPARE(roomMessages(watcher, u"big"_s).size(), 1);
+    const QString since = roomMessages(watcher, u"big"_s).first().second;
     for (int i = 1; i <= 10000; ++i)
         pub->send(say(u"big"_s, u"m"_s + QString::number(i)));
-    QTRY_COMPARE_WITH_TIMEOUT(messagesOf(watcher, u"big"_s).size(), 10001, 60000);
+    QTRY_COMPARE_WITH_TIMEOUT(roomMessages(watcher, u"big"_s).size(), 10001, 60000);
     TestClient *late = connectTo(relay->url());
     late->send(joinSince(u"big"_s, since));
     QCOMPARE(late->waitFor(joinedTo(u"big"_s), 20000).value("recovered"_L1), QJsonValue(true));
-    QTRY_COMPARE_WITH_TIMEOUT(messagesOf(late, u"big"_s).size(), 10000, 60000);
+    QTRY_COMPARE_WITH_TIMEOUT(roomMessages(late, u"big"_s).size(), 10000, 60000);
     QCOMPARE(textsOf(late, u"big"_s), numbered(u"m"_s, 1, 10000));
     QCOMPARE(relay->stats().recoveredMessages, quint64(10000));
 }
@@ -407,7 +365,7 @@ void tst_RelayHistory::incompleteWhenTooFarBehind()
     QVERIFY(watcher->join(u"slow"_s));
     publish(pub, watcher, u"slow"_s, numbered(u"m"_s, 1, 200));
     TestClient *late = connectTo(relay->url());
-    late->send(joinSince(u"slow"_s, messagesOf(watcher, u"slow"_s).first().second));
+    late->send(joinSince(u"slow"_s, roomMessages(watcher, u"slow"_s).first().second));
     for (int i = 201; i <= 260; ++i)
         pub->send(say(u"slow"_s, u"m"_s + QString::number(i)));
     const QJsonObject error =
@@ -430,14 +388,12 @@ void tst_RelayHistory::onACluster_data()
 void tst_RelayHistory::onACluster()
 {
     QFETCH(RedisBusOptions::ClusterPubSub, mode);
-    if (!m_cluster) {
-        m_cluster = std::make_unique<TestCluster>(3, 0);
-        QVERIFY2(m_cluster->start(), qPrintable(m_cluster->errorString()));
-    }
+    TestCluster *nodes = cluster();
+    QVERIFY(nodes);
     RedisBusOptions bo;
     bo.clusterPubSub = mode;
-    RelayServer *first = startRelayOn(historyOptions(u"c1"_s), m_cluster->url(), bo);
-    RelayServer *second = startRelayOn(historyOptions(u"c2"_s), m_cluster->url(), bo);
+    RelayServer *first = startRelayOn(historyOptions(u"c1"_s), nodes->url(), bo);
+    RelayServer *second = startRelayOn(historyOptions(u"c2"_s), nodes->url(), bo);
     const QString tag = QString::fromLatin1(QTest::currentDataTag());
     // Rooms on every shard.
     for (int r = 0; r < 6; ++r) {
@@ -447,7 +403,7 @@ void tst_RelayHistory::onACluster()
         QVERIFY(watcher->join(room));
         publish(pub, watcher, room, numbered(u"m"_s, 1, 20));
         TestClient *late = connectTo(second->url());
-        late->send(joinSince(room, messagesOf(watcher, room).at(4).second));
+        late->send(joinSince(room, roomMessages(watcher, room).at(4).second));
         QCOMPARE(late->waitFor(joinedTo(room)).value("recovered"_L1), QJsonValue(true));
         publish(pub, late, room, {u"live"_s});
         QCOMPARE(textsOf(late, room), numbered(u"m"_s, 6, 20) + QStringList{u"live"_s});

@@ -84,16 +84,8 @@ class tst_RelayPresence : public QObject, protected RelayFixture
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase() { QVERIFY(RelayFixture::init()); }
-    void cleanupTestCase()
-    {
-        RelayFixture::cleanup();
-        m_cluster.reset();
-    }
-    void cleanup()
-    {
-        releaseRelays();
-        m_redis->command({"FLUSHALL"});
-    }
+    void cleanupTestCase() { RelayFixture::cleanup(); }
+    void cleanup() { releaseAndFlush(); }
     void membersAcrossRelays();
     void storedFormat();
     void whoTheUserIs();
@@ -113,7 +105,6 @@ private Q_SLOTS:
     void acrossACluster();
 
 private:
-    std::unique_ptr<TestCluster> m_cluster;
     // Two relays with presence on one bus (Redis at url, or in-process when inProcess).
     QList<RelayServer *> twoRelays(bool events, const QString &url = {},
                                    const RedisBusOptions &busOptions = {});
@@ -495,13 +486,11 @@ void tst_RelayPresence::acrossACluster_data()
 void tst_RelayPresence::acrossACluster()
 {
     QFETCH(RedisBusOptions::ClusterPubSub, mode);
-    if (!m_cluster) {
-        m_cluster = std::make_unique<TestCluster>(3, 0);
-        QVERIFY2(m_cluster->start(), qPrintable(m_cluster->errorString()));
-    }
+    TestCluster *nodes = cluster();
+    QVERIFY(nodes);
     RedisBusOptions bo;
     bo.clusterPubSub = mode;
-    const QList<RelayServer *> relays = twoRelays(true, m_cluster->url(), bo);
+    const QList<RelayServer *> relays = twoRelays(true, nodes->url(), bo);
     // Rooms on every shard: each room's key is in its channel's slot.
     QSet<int> shards;
     for (int i = 0; i < 6; ++i) {
@@ -517,9 +506,9 @@ void tst_RelayPresence::acrossACluster()
         const QByteArray channel = "room:" + room.toUtf8();
         const QByteArray key = RelayKeys::presenceKey({}, channel);
         QCOMPARE(RedisClusterTopology::keySlot(key), RedisClusterTopology::keySlot(channel));
-        QCOMPARE(m_cluster->commandFor(key, {"HLEN", key}).toInteger(), 2);
+        QCOMPARE(nodes->commandFor(key, {"HLEN", key}).toInteger(), 2);
         shards.insert(
-            m_cluster->primaries().indexOf(m_cluster->primaryOf(RedisClusterTopology::keySlot(key))));
+            nodes->primaries().indexOf(nodes->primaryOf(RedisClusterTopology::keySlot(key))));
         b->close();
         QVERIFY(!a->waitFor(eventOf(u"presence_leave"_s, u"b%1"_s.arg(i))).isEmpty());
         QCOMPARE(usersIn(ask(a, room)), (QStringList{u"a%1"_s.arg(i)}));

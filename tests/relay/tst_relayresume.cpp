@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "redisserver.h"
+#include "relayfixture.h"
 #include "relayprocess.h"
 #include "testclient.h"
 
@@ -12,41 +13,9 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-QJsonObject join(const QString &room)
-{
-    return {{u"type"_s, u"join"_s}, {u"roomId"_s, room}};
-}
-
 QJsonObject say(const QString &room, const QString &text)
 {
     return {{u"type"_s, u"message"_s}, {u"roomId"_s, room}, {u"user"_s, u"c"_s}, {u"text"_s, text}};
-}
-
-// The texts of the room's messages a client received, in order, with their offsets.
-QList<std::pair<QString, QString>> messagesOf(const TestClient *client, const QString &room)
-{
-    QList<std::pair<QString, QString>> out;
-    for (const QJsonObject &f : client->frames()) {
-        if (f.value("type"_L1) == "message"_L1 && f.value("roomId"_L1) == room)
-            out.append({f.value("text"_L1).toString(), f.value("offset"_L1).toString()});
-    }
-    return out;
-}
-
-QStringList texts(const QString &prefix, int from, int to)
-{
-    QStringList out;
-    for (int i = from; i <= to; ++i)
-        out.append(prefix + QString::number(i));
-    return out;
-}
-
-// "<ms>-<seq>" compared as two numbers.
-bool offsetLess(const QString &a, const QString &b)
-{
-    const auto pa = a.split(u'-'), pb = b.split(u'-');
-    const qulonglong ma = pa.value(0).toULongLong(), mb = pb.value(0).toULongLong();
-    return ma < mb || (ma == mb && pa.value(1).toULongLong() < pb.value(1).toULongLong());
 }
 
 } // namespace
@@ -109,7 +78,7 @@ void tst_RelayResume::resumeAfterTheRelayIsKilled()
     TestClient a, c;
     QVERIFY(a.open(first.url()));
     QVERIFY(c.open(second.url()));
-    a.send(join(room));
+    a.send(joinFrame(room));
     const QString session = a.waitFor([&](const QJsonObject &o) { return o.value("roomId"_L1) == room; })
                                 .value("session"_L1)
                                 .toString();
@@ -118,10 +87,10 @@ void tst_RelayResume::resumeAfterTheRelayIsKilled()
     for (int i = 1; i <= 20; ++i)
         c.send(say(room, u"m"_s + QString::number(i)));
     c.send(say(other, u"o0"_s));
-    QTRY_COMPARE(messagesOf(&a, room).size(), 20);
-    QTRY_COMPARE(messagesOf(&a, other).size(), 1);
-    const QString lastRoom = messagesOf(&a, room).last().second;
-    const QString lastOther = messagesOf(&a, other).last().second;
+    QTRY_COMPARE(roomMessages(&a, room).size(), 20);
+    QTRY_COMPARE(roomMessages(&a, other).size(), 1);
+    const QString lastRoom = roomMessages(&a, room).last().second;
+    const QString lastOther = roomMessages(&a, other).last().second;
     QVERIFY2(!lastRoom.isEmpty(), "a room message carries its offset");
 
     first.kill();
@@ -157,25 +126,25 @@ void tst_RelayResume::resumeAfterTheRelayIsKilled()
     }
     // Then live ones.
     c.send(say(room, u"live"_s));
-    const QStringList expected = texts(u"m"_s, 21, last) + QStringList{u"live"_s};
-    QTRY_COMPARE_WITH_TIMEOUT(messagesOf(&b, room).size(), expected.size(), 10000);
-    QTRY_COMPARE(messagesOf(&b, other).size(), 5);
+    const QStringList expected = numbered(u"m"_s, 21, last) + QStringList{u"live"_s};
+    QTRY_COMPARE_WITH_TIMEOUT(roomMessages(&b, room).size(), expected.size(), 10000);
+    QTRY_COMPARE(roomMessages(&b, other).size(), 5);
     QStringList got;
     QString previous = lastRoom;
-    for (const auto &[text, offset] : messagesOf(&b, room)) {
+    for (const auto &[text, offset] : roomMessages(&b, room)) {
         got.append(text);
         QVERIFY2(offsetLess(previous, offset), qPrintable(previous + u" then "_s + offset));
         previous = offset;
     }
     QCOMPARE(got, expected); // exactly the missed ones, in order, then live, none twice
     QStringList gotOther;
-    for (const auto &m : messagesOf(&b, other))
+    for (const auto &m : roomMessages(&b, other))
         gotOther.append(m.first);
-    QCOMPARE(gotOther, texts(u"o"_s, 1, 5));
+    QCOMPARE(gotOther, numbered(u"o"_s, 1, 5));
     // Nothing arrives late as a duplicate either.
     b.send({{u"type"_s, u"ping"_s}});
     QVERIFY(!b.waitForType(u"pong"_s).isEmpty());
-    QCOMPARE(messagesOf(&b, room).size(), expected.size());
+    QCOMPARE(roomMessages(&b, room).size(), expected.size());
 }
 
 void tst_RelayResume::missedMoreThanTheHistoryHolds()
@@ -187,11 +156,11 @@ void tst_RelayResume::missedMoreThanTheHistoryHolds()
     TestClient a, c;
     QVERIFY(a.open(first.url()));
     QVERIFY(c.open(second.url()));
-    a.send(join(room));
+    a.send(joinFrame(room));
     const QString session = a.waitForType(u"joined"_s).value("session"_L1).toString();
     c.send(say(room, u"seen"_s));
-    QTRY_COMPARE(messagesOf(&a, room).size(), 1);
-    const QString seen = messagesOf(&a, room).first().second;
+    QTRY_COMPARE(roomMessages(&a, room).size(), 1);
+    const QString seen = roomMessages(&a, room).first().second;
     first.kill();
     QVERIFY(a.waitForClose());
     for (int i = 1; i <= 30; ++i)
@@ -210,7 +179,7 @@ void tst_RelayResume::missedMoreThanTheHistoryHolds()
     // Live from there on, nothing from the history.
     c.send(say(room, u"after"_s));
     QVERIFY(!b.waitFor([](const QJsonObject &o) { return o.value("text"_L1) == "after"_L1; }).isEmpty());
-    QCOMPARE(messagesOf(&b, room).size(), 1);
+    QCOMPARE(roomMessages(&b, room).size(), 1);
 }
 
 QTEST_MAIN(tst_RelayResume)

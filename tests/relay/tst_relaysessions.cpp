@@ -50,16 +50,8 @@ class tst_RelaySessions : public QObject, protected RelayFixture
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase() { QVERIFY(RelayFixture::init()); }
-    void cleanupTestCase()
-    {
-        RelayFixture::cleanup();
-        m_cluster.reset();
-    }
-    void cleanup()
-    {
-        releaseRelays();
-        m_redis->command({"FLUSHALL"});
-    }
+    void cleanupTestCase() { RelayFixture::cleanup(); }
+    void cleanup() { releaseAndFlush(); }
     void joinedNamesTheSession_data();
     void joinedNamesTheSession();
     void offByDefault();
@@ -76,7 +68,6 @@ private Q_SLOTS:
     void resumeOnACluster();
 
 private:
-    std::unique_ptr<TestCluster> m_cluster;
     // A client of relay that joined rooms and returns its session id.
     QString joinRooms(TestClient *client, const QList<QJsonValue> &rooms);
 };
@@ -313,14 +304,12 @@ void tst_RelaySessions::resumeOnACluster_data()
 void tst_RelaySessions::resumeOnACluster()
 {
     QFETCH(RedisBusOptions::ClusterPubSub, mode);
-    if (!m_cluster) {
-        m_cluster = std::make_unique<TestCluster>(3, 0);
-        QVERIFY2(m_cluster->start(), qPrintable(m_cluster->errorString()));
-    }
+    TestCluster *nodes = cluster();
+    QVERIFY(nodes);
     RedisBusOptions bo;
     bo.clusterPubSub = mode;
-    RelayServer *first = startRelayOn(sessionOptions(u"c1"_s), m_cluster->url(), bo);
-    RelayServer *second = startRelayOn(sessionOptions(u"c2"_s), m_cluster->url(), bo);
+    RelayServer *first = startRelayOn(sessionOptions(u"c1"_s), nodes->url(), bo);
+    RelayServer *second = startRelayOn(sessionOptions(u"c2"_s), nodes->url(), bo);
     // Sessions land on every shard: ids are random, each lives in its own slot.
     QList<TestClient *> clients;
     QStringList sessions;
@@ -332,9 +321,9 @@ void tst_RelaySessions::resumeOnACluster()
     QSet<int> shards;
     for (const QString &s : sessions) {
         const QByteArray key = RelayKeys::sessionKey({}, s.toLatin1());
-        QTRY_COMPARE(m_cluster->commandFor(key, {"HGET", key, "relay"}).bytes(), "c1"_ba);
+        QTRY_COMPARE(nodes->commandFor(key, {"HGET", key, "relay"}).bytes(), "c1"_ba);
         shards.insert(
-            m_cluster->primaries().indexOf(m_cluster->primaryOf(RedisClusterTopology::keySlot(key))));
+            nodes->primaries().indexOf(nodes->primaryOf(RedisClusterTopology::keySlot(key))));
     }
     QVERIFY2(shards.size() > 1, "six random sessions on one shard of three");
     for (int i = 0; i < clients.size(); ++i) {

@@ -26,6 +26,38 @@ std::function<bool(const QJsonObject &)> textIs(const QString &text)
     };
 }
 
+std::function<bool(const QJsonObject &)> joinedTo(const QJsonValue &room)
+{
+    return [room](const QJsonObject &o) {
+        return o.value("type"_L1) == "joined"_L1 && o.value("roomId"_L1) == room;
+    };
+}
+
+QList<std::pair<QString, QString>> roomMessages(const TestClient *client, const QJsonValue &room)
+{
+    QList<std::pair<QString, QString>> out;
+    for (const QJsonObject &f : client->frames()) {
+        if (f.value("type"_L1) == "message"_L1 && f.value("roomId"_L1) == room)
+            out.append({f.value("text"_L1).toString(), f.value("offset"_L1).toString()});
+    }
+    return out;
+}
+
+QStringList numbered(const QString &prefix, int from, int to)
+{
+    QStringList out;
+    for (int i = from; i <= to; ++i)
+        out.append(prefix + QString::number(i));
+    return out;
+}
+
+bool offsetLess(const QString &a, const QString &b)
+{
+    const auto pa = a.split(u'-'), pb = b.split(u'-');
+    const qulonglong ma = pa.value(0).toULongLong(), mb = pb.value(0).toULongLong();
+    return ma < mb || (ma == mb && pa.value(1).toULongLong() < pb.value(1).toULongLong());
+}
+
 bool RelayFixture::init()
 {
     m_redis = std::make_unique<RedisServer>();
@@ -35,9 +67,29 @@ bool RelayFixture::init()
     return false;
 }
 
+void RelayFixture::releaseAndFlush()
+{
+    releaseRelays();
+    if (m_redis)
+        m_redis->command({"FLUSHALL"});
+}
+
+TestCluster *RelayFixture::cluster()
+{
+    if (!m_cluster) {
+        m_cluster = std::make_unique<TestCluster>(3, 0);
+        if (!m_cluster->start()) {
+            qWarning("%s", qPrintable(m_cluster->errorString()));
+            m_cluster.reset();
+        }
+    }
+    return m_cluster.get();
+}
+
 void RelayFixture::cleanup()
 {
     releaseRelays();
+    m_cluster.reset();
     m_redis.reset();
 }
 
