@@ -6,6 +6,13 @@ import sys
 import xml.etree.ElementTree as ET
 
 DE = {
+# the embedded relay's history and presence
+"History": "Verlauf",
+"off": "aus",
+" messages per room": " Nachrichten je Raum",
+"Keep each room's last messages so that clients that join with \"since\" (or resume their session) get what they missed; sessions come with it": "Die letzten Nachrichten jedes Raums aufbewahren, damit Clients, die mit „since“ beitreten (oder ihre Sitzung fortsetzen), bekommen, was sie verpasst haben; Sitzungen gehören dazu",
+"Presence": "Anwesenheit",
+"Answer {\"type\":\"presence\"} with who is in a room and send presence_join / presence_leave to its members": "{\"type\":\"presence\"} mit den Anwesenden eines Raums beantworten und presence_join / presence_leave an seine Mitglieder senden",
 "Write the announcement's text.": "Schreiben Sie den Text der Ankündigung.",
 "The text is %1 bytes; announcements are limited to %2 bytes.": "Der Text hat %1 Bytes; Ankündigungen sind auf %2 Bytes begrenzt.",
 "Name at least one room, or send to broadcast.": "Nennen Sie mindestens einen Raum oder senden Sie an alle (broadcast).",

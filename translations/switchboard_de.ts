@@ -1710,6 +1710,30 @@ Relays melden %1 WebSocket-Clients.</translation>
         <source>Development page (browser)</source>
         <translation>Entwicklungsseite (Browser)</translation>
     </message>
+    <message>
+        <source>History</source>
+        <translation>Verlauf</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>aus</translation>
+    </message>
+    <message>
+        <source> messages per room</source>
+        <translation> Nachrichten je Raum</translation>
+    </message>
+    <message>
+        <source>Keep each room's last messages so that clients that join with "since" (or resume their session) get what they missed; sessions come with it</source>
+        <translation>Die letzten Nachrichten jedes Raums aufbewahren, damit Clients, die mit „since“ beitreten (oder ihre Sitzung fortsetzen), bekommen, was sie verpasst haben; Sitzungen gehören dazu</translation>
+    </message>
+    <message>
+        <source>Presence</source>
+        <translation>Anwesenheit</translation>
+    </message>
+    <message>
+        <source>Answer {"type":"presence"} with who is in a room and send presence_join / presence_leave to its members</source>
+        <translation>{"type":"presence"} mit den Anwesenden eines Raums beantworten und presence_join / presence_leave an seine Mitglieder senden</translation>
+    </message>
 </context>
 <context>
     <name>RelayRoomsModel</name>

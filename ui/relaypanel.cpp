@@ -138,8 +138,9 @@ void RelayPanel::setupSettingsBox()
     settings->addRow(newLabel(), m_bus);
     settings->addRow(newLabel(), m_prefix);
     auto *stateRow = new QHBoxLayout;
-    stateRow->addWidget(m_historySize, 1);
+    stateRow->addWidget(m_historySize);
     stateRow->addWidget(m_presence);
+    stateRow->addStretch(1);
     settings->addRow(newLabel(), stateRow);
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_startStop);
