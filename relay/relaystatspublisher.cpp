@@ -69,6 +69,30 @@ QByteArray RelayStatsPublisher::statsPayload() const
         if (members > 0)
             channels.insert(QString::fromUtf8(m_server->roomChannel(room)), members);
     }
+    QJsonObject o{
+        {u"type"_s, u"relay-stats"_s},
+        {u"instance"_s, m_server->options().instanceId},
+        {u"prefix"_s, QString::fromUtf8(m_server->options().channelPrefix)},
+        {u"url"_s, m_server->advertisedUrl().toString()},
+        {u"listen"_s, m_server->url().toString()},
+        {u"version"_s, QStringLiteral(SWITCHBOARD_VERSION)},
+        {u"host"_s, QSysInfo::machineHostName()},
+        {u"pid"_s, QCoreApplication::applicationPid()},
+        {u"startedAt"_s, m_startedAt},
+        {u"clients"_s, clients},
+        {u"canaries"_s, m_server->canaryCount()},
+        {u"rooms"_s, qint64(rooms.size())},
+        {u"channels"_s, channels},
+        {u"interval"_s, qint64(m_interval.count())},
+        {u"at"_s, QDateTime::currentMSecsSinceEpoch()},
+    };
+    addCounters(o);
+    addLoad(o);
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+void RelayStatsPublisher::addCounters(QJsonObject &o) const
+{
     const RelayStats &st = m_server->stats();
     const QJsonObject protection{
         {u"oversizeCloses"_s, qint64(st.oversizeCloses)},
@@ -122,28 +146,9 @@ QByteArray RelayStatsPublisher::statsPayload() const
             {u"probeRoundTripMs"_s, redis->probe() ? redis->probe()->lastRoundTripMs() : qint64(-1)},
         };
     }
-    QJsonObject o{
-        {u"type"_s, u"relay-stats"_s},
-        {u"instance"_s, m_server->options().instanceId},
-        {u"prefix"_s, QString::fromUtf8(m_server->options().channelPrefix)},
-        {u"url"_s, m_server->advertisedUrl().toString()},
-        {u"listen"_s, m_server->url().toString()},
-        {u"version"_s, QStringLiteral(SWITCHBOARD_VERSION)},
-        {u"host"_s, QSysInfo::machineHostName()},
-        {u"pid"_s, QCoreApplication::applicationPid()},
-        {u"startedAt"_s, m_startedAt},
-        {u"clients"_s, clients},
-        {u"canaries"_s, m_server->canaryCount()},
-        {u"rooms"_s, qint64(rooms.size())},
-        {u"channels"_s, channels},
-        {u"interval"_s, qint64(m_interval.count())},
-        {u"at"_s, QDateTime::currentMSecsSinceEpoch()},
-        {u"protection"_s, protection},
-        {u"bus"_s, bus},
-        {u"state"_s, state},
-    };
-    addLoad(o);
-    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+    o.insert(u"protection"_s, protection);
+    o.insert(u"bus"_s, bus);
+    o.insert(u"state"_s, state);
 }
 
 void RelayStatsPublisher::addLoad(QJsonObject &o) const

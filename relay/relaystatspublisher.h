@@ -52,6 +52,7 @@ public:
     QByteArray stoppedPayload() const;
 
 private:
+    void addCounters(QJsonObject &o) const;
     void addLoad(QJsonObject &o) const;
 
     QPointer<RelayServer> m_server;
