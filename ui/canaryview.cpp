@@ -70,6 +70,7 @@ CanaryView::CanaryView(CanaryMonitor *monitor, QWidget *parent)
     m_table->setItemDelegateForColumn(CanaryStatusModel::State, new StateDelegate(m_table));
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setSectionResizeMode(CanaryStatusModel::State, QHeaderView::Stretch);
 
@@ -77,7 +78,7 @@ CanaryView::CanaryView(CanaryMonitor *monitor, QWidget *parent)
     splitter->addWidget(m_chartView);
     splitter->addWidget(m_table);
     splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 2);
+    splitter->setStretchFactor(1, 1);
     auto *bar = new QHBoxLayout;
     bar->addWidget(m_startStop);
     bar->addWidget(m_intervalLabel);
@@ -141,12 +142,14 @@ void CanaryView::buildChart()
     m_y = new QValueAxis(m_chart);
     m_y->setLabelFormat(u"%.1f"_s);
     m_y->setMin(0);
+    m_x->setTruncateLabels(false);
+    m_y->setTruncateLabels(false);
     m_chart->addAxis(m_x, Qt::AlignBottom);
     m_chart->addAxis(m_y, Qt::AlignLeft);
     m_chartView = new QChartView(m_chart, this);
     m_chartView->setObjectName(u"canaryChart"_s);
     m_chartView->setRenderHint(QPainter::Antialiasing);
-    m_chartView->setMinimumHeight(160);
+    m_chartView->setMinimumHeight(220);
 }
 
 void CanaryView::changeEvent(QEvent *event)
@@ -165,7 +168,7 @@ void CanaryView::retranslateUi()
     m_autoStart->setText(tr("Start when relays are listed"));
     m_autoStart->setToolTip(tr("Start the canaries by themselves whenever the console lists relays "
                                "(remembered)"));
-    m_chart->setTitle(tr("Delivery latency per relay, ms (p50 solid, p99 dashed, last minute)"));
+    m_chart->setTitle(tr("Delivery latency per relay (p50 solid, p99 dashed, each over the last minute)"));
     m_y->setTitleText(tr("ms"));
     m_drawnVersion = 0;
     updateControls();
@@ -217,8 +220,15 @@ void CanaryView::redraw()
     m_drawnVersion = history->version();
     ++m_redraws;
     const qint64 end = history->latest() > 0 ? history->latest() : QDateTime::currentMSecsSinceEpoch();
-    const qint64 start = end - std::min<qint64>(history->window(), 5 * 60 * 1000);
     const QStringList relays = history->relays();
+    // The last five minutes, or less while the history is younger (at least one minute).
+    qint64 earliest = end;
+    for (const QString &relay : relays) {
+        const QList<QPointF> points = history->points(relay, CanaryHistory::Percentile::P99);
+        if (!points.isEmpty())
+            earliest = std::min(earliest, qint64(points.first().x()));
+    }
+    const qint64 start = std::min(end - 60'000, std::max(earliest, end - 5 * 60'000));
     QHash<QString, QLineSeries *> existing;
     for (QAbstractSeries *s : m_chart->series())
         existing.insert(s->name(), static_cast<QLineSeries *>(s));
