@@ -4,15 +4,19 @@
 #include "canarymonitor.h"
 #include "canaryprobe.h"
 #include "canarystatusmodel.h"
+#include "localbus.h"
 #include "redisbus.h"
 #include "redisconnection.h"
 #include "redisserver.h"
 #include "redissubscriber.h"
 #include "relaydirectory.h"
+#include "relayprocess.h"
 #include "relayserver.h"
 #include "relaystatspublisher.h"
 
 #include <QAbstractItemModelTester>
+#include <QDateTime>
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSettings>
@@ -60,9 +64,12 @@ private Q_SLOTS:
     void autoStartSetting();
     void intervalIsClamped();
     void relayWantingTokenIsUnreachable();
+    void deafRelayTurnsMissing();
+    void killedRelayProcessTurnsUnreachable();
 
 private:
-    Relay startRelay(const QString &instanceId, const QByteArray &secret = {});
+    Relay startRelay(const QString &instanceId, const QByteArray &secret = {},
+                     const QStringList &allowedOrigins = {});
     RedisConnectionOptions options() const;
     // A monitor on a running directory and a command connection, probing every 200 ms.
     std::unique_ptr<CanaryMonitor> makeMonitor();
@@ -102,7 +109,8 @@ RedisConnectionOptions tst_CanaryMonitor::options() const
     return o;
 }
 
-Relay tst_CanaryMonitor::startRelay(const QString &instanceId, const QByteArray &secret)
+Relay tst_CanaryMonitor::startRelay(const QString &instanceId, const QByteArray &secret,
+                                    const QStringList &allowedOrigins)
 {
     RedisConnectionOptions o = options();
     o.clientName = u"switchboard-relay:"_s + instanceId;
@@ -114,6 +122,7 @@ Relay tst_CanaryMonitor::startRelay(const QString &instanceId, const QByteArray 
     so.port = 0;
     so.instanceId = instanceId;
     so.auth.jwtSecret = secret;
+    so.auth.allowedOrigins = allowedOrigins;
     r.server = new RelayServer(so, r.bus);
     if (!r.server->listen())
         qWarning("listen failed");
@@ -313,11 +322,73 @@ void tst_CanaryMonitor::relayWantingTokenIsUnreachable()
 {
     startRelay(u"locked"_s, "0123456789abcdef0123456789abcdef");
     startRelay(u"open"_s);
+    startRelay(u"origins"_s, {}, {u"https://app.example.com"_s}); // the canary sends no Origin
     auto monitor = makeMonitor();
     QTRY_COMPARE_WITH_TIMEOUT(monitor->status({}, u"locked"_s).state, CanaryState::Unreachable, 20000);
     QVERIFY2(monitor->status({}, u"locked"_s).reason.contains("token"_L1),
              qPrintable(monitor->status({}, u"locked"_s).reason));
     QTRY_COMPARE_WITH_TIMEOUT(monitor->status({}, u"open"_s).state, CanaryState::Ok, 30000);
+    QTRY_COMPARE_WITH_TIMEOUT(monitor->status({}, u"origins"_s).state, CanaryState::Ok, 30000);
+}
+
+void tst_CanaryMonitor::deafRelayTurnsMissing()
+{
+    // A relay that accepts the canary and confirms its join but hears nothing from this Redis: a relay on
+    // an in-process bus, listed through a heartbeat fed to the directory by hand.
+    LocalBus bus;
+    bus.start();
+    RelayServerOptions so;
+    so.bindAddress = QHostAddress::LocalHost;
+    so.port = 0;
+    so.instanceId = u"deaf"_s;
+    RelayServer deaf(so, &bus);
+    QVERIFY(deaf.listen());
+    startRelay(u"healthy"_s);
+    auto monitor = makeMonitor();
+    monitor->setTimeout(1s);
+    const QJsonObject heartbeat{{u"type"_s, u"relay-stats"_s},
+                                {u"instance"_s, u"deaf"_s},
+                                {u"url"_s, deaf.url().toString()},
+                                {u"interval"_s, 600'000},
+                                {u"at"_s, QDateTime::currentMSecsSinceEpoch()}};
+    m_directory->handlePayload(QJsonDocument(heartbeat).toJson(QJsonDocument::Compact));
+    // Missing as soon as a probe is overdue, then for every probe lost in the window.
+    QTRY_COMPARE_WITH_TIMEOUT(monitor->status({}, u"deaf"_s).state, CanaryState::Missing, 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(monitor->status({}, u"deaf"_s).lost > 0, 10000);
+    const CanaryStatus s = monitor->status({}, u"deaf"_s);
+    QCOMPARE(s.state, CanaryState::Missing);
+    QCOMPARE(s.received, 0u);
+    QCOMPARE(s.p50, -1.0);
+    QVERIFY2(s.reason.contains("lost"_L1), qPrintable(s.reason));
+    QVERIFY(s.lossPercent() > 0);
+    QTRY_VERIFY_WITH_TIMEOUT(monitor->status({}, u"healthy"_s).received >= 3, 30000);
+    QCOMPARE(monitor->status({}, u"healthy"_s).state, CanaryState::Ok);
+}
+
+void tst_CanaryMonitor::killedRelayProcessTurnsUnreachable()
+{
+    QVERIFY2(QFile::exists(RelayProcess::binary()),
+             "SWITCHBOARD_RELAY_BINARY must point at switchboard-relay");
+    RelayProcess first;
+    RelayProcess second;
+    for (auto [process, id] : {std::pair{&first, u"process-1"_s}, std::pair{&second, u"process-2"_s}}) {
+        QVERIFY2(process->start(
+                     {u"--redis"_s, m_redis->url(), u"--instance-id"_s, id, u"--stats-interval"_s, u"1"_s}),
+                 qPrintable(process->log()));
+    }
+    auto monitor = makeMonitor();
+    QTRY_VERIFY_WITH_TIMEOUT(monitor->status({}, u"process-1"_s).received >= 3, 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(monitor->status({}, u"process-2"_s).received >= 3, 30000);
+    QCOMPARE(monitor->status({}, u"process-2"_s).lost, 0u);
+
+    second.kill(); // SIGKILL: no close frame, no relay-stopped
+    QTRY_VERIFY_WITH_TIMEOUT(monitor->status({}, u"process-2"_s).state == CanaryState::Unreachable ||
+                                 monitor->status({}, u"process-2"_s).state == CanaryState::Missing,
+                             15000);
+    const quint64 before = monitor->status({}, u"process-1"_s).received;
+    QTRY_VERIFY_WITH_TIMEOUT(monitor->status({}, u"process-1"_s).received >= before + 3, 30000);
+    QCOMPARE(monitor->status({}, u"process-1"_s).state, CanaryState::Ok);
+    QCOMPARE(monitor->status({}, u"process-1"_s).lost, 0u);
 }
 
 QTEST_MAIN(tst_CanaryMonitor)
