@@ -6,6 +6,7 @@
 #include "canarystatusmodel.h"
 #include "localbus.h"
 #include "redisbus.h"
+#include "redisclusterconnection.h"
 #include "redisconnection.h"
 #include "redisserver.h"
 #include "redissubscriber.h"
@@ -13,6 +14,7 @@
 #include "relayprocess.h"
 #include "relayserver.h"
 #include "relaystatspublisher.h"
+#include "testcluster.h"
 
 #include <QAbstractItemModelTester>
 #include <QDateTime>
@@ -66,6 +68,7 @@ private Q_SLOTS:
     void relayWantingTokenIsUnreachable();
     void deafRelayTurnsMissing();
     void killedRelayProcessTurnsUnreachable();
+    void clusterRelaysOfBothKindsGetProbes();
 
 private:
     Relay startRelay(const QString &instanceId, const QByteArray &secret = {},
@@ -389,6 +392,58 @@ void tst_CanaryMonitor::killedRelayProcessTurnsUnreachable()
     QTRY_VERIFY_WITH_TIMEOUT(monitor->status({}, u"process-1"_s).received >= before + 3, 30000);
     QCOMPARE(monitor->status({}, u"process-1"_s).state, CanaryState::Ok);
     QCOMPARE(monitor->status({}, u"process-1"_s).lost, 0u);
+}
+
+void tst_CanaryMonitor::clusterRelaysOfBothKindsGetProbes()
+{
+    // On a Cluster a relay in sharded mode SSUBSCRIBEs on the room's shard and a classic one SUBSCRIBEs:
+    // each must get every probe, once.
+    TestCluster cluster(3, 0);
+    QVERIFY2(cluster.start(), qPrintable(cluster.errorString()));
+    RedisConnectionOptions clusterOptions;
+    clusterOptions.url = RedisUrl::parse(cluster.url());
+    RedisClusterConnection clusterConnection(clusterOptions);
+    clusterConnection.open();
+    QTRY_VERIFY_WITH_TIMEOUT(clusterConnection.isReady(), 20000);
+    RedisConnectionOptions seed;
+    seed.url = RedisUrl::parse(cluster.nodes().first()->url());
+    RelayDirectory directory;
+    directory.start(seed);
+    directory.followSharded(&clusterConnection);
+    QTRY_VERIFY_WITH_TIMEOUT(directory.isListening(), 10000);
+
+    QList<Relay> relays;
+    for (const auto mode :
+         {RedisBusOptions::ClusterPubSub::Sharded, RedisBusOptions::ClusterPubSub::Classic}) {
+        const bool sharded = mode == RedisBusOptions::ClusterPubSub::Sharded;
+        RedisBusOptions bo;
+        bo.clusterPubSub = mode;
+        Relay r;
+        r.bus = new RedisBus(clusterOptions, bo);
+        r.bus->start();
+        RelayServerOptions so;
+        so.bindAddress = QHostAddress::LocalHost;
+        so.port = 0;
+        so.instanceId = sharded ? u"sharded"_s : u"classic"_s;
+        r.server = new RelayServer(so, r.bus);
+        QVERIFY(r.server->listen());
+        r.heartbeat = new RelayStatsPublisher(r.server, 200ms);
+        r.heartbeat->start();
+        relays.append(r);
+        m_relays.append(r); // cleanup() deletes them
+    }
+    CanaryMonitor monitor(&directory);
+    monitor.setInterval(200ms);
+    monitor.setConnection(nullptr, &clusterConnection);
+    for (const QString &id : {u"sharded"_s, u"classic"_s}) {
+        QTRY_VERIFY_WITH_TIMEOUT(monitor.status({}, id).received >= 5, 30000);
+        QCOMPARE(monitor.status({}, id).state, CanaryState::Ok);
+        QCOMPARE(monitor.status({}, id).lost, 0u);
+    }
+    QVERIFY(monitor.publishError().isEmpty());
+    for (Relay &r : m_relays)
+        r.destroy(); // before the Cluster goes
+    m_relays.clear();
 }
 
 QTEST_MAIN(tst_CanaryMonitor)
