@@ -35,7 +35,7 @@ CanaryMonitor::CanaryMonitor(RelayDirectory *directory, QObject *parent)
     m_housekeepingTimer.setInterval(1s);
     m_housekeepingTimer.callOnTimeout(this, &CanaryMonitor::housekeeping);
     m_changedTimer.setSingleShot(true);
-    m_changedTimer.setInterval(0);
+    m_changedTimer.setInterval(100); // at most ten changed() a second, however many relays answer
     m_changedTimer.callOnTimeout(this, &CanaryMonitor::changed);
     if (directory) {
         connect(directory, &RelayDirectory::changed, this, [this] {

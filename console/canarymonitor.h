@@ -79,7 +79,7 @@ public:
     int overflow() const { return m_overflow; }
 
 Q_SIGNALS:
-    void changed();
+    void changed(); // coalesced: at most every 100 ms
     void runningChanged(bool running);
 
 private:
