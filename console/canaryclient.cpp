@@ -21,7 +21,11 @@ CanaryClient::CanaryClient(const QUrl &relayUrl, const QByteArray &origin, QObje
     m_retryTimer.callOnTimeout(this, &CanaryClient::open);
     m_connectTimer.setSingleShot(true);
     m_connectTimer.setInterval(10s);
-    m_connectTimer.callOnTimeout(this, [this] { fail(tr("no answer within 10 s")); });
+    m_connectTimer.callOnTimeout(this, [this] {
+        fail(m_socket.state() == QAbstractSocket::ConnectedState
+                 ? tr("the join was not confirmed within 10 s")
+                 : tr("no answer within 10 s"));
+    });
     connect(&m_socket, &QWebSocket::connected, this,
             [this] { m_socket.sendTextMessage(QString::fromUtf8(CanaryProbe::joinFrame())); });
     connect(&m_socket, &QWebSocket::textMessageReceived, this, &CanaryClient::onText);

@@ -213,13 +213,21 @@ void CanaryMonitor::syncDirectory()
         r.status.inDirectory = true;
         r.leftAt = -1;
     }
-    for (auto it = m_relays.begin(); it != m_relays.end(); ++it) {
-        if (seen.contains(it.key()) || it->leftAt >= 0)
+    for (auto it = m_relays.begin(); it != m_relays.end();) {
+        if (seen.contains(it.key()) || it->leftAt >= 0) {
+            ++it;
             continue;
+        }
+        closeClient(*it);
+        if (!m_running) { // nothing to show about it: gone at once
+            m_history->removeRelay(it->status.displayName());
+            it = m_relays.erase(it);
+            continue;
+        }
         it->leftAt = qint64(nowMs());
         it->status.inDirectory = false;
         it->pending.clear();
-        closeClient(*it);
+        ++it;
     }
     updateClients();
 }

@@ -65,6 +65,7 @@ private Q_SLOTS:
     void readOnlyPublishesNothing();
     void autoStartSetting();
     void intervalIsClamped();
+    void stoppedMonitorForgetsLeftRelays();
     void relayWantingTokenIsUnreachable();
     void deafRelayTurnsMissing();
     void killedRelayProcessTurnsUnreachable();
@@ -319,6 +320,19 @@ void tst_CanaryMonitor::intervalIsClamped()
     QCOMPARE(monitor.interval(), CanaryMonitor::MaxInterval);
     QVERIFY(monitor.statuses().isEmpty());
     QCOMPARE(monitor.status(u"p:"_s, u"x"_s).state, CanaryState::Off);
+}
+
+void tst_CanaryMonitor::stoppedMonitorForgetsLeftRelays()
+{
+    CanaryMonitor monitor(m_directory.get());
+    monitor.setAutoStart(false);
+    monitor.setConnection(m_connection.get());
+    startRelay(u"brief"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(monitor.statuses().size(), 1, 10000);
+    QCOMPARE(monitor.statuses().first().state, CanaryState::Off);
+    m_relays[0].destroy();
+    QTRY_VERIFY_WITH_TIMEOUT(monitor.statuses().isEmpty(), 10000); // not kept: nothing was measured
+    QVERIFY(!monitor.isRunning());
 }
 
 void tst_CanaryMonitor::relayWantingTokenIsUnreachable()
