@@ -27,7 +27,7 @@ void FleetModel::refresh()
     const QList<RelayInstanceStats> instances =
         m_directory ? m_directory->instances() : QList<RelayInstanceStats>();
     sync(std::vector<RelayInstanceStats>(instances.cbegin(), instances.cend()),
-         {Qt::DisplayRole, Qt::ToolTipRole, SortRole, AlertRole, StaleRole});
+         {Qt::DisplayRole, Qt::ToolTipRole, SortRole, AlertRole, StaleRole, FailingRole});
     if (m_rows.empty())
         m_clock.stop();
     else if (!m_clock.isActive())
@@ -41,7 +41,7 @@ void FleetModel::setCanaryCells(const QHash<QString, FleetCanaryCell> &cells)
     if (!m_rows.empty()) {
         Q_EMIT dataChanged(index(0, CanaryColumn), index(rowCount() - 1, CanaryColumn),
                            {Qt::DisplayRole, Qt::ToolTipRole, SortRole});
-        Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1), {AlertRole});
+        Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1), {AlertRole, FailingRole});
     }
     updateAlerts();
 }
@@ -62,11 +62,16 @@ void FleetModel::updateAlerts()
     }
 }
 
-bool FleetModel::isAlert(const RelayInstanceStats &s) const
+bool FleetModel::isFailing(const RelayInstanceStats &s) const
 {
     const FleetCanaryCell::State canary = m_canary.value(s.key).state;
-    return s.stale || !s.busConnected() || canary == FleetCanaryCell::State::Missing ||
+    return !s.busConnected() || canary == FleetCanaryCell::State::Missing ||
            canary == FleetCanaryCell::State::Unreachable;
+}
+
+bool FleetModel::isAlert(const RelayInstanceStats &s) const
+{
+    return s.stale || isFailing(s);
 }
 
 void FleetModel::tick()
@@ -127,6 +132,8 @@ QVariant FleetModel::data(const QModelIndex &index, int role) const
         return isAlert(*s);
     case StaleRole:
         return s->stale;
+    case FailingRole:
+        return isFailing(*s);
     case Qt::TextAlignmentRole:
         return column >= ClientsColumn && column <= ProtectionColumn && column != BusColumn
                    ? QVariant(int(Qt::AlignRight | Qt::AlignVCenter))

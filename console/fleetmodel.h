@@ -41,8 +41,9 @@ public:
         HeartbeatColumn,
         ColumnCount
     };
-    // AlertRole: stale, bus down or canary failing (the view paints the row red); StaleRole: greyed.
-    enum Role { SortRole = Qt::UserRole + 1, KeyRole, AlertRole, StaleRole };
+    // AlertRole: stale, bus down or canary failing; FailingRole: bus down or canary failing (the view
+    // paints the row red); StaleRole: no recent heartbeat (greyed unless failing).
+    enum Role { SortRole = Qt::UserRole + 1, KeyRole, AlertRole, StaleRole, FailingRole };
 
     explicit FleetModel(QObject *parent = nullptr);
 
@@ -73,6 +74,7 @@ private:
     QVariant sortValue(const RelayInstanceStats &s, int column) const;
     QString toolTip(const RelayInstanceStats &s, int column) const;
     bool isAlert(const RelayInstanceStats &s) const;
+    bool isFailing(const RelayInstanceStats &s) const;
     void tick();
     void updateAlerts();
 

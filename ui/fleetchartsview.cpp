@@ -10,6 +10,8 @@
 #include <QGridLayout>
 #include <QValueAxis>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 FleetChartsView::FleetChartsView(FleetHistory *history, QWidget *parent)
@@ -88,13 +90,21 @@ void FleetChartsView::redraw()
         }
         return out;
     };
-    const qint64 end = QDateTime::currentMSecsSinceEpoch();
-    const qint64 start = end - m_history->window();
     const std::array<QList<std::pair<QString, QList<QPointF>>>, 3> all{
         series({{tr("in"), M::InRate}, {tr("out"), M::OutRate}}),
         series({{tr("clients"), M::Clients}}),
         series({{tr("queued bytes"), M::QueuedBytes}}),
     };
+    // From the first point (at least the last two minutes), so a young relay's line is not a sliver.
+    const qint64 end = QDateTime::currentMSecsSinceEpoch();
+    qint64 start = end - 2 * 60 * 1000;
+    for (const auto &panel : all) {
+        for (const auto &[name, points] : panel) {
+            if (!points.isEmpty())
+                start = std::min(start, qint64(points.first().x()));
+        }
+    }
+    start = std::max(start, end - m_history->window());
     for (size_t i = 0; i < m_panels.size(); ++i) {
         ChartPanel &p = *m_panels[i];
         p.setValueTop(p.setSeries(all[i]));

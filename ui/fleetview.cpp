@@ -26,7 +26,8 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-// Paints the fleet's alerts: stale relays grey and italic, relays whose bus or canary fails red.
+// Paints the fleet's alerts: relays whose bus or canary fails red, stale relays italic (and grey
+// when nothing fails).
 class FleetAlertProxy : public QSortFilterProxyModel
 {
 public:
@@ -34,10 +35,10 @@ public:
     QVariant data(const QModelIndex &index, int role) const override
     {
         if (role == Qt::ForegroundRole) {
+            if (index.data(FleetModel::FailingRole).toBool())
+                return QBrush(QColor(0xd0, 0x30, 0x30));
             if (index.data(FleetModel::StaleRole).toBool())
                 return QBrush(QColor(0x80, 0x80, 0x80));
-            if (index.data(FleetModel::AlertRole).toBool())
-                return QBrush(QColor(0xd0, 0x30, 0x30));
         }
         if (role == Qt::FontRole && index.data(FleetModel::StaleRole).toBool()) {
             QFont font;
@@ -81,8 +82,8 @@ FleetView::FleetView(FleetController *controller, QWidget *parent)
     m_table = makeTable(controller->model(), FleetModel::SortRole, FleetModel::InstanceColumn,
                         Qt::AscendingOrder, u"fleetTable"_s, this, new FleetAlertProxy(this));
     m_proxy = static_cast<QSortFilterProxyModel *>(m_table->model());
-    for (int c : {int(FleetModel::HostColumn), int(FleetModel::UrlColumn)})
-        m_table->setColumnWidth(c, 170);
+    // A fleet is tens of rows: columns fit their contents.
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_tabs = new QTabWidget(this);
     m_charts = new FleetChartsView(controller->history(), m_tabs);
     m_rooms = makeTable(controller->rooms(), FleetRoomsModel::SortRole, FleetRoomsModel::MembersColumn,
@@ -100,8 +101,10 @@ FleetView::FleetView(FleetController *controller, QWidget *parent)
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(m_table);
     splitter->addWidget(m_tabs);
-    splitter->setStretchFactor(0, 2);
-    splitter->setStretchFactor(1, 3);
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 1);
+    m_table->setMinimumHeight(m_table->verticalHeader()->defaultSectionSize() * 4 +
+                              m_table->horizontalHeader()->sizeHint().height());
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     m_summary->setWordWrap(true);

@@ -5,10 +5,10 @@
 #include "announcementview.h"
 #include "auditlog.h"
 #include "auditlogview.h"
+#include "canaryview.h"
 #include "channelscontroller.h"
 #include "channelsview.h"
 #include "chartfeeder.h"
-#include "canaryview.h"
 #include "chartsview.h"
 #include "connectioncontroller.h"
 #include "connectiondialog.h"
@@ -191,8 +191,8 @@ void MainWindow::connectFeatures()
                 } else
                     m_channels->attach(connection);
                 m_announcements->setConnection(connection);
-                m_operations->setConnection(connection, m_connection->cluster(), m_connection->profile().readOnly,
-                                            m_connection->profile().name);
+                m_operations->setConnection(connection, m_connection->cluster(),
+                                            m_connection->profile().readOnly, m_connection->profile().name);
                 m_announcements->setCluster(connection ? m_connection->cluster() : nullptr);
                 m_announcements->setProfileName(m_connection->profile().name);
                 m_announcements->setReadOnly(connection && m_connection->profile().readOnly);
@@ -264,16 +264,16 @@ QStringList MainWindow::dockNames() const
     return names;
 }
 
-bool MainWindow::showDock(const QString &name)
+QDockWidget *MainWindow::showDock(const QString &name)
 {
     for (QDockWidget *dock : std::as_const(m_docks)) {
         if (dock->objectName().compare(name + "Dock"_L1, Qt::CaseInsensitive) == 0) {
             dock->show();
             dock->raise();
-            return true;
+            return dock;
         }
     }
-    return false;
+    return nullptr;
 }
 
 void MainWindow::showRoomDetail(const QByteArray &channel)

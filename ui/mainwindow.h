@@ -71,8 +71,8 @@ public:
     // Starts the embedded relay once the first connection attempt settled (on Redis when
     // connected, else in-process), then the simulator when clients > 0.
     void startRelayWhenReady(int port, int simulatedClients);
-    // Shows and raises a dock by name ("fleet" for fleetDock, case-insensitive); false if none.
-    bool showDock(const QString &name);
+    // Shows and raises a dock by name ("fleet" for fleetDock, case-insensitive); null if none.
+    QDockWidget *showDock(const QString &name);
     QStringList dockNames() const;
     // The Room detail dock on channel (<prefix>room:<id>), shown and raised.
     void showRoomDetail(const QByteArray &channel);

@@ -26,8 +26,8 @@ OperationsDocks::OperationsDocks(ChannelsController *channels, QSettings *settin
     connect(m_canaries, &CanaryMonitor::changed, this, &OperationsDocks::showCanaries);
 }
 
-void OperationsDocks::setConnection(RedisConnection *connection, RedisClusterConnection *cluster, bool readOnly,
-                                    const QString &profileName)
+void OperationsDocks::setConnection(RedisConnection *connection, RedisClusterConnection *cluster,
+                                    bool readOnly, const QString &profileName)
 {
     m_canaries->setReadOnly(connection && readOnly, profileName);
     m_canaries->setConnection(connection, connection ? cluster : nullptr);

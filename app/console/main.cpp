@@ -7,6 +7,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDockWidget>
 #include <QSettings>
 #include <QTimer>
 
@@ -90,8 +91,10 @@ int main(int argc, char *argv[])
         u"Raise a dock from the start: channels, tap, charts, relay, announce, audit, "
         "log, nodes, room, fleet, ... (repeatable)."_s,
         u"dock"_s);
-    parser.addOptions({privateRedis, settingsFile, noKeychain, screenshot, screenshotDelay, relayPort,
-                       simulate, tap, record, replay, replaySpeed, room, show});
+    const QCommandLineOption screenshotDock(
+        u"screenshot-dock"_s, u"With --screenshot: float <dock> at 1400x820 and save only it."_s, u"dock"_s);
+    parser.addOptions({privateRedis, settingsFile, noKeychain, screenshot, screenshotDelay, screenshotDock,
+                       relayPort, simulate, tap, record, replay, replaySpeed, room, show});
     parser.process(app);
 
     std::unique_ptr<QSettings> settings =
@@ -163,8 +166,20 @@ int main(int argc, char *argv[])
                 std::fputs("switchboard: --screenshot-delay needs a number of seconds\n", stderr);
                 return 2;
             }
-            QTimer::singleShot(int(delay * 1000), &window, [&window, file = parser.value(screenshot)] {
-                if (!window.grab().save(file))
+            QWidget *shot = &window;
+            if (parser.isSet(screenshotDock)) {
+                QDockWidget *dock = window.showDock(parser.value(screenshotDock));
+                if (!dock) {
+                    std::fprintf(stderr, "switchboard: --screenshot-dock: no dock '%s'\n",
+                                 qPrintable(parser.value(screenshotDock)));
+                    return 2;
+                }
+                dock->setFloating(true);
+                dock->resize(1400, 820);
+                shot = dock;
+            }
+            QTimer::singleShot(int(delay * 1000), &window, [shot, file = parser.value(screenshot)] {
+                if (!shot->grab().save(file))
                     std::fprintf(stderr, "switchboard: cannot write %s\n", qPrintable(file));
                 QApplication::quit();
             });

@@ -126,6 +126,7 @@ void tst_FleetModel::alerts()
     directory.handleMessage("switchboard:relays", beat(u"a"_s, 1, extra));
     model.setCanaryCells({{u"\na"_s, {FleetCanaryCell::State(canary), u"3 ms / 9 ms"_s, u"why"_s}}});
     QCOMPARE(model.index(0, 0).data(FleetModel::AlertRole).toBool(), alert);
+    QCOMPARE(model.index(0, 0).data(FleetModel::FailingRole).toBool(), alert); // none of these rows is stale
     QCOMPARE(model.alertCount(), alert ? 1 : 0);
     QCOMPARE(alerts.size(), alert ? 1 : 0);
     if (canary != int(FleetCanaryCell::State::None))
@@ -146,6 +147,7 @@ void tst_FleetModel::staleRelaysAreFlagged()
     QTRY_VERIFY_WITH_TIMEOUT(model.index(0, 0).data(FleetModel::AlertRole).toBool(), 5000);
     QVERIFY(model.index(0, FleetModel::HeartbeatColumn).data().toString().contains(u"stale"_s));
     QVERIFY(model.index(0, 0).data(FleetModel::StaleRole).toBool());
+    QVERIFY(!model.index(0, 0).data(FleetModel::FailingRole).toBool());
     QCOMPARE(model.alertCount(), 1);
     QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 0, 10000);
     QCOMPARE(model.alertCount(), 0);
