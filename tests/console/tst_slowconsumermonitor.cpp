@@ -99,6 +99,7 @@ public:
         m_timer.start(20);
     }
     void stop() { m_timer.stop(); }
+    void setPayloadBytes(int bytes) { m_payload = QByteArray(bytes, 'x'); }
 
 private:
     RedisConnection *m_connection;
@@ -106,6 +107,18 @@ private:
     QByteArray m_payload;
     QTimer m_timer;
 };
+
+// What Redis holds for the connection named name (omem), -1 when it is not connected.
+qint64 outputBytesOf(const RedisServer &redis, const QString &name)
+{
+    const auto clients =
+        ChannelMonitor::parseClientList(redis.command({"CLIENT"_ba, "LIST"_ba, "TYPE"_ba, "pubsub"_ba}).bytes());
+    for (const PubSubClient &c : clients) {
+        if (c.name == name)
+            return c.outputBytes;
+    }
+    return -1;
+}
 
 } // namespace
 
@@ -402,7 +415,11 @@ void tst_SlowConsumerMonitor::slowSubscriberIsWarnedBeforeRedisDropsIt()
 
     RedisConnection publisher(options());
     publisher.open();
-    Flood flood(&publisher, "flood"_ba, 8 * 1024); // about 400 KB/s
+    // Fast until the kernel's socket buffers are full and Redis starts holding messages, then about 400 KB/s:
+    // from there, 256 KiB (the warning) in about 0.6 s, the soft limit in 1.3 s and Redis's disconnect 3 s later.
+    Flood flood(&publisher, "flood"_ba, 64 * 1024);
+    QTRY_VERIFY_WITH_TIMEOUT(outputBytesOf(*m_redis, u"switchboard-relay:slow-1"_s) > 0, 60000);
+    flood.setPayloadBytes(8 * 1024);
     QTRY_VERIFY_WITH_TIMEOUT(monitor.warningCount() == 1, 30000);
     QVERIFY(m_redis->hasClient(u"switchboard-relay:slow-1"_s)); // warned while Redis still keeps it
     const SlowConsumer warned = monitor.warnings().first();
@@ -454,7 +471,9 @@ void tst_SlowConsumerMonitor::clusterNodeIsNamed()
     direct.url = RedisUrl::parse(target->url());
     RedisConnection publisher(direct);
     publisher.open();
-    Flood flood(&publisher, "flood"_ba, 8 * 1024);
+    Flood flood(&publisher, "flood"_ba, 64 * 1024);
+    QTRY_VERIFY_WITH_TIMEOUT(outputBytesOf(*target, u"switchboard-relay:c1"_s) > 0, 60000);
+    flood.setPayloadBytes(8 * 1024);
     QTRY_VERIFY_WITH_TIMEOUT(monitor.warningCount() == 1, 30000);
     flood.stop();
     const SlowConsumer c = monitor.warnings().first();
