@@ -111,8 +111,8 @@ private:
 // What Redis holds for the connection named name (omem), -1 when it is not connected.
 qint64 outputBytesOf(const RedisServer &redis, const QString &name)
 {
-    const auto clients =
-        ChannelMonitor::parseClientList(redis.command({"CLIENT"_ba, "LIST"_ba, "TYPE"_ba, "pubsub"_ba}).bytes());
+    const auto clients = ChannelMonitor::parseClientList(
+        redis.command({"CLIENT"_ba, "LIST"_ba, "TYPE"_ba, "pubsub"_ba}).bytes());
     for (const PubSubClient &c : clients) {
         if (c.name == name)
             return c.outputBytes;
@@ -416,7 +416,8 @@ void tst_SlowConsumerMonitor::slowSubscriberIsWarnedBeforeRedisDropsIt()
     RedisConnection publisher(options());
     publisher.open();
     // Fast until the kernel's socket buffers are full and Redis starts holding messages, then about 400 KB/s:
-    // from there, 256 KiB (the warning) in about 0.6 s, the soft limit in 1.3 s and Redis's disconnect 3 s later.
+    // from there, 256 KiB (the warning) in about 0.6 s, the soft limit in 1.3 s and Redis's disconnect 3 s
+    // later.
     Flood flood(&publisher, "flood"_ba, 64 * 1024);
     QTRY_VERIFY_WITH_TIMEOUT(outputBytesOf(*m_redis, u"switchboard-relay:slow-1"_s) > 0, 60000);
     flood.setPayloadBytes(8 * 1024);
