@@ -16,6 +16,7 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -141,6 +142,11 @@ int SlowConsumersView::thresholdPercent() const
 
 void SlowConsumersView::updateLimits()
 {
+    // The node column only on a Cluster (one server's limit has no node).
+    const auto limits = m_monitor->limits();
+    m_table->setColumnHidden(
+        SlowConsumerModel::NodeColumn,
+        std::none_of(limits.cbegin(), limits.cend(), [](const auto &l) { return !l.node.isEmpty(); }));
     m_limits->setText(m_monitor->isRunning() || !m_monitor->limits().isEmpty()
                           ? SlowConsumerMonitor::describeLimits(m_monitor->limits())
                           : tr("Not connected."));

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "slowconsumermodel.h"
 #include "slowconsumermonitor.h"
 #include "slowconsumersview.h"
 
@@ -41,6 +42,7 @@ void tst_SlowConsumersView::showsWarningsAndEvents()
     QSignalSpy count(&view, &SlowConsumersView::warningCountChanged);
     QCOMPARE(view.titleText(), u"Slow consumers"_s);
     QCOMPARE(view.limitsText(), u"Not connected."_s);
+    QVERIFY(view.table()->isColumnHidden(SlowConsumerModel::NodeColumn)); // one server
     const qint64 mb = 1024 * 1024;
     monitor.ingest({}, {client(1, u"switchboard-relay:r1"_s, 6 * mb), client(2, u"other"_s, mb),
                         client(3, u"switchboard-relay:r2"_s, 9 * mb)});
