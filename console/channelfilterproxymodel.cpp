@@ -2,6 +2,7 @@
 #include "channelfilterproxymodel.h"
 
 #include "channellistmodel.h"
+#include "plumbing.h"
 
 #include <algorithm>
 
@@ -56,12 +57,27 @@ bool ChannelFilterProxyModel::matches(const QString &name) const
     return name.contains(m_text, Qt::CaseInsensitive);
 }
 
+void ChannelFilterProxyModel::setHidePlumbing(bool hide)
+{
+    if (hide == m_hidePlumbing)
+        return;
+    m_hidePlumbing = hide;
+    invalidateRowsFilter();
+}
+
 bool ChannelFilterProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
 {
-    if (m_text.isEmpty())
+    if (m_text.isEmpty() && !m_hidePlumbing)
         return true;
     const QModelIndex index = sourceModel()->index(sourceRow, 0, sourceParent);
     const QByteArray name = index.data(ChannelColumns::ChannelNameRole).toByteArray();
+    if (m_hidePlumbing) {
+        // A group stays only for a channel in it (recursive filtering), so one of plumbing alone goes.
+        if (!index.data(ChannelColumns::IsChannelRole).toBool() || Plumbing::isPlumbingChannel(name))
+            return false;
+        if (m_text.isEmpty())
+            return true;
+    }
     if (!m_asciiNeedle.isEmpty() && isAscii(name))
         return containsAscii(name, m_asciiNeedle);
     return matches(QString::fromUtf8(name));

@@ -18,6 +18,9 @@ public:
     bool isGlob() const { return m_glob; }
     // Whether name passes the current filter.
     bool matches(const QString &name) const;
+    // Leaves out the product's own channels (Plumbing::isPlumbingChannel) and groups of them.
+    void setHidePlumbing(bool hide);
+    bool hidesPlumbing() const { return m_hidePlumbing; }
 
     static bool isGlobText(const QString &text);
 
@@ -32,5 +35,6 @@ private:
     QString m_text;
     QByteArray m_asciiNeedle; // plain ASCII text, lower case: matched on the bytes
     bool m_glob = false;
+    bool m_hidePlumbing = false;
     QRegularExpression m_regex;
 };

@@ -3,6 +3,7 @@
 
 #include "channelscontroller.h"
 #include "embeddedrelay.h"
+#include "plumbing.h"
 #include "tapcontroller.h"
 
 #include <QDateTime>
@@ -14,13 +15,15 @@ using Group = TrafficHistory::Group;
 
 namespace {
 // The n channels with the most subscribers (then by name), most first.
-QByteArrayList mostSubscribed(const QList<PubSubSnapshot::Channel> &channels, int n)
+QByteArrayList mostSubscribed(const QList<PubSubSnapshot::Channel> &channels, int n, bool skipPlumbing)
 {
     const auto before = [](const PubSubSnapshot::Channel *a, const PubSubSnapshot::Channel *b) {
         return a->subscribers != b->subscribers ? a->subscribers > b->subscribers : a->name < b->name;
     };
     std::vector<const PubSubSnapshot::Channel *> top; // a heap whose front is the last of the top n
     for (const PubSubSnapshot::Channel &c : channels) {
+        if (skipPlumbing && Plumbing::isPlumbingChannel(c.name))
+            continue;
         if (qsizetype(top.size()) < n) {
             top.push_back(&c);
             std::push_heap(top.begin(), top.end(), before);
@@ -82,7 +85,7 @@ void ChartFeeder::sample(qint64 now)
             if (m_topTakenAt != snapshot.takenAt || m_topCount != m_top) {
                 m_topTakenAt = snapshot.takenAt;
                 m_topCount = m_top;
-                m_topSubscribed = mostSubscribed(snapshot.channels, m_top);
+                m_topSubscribed = mostSubscribed(snapshot.channels, m_top, !m_showPlumbing);
             }
             chosen = m_topSubscribed;
         }

@@ -24,6 +24,12 @@ public:
                 EmbeddedRelay *relay, QObject *parent = nullptr);
 
     void setTopChannels(int n) { m_top = n; }
+    // Off (the default): the most subscribed channels leave out the product's own (Plumbing).
+    void setShowPlumbing(bool show)
+    {
+        m_showPlumbing = show;
+        m_topTakenAt = {};
+    }
     // One sample at msecs (the timer passes the current time).
     void sample(qint64 msecs);
 
@@ -34,6 +40,7 @@ private:
     QPointer<EmbeddedRelay> m_relay;
     QTimer m_timer;
     int m_top = 5;
+    bool m_showPlumbing = false;
     QDateTime m_topTakenAt; // the snapshot m_topSubscribed was taken from
     int m_topCount = 0;
     QByteArrayList m_topSubscribed;

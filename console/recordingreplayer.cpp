@@ -2,6 +2,7 @@
 #include "recordingreplayer.h"
 
 #include "messagebus.h"
+#include "plumbing.h"
 #include "redisconnection.h"
 
 #include <QLocale>
@@ -56,7 +57,7 @@ RecordingReplayer::Target RecordingReplayer::busTarget(MessageBus *bus, const QS
 
 bool RecordingReplayer::isRelayPlumbing(const QByteArray &channel)
 {
-    return channel.endsWith("switchboard:relays") || channel.contains("switchboard:probe:");
+    return Plumbing::isPlumbingChannel(channel);
 }
 
 RecordingReplayer::RecordingReplayer(QObject *parent)

@@ -6,6 +6,7 @@
 #include "relaylogging.h"
 #include "relaystatspublisher.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -77,6 +78,27 @@ bool RelayDirectory::isListening() const
     return m_subscriber && m_subscriber->isPSubscribed(RelayStatsPublisher::channelPattern());
 }
 
+qint64 RelayInstanceStats::protectionTotal() const
+{
+    qint64 total = 0;
+    for (auto it = protection.constBegin(); it != protection.constEnd(); ++it)
+        total += it.value().toInteger();
+    return total;
+}
+
+std::optional<RelayInstanceStats> RelayDirectory::instance(const QString &key) const
+{
+    const auto it = m_instances.constFind(key);
+    if (it == m_instances.cend())
+        return std::nullopt;
+    return it->stats;
+}
+
+void RelayDirectory::setRemovalFactor(int factor)
+{
+    m_removalFactor = std::max(factor, StaleFactor + 1);
+}
+
 QList<RelayInstanceStats> RelayDirectory::instances() const
 {
     QList<RelayInstanceStats> out;
@@ -93,6 +115,8 @@ QSet<QByteArray> RelayDirectory::channels() const
 {
     QSet<QByteArray> out;
     for (const Entry &e : m_instances) {
+        if (e.stats.stale)
+            continue;
         for (auto it = e.stats.channels.cbegin(); it != e.stats.channels.cend(); ++it)
             out.insert(it.key());
     }
@@ -105,7 +129,7 @@ std::optional<int> RelayDirectory::relaysFor(const QByteArray &channel) const
         return std::nullopt;
     int n = 0;
     for (const Entry &e : m_instances)
-        n += e.stats.channels.contains(channel) ? 1 : 0;
+        n += !e.stats.stale && e.stats.channels.contains(channel) ? 1 : 0;
     return n;
 }
 
@@ -115,7 +139,7 @@ std::optional<qint64> RelayDirectory::relayClientsFor(const QByteArray &channel)
         return std::nullopt;
     qint64 n = 0;
     for (const Entry &e : m_instances)
-        n += e.stats.channels.value(channel, 0);
+        n += e.stats.stale ? 0 : e.stats.channels.value(channel, 0);
     return n;
 }
 
@@ -150,6 +174,7 @@ void RelayDirectory::handleMessage(const QByteArray &channel, const QByteArray &
         return;
     }
     Entry e;
+    e.stats.key = key;
     e.stats.instance = instance;
     e.stats.prefix = o.contains("prefix"_L1) ? o.value("prefix"_L1).toString().toUtf8() : channelPrefix;
     e.stats.url = o.value("url"_L1).toString();
@@ -162,26 +187,85 @@ void RelayDirectory::handleMessage(const QByteArray &channel, const QByteArray &
     e.stats.interval = std::chrono::milliseconds(interval > 0 ? interval : 2000);
     e.stats.at = QDateTime::fromMSecsSinceEpoch(o.value("at"_L1).toInteger(), Qt::UTC);
     e.stats.receivedAt = QDateTime::currentDateTimeUtc();
-    e.expiresAt = m_clock.elapsed() + ExpiryFactor * e.stats.interval.count();
+    readLoad(o, e.stats);
+    if (const auto previous = m_instances.constFind(key); previous != m_instances.cend())
+        readRates(previous->stats, e.stats);
+    e.staleAt = m_clock.elapsed() + StaleFactor * e.stats.interval.count();
+    e.expiresAt = m_clock.elapsed() + qint64(m_removalFactor) * e.stats.interval.count();
     m_instances.insert(key, std::move(e));
     scheduleExpiry();
     Q_EMIT changed();
 }
 
+void RelayDirectory::readLoad(const QJsonObject &o, RelayInstanceStats &s)
+{
+    s.listenUrl = o.value("listen"_L1).toString();
+    s.version = o.value("version"_L1).toString();
+    s.host = o.value("host"_L1).toString();
+    s.pid = o.value("pid"_L1).toInteger();
+    if (const qint64 started = o.value("startedAt"_L1).toInteger(); started > 0)
+        s.startedAt = QDateTime::fromMSecsSinceEpoch(started, Qt::UTC);
+    s.canaries = o.value("canaries"_L1).toInteger();
+    s.rooms = o.value("rooms"_L1).toInteger(-1);
+    if (s.rooms < 0) // older relays: every room channel it reports
+        s.rooms = std::max<qint64>(0, s.channels.size() - 1);
+    const QJsonObject t = o.value("traffic"_L1).toObject();
+    const auto counter = [&t](QLatin1StringView name) {
+        return quint64(std::max<qint64>(0, t.value(name).toInteger()));
+    };
+    s.traffic = {counter("framesIn"_L1), counter("framesOut"_L1), counter("bytesIn"_L1),
+                 counter("bytesOut"_L1), counter("published"_L1), counter("busMessages"_L1)};
+    s.queuedBytes = o.value("queuedBytes"_L1).toInteger();
+    s.maxOutboundBytes = o.value("maxOutboundBytes"_L1).toInteger();
+    const QJsonArray top = o.value("topClients"_L1).toArray();
+    for (const QJsonValue &v : top) {
+        const QJsonObject c = v.toObject();
+        const qint64 since = c.value("since"_L1).toInteger();
+        s.topClients.append({quint64(c.value("id"_L1).toInteger()), c.value("address"_L1).toString(),
+                             c.value("queued"_L1).toInteger(), int(c.value("rooms"_L1).toInteger()),
+                             quint64(c.value("in"_L1).toInteger()), quint64(c.value("out"_L1).toInteger()),
+                             since > 0 ? QDateTime::fromMSecsSinceEpoch(since, Qt::UTC) : QDateTime()});
+        if (s.topClients.size() >= MaxTopClients)
+            break;
+    }
+    s.protection = o.value("protection"_L1).toObject();
+    s.bus = o.value("bus"_L1).toObject();
+    s.state = o.value("state"_L1).toObject();
+}
+
+void RelayDirectory::readRates(const RelayInstanceStats &previous, RelayInstanceStats &s)
+{
+    const qint64 ms = previous.at.msecsTo(s.at);
+    const RelayTraffic &a = previous.traffic;
+    const RelayTraffic &b = s.traffic;
+    // A restart (counters went back) or a repeated heartbeat: no rate until the next one.
+    if (ms <= 0 || b.framesIn < a.framesIn || b.framesOut < a.framesOut || b.busMessages < a.busMessages ||
+        previous.startedAt != s.startedAt)
+        return;
+    const double seconds = double(ms) / 1000.0;
+    s.framesInPerSecond = double(b.framesIn - a.framesIn) / seconds;
+    s.framesOutPerSecond = double(b.framesOut - a.framesOut) / seconds;
+    s.busMessagesPerSecond = double(b.busMessages - a.busMessages) / seconds;
+}
+
 void RelayDirectory::expire()
 {
     const qint64 now = m_clock.elapsed();
-    bool removed = false;
+    bool changedAny = false;
     for (auto it = m_instances.begin(); it != m_instances.end();) {
         if (it->expiresAt <= now) {
             it = m_instances.erase(it);
-            removed = true;
-        } else {
-            ++it;
+            changedAny = true;
+            continue;
         }
+        if (!it->stats.stale && it->staleAt <= now) {
+            it->stats.stale = true;
+            changedAny = true;
+        }
+        ++it;
     }
     scheduleExpiry();
-    if (removed)
+    if (changedAny)
         Q_EMIT changed();
 }
 
@@ -193,6 +277,6 @@ void RelayDirectory::scheduleExpiry()
     }
     qint64 next = std::numeric_limits<qint64>::max();
     for (const Entry &e : std::as_const(m_instances))
-        next = std::min(next, e.expiresAt);
+        next = std::min(next, e.stats.stale ? e.expiresAt : e.staleAt);
     m_expiryTimer.start(std::chrono::milliseconds(std::max<qint64>(0, next - m_clock.elapsed()) + 1));
 }

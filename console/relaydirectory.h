@@ -7,6 +7,7 @@
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QHash>
+#include <QJsonObject>
 #include <QObject>
 #include <QPointer>
 #include <QSet>
@@ -19,17 +20,68 @@ class RedisClusterConnection;
 class RedisClusterSubscriber;
 class RedisSubscriber;
 
-// One relay's latest heartbeat (see RelayStatsPublisher).
+// One of a relay's busiest clients (the heartbeat's topClients).
+struct RelayClientLoad
+{
+    quint64 id = 0;
+    QString address;
+    qint64 queuedBytes = 0;
+    int rooms = 0;
+    quint64 framesIn = 0;
+    quint64 framesOut = 0;
+    QDateTime connectedAt;
+};
+
+// A relay's cumulative traffic counters (the heartbeat's traffic).
+struct RelayTraffic
+{
+    quint64 framesIn = 0;
+    quint64 framesOut = 0;
+    quint64 bytesIn = 0;
+    quint64 bytesOut = 0;
+    quint64 published = 0;
+    quint64 busMessages = 0;
+};
+
+// One relay's latest heartbeat (see RelayStatsPublisher and docs/protocol.md, "The stats
+// heartbeat"). Fields a relay older than them does not send keep their defaults.
 struct RelayInstanceStats
 {
+    QString key; // RelayDirectory's: the heartbeat channel's prefix, '\n', the instance id
     QString instance;
     QByteArray prefix; // its channel prefix: its channels are <prefix>broadcast, <prefix>room:<id>
-    QString url;
-    qint64 clients = 0;
+    QString url;       // advertised (--advertise-url, else derived)
+    QString listenUrl; // what it listens on
+    QString version;
+    QString host;
+    qint64 pid = 0;
+    QDateTime startedAt; // invalid when not sent
+    qint64 clients = 0;  // canary connections not included
+    qint64 canaries = 0;
+    qint64 rooms = 0;
     QHash<QByteArray, qint64> channels; // full channel name -> local clients on it
     std::chrono::milliseconds interval{2000};
     QDateTime at;         // the relay's clock
     QDateTime receivedAt; // ours
+    RelayTraffic traffic;
+    // Per second between the last two heartbeats; -1 until there were two (or after a restart).
+    double framesInPerSecond = -1;
+    double framesOutPerSecond = -1;
+    double busMessagesPerSecond = -1;
+    qint64 queuedBytes = 0;
+    qint64 maxOutboundBytes = 0;       // 0: not sent
+    QList<RelayClientLoad> topClients; // busiest first
+    QJsonObject protection;            // counter name -> count
+    QJsonObject bus;                   // connected, pendingPublishes, ...; empty in-process
+    QJsonObject state;                 // history, sessions, presence
+    // No heartbeat for StaleFactor intervals: still listed, left out of audience counts.
+    bool stale = false;
+
+    bool busConnected() const
+    {
+        return bus.isEmpty() || bus.value(QLatin1StringView("connected")).toBool(true);
+    }
+    qint64 protectionTotal() const;
 };
 
 // Listens to every relay's heartbeat, whatever its channel prefix: PSUBSCRIBE *switchboard:relays on
@@ -37,12 +89,16 @@ struct RelayInstanceStats
 // shared by several applications sees all their relays (the console's ACL user needs that pattern:
 // &* or &*switchboard:relays). Keeps the latest stats per relay instance, an instance being its id
 // under the prefix of the channel it publishes on (ids may repeat across applications). An instance
-// is dropped after 3x its interval without a heartbeat, or at once on relay-stopped.
+// is flagged stale after StaleFactor x its interval without a heartbeat (and no longer counts for
+// relaysFor / relayClientsFor), and dropped after removalFactor() x its interval, or at once on
+// relay-stopped.
 class RelayDirectory : public QObject
 {
     Q_OBJECT
 public:
-    static constexpr int ExpiryFactor = 3;
+    static constexpr int StaleFactor = 3;
+    static constexpr int DefaultRemovalFactor = 30;
+    static constexpr int MaxTopClients = 20; // of a heartbeat's topClients, kept
 
     explicit RelayDirectory(QObject *parent = nullptr);
     ~RelayDirectory() override;
@@ -61,6 +117,11 @@ public:
     QString error() const { return m_error; }
 
     QList<RelayInstanceStats> instances() const; // sorted by instance id, then prefix
+    // By RelayInstanceStats::key; nullopt when unknown.
+    std::optional<RelayInstanceStats> instance(const QString &key) const;
+    // Intervals without a heartbeat before a stale relay is dropped (at least StaleFactor + 1).
+    void setRemovalFactor(int factor);
+    int removalFactor() const { return m_removalFactor; }
     int instanceCount() const { return int(m_instances.size()); }
     // Every channel some relay reports (relaysFor and relayClientsFor are 0 for the others).
     QSet<QByteArray> channels() const;
@@ -82,9 +143,12 @@ private:
     struct Entry
     {
         RelayInstanceStats stats;
+        qint64 staleAt = 0;   // m_clock ms
         qint64 expiresAt = 0; // m_clock ms
     };
     void expire();
+    static void readLoad(const QJsonObject &o, RelayInstanceStats &s);
+    static void readRates(const RelayInstanceStats &previous, RelayInstanceStats &s);
     void scheduleExpiry();
 
     RedisSubscriber *m_subscriber = nullptr; // owned
@@ -93,5 +157,6 @@ private:
     QElapsedTimer m_clock;
     QTimer m_expiryTimer;
     quint64 m_invalid = 0;
+    int m_removalFactor = DefaultRemovalFactor;
     QString m_error;
 };

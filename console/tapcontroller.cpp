@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "tapcontroller.h"
 
+#include "plumbing.h"
 #include "redisclustersubscriber.h"
 #include "redissubscriber.h"
 
@@ -167,6 +168,11 @@ void TapController::setMaxRowsPerSecond(int rows)
 
 void TapController::onMessage(const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload)
 {
+    if (!m_showPlumbing && !pattern.isEmpty() && !Plumbing::isPlumbingPattern(pattern) &&
+        Plumbing::isPlumbingChannel(channel)) {
+        ++m_plumbingHidden;
+        return;
+    }
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     ++m_received;
     ++m_thisSecond;

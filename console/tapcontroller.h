@@ -59,6 +59,12 @@ public:
     void setCapacity(qsizetype entries) { m_model.setCapacity(entries); }
     qsizetype capacity() const { return m_model.capacity(); }
     void setMaxRowsPerSecond(int rows);
+    // Off (the default): messages on the product's own channels (Plumbing) that arrive through a
+    // pattern are dropped before the list, the meter, the charts and recordings see them; channels
+    // tapped by name, and patterns that name switchboard, still show them.
+    void setShowPlumbing(bool show) { m_showPlumbing = show; }
+    bool showsPlumbing() const { return m_showPlumbing; }
+    quint64 plumbingHidden() const { return m_plumbingHidden; }
     int maxRowsPerSecond() const { return m_maxRows; }
 
     TapModel *model() { return &m_model; }
@@ -90,6 +96,8 @@ private:
     QHash<QByteArray, PubSubSnapshot::Kind> m_kinds; // channels tapped on a Cluster
     QByteArrayList m_channels;
     QByteArrayList m_patterns;
+    bool m_showPlumbing = false;
+    quint64 m_plumbingHidden = 0;
     TapModel m_model;
     TrafficMeter m_meter;
     QTimer m_evaluateTimer;

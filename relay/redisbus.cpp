@@ -179,14 +179,9 @@ void RedisBus::readHistory(const QByteArray &channel, const QByteArray &since, i
         return;
     }
     const QByteArray key = m_history->streamKey(channel);
-    QPointer<RedisBusLink> link = m_link;
-    auto send = [link, key, context = QPointer<QObject>(context)](
-                    const QByteArrayList &command, std::function<void(const RedisValue &)> reply) {
-        if (link && context)
-            link->keyCommand(key, command, context, std::move(reply));
-    };
     m_history->readScript().run(
-        send, m_history->readKeys(channel), RedisHistory::readArgs(since, count),
+        m_link->scriptSender(key, context), m_history->readKeys(channel),
+        RedisHistory::readArgs(since, count),
         [done = std::move(done)](const RedisValue &reply) { done(RedisHistory::parseRead(reply)); });
 }
 

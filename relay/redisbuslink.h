@@ -2,10 +2,12 @@
 #pragma once
 
 #include "redisconnection.h"
+#include "redisscript.h"
 
 #include <QByteArray>
 #include <QByteArrayList>
 #include <QObject>
+#include <QPointer>
 #include <QString>
 
 // What RedisBus needs of Redis: a way to publish and a way to subscribe, to one server
@@ -42,6 +44,16 @@ public:
     // the primary that owns key's slot, whatever the arguments. Same reply rules as publish().
     virtual void keyCommand(const QByteArray &key, const QByteArrayList &args, QObject *context,
                             ReplyCallback callback) = 0;
+    // A RedisScript::Send that runs a script's commands as keyCommand(key, ...), for as long as this
+    // link and context live (a reply is dropped once either is gone).
+    RedisScript::Send scriptSender(const QByteArray &key, QObject *context)
+    {
+        return [link = QPointer<RedisBusLink>(this), key, context = QPointer<QObject>(context)](
+                   const QByteArrayList &command, std::function<void(const RedisValue &)> reply) {
+            if (link && context)
+                link->keyCommand(key, command, context, std::move(reply));
+        };
+    }
     // Writes what is buffered now, without the event loop (shutdown).
     virtual void flush() = 0;
 

@@ -96,13 +96,7 @@ void RedisPresenceStore::run(const QByteArray &channel, const QByteArrayList &ar
                              std::function<void(const RedisValue &)> done)
 {
     const QByteArray key = RelayKeys::presenceKey(m_prefix, channel);
-    QPointer<RedisBusLink> link = m_link;
-    QPointer<RedisPresenceStore> self = this;
-    auto send = [link, self, key](const QByteArrayList &command,
-                                  std::function<void(const RedisValue &)> reply) {
-        if (link && self)
-            link->keyCommand(key, command, self, std::move(reply));
-    };
+    const RedisScript::Send send = m_link->scriptSender(key, this);
     m_script.run(send, {key}, args, std::move(done));
 }
 

@@ -108,13 +108,7 @@ void RedisSessionStore::write(const QByteArray &session, const QByteArrayList &a
         return;
     const QByteArray key = RelayKeys::sessionKey(m_prefix, session);
     const QByteArrayList keys{key, RelayKeys::sessionRoomsKey(m_prefix, session)};
-    QPointer<RedisBusLink> link = m_link;
-    QPointer<RedisSessionStore> self = this;
-    auto send = [link, self, key](const QByteArrayList &command,
-                                  std::function<void(const RedisValue &)> reply) {
-        if (link && self)
-            link->keyCommand(key, command, self, std::move(reply));
-    };
+    const RedisScript::Send send = m_link->scriptSender(key, this);
     m_write.run(send, keys, args, [done = std::move(done)](const RedisValue &reply) {
         if (reply.isError())
             qCWarning(lcRelay).noquote() << "session write failed:" << QString::fromUtf8(reply.bytes());
@@ -168,13 +162,7 @@ void RedisSessionStore::load(const QByteArray &session, QObject *context, LoadCa
             context, [answer] { answer(LoadStatus::Failed, {}, u"no Redis link"_s); }, Qt::QueuedConnection);
         return;
     }
-    QPointer<RedisBusLink> link = m_link;
-    QPointer<RedisSessionStore> self = this;
-    auto send = [link, self, key](const QByteArrayList &command,
-                                  std::function<void(const RedisValue &)> reply) {
-        if (link && self)
-            link->keyCommand(key, command, self, std::move(reply));
-    };
+    const RedisScript::Send send = m_link->scriptSender(key, this);
     m_load.run(send, {key, RelayKeys::sessionRoomsKey(m_prefix, session)}, {},
                [answer](const RedisValue &reply) {
                    Record record;

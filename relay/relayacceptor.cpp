@@ -273,5 +273,8 @@ void RelayAcceptor::handshakeReceived(WebSocketConnection *c, const WebSocketHan
     c->accept(request, WebSocketHandshake::listsToken(request.protocols, Subprotocol) ? Subprotocol
                                                                                       : QByteArrayView());
     m_pending.remove(c);
-    Q_EMIT accepted(c, peer, *claims); // the receiver sets itself as the handler
+    const qsizetype query = request.target.indexOf('?');
+    const bool canary = query >= 0 && QUrlQuery(QString::fromUtf8(request.target.mid(query + 1)))
+                                              .queryItemValue(u"switchboard"_s) == "canary"_L1;
+    Q_EMIT accepted(c, peer, *claims, canary); // the receiver sets itself as the handler
 }

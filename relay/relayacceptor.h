@@ -54,8 +54,9 @@ public:
 Q_SIGNALS:
     // The connection is open; the receiver takes it over (setHandler) and owns it. claims are set
     // when tokens are on.
+    // canary: the request's query has switchboard=canary (a console's delivery canary).
     void accepted(WebSocketConnection *connection, const QString &peer,
-                  const std::optional<JwtClaims> &claims);
+                  const std::optional<JwtClaims> &claims, bool canary);
 
 private:
     bool loadTls(QString *error);

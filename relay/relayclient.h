@@ -51,6 +51,9 @@ public:
     RoomSet pendingRooms; // join sent, waiting for the bus
     bool alive = true;    // answered the last ping
     bool closing = false; // we closed it: nothing more is sent or processed
+    // Connected with ?switchboard=canary (a console's delivery canary): counted apart in the
+    // stats heartbeat, so audience counts leave it out.
+    bool canary = false;
     quint64 framesIn = 0;
     quint64 framesOut = 0;
     // With sessions on (SessionService): the session, whether it is in the store yet, the user

@@ -72,6 +72,11 @@ struct Options
         {u"p"_s, u"port"_s}, u"WebSocket port (env PORT, default 3000; 0 picks a free one)."_s, u"port"_s};
     const QCommandLineOption bind{
         {u"b"_s, u"bind"_s}, u"Address to listen on (default: all interfaces)."_s, u"address"_s};
+    const QCommandLineOption advertise{
+        u"advertise-url"_s,
+        u"The ws:// or wss:// URL clients reach this relay at, shown in the console's fleet view and used by its "
+        "canaries (env SWITCHBOARD_ADVERTISE_URL; default: derived from --bind and the host name)."_s,
+        u"url"_s};
     const QCommandLineOption redis{
         u"redis"_s,
         u"Redis URL: redis://[user:password@]host[:port][/db], rediss://..., unix:///path (env REDIS_URL)."_s,
@@ -196,7 +201,7 @@ struct Options
 
     void addTo(QCommandLineParser *parser) const
     {
-        parser->addOptions({help, version, port, bind, redis, redisPingInterval, redisPingTimeout,
+        parser->addOptions({help, version, port, bind, advertise, redis, redisPingInterval, redisPingTimeout,
                             redisProbeInterval, redisProbeTimeout, clusterPubSub, clusterSubscribeOn,
                             inProcess, prefix, instance, ping, stats, verbose, eventLoop});
         parser->addOptions({maxMessage, rate, burst, grace, maxRooms, maxConnections, handshake, idle,
@@ -235,12 +240,27 @@ struct Reader
         return true;
     }
 
+    bool readAdvertiseUrl() const
+    {
+        const QString text = parser.isSet(o.advertise) ? parser.value(o.advertise).trimmed()
+                                                       : env.value(u"SWITCHBOARD_ADVERTISE_URL"_s).trimmed();
+        if (text.isEmpty())
+            return true;
+        const QUrl url(text, QUrl::StrictMode);
+        if (!url.isValid() || (url.scheme() != "ws"_L1 && url.scheme() != "wss"_L1) || url.host().isEmpty())
+            return refuse(u"--advertise-url: '%1' is not a ws:// or wss:// URL with a host"_s.arg(text.left(200)));
+        r->server.advertiseUrl = url;
+        return true;
+    }
+
     bool readListen() const
     {
         const QString portText = parser.isSet(o.port) ? parser.value(o.port) : env.value(u"PORT"_s);
         if (!portText.isEmpty() && !parsePort(portText, &r->server.port))
             return refuse(u"%1: invalid port '%2': expected 0-65535"_s.arg(
                 parser.isSet(o.port) ? u"--port"_s : u"PORT"_s, portText));
+        if (!readAdvertiseUrl())
+            return false;
         if (!parser.isSet(o.bind))
             return true;
         const QString text = parser.value(o.bind).trimmed();

@@ -3,6 +3,7 @@
 
 #include <QDateTime>
 #include <QHostAddress>
+#include <QUrl>
 #include <QStringList>
 
 #include <chrono>
@@ -91,6 +92,9 @@ struct RelayServerOptions
 {
     QHostAddress bindAddress = QHostAddress::Any;
     quint16 port = 3000;
+    // The URL clients (and the console's canaries) reach this relay at, published in the stats
+    // heartbeat; empty: derived from the listening address (the host name when bound to all).
+    QUrl advertiseUrl;
     // Prepended to every channel: "app:chat:" gives app:chat:broadcast and app:chat:room:<id>.
     QByteArray channelPrefix;
     // Names this instance in message ids and Redis client names; must be unique in a fleet.
@@ -171,6 +175,8 @@ struct RelayStats
 struct RelayClientInfo
 {
     quint64 id = 0;
+    // Connected with ?switchboard=canary: a console's delivery canary, left out of audience counts.
+    bool canary = false;
     QString peer;
     QStringList rooms;
     quint64 framesIn = 0;

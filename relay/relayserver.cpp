@@ -7,6 +7,7 @@
 #include "redisbus.h"
 #include "redissessionstore.h"
 #include "relayacceptor.h"
+#include "relayclientcensus.h"
 #include "relaylogging.h"
 #include "relayoutbox.h"
 #include "roomrecoveries.h"
@@ -14,6 +15,7 @@
 #include "sessionservice.h"
 
 #include <QRandomGenerator>
+#include <QSysInfo>
 
 #include <algorithm>
 
@@ -142,11 +144,27 @@ QUrl RelayServer::url() const
     return m_acceptor->url();
 }
 
+QUrl RelayServer::advertisedUrl() const
+{
+    if (!m_options.advertiseUrl.isEmpty())
+        return m_options.advertiseUrl;
+    QUrl u = url();
+    const QHostAddress bound = m_options.bindAddress;
+    if (bound == QHostAddress::Any || bound == QHostAddress::AnyIPv4 || bound == QHostAddress::AnyIPv6) {
+        const QString host = QSysInfo::machineHostName();
+        if (!host.isEmpty())
+            u.setHost(host);
+    }
+    return u;
+}
+
 void RelayServer::onAccepted(WebSocketConnection *connection, const QString &peer,
-                             const std::optional<JwtClaims> &claims)
+                             const std::optional<JwtClaims> &claims, bool canary)
 {
     auto *client = new RelayClient(m_nextClientId++, connection, peer, m_options.limits, claims,
                                    m_options.auth.jwtLeeway, relayNowNs());
+    client->canary = canary;
+    m_canaries += canary ? 1 : 0;
     m_clients.insert(client->id, client);
     ++m_stats.connectionsAccepted;
     connection->tag = client->id;
@@ -209,6 +227,7 @@ void RelayServer::onDisconnected(quint64 id)
     RelayClient *client = m_clients.take(id);
     if (!client)
         return;
+    m_canaries -= client->canary ? 1 : 0;
     m_rooms->leaveAll(client);
     m_sessions->disconnected(client);
     m_recoveries->cancelAll(client);
@@ -503,22 +522,22 @@ QStringList RelayServer::rooms() const
 
 QList<RelayClientInfo> RelayServer::clients() const
 {
-    QList<RelayClientInfo> out;
-    out.reserve(m_clients.size());
-    for (const RelayClient *c : m_clients) {
-        RelayClientInfo info;
-        info.id = c->id;
-        info.peer = c->peer;
-        info.rooms = c->rooms.toList();
-        info.rooms.sort();
-        info.framesIn = c->framesIn;
-        info.framesOut = c->framesOut;
-        info.queuedBytes = c->connection->bytesToWrite();
-        info.connectedAt = c->connectedAt;
-        out.append(info);
-    }
-    std::sort(out.begin(), out.end(), [](const auto &a, const auto &b) { return a.id < b.id; });
-    return out;
+    return RelayClientCensus::clients(m_clients);
+}
+
+QHash<QString, int> RelayServer::canaryRooms() const
+{
+    return m_canaries == 0 ? QHash<QString, int>() : RelayClientCensus::canaryRooms(m_clients);
+}
+
+QList<RelayClientInfo> RelayServer::busiestClients(int n) const
+{
+    return RelayClientCensus::busiest(m_clients, n);
+}
+
+qint64 RelayServer::queuedBytes() const
+{
+    return RelayClientCensus::queuedBytes(m_clients);
 }
 
 bool RelayServer::kick(quint64 clientId, const QString &reason)

@@ -39,6 +39,9 @@ public:
     bool isListening() const;
     quint16 port() const;
     QUrl url() const;
+    // What the stats heartbeat advertises: options().advertiseUrl, else url() with the host name
+    // when the relay listens on every interface.
+    QUrl advertisedUrl() const;
     const RelayServerOptions &options() const { return m_options; }
     MessageBus *bus() const { return m_bus; }
 
@@ -59,6 +62,13 @@ public:
     int roomCount() const;
     int roomMemberCount(const QString &roomKey) const;
     QList<RelayClientInfo> clients() const;
+    // Connections made with ?switchboard=canary, and how many of them are in each room.
+    int canaryCount() const { return m_canaries; }
+    QHash<QString, int> canaryRooms() const;
+    // The n non-canary clients with the most bytes queued (then the most frames), busiest first.
+    QList<RelayClientInfo> busiestClients(int n) const;
+    // Bytes queued for all clients.
+    qint64 queuedBytes() const;
     QStringList rooms() const;
     const RelayStats &stats() const { return m_stats; }
     bool kick(quint64 clientId, const QString &reason = QString());
@@ -76,7 +86,7 @@ Q_SIGNALS:
 
 private:
     void onAccepted(WebSocketConnection *connection, const QString &peer,
-                    const std::optional<JwtClaims> &claims);
+                    const std::optional<JwtClaims> &claims, bool canary);
     void onDisconnected(quint64 id);
     // WebSocketConnection::Handler, for the clients' connections.
     void handshakeReceived(WebSocketConnection *, const WebSocketHandshake::Result &) override {}
@@ -120,6 +130,7 @@ private:
     PresenceService *m_presence;
     EchoFilter m_echoes;
     quint64 m_nextClientId = 1;
+    int m_canaries = 0;
     QTimer m_shutdownTimer;
     qint64 m_lastOversizeLogNs = -1;
     bool m_broadcastRefused = false; // asked for again when the bus reconnects

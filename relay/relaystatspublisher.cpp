@@ -5,7 +5,10 @@
 #include "redisbus.h"
 #include "relayserver.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
+#include <QJsonArray>
+#include <QSysInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -16,6 +19,7 @@ RelayStatsPublisher::RelayStatsPublisher(RelayServer *server, std::chrono::milli
     : QObject(parent)
     , m_server(server)
     , m_interval(interval.count() > 0 ? interval : std::chrono::milliseconds(0))
+    , m_startedAt(QDateTime::currentMSecsSinceEpoch())
 {
     m_timer.callOnTimeout(this, &RelayStatsPublisher::publishNow);
 }
@@ -54,11 +58,41 @@ QByteArray RelayStatsPublisher::statsPayload() const
 {
     if (!m_server)
         return {};
+    // Canary connections (a console's delivery probes) are left out of every audience figure.
+    const int clients = m_server->clientCount() - m_server->canaryCount();
+    const QHash<QString, int> canaryRooms = m_server->canaryRooms();
     QJsonObject channels;
-    channels.insert(QString::fromUtf8(m_server->broadcastChannel()), m_server->clientCount());
+    channels.insert(QString::fromUtf8(m_server->broadcastChannel()), clients);
     const QStringList rooms = m_server->rooms();
-    for (const QString &room : rooms)
-        channels.insert(QString::fromUtf8(m_server->roomChannel(room)), m_server->roomMemberCount(room));
+    for (const QString &room : rooms) {
+        const int members = m_server->roomMemberCount(room) - canaryRooms.value(room);
+        if (members > 0)
+            channels.insert(QString::fromUtf8(m_server->roomChannel(room)), members);
+    }
+    QJsonObject o{
+        {u"type"_s, u"relay-stats"_s},
+        {u"instance"_s, m_server->options().instanceId},
+        {u"prefix"_s, QString::fromUtf8(m_server->options().channelPrefix)},
+        {u"url"_s, m_server->advertisedUrl().toString()},
+        {u"listen"_s, m_server->url().toString()},
+        {u"version"_s, QStringLiteral(SWITCHBOARD_VERSION)},
+        {u"host"_s, QSysInfo::machineHostName()},
+        {u"pid"_s, QCoreApplication::applicationPid()},
+        {u"startedAt"_s, m_startedAt},
+        {u"clients"_s, clients},
+        {u"canaries"_s, m_server->canaryCount()},
+        {u"rooms"_s, qint64(rooms.size())},
+        {u"channels"_s, channels},
+        {u"interval"_s, qint64(m_interval.count())},
+        {u"at"_s, QDateTime::currentMSecsSinceEpoch()},
+    };
+    addCounters(o);
+    addLoad(o);
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+void RelayStatsPublisher::addCounters(QJsonObject &o) const
+{
     const RelayStats &st = m_server->stats();
     const QJsonObject protection{
         {u"oversizeCloses"_s, qint64(st.oversizeCloses)},
@@ -101,6 +135,7 @@ QByteArray RelayStatsPublisher::statsPayload() const
     if (const auto *redis = qobject_cast<const RedisBus *>(m_server->bus())) {
         const RedisBusStats &b = redis->stats();
         bus = {
+            {u"connected"_s, redis->isConnected()},
             {u"pendingPublishes"_s, qint64(redis->pendingPublishes())},
             {u"publishFailures"_s, qint64(b.publishFailures)},
             {u"replayed"_s, qint64(b.replayed)},
@@ -111,20 +146,38 @@ QByteArray RelayStatsPublisher::statsPayload() const
             {u"probeRoundTripMs"_s, redis->probe() ? redis->probe()->lastRoundTripMs() : qint64(-1)},
         };
     }
-    const QJsonObject o{
-        {u"type"_s, u"relay-stats"_s},
-        {u"instance"_s, m_server->options().instanceId},
-        {u"prefix"_s, QString::fromUtf8(m_server->options().channelPrefix)},
-        {u"url"_s, m_server->url().toString()},
-        {u"clients"_s, m_server->clientCount()},
-        {u"channels"_s, channels},
-        {u"interval"_s, qint64(m_interval.count())},
-        {u"at"_s, QDateTime::currentMSecsSinceEpoch()},
-        {u"protection"_s, protection},
-        {u"bus"_s, bus},
-        {u"state"_s, state},
-    };
-    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+    o.insert(u"protection"_s, protection);
+    o.insert(u"bus"_s, bus);
+    o.insert(u"state"_s, state);
+}
+
+void RelayStatsPublisher::addLoad(QJsonObject &o) const
+{
+    const RelayStats &st = m_server->stats();
+    o.insert(u"traffic"_s, QJsonObject{
+                               {u"framesIn"_s, qint64(st.framesIn)},
+                               {u"framesOut"_s, qint64(st.framesOut)},
+                               {u"bytesIn"_s, qint64(st.bytesIn)},
+                               {u"bytesOut"_s, qint64(st.bytesOut)},
+                               {u"published"_s, qint64(st.published)},
+                               {u"busMessages"_s, qint64(st.busMessages)},
+                           });
+    o.insert(u"queuedBytes"_s, m_server->queuedBytes());
+    o.insert(u"maxOutboundBytes"_s, m_server->options().limits.maxOutboundBytes);
+    QJsonArray top;
+    const QList<RelayClientInfo> busiest = m_server->busiestClients(TopClients);
+    for (const RelayClientInfo &c : busiest) {
+        top.append(QJsonObject{
+            {u"id"_s, qint64(c.id)},
+            {u"address"_s, c.peer},
+            {u"queued"_s, c.queuedBytes},
+            {u"rooms"_s, qint64(c.rooms.size())},
+            {u"in"_s, qint64(c.framesIn)},
+            {u"out"_s, qint64(c.framesOut)},
+            {u"since"_s, c.connectedAt.toMSecsSinceEpoch()},
+        });
+    }
+    o.insert(u"topClients"_s, top);
 }
 
 QByteArray RelayStatsPublisher::stoppedPayload() const

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QJsonObject>
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
@@ -14,8 +15,9 @@ class RelayServer;
 // which channels it serves and how many of its clients are on each, so the console can tell relays
 // from other subscribers.
 //   {"type":"relay-stats","instance":..,"prefix":..,"url":..,"clients":N,
-//    "channels":{"<full channel>":<local members>,...},"interval":<ms>,"at":<ms since epoch>}
-// On the broadcast channel every client counts. publishStopped() sends
+//    "channels":{"<full channel>":<local members>,...},"interval":<ms>,"at":<ms since epoch>, ...}
+// (every field: docs/protocol.md, "The stats heartbeat"). On the broadcast channel every client
+// counts; canary connections (?switchboard=canary) count in "canaries" only. publishStopped() sends
 //   {"type":"relay-stopped","instance":..,"prefix":..,"at":..}.
 // Both go out with MessageBus::publishLatest(): during an outage only the newest waits, apart from
 // the clients' messages and their bounds.
@@ -27,6 +29,8 @@ public:
     static QByteArray channel(const QByteArray &prefix = {}) { return prefix + "switchboard:relays"; }
     // Every relay's heartbeat, whatever its prefix.
     static QByteArray channelPattern() { return QByteArrayLiteral("*switchboard:relays"); }
+    // Clients listed in topClients.
+    static constexpr int TopClients = 5;
 
     // interval 0 = off: start() then does nothing.
     explicit RelayStatsPublisher(RelayServer *server,
@@ -48,8 +52,12 @@ public:
     QByteArray stoppedPayload() const;
 
 private:
+    void addCounters(QJsonObject &o) const;
+    void addLoad(QJsonObject &o) const;
+
     QPointer<RelayServer> m_server;
     std::chrono::milliseconds m_interval;
+    qint64 m_startedAt;
     QTimer m_timer;
     quint64 m_published = 0;
 };

@@ -324,6 +324,12 @@ void ChannelsView::setupColumns()
     m_table->horizontalHeader()->moveSection(Kind, Name + 1);
 }
 
+void ChannelsView::setShowPlumbing(bool show)
+{
+    m_treeProxy->setHidePlumbing(!show);
+    m_tableProxy->setHidePlumbing(!show);
+}
+
 bool ChannelsView::isTreeShown() const
 {
     return m_treeAction->isChecked();

@@ -38,6 +38,8 @@ public:
     QAction *refreshAction() const { return m_refreshAction; }
     bool isTreeShown() const;
     void setTreeShown(bool tree);
+    // The product's own channels (heartbeats, probes, canaries): hidden by default.
+    void setShowPlumbing(bool show);
 
     // The channels selected in the visible view (tree: channel nodes only).
     QByteArrayList selectedChannels() const;

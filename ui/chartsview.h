@@ -1,17 +1,16 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "chartpanel.h"
 #include "traffichistory.h"
 
 #include <QTimer>
 #include <QWidget>
 
 #include <array>
+#include <memory>
 
 class QChart;
-class QChartView;
-class QDateTimeAxis;
-class QValueAxis;
 
 // Three charts over TrafficHistory: messages/s (total and top channels), subscribers of chosen
 // channels, relay connections. The history changes often; one coalescing timer redraws at most
@@ -22,8 +21,9 @@ class ChartsView : public QWidget
 
 public:
     explicit ChartsView(TrafficHistory *history, QWidget *parent = nullptr);
+    ~ChartsView() override;
 
-    QChart *chart(TrafficHistory::Group group) const { return m_charts[size_t(group)].chart; }
+    QChart *chart(TrafficHistory::Group group) const;
     // Redraws now if the history changed (the timer calls it).
     void redraw();
     int redrawCount() const { return m_redraws; }
@@ -32,18 +32,11 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
-    struct Panel
-    {
-        QChartView *view = nullptr;
-        QChart *chart = nullptr;
-        QDateTimeAxis *x = nullptr;
-        QValueAxis *y = nullptr;
-    };
     void retranslateUi();
     void applyTheme();
 
     TrafficHistory *m_history;
-    std::array<Panel, TrafficHistory::GroupCount> m_charts;
+    std::array<std::unique_ptr<ChartPanel>, TrafficHistory::GroupCount> m_charts;
     QTimer m_timer;
     quint64 m_drawnVersion = 0;
     int m_redraws = 0;

@@ -14,10 +14,13 @@
 #include "connectionstatus.h"
 #include "consolelogging.h"
 #include "embeddedrelay.h"
+#include "fleetview.h"
 #include "languagemanager.h"
 #include "logmodel.h"
 #include "logview.h"
 #include "nodesview.h"
+#include "operationsdocks.h"
+#include "plumbingswitch.h"
 #include "privateredisserver.h"
 #include "recordingactions.h"
 #include "redisprobe.h"
@@ -117,8 +120,13 @@ void MainWindow::createDocks()
     QDockWidget *nodesDock = addDock(new NodesView(m_channels, this), u"nodesDock"_s, Qt::RightDockWidgetArea);
     QDockWidget *roomDock =
         addDock(new RoomDetailView(m_rooms, this), u"roomDock"_s, Qt::RightDockWidgetArea);
+    m_operations = new OperationsDocks(m_channels, this);
+    connect(m_operations, &OperationsDocks::statusChanged, this, &MainWindow::updateStatus);
+    QDockWidget *fleetDock = addDock(m_operations->fleetView(), u"fleetDock"_s, Qt::RightDockWidgetArea);
     arrangeDocks({channelsDock, tapDock, chartsDock, relayDock, announceDock, auditDock, logDock, nodesDock,
-                  roomDock});
+                  roomDock, fleetDock});
+    m_plumbing = new PlumbingSwitch(m_settings, m_tap, m_feeder, channelsView, this);
+    m_viewMenu->insertAction(m_themeMenu->menuAction(), m_plumbing->action());
     routeTapRequests(channelsView, tapDock);
     m_recording = new RecordingActions(m_tap, m_connection, m_relay, m_tapView, this);
     m_fileMenu->insertAction(m_quitAction, m_recording->replayAction());
@@ -138,6 +146,7 @@ void MainWindow::arrangeDocks(const Docks &d)
     tabifyDockWidget(d.charts, d.log);
     tabifyDockWidget(d.audit, d.nodes);
     tabifyDockWidget(d.tap, d.room);
+    tabifyDockWidget(d.room, d.fleet);
     d.tap->raise();
     d.charts->raise();
     d.relay->raise();
@@ -240,6 +249,26 @@ MainWindow::~MainWindow()
     for (QObject *child : children())
         child->disconnect(this);
     delete m_templates;
+}
+
+QStringList MainWindow::dockNames() const
+{
+    QStringList names;
+    for (const QDockWidget *dock : m_docks)
+        names.append(dock->objectName().chopped(4)); // "fleetDock" -> "fleet"
+    return names;
+}
+
+bool MainWindow::showDock(const QString &name)
+{
+    for (QDockWidget *dock : std::as_const(m_docks)) {
+        if (dock->objectName().compare(name + "Dock"_L1, Qt::CaseInsensitive) == 0) {
+            dock->show();
+            dock->raise();
+            return true;
+        }
+    }
+    return false;
 }
 
 void MainWindow::showRoomDetail(const QByteArray &channel)
@@ -371,7 +400,9 @@ void MainWindow::retranslateUi()
         {u"logDock"_s, tr("Log")},
         {u"nodesDock"_s, tr("Nodes")},
         {u"roomDock"_s, tr("Room detail")},
+        {u"fleetDock"_s, tr("Fleet")},
     };
+    m_plumbing->retranslateUi();
     for (QDockWidget *dock : std::as_const(m_docks))
         dock->setWindowTitle(titles.value(dock->objectName(), dock->objectName()));
     updateStatus();
@@ -389,8 +420,11 @@ void MainWindow::updateStatus()
     const double rtt = m_connection->roundTripMs();
     m_rttLabel->setText(rtt < 0 ? QString() : tr("RTT %1 ms").arg(rtt, 0, 'f', rtt < 10 ? 2 : 1));
     m_disconnectAction->setEnabled(m_connection->isConnected());
-    m_relayLabel->setText(m_relay->isRunning() ? tr("Relay %1").arg(m_relay->url().toString())
-                                               : tr("Relay stopped"));
+    QString relay =
+        m_relay->isRunning() ? tr("Relay %1").arg(m_relay->url().toString()) : tr("Relay stopped");
+    if (const QString fleet = m_operations ? m_operations->statusText() : QString(); !fleet.isEmpty())
+        relay = fleet + u" · "_s + relay;
+    m_relayLabel->setText(relay);
     const QString title = m_connection->isConnected()
                               ? tr("Switchboard — %1 (%2)")
                                     .arg(m_connection->profile().name,
@@ -536,38 +570,7 @@ void MainWindow::offerPrivateRedis(const QString &why)
 
 void MainWindow::startRelayWhenReady(int port, int simulatedClients)
 {
-    auto start = [this, port, simulatedClients] {
-        m_relayPanel->setPort(port);
-        QString error;
-        if (!m_relayPanel->startRelay(&error)) {
-            qCWarning(lcConsole).noquote() << "embedded relay:" << error;
-            return;
-        }
-        if (simulatedClients > 0) {
-            m_relayPanel->setSimulation(simulatedClients, qMax(1, simulatedClients / 6),
-                                        simulatedClients * 0.75);
-            if (!m_relayPanel->startSimulator(&error))
-                qCWarning(lcConsole).noquote() << "simulator:" << error;
-        }
-    };
-    if (m_connection->state() == RedisConnection::State::Ready) {
-        start();
-        return;
-    }
-    // Wait for the first connection, but not forever: after 8 s run in-process.
-    auto *guard = new QObject(this);
-    auto once = [guard, start] {
-        if (guard->property("done").toBool())
-            return;
-        guard->setProperty("done", true);
-        start();
-        guard->deleteLater();
-    };
-    connect(m_connection, &ConnectionController::stateChanged, guard, [once](RedisConnection::State state) {
-        if (state == RedisConnection::State::Ready)
-            once();
-    });
-    QTimer::singleShot(8000, guard, once);
+    m_relayPanel->startWhenReady(m_connection, port, simulatedClients);
 }
 
 void MainWindow::restoreLayout()

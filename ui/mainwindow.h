@@ -13,6 +13,8 @@ class ChannelsView;
 class ChartFeeder;
 class ConnectionController;
 class EmbeddedRelay;
+class OperationsDocks;
+class PlumbingSwitch;
 class RecordingActions;
 class RelayPanel;
 class RelaySimulator;
@@ -52,6 +54,8 @@ public:
     ThemeManager *themeManager() const { return m_theme; }
     LanguageManager *languageManager() const { return m_language; }
     RecordingActions *recordingActions() const { return m_recording; }
+    OperationsDocks *operations() const { return m_operations; }
+    PlumbingSwitch *plumbing() const { return m_plumbing; }
 
     // Connects with a profile; the password, when given, is used as is (not stored).
     // sentinelPassword: the Sentinels' own, for a Sentinel profile whose Sentinels require one.
@@ -67,6 +71,9 @@ public:
     // Starts the embedded relay once the first connection attempt settled (on Redis when
     // connected, else in-process), then the simulator when clients > 0.
     void startRelayWhenReady(int port, int simulatedClients);
+    // Shows and raises a dock by name ("fleet" for fleetDock, case-insensitive); false if none.
+    bool showDock(const QString &name);
+    QStringList dockNames() const;
     // The Room detail dock on channel (<prefix>room:<id>), shown and raised.
     void showRoomDetail(const QByteArray &channel);
 
@@ -77,7 +84,7 @@ protected:
 private:
     struct Docks
     {
-        QDockWidget *channels, *tap, *charts, *relay, *announce, *audit, *log, *nodes, *room;
+        QDockWidget *channels, *tap, *charts, *relay, *announce, *audit, *log, *nodes, *room, *fleet;
     };
     void createDocks();
     void arrangeDocks(const Docks &docks);
@@ -120,6 +127,8 @@ private:
     TapView *m_tapView = nullptr;
     RelayPanel *m_relayPanel = nullptr;
     RecordingActions *m_recording = nullptr;
+    OperationsDocks *m_operations = nullptr;
+    PlumbingSwitch *m_plumbing = nullptr;
     QMenu *m_fileMenu = nullptr;
     QMenu *m_viewMenu = nullptr;
     QMenu *m_themeMenu = nullptr;

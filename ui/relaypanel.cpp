@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "relaypanel.h"
 
+#include "connectioncontroller.h"
+#include "consolelogging.h"
 #include "embeddedrelay.h"
 #include "relayclientsmodel.h"
 #include "relaysimulator.h"
@@ -23,6 +25,7 @@
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTimer>
 
 using namespace Qt::StringLiterals;
 
@@ -377,4 +380,39 @@ void RelayPanel::updateState()
                                        locale.toString(qulonglong(st.received)),
                                        locale.toString(qulonglong(st.errors)))
                             : QString());
+}
+
+void RelayPanel::startWhenReady(ConnectionController *connection, int port, int simulatedClients)
+{
+    auto start = [this, port, simulatedClients] {
+        setPort(port);
+        QString error;
+        if (!startRelay(&error)) {
+            qCWarning(lcConsole).noquote() << "embedded relay:" << error;
+            return;
+        }
+        if (simulatedClients > 0) {
+            setSimulation(simulatedClients, qMax(1, simulatedClients / 6), simulatedClients * 0.75);
+            if (!startSimulator(&error))
+                qCWarning(lcConsole).noquote() << "simulator:" << error;
+        }
+    };
+    if (connection->state() == RedisConnection::State::Ready) {
+        start();
+        return;
+    }
+    // Wait for the first connection, but not forever: after 8 s run in-process.
+    auto *guard = new QObject(this);
+    auto once = [guard, start] {
+        if (guard->property("done").toBool())
+            return;
+        guard->setProperty("done", true);
+        start();
+        guard->deleteLater();
+    };
+    connect(connection, &ConnectionController::stateChanged, guard, [once](RedisConnection::State state) {
+        if (state == RedisConnection::State::Ready)
+            once();
+    });
+    QTimer::singleShot(8000, guard, once);
 }

@@ -7,6 +7,7 @@
 
 #include <optional>
 
+class ConnectionController;
 class EmbeddedRelay;
 class RelayClientsModel;
 class RelayRoomsModel;
@@ -37,6 +38,9 @@ public:
     void setReadOnly(bool readOnly);
     bool startRelay(QString *error = nullptr);
     bool startSimulator(QString *error = nullptr);
+    // Starts the relay once connection's first attempt settled (on Redis when ready, else
+    // in-process after 8 s), then the simulator when simulatedClients > 0.
+    void startWhenReady(ConnectionController *connection, int port, int simulatedClients);
     void setPort(int port);
     void setSimulation(int clients, int rooms, double rate);
 

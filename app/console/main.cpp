@@ -85,8 +85,13 @@ int main(int argc, char *argv[])
                                          u"speed"_s, u"1"_s);
     const QCommandLineOption room(u"room"_s, u"Open the Room detail of <channel> (e.g. room:lobby)."_s,
                                   u"channel"_s);
+    const QCommandLineOption show(
+        u"show"_s,
+        u"Raise a dock from the start: channels, tap, charts, relay, announce, audit, "
+        "log, nodes, room, fleet, ... (repeatable)."_s,
+        u"dock"_s);
     parser.addOptions({privateRedis, settingsFile, noKeychain, screenshot, screenshotDelay, relayPort,
-                       simulate, tap, record, replay, replaySpeed, room});
+                       simulate, tap, record, replay, replaySpeed, room, show});
     parser.process(app);
 
     std::unique_ptr<QSettings> settings =
@@ -144,6 +149,13 @@ int main(int argc, char *argv[])
         }
         if (parser.isSet(room))
             window.showRoomDetail(parser.value(room).toUtf8());
+        for (const QString &dock : parser.values(show)) {
+            if (!window.showDock(dock)) {
+                std::fprintf(stderr, "switchboard: --show: no dock '%s' (try: %s)\n", qPrintable(dock),
+                             qPrintable(window.dockNames().join(u", "_s)));
+                return 2;
+            }
+        }
         if (parser.isSet(screenshot)) {
             bool ok = false;
             const double delay = parser.value(screenshotDelay).toDouble(&ok);

@@ -54,6 +54,8 @@ private Q_SLOTS:
     void numericSort_data();
     void numericSort();
     void followsUpdates();
+    void hidesPlumbing_data();
+    void hidesPlumbing();
 };
 
 void tst_ChannelFilterProxyModel::filterList_data()
@@ -160,6 +162,58 @@ void tst_ChannelFilterProxyModel::followsUpdates()
     QCOMPARE(proxy.rowCount(), 2);
     QCOMPARE(proxy.index(0, Name).data().toString(), u"room:1"_s);
     QCOMPARE(proxy.index(1, Name).data().toString(), u"room:3"_s);
+}
+
+void tst_ChannelFilterProxyModel::hidesPlumbing_data()
+{
+    QTest::addColumn<bool>("tree");
+    QTest::addColumn<QString>("filter");
+    QTest::addColumn<QStringList>("expected");
+    QTest::addColumn<QStringList>("topLevel");
+    const QStringList all{u"room:1"_s, u"room:lobby"_s, u"switchboard:notes"_s};
+    QTest::newRow("list") << false << QString() << all << QStringList();
+    QTest::newRow("tree: a group of plumbing only goes")
+        << true << QString() << all << QStringList{u"room"_s, u"switchboard"_s};
+    QTest::newRow("tree with a filter")
+        << true << u"room:*"_s << QStringList{u"room:1"_s, u"room:lobby"_s} << QStringList{u"room"_s};
+}
+
+void tst_ChannelFilterProxyModel::hidesPlumbing()
+{
+    QFETCH(bool, tree);
+    QFETCH(QString, filter);
+    QFETCH(QStringList, expected);
+    QFETCH(QStringList, topLevel);
+    const PubSubSnapshot snapshot = snapshotOf({{"room:1", 3},
+                                                {"room:lobby", 2},
+                                                {"room:switchboard-canary", 3},
+                                                {"switchboard:probe:relay-1", 1},
+                                                {"switchboard:probe:relay-2{a}", 1},
+                                                {"switchboard:notes", 1},
+                                                {"app:switchboard:relays", 1}});
+    ChannelTreeModel treeSource;
+    ChannelListModel listSource;
+    QAbstractItemModel *source = tree ? static_cast<QAbstractItemModel *>(&treeSource) : &listSource;
+    treeSource.applySnapshot(snapshot);
+    listSource.applySnapshot(snapshot);
+    ChannelFilterProxyModel proxy;
+    proxy.setSourceModel(source);
+    QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QCOMPARE(visible(proxy).size(), 7);
+    proxy.setHidePlumbing(true);
+    proxy.setFilterText(filter);
+    QStringList got = visible(proxy);
+    got.sort();
+    QCOMPARE(got, expected);
+    if (tree) {
+        QStringList top;
+        for (int r = 0; r < proxy.rowCount(); ++r)
+            top.append(proxy.index(r, 0).data().toString());
+        QCOMPARE(top, topLevel);
+    }
+    proxy.setHidePlumbing(false);
+    proxy.setFilterText({});
+    QCOMPARE(visible(proxy).size(), 7);
 }
 
 QTEST_MAIN(tst_ChannelFilterProxyModel)

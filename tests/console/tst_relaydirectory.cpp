@@ -6,7 +6,10 @@
 #include "relaystatspublisher.h"
 #include "testclient.h"
 
+#include <QCoreApplication>
+#include <QJsonObject>
 #include <QSignalSpy>
+#include <QSysInfo>
 #include <QTest>
 
 #include <memory>
@@ -23,6 +26,9 @@ private Q_SLOTS:
     void reportsRelaysPerChannel();
     void findsRelaysOfEveryPrefix();
     void expiresSilentRelays();
+    void heartbeatCarriesLoad();
+    void ratesNeedTwoHeartbeats_data();
+    void ratesNeedTwoHeartbeats();
     void stoppedRemovesAtOnce();
     void invalidMessagesAreCounted_data();
     void invalidMessagesAreCounted();
@@ -175,18 +181,118 @@ void tst_RelayDirectory::expiresSilentRelays()
     p2.start();
     QTRY_COMPARE(directory.instanceCount(), 2);
 
+    directory.setRemovalFactor(8);
+    QTRY_COMPARE(directory.relaysFor("broadcast"), std::optional<int>(2));
+
     QElapsedTimer silence;
     p1.stop(); // no relay-stopped: only the silence tells
     silence.start();
     QSignalSpy changed(&directory, &RelayDirectory::changed);
-    QTRY_COMPARE_WITH_TIMEOUT(directory.instanceCount(), 1, 5000);
-    QVERIFY2(silence.elapsed() >= 200, "dropped before 3x the interval"); // 300 ms minus one in flight
-    QCOMPARE(directory.instances().first().instance, u"chatty"_s);
+    // Stale first: still listed, no longer counted. (Sorted by id: chatty, quiet.)
+    QTRY_VERIFY_WITH_TIMEOUT(directory.instances().last().stale, 5000);
+    QVERIFY2(silence.elapsed() >= 200, "stale before 3x the interval"); // 300 ms minus one in flight
+    QCOMPARE(directory.instances().last().instance, u"quiet"_s);
+    QCOMPARE(directory.instanceCount(), 2);
+    QCOMPARE(directory.relaysFor("broadcast"), std::optional<int>(1));
+    QVERIFY(!directory.instances().first().stale);
     QVERIFY(!changed.isEmpty());
+    // Then dropped after the removal factor's intervals.
+    QTRY_COMPARE_WITH_TIMEOUT(directory.instanceCount(), 1, 5000);
+    QVERIFY2(silence.elapsed() >= 700, "dropped before 8x the interval");
+    QCOMPARE(directory.instances().first().instance, u"chatty"_s);
 
     p2.stop();
     QTRY_COMPARE_WITH_TIMEOUT(directory.instanceCount(), 0, 5000);
     QCOMPARE(directory.relaysFor("broadcast"), std::nullopt);
+}
+
+void tst_RelayDirectory::heartbeatCarriesLoad()
+{
+    RelayDirectory directory;
+    directory.start(options());
+    QTRY_VERIFY(directory.isListening());
+    RelayServer *relay = startRelay(u"loaded"_s);
+    TestClient *alice = connectTo(relay);
+    TestClient *bob = connectTo(relay);
+    QVERIFY(alice->join(u"lobby"_s));
+    QVERIFY(bob->join(u"lobby"_s));
+    // A console's canary: left out of clients, rooms' audiences and the busiest clients.
+    auto *canary = new TestClient;
+    m_owned.prepend(canary);
+    QUrl canaryUrl = relay->url();
+    canaryUrl.setQuery(u"switchboard=canary"_s);
+    QVERIFY(canary->open(canaryUrl));
+    QVERIFY(canary->join(u"switchboard-canary"_s));
+    QVERIFY(canary->join(u"lobby"_s));
+    for (int i = 0; i < 5; ++i)
+        alice->send({{u"type"_s, u"message"_s},
+                     {u"roomId"_s, u"lobby"_s},
+                     {u"user"_s, u"alice"_s},
+                     {u"text"_s, u"hi %1"_s.arg(i)}});
+    QTRY_COMPARE(bob->count([](const QJsonObject &f) { return f.value("type"_L1) == "message"_L1; }), 5);
+
+    RelayStatsPublisher publisher(relay, 150ms);
+    publisher.start();
+    QTRY_VERIFY(directory.instanceCount() == 1 && directory.instances().first().framesInPerSecond >= 0);
+    const RelayInstanceStats s = directory.instances().first();
+    QCOMPARE(s.clients, 2);
+    QCOMPARE(s.canaries, 1);
+    QCOMPARE(s.channels.value("broadcast"), 2);
+    QCOMPARE(s.channels.value("room:lobby"), 2);
+    QVERIFY2(!s.channels.contains("room:switchboard-canary"), "a room of canaries only is not an audience");
+    QCOMPARE(s.rooms, 2);
+    QCOMPARE(s.version, QStringLiteral(SWITCHBOARD_VERSION));
+    QCOMPARE(s.host, QSysInfo::machineHostName());
+    QCOMPARE(s.pid, QCoreApplication::applicationPid());
+    QVERIFY(s.startedAt.isValid() && s.startedAt <= QDateTime::currentDateTimeUtc());
+    QCOMPARE(s.url, relay->url().toString()); // bound to loopback: advertised as it listens
+    QCOMPARE(s.listenUrl, relay->url().toString());
+    QVERIFY2(s.traffic.framesIn >= 4 + 5, "four joins and five messages");
+    QVERIFY(s.traffic.framesOut >= 5);
+    QCOMPARE(s.traffic.published, quint64(5));
+    QCOMPARE(s.maxOutboundBytes, relay->options().limits.maxOutboundBytes);
+    QCOMPARE(s.queuedBytes, 0);
+    QCOMPARE(s.topClients.size(), 2);
+    QVERIFY(s.topClients.first().framesIn + s.topClients.first().framesOut >=
+            s.topClients.last().framesIn + s.topClients.last().framesOut);
+    QCOMPARE(s.topClients.first().rooms, 1);
+    QVERIFY(s.topClients.first().connectedAt.isValid());
+    QVERIFY(s.busConnected());
+    QCOMPARE(s.bus.value("connected"_L1).toBool(), true);
+    QVERIFY(s.protection.contains("slowConsumerCloses"_L1));
+    QVERIFY(!s.stale);
+    QCOMPARE(directory.instance(s.key)->instance, u"loaded"_s);
+    QCOMPARE(directory.instance(u"nope"_s), std::nullopt);
+}
+
+void tst_RelayDirectory::ratesNeedTwoHeartbeats_data()
+{
+    QTest::addColumn<qint64>("secondStartedAt");
+    QTest::addColumn<qint64>("secondFramesIn");
+    QTest::addColumn<double>("expectedInRate");
+    QTest::newRow("steady") << qint64(1000) << qint64(300) << 100.0;
+    QTest::newRow("restarted: other start") << qint64(5000) << qint64(300) << -1.0;
+    QTest::newRow("counters went back") << qint64(1000) << qint64(10) << -1.0;
+}
+
+void tst_RelayDirectory::ratesNeedTwoHeartbeats()
+{
+    QFETCH(qint64, secondStartedAt);
+    QFETCH(qint64, secondFramesIn);
+    QFETCH(double, expectedInRate);
+    RelayDirectory directory;
+    const auto beat = [](qint64 at, qint64 startedAt, qint64 framesIn) {
+        return uR"({"type":"relay-stats","instance":"r","clients":1,"channels":{},"interval":1000,"at":%1,)"
+               uR"("startedAt":%2,"traffic":{"framesIn":%3,"framesOut":%3,"busMessages":0}})"_s.arg(at)
+                   .arg(startedAt)
+                   .arg(framesIn)
+                   .toUtf8();
+    };
+    directory.handlePayload(beat(100000, 1000, 100));
+    QCOMPARE(directory.instances().first().framesInPerSecond, -1.0);
+    directory.handlePayload(beat(102000, secondStartedAt, secondFramesIn));
+    QCOMPARE(directory.instances().first().framesInPerSecond, expectedInRate);
+    QCOMPARE(directory.invalidMessages(), 0u);
 }
 
 void tst_RelayDirectory::stoppedRemovesAtOnce()

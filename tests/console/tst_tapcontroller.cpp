@@ -17,6 +17,8 @@ private Q_SLOTS:
     void initTestCase();
     void showsWhatAnotherConnectionPublishes();
     void pauseCountsButDoesNotBuffer();
+    void plumbingHiddenFromPatterns_data();
+    void plumbingHiddenFromPatterns();
     void protectionSamplesAFloodAndSaysSo();
     void resubscribesAfterRedisRestarts();
     void tapsAShardedChannelOnItsShard();
@@ -53,6 +55,57 @@ bool tst_TapController::waitForSubscribers(const QByteArray &channel, qint64 cou
         QTest::qWait(10);
     }
     return false;
+}
+
+void tst_TapController::plumbingHiddenFromPatterns_data()
+{
+    QTest::addColumn<bool>("show");
+    QTest::addColumn<QByteArray>("pattern");
+    QTest::addColumn<QByteArrayList>("expected");
+    const QByteArrayList everything{"room:1", "switchboard:relays", "app:switchboard:probe:r1",
+                                    "room:switchboard-canary"};
+    QTest::newRow("hidden from *") << false << "*"_ba << QByteArrayList{"room:1"};
+    QTest::newRow("shown when asked") << true << "*"_ba << everything;
+    QTest::newRow("a pattern naming switchboard shows it")
+        << false << "*switchboard*"_ba
+        << QByteArrayList{"switchboard:relays", "app:switchboard:probe:r1", "room:switchboard-canary"};
+}
+
+void tst_TapController::plumbingHiddenFromPatterns()
+{
+    QFETCH(bool, show);
+    QFETCH(QByteArray, pattern);
+    QFETCH(QByteArrayList, expected);
+    TapController tap;
+    QSignalSpy received(&tap, &TapController::messageReceived);
+    tap.setShowPlumbing(show);
+    tap.setConnectionOptions(options());
+    tap.addPattern(pattern);
+    // Only this row's tap is subscribed (an earlier row's connection may still be closing).
+    const auto tapsSubscribed = [this] {
+        const QByteArrayList lines = m_redis->command({"CLIENT"_ba, "LIST"_ba}).bytes().split('\n');
+        return std::count_if(lines.cbegin(), lines.cend(),
+                             [](const QByteArray &line) {
+                                 return line.contains("name=switchboard-console:tap ");
+                             }) == 1 &&
+               m_redis->command({"PUBSUB"_ba, "NUMPAT"_ba}).toInteger() == 1;
+    };
+    QTRY_VERIFY(tapsSubscribed());
+    for (const QByteArray &channel : {"room:1"_ba, "switchboard:relays"_ba, "app:switchboard:probe:r1"_ba,
+                                      "room:switchboard-canary"_ba, "last"_ba})
+        m_redis->command({"PUBLISH"_ba, channel, "x"_ba});
+    // "last" is a marker only the * rows receive; the other row waits for its three.
+    QTRY_COMPARE(tap.model()->rowCount() + int(tap.plumbingHidden()), pattern == "*" ? 5 : 3);
+    QByteArrayList got;
+    for (int i = 0; i < tap.model()->rowCount(); ++i) {
+        if (tap.model()->entry(i).channel != "last")
+            got.append(tap.model()->entry(i).channel);
+    }
+    QCOMPARE(got, expected);
+    // Recordings and meters see what the list sees.
+    QCOMPARE(received.size(), tap.model()->rowCount());
+    QCOMPARE(tap.meter()->totalMessages(), quint64(tap.model()->rowCount()));
+    QCOMPARE(tap.plumbingHidden(), quint64(show || pattern != "*" ? 0 : 3));
 }
 
 void tst_TapController::showsWhatAnotherConnectionPublishes()

@@ -128,6 +128,11 @@ void tst_RelayCommandLine::invalid_data()
                                   << u"PORT: invalid port '-1'"_s;
     QTest::newRow("bad bind") << QStringList{u"--bind"_s, u"example.com"_s} << QStringList{}
                               << u"--bind: 'example.com'"_s;
+    QTest::newRow("advertise http") << QStringList{u"--advertise-url"_s, u"http://relay:3000"_s}
+                                    << QStringList{}
+                                    << u"--advertise-url: 'http://relay:3000' is not a ws:// or wss:// URL"_s;
+    QTest::newRow("advertise no host") << QStringList{} << QStringList{u"SWITCHBOARD_ADVERTISE_URL=ws://"_s}
+                                       << u"--advertise-url: 'ws://'"_s;
     QTest::newRow("bad redis") << QStringList{u"--redis"_s, u"redis://h:99999"_s} << QStringList{}
                                << u"--redis: invalid port '99999'"_s;
     QTest::newRow("bad REDIS_URL") << QStringList{} << QStringList{u"REDIS_URL=mysql://x"_s}
@@ -579,6 +584,9 @@ void tst_RelayCommandLine::demoPage()
     const RelayCommandLine r = RelayCommandLine::parse(QStringList{u"switchboard-relay"_s} + args, {});
     QVERIFY2(r.outcome == Outcome::Run, qPrintable(r.message));
     QTEST(r.server.demoPage, "on");
+    const RelayCommandLine advertised = RelayCommandLine::parse(
+        {u"switchboard-relay"_s, u"--advertise-url"_s, u"wss://chat.example.com/ws"_s}, {});
+    QCOMPARE(advertised.server.advertiseUrl, QUrl(u"wss://chat.example.com/ws"_s));
     const RelayCommandLine help = RelayCommandLine::parse({u"switchboard-relay"_s, u"--help"_s}, {});
     QVERIFY(help.message.contains(u"--demo-page"_s));
 }
