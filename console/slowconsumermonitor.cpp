@@ -3,6 +3,7 @@
 
 #include "redisclusterconnection.h"
 #include "redisconnection.h"
+#include "relaydirectory.h"
 
 #include <QLocale>
 #include <QSet>
@@ -450,6 +451,54 @@ void SlowConsumerMonitor::ingest(const QString &node, const QList<PubSubClient> 
     for (const PubSubClient &c : clients)
         seen.append(fromClient(node, c));
     announce(apply(node, seen));
+}
+
+void SlowConsumerMonitor::ingestRelays(const QList<RelayInstanceStats> &relays)
+{
+    bool changed = false;
+    QSet<QString> sources;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    for (const RelayInstanceStats &r : relays) {
+        const QString source = u"relay:"_s + r.key; // unique per heartbeat prefix and instance
+        sources.insert(source);
+        QList<SlowConsumer> seen;
+        for (const RelayClientLoad &l : r.topClients) {
+            SlowConsumer s;
+            s.kind = SlowConsumer::Kind::RelayClient;
+            s.key = source + u'#' + QString::number(l.id);
+            s.id = l.id;
+            s.address = l.address;
+            s.relay = r.instance;
+            s.bytes = l.queuedBytes;
+            s.channels = l.rooms;
+            s.ageSeconds = l.connectedAt.isValid() ? qMax<qint64>(0, l.connectedAt.secsTo(now)) : -1;
+            s.hardLimit = r.maxOutboundBytes;
+            seen.append(s);
+        }
+        changed = apply(source, seen) || changed;
+    }
+    for (auto it = m_warnings.begin(); it != m_warnings.end();) {
+        const SlowConsumer &c = it->consumer;
+        if (c.kind == SlowConsumer::Kind::RelayClient && !sources.contains(c.key.section(u'#', 0, -2))) {
+            it = m_warnings.erase(it);
+            changed = true;
+        } else {
+            ++it;
+        }
+    }
+    announce(changed);
+}
+
+void SlowConsumerMonitor::followRelays(RelayDirectory *directory)
+{
+    disconnect(m_relaysConnection);
+    if (!directory) {
+        ingestRelays({});
+        return;
+    }
+    m_relaysConnection = connect(directory, &RelayDirectory::changed, this,
+                                 [this, directory] { ingestRelays(directory->instances()); });
+    ingestRelays(directory->instances());
 }
 
 bool SlowConsumerMonitor::apply(const QString &source, const QList<SlowConsumer> &seen)

@@ -19,6 +19,8 @@
 #include <optional>
 
 class RedisValue;
+class RelayDirectory;
+struct RelayInstanceStats;
 
 // One class of `client-output-buffer-limit` (hard, soft, soft seconds), in bytes as CONFIG GET prints them.
 struct OutputBufferLimit
@@ -145,6 +147,11 @@ public:
 
     // One node's CLIENT LIST (node empty on one server), as a round applies it; emits like a round.
     void ingest(const QString &node, const QList<PubSubClient> &clients);
+    // The relays' heartbeats (RelayDirectory::instances()): each relay's busiest clients against its
+    // --max-outbound-bytes. A relay no longer listed takes its clients' warnings along (no event).
+    void ingestRelays(const QList<RelayInstanceStats> &relays);
+    // Calls ingestRelays() with the directory's instances whenever it changes (nullptr: stops).
+    void followRelays(RelayDirectory *directory);
 
 Q_SIGNALS:
     void limitsChanged();
@@ -182,6 +189,7 @@ private:
 
     QPointer<RedisConnection> m_connection;
     QPointer<RedisClusterConnection> m_cluster;
+    QMetaObject::Connection m_relaysConnection;
     QTimer m_timer;
     QTimer m_deadline;
     std::chrono::milliseconds m_interval{1000};

@@ -2,6 +2,7 @@
 #include "redisclusterconnection.h"
 #include "redisconnection.h"
 #include "redisserver.h"
+#include "relaydirectory.h"
 #include "slowconsumermonitor.h"
 #include "testcluster.h"
 
@@ -132,6 +133,9 @@ private Q_SLOTS:
     void threshold_data();
     void threshold();
     void goneWhileAboveIsAnEvent();
+    void relayClientsNearMaxOutbound_data();
+    void relayClientsNearMaxOutbound();
+    void followsRelayDirectory();
     void describesLimits_data();
     void describesLimits();
     void limitsFromConfig_data();
@@ -329,6 +333,93 @@ void tst_SlowConsumerMonitor::describesLimits()
 {
     QFETCH(QList<NodeOutputLimit>, limits);
     QTEST(SlowConsumerMonitor::describeLimits(limits), "text");
+}
+
+void tst_SlowConsumerMonitor::relayClientsNearMaxOutbound_data()
+{
+    QTest::addColumn<qint64>("maxOutbound");
+    QTest::addColumn<qint64>("queued");
+    QTest::addColumn<bool>("warned");
+    QTest::newRow("below") << qint64(1000) << qint64(499) << false;
+    QTest::newRow("at half") << qint64(1000) << qint64(500) << true;
+    QTest::newRow("over") << qint64(1000) << qint64(1500) << true;
+    QTest::newRow("no limit") << qint64(0) << qint64(1500) << false;
+}
+
+// The heartbeat's busiest clients against --max-outbound-bytes: warned with the relay; one that leaves the
+// list while above the share is an event; a relay that stops heartbeating takes its warnings along.
+void tst_SlowConsumerMonitor::relayClientsNearMaxOutbound()
+{
+    QFETCH(qint64, maxOutbound);
+    QFETCH(qint64, queued);
+    QFETCH(bool, warned);
+    RelayInstanceStats relay;
+    relay.key = u"\nrelay-7"_s;
+    relay.instance = u"relay-7"_s;
+    relay.maxOutboundBytes = maxOutbound;
+    relay.queuedBytes = queued + 10;
+    relay.topClients = {
+        RelayClientLoad{42, u"10.0.0.9:5555"_s, queued, 3, 10, 900,
+                        QDateTime::currentDateTimeUtc().addSecs(-30)},
+        RelayClientLoad{43, u"10.0.0.8:5555"_s, 10, 1, 1, 2, QDateTime::currentDateTimeUtc()}};
+    SlowConsumerMonitor monitor;
+    monitor.ingestRelays({relay});
+    QCOMPARE(monitor.warningCount(), warned ? 1 : 0);
+    if (!warned)
+        return;
+    const SlowConsumer c = monitor.warnings().first();
+    QCOMPARE(c.kind, SlowConsumer::Kind::RelayClient);
+    QCOMPARE(c.relay, u"relay-7"_s);
+    QCOMPARE(c.id, quint64(42));
+    QCOMPARE(c.bytes, queued);
+    QCOMPARE(c.channels, 3);
+    QCOMPARE(c.hardShare(), double(queued) / double(maxOutbound));
+    QVERIFY(c.ageSeconds >= 30);
+    relay.topClients.removeFirst();
+    monitor.ingestRelays({relay});
+    QCOMPARE(monitor.warningCount(), 0);
+    QCOMPARE(monitor.events().last().kind, SlowConsumerEvent::Kind::Disconnected);
+    QVERIFY(monitor.events().last().text().contains(u"relay"_s));
+    relay.topClients = {RelayClientLoad{44, u"10.0.0.7:1"_s, queued, 1, 1, 1, QDateTime()}};
+    monitor.ingestRelays({relay});
+    QCOMPARE(monitor.warningCount(), 1);
+    const qsizetype events = monitor.events().size();
+    monitor.ingestRelays({});
+    QCOMPARE(monitor.warningCount(), 0);
+    QCOMPARE(monitor.events().size(), events);
+}
+
+// A heartbeat as a relay publishes it (RelayStatsPublisher) through RelayDirectory.
+void tst_SlowConsumerMonitor::followsRelayDirectory()
+{
+    RelayDirectory directory;
+    SlowConsumerMonitor monitor;
+    monitor.followRelays(&directory);
+    QSignalSpy count(&monitor, &SlowConsumerMonitor::warningCountChanged);
+    const qint64 since = QDateTime::currentMSecsSinceEpoch() - 5000;
+    directory.handlePayload(
+        R"({"type":"relay-stats","instance":"relay-9","interval":2000,"clients":2,"maxOutboundBytes":1048576,)"
+        R"("queuedBytes":900000,"topClients":[{"id":5,"address":"10.0.0.5:4000","queued":800000,"rooms":2,)"
+        R"("in":1,"out":4000,"since":)" +
+        QByteArray::number(since) + R"(},{"id":6,"address":"10.0.0.6:4000","queued":100,"rooms":1}]})");
+    QCOMPARE(monitor.warningCount(), 1);
+    QCOMPARE(count.size(), 1);
+    const SlowConsumer c = monitor.warnings().first();
+    QCOMPARE(c.kind, SlowConsumer::Kind::RelayClient);
+    QCOMPARE(c.relay, u"relay-9"_s);
+    QCOMPARE(c.id, quint64(5));
+    QCOMPARE(c.address, u"10.0.0.5:4000"_s);
+    QCOMPARE(c.hardLimit, qint64(1048576));
+    QCOMPARE(c.channels, 2);
+    QVERIFY(c.ageSeconds >= 4);
+    const qsizetype events = monitor.events().size();
+    directory.handlePayload(R"({"type":"relay-stopped","instance":"relay-9"})");
+    QCOMPARE(monitor.warningCount(), 0);
+    QCOMPARE(monitor.events().size(), events); // the relay went, not the client: no event
+    monitor.followRelays(nullptr);
+    directory.handlePayload(
+        R"({"type":"relay-stats","instance":"relay-9","maxOutboundBytes":1000,"topClients":[{"id":5,"queued":900}]})");
+    QCOMPARE(monitor.warningCount(), 0);
 }
 
 void tst_SlowConsumerMonitor::limitsFromConfig_data()
