@@ -8,6 +8,7 @@
 #include "channelscontroller.h"
 #include "channelsview.h"
 #include "chartfeeder.h"
+#include "canaryview.h"
 #include "chartsview.h"
 #include "connectioncontroller.h"
 #include "connectiondialog.h"
@@ -120,11 +121,12 @@ void MainWindow::createDocks()
     QDockWidget *nodesDock = addDock(new NodesView(m_channels, this), u"nodesDock"_s, Qt::RightDockWidgetArea);
     QDockWidget *roomDock =
         addDock(new RoomDetailView(m_rooms, this), u"roomDock"_s, Qt::RightDockWidgetArea);
-    m_operations = new OperationsDocks(m_channels, this);
+    m_operations = new OperationsDocks(m_channels, m_settings, this);
     connect(m_operations, &OperationsDocks::statusChanged, this, &MainWindow::updateStatus);
     QDockWidget *fleetDock = addDock(m_operations->fleetView(), u"fleetDock"_s, Qt::RightDockWidgetArea);
+    QDockWidget *canaryDock = addDock(m_operations->canaryView(), u"canaryDock"_s, Qt::RightDockWidgetArea);
     arrangeDocks({channelsDock, tapDock, chartsDock, relayDock, announceDock, auditDock, logDock, nodesDock,
-                  roomDock, fleetDock});
+                  roomDock, fleetDock, canaryDock});
     m_plumbing = new PlumbingSwitch(m_settings, m_tap, m_feeder, channelsView, this);
     m_viewMenu->insertAction(m_themeMenu->menuAction(), m_plumbing->action());
     routeTapRequests(channelsView, tapDock);
@@ -147,6 +149,7 @@ void MainWindow::arrangeDocks(const Docks &d)
     tabifyDockWidget(d.audit, d.nodes);
     tabifyDockWidget(d.tap, d.room);
     tabifyDockWidget(d.room, d.fleet);
+    tabifyDockWidget(d.fleet, d.canary);
     d.tap->raise();
     d.charts->raise();
     d.relay->raise();
@@ -188,6 +191,8 @@ void MainWindow::connectFeatures()
                 } else
                     m_channels->attach(connection);
                 m_announcements->setConnection(connection);
+                m_operations->setConnection(connection, m_connection->cluster(), m_connection->profile().readOnly,
+                                            m_connection->profile().name);
                 m_announcements->setCluster(connection ? m_connection->cluster() : nullptr);
                 m_announcements->setProfileName(m_connection->profile().name);
                 m_announcements->setReadOnly(connection && m_connection->profile().readOnly);
@@ -401,6 +406,7 @@ void MainWindow::retranslateUi()
         {u"nodesDock"_s, tr("Nodes")},
         {u"roomDock"_s, tr("Room detail")},
         {u"fleetDock"_s, tr("Fleet")},
+        {u"canaryDock"_s, tr("Canaries")},
     };
     m_plumbing->retranslateUi();
     for (QDockWidget *dock : std::as_const(m_docks))

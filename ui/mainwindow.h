@@ -84,7 +84,7 @@ protected:
 private:
     struct Docks
     {
-        QDockWidget *channels, *tap, *charts, *relay, *announce, *audit, *log, *nodes, *room, *fleet;
+        QDockWidget *channels, *tap, *charts, *relay, *announce, *audit, *log, *nodes, *room, *fleet, *canary;
     };
     void createDocks();
     void arrangeDocks(const Docks &docks);
