@@ -333,6 +333,14 @@ QList<PubSubClient> ChannelMonitor::parseClientList(const QByteArray &text)
                 c.patterns = value.toInt();
             else if (key == "omem")
                 c.outputBytes = value.toLongLong();
+            else if (key == "ssub")
+                c.shardChannels = value.toInt();
+            else if (key == "tot-mem")
+                c.totalMemory = value.toLongLong();
+            else if (key == "qbuf")
+                c.queryBuffer = value.toLongLong();
+            else if (key == "age")
+                c.ageSeconds = value.toLongLong();
         }
         clients.append(c);
     }

@@ -27,6 +27,10 @@ struct PubSubClient
     int patterns = 0; // psub=
     qint64 outputBytes = 0; // omem=
     QString node{};        // on a Cluster: the node it is connected to (host:port)
+    int shardChannels = 0; // ssub= (Redis 7)
+    qint64 totalMemory = 0; // tot-mem=: buffers and argv, the output buffer included
+    qint64 queryBuffer = 0; // qbuf=
+    qint64 ageSeconds = 0;  // age=
     bool isRelay() const { return name.startsWith(QLatin1StringView("switchboard-relay:")); }
 };
 

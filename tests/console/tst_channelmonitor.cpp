@@ -355,10 +355,25 @@ void tst_ChannelMonitor::parseClientList_data()
     QTest::addColumn<int>("count");
     QTest::addColumn<QString>("firstName");
     QTest::addColumn<int>("firstSub");
+    QTest::addColumn<int>("firstSsub");
+    QTest::addColumn<qint64>("firstOmem");
+    QTest::addColumn<qint64>("firstTotMem");
+    QTest::addColumn<qint64>("firstQbuf");
+    QTest::addColumn<qint64>("firstAge");
     QTest::newRow("two") << "id=3 addr=127.0.0.1:1 name=switchboard-relay:a sub=4 psub=0\n"
                             "id=4 addr=127.0.0.1:2 name= sub=0 psub=2\n"_ba
-                         << 2 << u"switchboard-relay:a"_s << 4;
-    QTest::newRow("empty") << ""_ba << 0 << u""_s << 0;
+                         << 2 << u"switchboard-relay:a"_s << 4 << 0 << qint64(0) << qint64(0) << qint64(0)
+                         << qint64(0);
+    QTest::newRow("redis 7")
+        << "id=5 addr=127.0.0.1:3 laddr=127.0.0.1:6379 fd=8 name=switchboard-relay:b age=42 "
+           "idle=0 flags=P db=0 sub=1 psub=0 ssub=3 multi=-1 qbuf=26 qbuf-free=20448 "
+           "argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=16384 oll=12 omem=245760 "
+           "tot-mem=284672 events=rw cmd=subscribe user=default redir=-1 resp=2\n"
+           "id=6 addr=127.0.0.1:4 name= sub=1 psub=0\n"_ba
+        << 2 << u"switchboard-relay:b"_s << 1 << 3 << qint64(245760) << qint64(284672) << qint64(26)
+        << qint64(42);
+    QTest::newRow("empty") << ""_ba << 0 << u""_s << 0 << 0 << qint64(0) << qint64(0) << qint64(0)
+                           << qint64(0);
 }
 
 void tst_ChannelMonitor::parseClientList()
@@ -369,6 +384,11 @@ void tst_ChannelMonitor::parseClientList()
     if (!clients.isEmpty()) {
         QTEST(clients.first().name, "firstName");
         QTEST(clients.first().channels, "firstSub");
+        QTEST(clients.first().shardChannels, "firstSsub");
+        QTEST(clients.first().outputBytes, "firstOmem");
+        QTEST(clients.first().totalMemory, "firstTotMem");
+        QTEST(clients.first().queryBuffer, "firstQbuf");
+        QTEST(clients.first().ageSeconds, "firstAge");
         QVERIFY(clients.first().isRelay());
         QVERIFY(!clients.last().isRelay());
     }
