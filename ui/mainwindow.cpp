@@ -121,12 +121,14 @@ void MainWindow::createDocks()
     QDockWidget *nodesDock = addDock(new NodesView(m_channels, this), u"nodesDock"_s, Qt::RightDockWidgetArea);
     QDockWidget *roomDock =
         addDock(new RoomDetailView(m_rooms, this), u"roomDock"_s, Qt::RightDockWidgetArea);
+    arrangeDocks({channelsDock, tapDock, chartsDock, relayDock, announceDock, auditDock, logDock, nodesDock,
+                  roomDock});
     m_operations = new OperationsDocks(m_channels, m_settings, this);
     connect(m_operations, &OperationsDocks::statusChanged, this, &MainWindow::updateStatus);
-    QDockWidget *fleetDock = addDock(m_operations->fleetView(), u"fleetDock"_s, Qt::RightDockWidgetArea);
-    QDockWidget *canaryDock = addDock(m_operations->canaryView(), u"canaryDock"_s, Qt::RightDockWidgetArea);
-    arrangeDocks({channelsDock, tapDock, chartsDock, relayDock, announceDock, auditDock, logDock, nodesDock,
-                  roomDock, fleetDock, canaryDock});
+    m_operations->addDocks(this, roomDock, [this](QWidget *view, const QString &name) {
+        return addDock(view, name, Qt::RightDockWidgetArea);
+    });
+    tapDock->raise();
     m_plumbing = new PlumbingSwitch(m_settings, m_tap, m_feeder, channelsView, this);
     m_viewMenu->insertAction(m_themeMenu->menuAction(), m_plumbing->action());
     routeTapRequests(channelsView, tapDock);
@@ -148,8 +150,6 @@ void MainWindow::arrangeDocks(const Docks &d)
     tabifyDockWidget(d.charts, d.log);
     tabifyDockWidget(d.audit, d.nodes);
     tabifyDockWidget(d.tap, d.room);
-    tabifyDockWidget(d.room, d.fleet);
-    tabifyDockWidget(d.fleet, d.canary);
     d.tap->raise();
     d.charts->raise();
     d.relay->raise();
@@ -405,12 +405,10 @@ void MainWindow::retranslateUi()
         {u"logDock"_s, tr("Log")},
         {u"nodesDock"_s, tr("Nodes")},
         {u"roomDock"_s, tr("Room detail")},
-        {u"fleetDock"_s, tr("Fleet")},
-        {u"canaryDock"_s, tr("Canaries")},
     };
     m_plumbing->retranslateUi();
     for (QDockWidget *dock : std::as_const(m_docks))
-        dock->setWindowTitle(titles.value(dock->objectName(), dock->objectName()));
+        dock->setWindowTitle(titles.value(dock->objectName(), m_operations->dockTitle(dock->objectName())));
     updateStatus();
 }
 

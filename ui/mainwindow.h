@@ -84,7 +84,7 @@ protected:
 private:
     struct Docks
     {
-        QDockWidget *channels, *tap, *charts, *relay, *announce, *audit, *log, *nodes, *room, *fleet, *canary;
+        QDockWidget *channels, *tap, *charts, *relay, *announce, *audit, *log, *nodes, *room;
     };
     void createDocks();
     void arrangeDocks(const Docks &docks);
