@@ -253,6 +253,179 @@ Relays melden %1 WebSocket-Clients.</translation>
     </message>
 </context>
 <context>
+    <name>CanaryClient</name>
+    <message>
+        <source>the join was not confirmed within 10 s</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>no answer within 10 s</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>closed (%1)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>closed</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source> (the relay wants a token)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>connection failed</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>join refused: %1</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>CanaryMonitor</name>
+    <message>
+        <source>Canaries are stopped.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The profile "%1" is read-only: canaries would publish probes to it, so they are off.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Not connected to Redis.</source>
+        <translation>Nicht mit Redis verbunden.</translation>
+    </message>
+    <message>
+        <source>no heartbeat: the relay left the directory</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>the relay advertises no WebSocket URL</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>%n probe(s) lost in the last minute</source>
+        <translation type="unfinished">
+            <numerusform />
+            <numerusform />
+        </translation>
+    </message>
+    <message>
+        <source>a probe is overdue</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>CanaryStatus</name>
+    <message>
+        <source>Off</source>
+        <translation>Aus</translation>
+    </message>
+    <message>
+        <source>Connecting</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Ok</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Missing</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Unreachable</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>CanaryStatusModel</name>
+    <message>
+        <source>last probe received %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Relay</source>
+        <translation>Relay</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>p50 ms</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>p99 ms</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Lost</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Loss %</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>CanaryView</name>
+    <message>
+        <source>&amp;Interval:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source> s</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Start when relays are listed</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Start the canaries by themselves whenever the console lists relays (remembered)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Delivery latency per relay (p50 solid, p99 dashed, each over the last minute)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>ms</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Stop canaries</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Start canaries</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Redis refused the probe: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>%n relay(s) not followed (at most %1).</source>
+        <translation type="unfinished">
+            <numerusform />
+            <numerusform />
+        </translation>
+    </message>
+    <message>
+        <source>No relay is listed: relays appear once their heartbeat arrives.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>ChannelColumns</name>
     <message>
         <source>Channel</source>
@@ -964,6 +1137,359 @@ Relays melden %1 WebSocket-Clients.</translation>
     </message>
 </context>
 <context>
+    <name>FleetChartsView</name>
+    <message>
+        <source>select a relay</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Frames per second: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Clients</source>
+        <translation>Clients</translation>
+    </message>
+    <message>
+        <source>Bytes queued for clients</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>in</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>out</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>clients</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>queued bytes</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>FleetClientsModel</name>
+    <message>
+        <source>Client</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Of limit</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Rooms</source>
+        <translation>Räume</translation>
+    </message>
+    <message>
+        <source>Frames in</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Frames out</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Connected for</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>FleetModel</name>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 d %2 h</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>in-process</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>outage, %n queued</source>
+        <translation type="unfinished">
+            <numerusform />
+            <numerusform />
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>up, %n queued</source>
+        <translation type="unfinished">
+            <numerusform />
+            <numerusform />
+        </translation>
+    </message>
+    <message>
+        <source>up</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 ago (stale)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 ago</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No heartbeat for %1 intervals: stale. Dropped after %2 intervals.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Instance id; channel prefix: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>none</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Advertised: %1
+Listening: %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 clients, %2 canary connections not counted</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Client frames per second between the last two heartbeats
+In: %1 frames, %2; out: %3 frames, %4; bus messages: %5/s</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Bytes waiting for slow clients; one client is closed past %1 (--max-outbound-bytes)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Bytes waiting for slow clients</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>In-process bus: no Redis</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Every %1 ms; relay clock %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Relay</source>
+        <translation>Relay</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>URL</source>
+        <translation>URL</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Uptime</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Clients</source>
+        <translation>Clients</translation>
+    </message>
+    <message>
+        <source>Rooms</source>
+        <translation>Räume</translation>
+    </message>
+    <message>
+        <source>In/s</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Out/s</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Bus</source>
+        <translation>Bus</translation>
+    </message>
+    <message>
+        <source>Protection</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Canary</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Heartbeat</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Instance id (channel prefix)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Host name and process id</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The URL clients reach it at (--advertise-url)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>switchboard-relay version</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Since the relay started</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Connected WebSocket clients</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Rooms with local members</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Frames from clients per second</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Frames to clients per second</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Bytes queued for slow clients</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Redis connection and outage queue</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Frames dropped and connections closed or refused by the relay's limits</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Delivery canary: latency p50 / p99, or why it fails</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Since the last heartbeat</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>FleetRoomsModel</name>
+    <message>
+        <source>(broadcast)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Room</source>
+        <translation>Raum</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>Kanal</translation>
+    </message>
+    <message>
+        <source>Local clients</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>FleetView</name>
+    <message>
+        <source>Load</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Rooms</source>
+        <translation>Räume</translation>
+    </message>
+    <message>
+        <source>Busiest clients</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Counters</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Not listening to relay heartbeats: Redis refused the subscription (%1).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No relay heartbeats yet. Relays publish one every --stats-interval on &lt;prefix&gt;switchboard:relays.</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>%n relay(s)</source>
+        <translation type="unfinished">
+            <numerusform />
+            <numerusform />
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n need(s) attention (stale, bus down or canary failing)</source>
+        <translation type="unfinished">
+            <numerusform />
+            <numerusform />
+        </translation>
+    </message>
+    <message>
+        <source>Select a relay.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>This relay is gone.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Bus</source>
+        <translation>Bus</translation>
+    </message>
+    <message>
+        <source>Protection</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>State beside Pub/Sub</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>HistoryKeyScanner</name>
     <message>
         <source>the Cluster's topology is not known yet</source>
@@ -1281,6 +1807,57 @@ Relays melden %1 WebSocket-Clients.</translation>
     <message>
         <source>Ask every node again (F5)</source>
         <translation>Alle Knoten erneut fragen (F5)</translation>
+    </message>
+</context>
+<context>
+    <name>OperationsDocks</name>
+    <message>
+        <source>Fleet</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Canaries</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 / %2 ms</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>%n lost</source>
+        <translation type="unfinished">
+            <numerusform />
+            <numerusform />
+        </translation>
+    </message>
+    <message>
+        <source>%1: %2 sent, %3 lost (%4 %)</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>%n relay(s) need attention</source>
+        <translation type="unfinished">
+            <numerusform />
+            <numerusform />
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n slow consumer(s)</source>
+        <translation type="unfinished">
+            <numerusform />
+            <numerusform />
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PlumbingSwitch</name>
+    <message>
+        <source>Show &amp;plumbing channels</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Relay heartbeats (switchboard:relays), subscriber probes (switchboard:probe:*) and delivery canaries (room:switchboard-canary) in channels, taps, charts and recordings</source>
+        <translation type="unfinished" />
     </message>
 </context>
 <context>
@@ -2092,6 +2669,248 @@ Relays melden %1 WebSocket-Clients.</translation>
     <message>
         <source>Expires</source>
         <translation>Läuft ab</translation>
+    </message>
+</context>
+<context>
+    <name>SlowConsumerModel</name>
+    <message>
+        <source>(console)</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>%n room(s)</source>
+        <translation type="unfinished">
+            <numerusform />
+            <numerusform />
+        </translation>
+    </message>
+    <message>
+        <source>Relay %1, client %2 from %3: %4 queued of --max-outbound-bytes %5, above the share since %6</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Redis client id %1 from %2 (%3): output buffer %4, soft limit %5, hard limit %6; above the share since %7</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>no name</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>none</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Connection</source>
+        <translation>Verbindung</translation>
+    </message>
+    <message>
+        <source>Relay</source>
+        <translation>Relay</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>Knoten</translation>
+    </message>
+    <message>
+        <source>Output buffer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Of soft</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Of hard</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Above for</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Total memory</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Query buffer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>sub / psub / ssub</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Age</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>SlowConsumerMonitor</name>
+    <message>
+        <source>Waiting for CONFIG GET client-output-buffer-limit.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>pubsub 0 0 0: no limit, Redis never disconnects a slow subscriber (nothing to warn about)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Redis's pubsub limit: hard %1 at once, no soft limit (warnings are a share of the hard one)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Redis's pubsub limit: no hard limit, soft %1 for %2 s</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Redis's pubsub limit: hard %1 at once, soft %2 for %3 s</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>CONFIG refused (%1): Redis's defaults assumed; %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>CONFIG GET did not report the limit (%1): Redis's defaults assumed; %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>every node</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>client %1 (%2)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>id %1 (%2)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>above the warning share</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>back below the warning share</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>gone (likely closed by its relay: queued bytes over --max-outbound-bytes)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>disconnected (likely by Redis: output buffer over limit)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>the Cluster's topology is not known yet</source>
+        <translation>die Topologie des Clusters ist noch nicht bekannt</translation>
+    </message>
+    <message>
+        <source>CONFIG GET client-output-buffer-limit did not report the pubsub class</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>%n node(s) did not answer CLIENT LIST</source>
+        <translation type="unfinished">
+            <numerusform />
+            <numerusform />
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SlowConsumersView</name>
+    <message>
+        <source>Slow consumers (%1)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Slow consumers</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Not connected.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No Pub/Sub connection or relay client above %1 % of its limit.</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>%n connection(s) above %1 % of their limit.</source>
+        <translation type="unfinished">
+            <numerusform />
+            <numerusform />
+        </translation>
+    </message>
+    <message>
+        <source>CLIENT LIST every %1 s.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Last poll: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 (%2 % of soft)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 (%2 % of hard)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>node %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Warn at</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Share of the soft limit (of the hard one when there is no soft limit, of --max-outbound-bytes for relay clients) that warns</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Recent events</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Connection</source>
+        <translation>Verbindung</translation>
+    </message>
+    <message>
+        <source>Relay</source>
+        <translation>Relay</translation>
+    </message>
+    <message>
+        <source>Output buffer</source>
+        <translation type="unfinished" />
     </message>
 </context>
 <context>
