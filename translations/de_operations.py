@@ -158,4 +158,5 @@ DE_OPERATIONS = {
 "Share of the soft limit (of the hard one when there is no soft limit, of --max-outbound-bytes for relay clients) that warns": "Anteil des Soft-Limits (des Hard-Limits, wenn es kein Soft-Limit gibt, von --max-outbound-bytes bei Relay-Clients), ab dem gewarnt wird",
 "Recent events": "Letzte Ereignisse",
 "Event": "Ereignis",
+"Of the subscribers, how many are Switchboard relays (from their heartbeats on switchboard:relays, under any channel prefix).": "Wie viele der Abonnenten Switchboard-Relays sind (aus ihren Heartbeats auf switchboard:relays, unter jedem Kanalpräfix).",
 }

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: MIT
 # Fills translations/switchboard_de.ts from the table below after `update_translations`.
 # Strings missing here stay unfinished (shown in English); run it and commit the .ts file.
+import os
 import sys
 import xml.etree.ElementTree as ET
 
@@ -514,6 +515,11 @@ DE = {
 "Connection": "Verbindung",
 "Expires": "Läuft ab",
 }
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from de_operations import DE_OPERATIONS  # noqa: E402
+
+DE.update(DE_OPERATIONS)
 
 path = sys.argv[1] if len(sys.argv) > 1 else "translations/switchboard_de.ts"
 tree = ET.parse(path)

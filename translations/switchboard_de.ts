@@ -256,42 +256,42 @@ Relays melden %1 WebSocket-Clients.</translation>
     <name>CanaryClient</name>
     <message>
         <source>the join was not confirmed within 10 s</source>
-        <translation type="unfinished" />
+        <translation>der Beitritt wurde nicht innerhalb von 10 s bestätigt</translation>
     </message>
     <message>
         <source>no answer within 10 s</source>
-        <translation type="unfinished" />
+        <translation>keine Antwort innerhalb von 10 s</translation>
     </message>
     <message>
         <source>closed (%1)</source>
-        <translation type="unfinished" />
+        <translation>geschlossen (%1)</translation>
     </message>
     <message>
         <source>closed</source>
-        <translation type="unfinished" />
+        <translation>geschlossen</translation>
     </message>
     <message>
         <source> (the relay wants a token)</source>
-        <translation type="unfinished" />
+        <translation> (das Relay verlangt ein Token)</translation>
     </message>
     <message>
         <source>connection failed</source>
-        <translation type="unfinished" />
+        <translation>Verbindung fehlgeschlagen</translation>
     </message>
     <message>
         <source>join refused: %1</source>
-        <translation type="unfinished" />
+        <translation>Beitritt abgelehnt: %1</translation>
     </message>
 </context>
 <context>
     <name>CanaryMonitor</name>
     <message>
         <source>Canaries are stopped.</source>
-        <translation type="unfinished" />
+        <translation>Die Canaries sind gestoppt.</translation>
     </message>
     <message>
         <source>The profile "%1" is read-only: canaries would publish probes to it, so they are off.</source>
-        <translation type="unfinished" />
+        <translation>Das Profil „%1“ ist schreibgeschützt: Canaries würden Probes dorthin veröffentlichen und sind deshalb aus.</translation>
     </message>
     <message>
         <source>Not connected to Redis.</source>
@@ -299,22 +299,19 @@ Relays melden %1 WebSocket-Clients.</translation>
     </message>
     <message>
         <source>no heartbeat: the relay left the directory</source>
-        <translation type="unfinished" />
+        <translation>kein Heartbeat: das Relay hat das Verzeichnis verlassen</translation>
     </message>
     <message>
         <source>the relay advertises no WebSocket URL</source>
-        <translation type="unfinished" />
+        <translation>das Relay meldet keine WebSocket-URL</translation>
     </message>
     <message numerus="yes">
         <source>%n probe(s) lost in the last minute</source>
-        <translation type="unfinished">
-            <numerusform />
-            <numerusform />
-        </translation>
+        <translation><numerusform>%n Probe in der letzten Minute verloren</numerusform><numerusform>%n Probes in der letzten Minute verloren</numerusform></translation>
     </message>
     <message>
         <source>a probe is overdue</source>
-        <translation type="unfinished" />
+        <translation>eine Probe ist überfällig</translation>
     </message>
 </context>
 <context>
@@ -325,26 +322,26 @@ Relays melden %1 WebSocket-Clients.</translation>
     </message>
     <message>
         <source>Connecting</source>
-        <translation type="unfinished" />
+        <translation>Verbindet</translation>
     </message>
     <message>
         <source>Ok</source>
-        <translation type="unfinished" />
+        <translation>OK</translation>
     </message>
     <message>
         <source>Missing</source>
-        <translation type="unfinished" />
+        <translation>Fehlt</translation>
     </message>
     <message>
         <source>Unreachable</source>
-        <translation type="unfinished" />
+        <translation>Nicht erreichbar</translation>
     </message>
 </context>
 <context>
     <name>CanaryStatusModel</name>
     <message>
         <source>last probe received %1</source>
-        <translation type="unfinished" />
+        <translation>letzte Probe empfangen: %1</translation>
     </message>
     <message>
         <source>Relay</source>
@@ -352,77 +349,74 @@ Relays melden %1 WebSocket-Clients.</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished" />
+        <translation>Zustand</translation>
     </message>
     <message>
         <source>p50 ms</source>
-        <translation type="unfinished" />
+        <translation>p50 ms</translation>
     </message>
     <message>
         <source>p99 ms</source>
-        <translation type="unfinished" />
+        <translation>p99 ms</translation>
     </message>
     <message>
         <source>Sent</source>
-        <translation type="unfinished" />
+        <translation>Gesendet</translation>
     </message>
     <message>
         <source>Lost</source>
-        <translation type="unfinished" />
+        <translation>Verloren</translation>
     </message>
     <message>
         <source>Loss %</source>
-        <translation type="unfinished" />
+        <translation>Verlust %</translation>
     </message>
 </context>
 <context>
     <name>CanaryView</name>
     <message>
         <source>&amp;Interval:</source>
-        <translation type="unfinished" />
+        <translation>&amp;Intervall:</translation>
     </message>
     <message>
         <source> s</source>
-        <translation type="unfinished" />
+        <translation> s</translation>
     </message>
     <message>
         <source>Start when relays are listed</source>
-        <translation type="unfinished" />
+        <translation>Starten, sobald Relays gelistet sind</translation>
     </message>
     <message>
         <source>Start the canaries by themselves whenever the console lists relays (remembered)</source>
-        <translation type="unfinished" />
+        <translation>Die Canaries von selbst starten, sobald die Konsole Relays auflistet (wird gemerkt)</translation>
     </message>
     <message>
         <source>Delivery latency per relay (p50 solid, p99 dashed, each over the last minute)</source>
-        <translation type="unfinished" />
+        <translation>Zustelllatenz je Relay (p50 durchgezogen, p99 gestrichelt, jeweils über die letzte Minute)</translation>
     </message>
     <message>
         <source>ms</source>
-        <translation type="unfinished" />
+        <translation>ms</translation>
     </message>
     <message>
         <source>Stop canaries</source>
-        <translation type="unfinished" />
+        <translation>Canaries stoppen</translation>
     </message>
     <message>
         <source>Start canaries</source>
-        <translation type="unfinished" />
+        <translation>Canaries starten</translation>
     </message>
     <message>
         <source>Redis refused the probe: %1</source>
-        <translation type="unfinished" />
+        <translation>Redis hat die Probe abgelehnt: %1</translation>
     </message>
     <message numerus="yes">
         <source>%n relay(s) not followed (at most %1).</source>
-        <translation type="unfinished">
-            <numerusform />
-            <numerusform />
-        </translation>
+        <translation><numerusform>%n Relay nicht verfolgt (höchstens %1).</numerusform><numerusform>%n Relays nicht verfolgt (höchstens %1).</numerusform></translation>
     </message>
     <message>
         <source>No relay is listed: relays appear once their heartbeat arrives.</source>
-        <translation type="unfinished" />
+        <translation>Kein Relay gelistet: Relays erscheinen, sobald ihr Heartbeat eintrifft.</translation>
     </message>
 </context>
 <context>
@@ -465,7 +459,7 @@ Relays melden %1 WebSocket-Clients.</translation>
     </message>
     <message>
         <source>Of the subscribers, how many are Switchboard relays (from their heartbeats on switchboard:relays, under any channel prefix).</source>
-        <translation>Wie viele der Abonnenten Switchboard-Relays sind (aus ihren Meldungen auf switchboard:relays, unter jedem Kanal-Präfix).</translation>
+        <translation>Wie viele der Abonnenten Switchboard-Relays sind (aus ihren Heartbeats auf switchboard:relays, unter jedem Kanalpräfix).</translation>
     </message>
     <message>
         <source>WebSocket clients the relays serve on this channel.</source>
@@ -1140,11 +1134,11 @@ Relays melden %1 WebSocket-Clients.</translation>
     <name>FleetChartsView</name>
     <message>
         <source>select a relay</source>
-        <translation type="unfinished" />
+        <translation>Relay auswählen</translation>
     </message>
     <message>
         <source>Frames per second: %1</source>
-        <translation type="unfinished" />
+        <translation>Frames pro Sekunde: %1</translation>
     </message>
     <message>
         <source>Clients</source>
@@ -1152,30 +1146,30 @@ Relays melden %1 WebSocket-Clients.</translation>
     </message>
     <message>
         <source>Bytes queued for clients</source>
-        <translation type="unfinished" />
+        <translation>Für Clients wartende Bytes</translation>
     </message>
     <message>
         <source>in</source>
-        <translation type="unfinished" />
+        <translation>ein</translation>
     </message>
     <message>
         <source>out</source>
-        <translation type="unfinished" />
+        <translation>aus</translation>
     </message>
     <message>
         <source>clients</source>
-        <translation type="unfinished" />
+        <translation>Clients</translation>
     </message>
     <message>
         <source>queued bytes</source>
-        <translation type="unfinished" />
+        <translation>wartende Bytes</translation>
     </message>
 </context>
 <context>
     <name>FleetClientsModel</name>
     <message>
         <source>Client</source>
-        <translation type="unfinished" />
+        <translation>Client</translation>
     </message>
     <message>
         <source>Address</source>
@@ -1183,11 +1177,11 @@ Relays melden %1 WebSocket-Clients.</translation>
     </message>
     <message>
         <source>Queued</source>
-        <translation type="unfinished" />
+        <translation>Wartend</translation>
     </message>
     <message>
         <source>Of limit</source>
-        <translation type="unfinished" />
+        <translation>Vom Limit</translation>
     </message>
     <message>
         <source>Rooms</source>
@@ -1195,15 +1189,15 @@ Relays melden %1 WebSocket-Clients.</translation>
     </message>
     <message>
         <source>Frames in</source>
-        <translation type="unfinished" />
+        <translation>Frames ein</translation>
     </message>
     <message>
         <source>Frames out</source>
-        <translation type="unfinished" />
+        <translation>Frames aus</translation>
     </message>
     <message>
         <source>Connected for</source>
-        <translation type="unfinished" />
+        <translation>Verbindungsdauer</translation>
     </message>
 </context>
 <context>
@@ -1214,87 +1208,83 @@ Relays melden %1 WebSocket-Clients.</translation>
     </message>
     <message>
         <source>%1 min %2 s</source>
-        <translation type="unfinished" />
+        <translation>%1 min %2 s</translation>
     </message>
     <message>
         <source>%1 h %2 min</source>
-        <translation type="unfinished" />
+        <translation>%1 h %2 min</translation>
     </message>
     <message>
         <source>%1 d %2 h</source>
-        <translation type="unfinished" />
+        <translation>%1 d %2 h</translation>
     </message>
     <message>
         <source>in-process</source>
-        <translation type="unfinished" />
+        <translation>prozessintern</translation>
     </message>
     <message numerus="yes">
         <source>outage, %n queued</source>
-        <translation type="unfinished">
-            <numerusform />
-            <numerusform />
-        </translation>
+        <translation><numerusform>Ausfall, %n wartet</numerusform><numerusform>Ausfall, %n warten</numerusform></translation>
     </message>
     <message numerus="yes">
         <source>up, %n queued</source>
-        <translation type="unfinished">
-            <numerusform />
-            <numerusform />
-        </translation>
+        <translation><numerusform>verbunden, %n wartet</numerusform><numerusform>verbunden, %n warten</numerusform></translation>
     </message>
     <message>
         <source>up</source>
-        <translation type="unfinished" />
+        <translation>verbunden</translation>
     </message>
     <message>
         <source>%1 ago (stale)</source>
-        <translation type="unfinished" />
+        <translation>vor %1 (veraltet)</translation>
     </message>
     <message>
         <source>%1 ago</source>
-        <translation type="unfinished" />
+        <translation>vor %1</translation>
     </message>
     <message>
         <source>No heartbeat for %1 intervals: stale. Dropped after %2 intervals.</source>
-        <translation type="unfinished" />
+        <translation>Seit %1 Intervallen kein Heartbeat: veraltet. Wird nach %2 Intervallen entfernt.</translation>
     </message>
     <message>
         <source>Instance id; channel prefix: %1</source>
-        <translation type="unfinished" />
+        <translation>Instanz-ID; Kanalpräfix: %1</translation>
     </message>
     <message>
         <source>none</source>
-        <translation type="unfinished" />
+        <translation>keines</translation>
     </message>
     <message>
         <source>Advertised: %1
 Listening: %2</source>
-        <translation type="unfinished" />
+        <translation>Gemeldet: %1
+Lauscht auf: %2</translation>
     </message>
     <message>
         <source>%1 clients, %2 canary connections not counted</source>
-        <translation type="unfinished" />
+        <translation>%1 Clients, %2 Canary-Verbindungen nicht mitgezählt</translation>
     </message>
     <message>
         <source>Client frames per second between the last two heartbeats
 In: %1 frames, %2; out: %3 frames, %4; bus messages: %5/s</source>
-        <translation type="unfinished" />
+        <translation>Client-Frames pro Sekunde zwischen den letzten beiden Heartbeats
+Ein: %1 Frames, %2; aus: %3 Frames, %4; Bus-Nachrichten: %5/s</translation>
     </message>
     <message>
         <source>Bytes waiting for slow clients; one client is closed past %1 (--max-outbound-bytes)</source>
-        <translation type="unfinished" />
+        <translation>Bytes, die auf langsame Clients warten; ein Client wird geschlossen, sobald er %1 überschreitet (--max-outbound-bytes)</translation>
     </message>
     <message>
         <source>Bytes waiting for slow clients</source>
-        <translation type="unfinished" />
+        <translation>Bytes, die auf langsame Clients warten</translation>
     </message>
     <message>
         <source>In-process bus: no Redis</source>
-        <translation type="unfinished" />
+        <translation>Prozessinterner Bus: kein Redis</translation>
     </message>
     <message>
         <source>Every %1 ms; relay clock %2</source>
-        <translation type="unfinished" />
+        <translation>Alle %1 ms; Uhr des Relays %2</translation>
     </message>
     <message>
         <source>Relay</source>
@@ -1302,7 +1292,7 @@ In: %1 frames, %2; out: %3 frames, %4; bus messages: %5/s</source>
     </message>
     <message>
         <source>Host</source>
-        <translation type="unfinished" />
+        <translation>Host</translation>
     </message>
     <message>
         <source>URL</source>
@@ -1310,11 +1300,11 @@ In: %1 frames, %2; out: %3 frames, %4; bus messages: %5/s</source>
     </message>
     <message>
         <source>Version</source>
-        <translation type="unfinished" />
+        <translation>Version</translation>
     </message>
     <message>
         <source>Uptime</source>
-        <translation type="unfinished" />
+        <translation>Laufzeit</translation>
     </message>
     <message>
         <source>Clients</source>
@@ -1326,15 +1316,15 @@ In: %1 frames, %2; out: %3 frames, %4; bus messages: %5/s</source>
     </message>
     <message>
         <source>In/s</source>
-        <translation type="unfinished" />
+        <translation>Ein/s</translation>
     </message>
     <message>
         <source>Out/s</source>
-        <translation type="unfinished" />
+        <translation>Aus/s</translation>
     </message>
     <message>
         <source>Queued</source>
-        <translation type="unfinished" />
+        <translation>Wartend</translation>
     </message>
     <message>
         <source>Bus</source>
@@ -1342,78 +1332,78 @@ In: %1 frames, %2; out: %3 frames, %4; bus messages: %5/s</source>
     </message>
     <message>
         <source>Protection</source>
-        <translation type="unfinished" />
+        <translation>Schutz</translation>
     </message>
     <message>
         <source>Canary</source>
-        <translation type="unfinished" />
+        <translation>Canary</translation>
     </message>
     <message>
         <source>Heartbeat</source>
-        <translation type="unfinished" />
+        <translation>Heartbeat</translation>
     </message>
     <message>
         <source>Instance id (channel prefix)</source>
-        <translation type="unfinished" />
+        <translation>Instanz-ID (Kanalpräfix)</translation>
     </message>
     <message>
         <source>Host name and process id</source>
-        <translation type="unfinished" />
+        <translation>Hostname und Prozess-ID</translation>
     </message>
     <message>
         <source>The URL clients reach it at (--advertise-url)</source>
-        <translation type="unfinished" />
+        <translation>Die URL, unter der Clients es erreichen (--advertise-url)</translation>
     </message>
     <message>
         <source>switchboard-relay version</source>
-        <translation type="unfinished" />
+        <translation>Version von switchboard-relay</translation>
     </message>
     <message>
         <source>Since the relay started</source>
-        <translation type="unfinished" />
+        <translation>Seit dem Start des Relays</translation>
     </message>
     <message>
         <source>Connected WebSocket clients</source>
-        <translation type="unfinished" />
+        <translation>Verbundene WebSocket-Clients</translation>
     </message>
     <message>
         <source>Rooms with local members</source>
-        <translation type="unfinished" />
+        <translation>Räume mit lokalen Mitgliedern</translation>
     </message>
     <message>
         <source>Frames from clients per second</source>
-        <translation type="unfinished" />
+        <translation>Frames von Clients pro Sekunde</translation>
     </message>
     <message>
         <source>Frames to clients per second</source>
-        <translation type="unfinished" />
+        <translation>Frames an Clients pro Sekunde</translation>
     </message>
     <message>
         <source>Bytes queued for slow clients</source>
-        <translation type="unfinished" />
+        <translation>Für langsame Clients wartende Bytes</translation>
     </message>
     <message>
         <source>Redis connection and outage queue</source>
-        <translation type="unfinished" />
+        <translation>Redis-Verbindung und Ausfall-Warteschlange</translation>
     </message>
     <message>
         <source>Frames dropped and connections closed or refused by the relay's limits</source>
-        <translation type="unfinished" />
+        <translation>Durch die Limits des Relays verworfene Frames und geschlossene oder abgelehnte Verbindungen</translation>
     </message>
     <message>
         <source>Delivery canary: latency p50 / p99, or why it fails</source>
-        <translation type="unfinished" />
+        <translation>Zustellungs-Canary: Latenz p50 / p99 oder der Grund des Fehlschlags</translation>
     </message>
     <message>
         <source>Since the last heartbeat</source>
-        <translation type="unfinished" />
+        <translation>Seit dem letzten Heartbeat</translation>
     </message>
 </context>
 <context>
     <name>FleetRoomsModel</name>
     <message>
         <source>(broadcast)</source>
-        <translation type="unfinished" />
+        <translation>(broadcast)</translation>
     </message>
     <message>
         <source>Room</source>
@@ -1425,14 +1415,14 @@ In: %1 frames, %2; out: %3 frames, %4; bus messages: %5/s</source>
     </message>
     <message>
         <source>Local clients</source>
-        <translation type="unfinished" />
+        <translation>Lokale Clients</translation>
     </message>
 </context>
 <context>
     <name>FleetView</name>
     <message>
         <source>Load</source>
-        <translation type="unfinished" />
+        <translation>Last</translation>
     </message>
     <message>
         <source>Rooms</source>
@@ -1440,41 +1430,35 @@ In: %1 frames, %2; out: %3 frames, %4; bus messages: %5/s</source>
     </message>
     <message>
         <source>Busiest clients</source>
-        <translation type="unfinished" />
+        <translation>Aktivste Clients</translation>
     </message>
     <message>
         <source>Counters</source>
-        <translation type="unfinished" />
+        <translation>Zähler</translation>
     </message>
     <message>
         <source>Not listening to relay heartbeats: Redis refused the subscription (%1).</source>
-        <translation type="unfinished" />
+        <translation>Relay-Heartbeats werden nicht empfangen: Redis hat das Abonnement abgelehnt (%1).</translation>
     </message>
     <message>
         <source>No relay heartbeats yet. Relays publish one every --stats-interval on &lt;prefix&gt;switchboard:relays.</source>
-        <translation type="unfinished" />
+        <translation>Noch keine Relay-Heartbeats. Relays veröffentlichen alle --stats-interval einen auf &lt;prefix&gt;switchboard:relays.</translation>
     </message>
     <message numerus="yes">
         <source>%n relay(s)</source>
-        <translation type="unfinished">
-            <numerusform />
-            <numerusform />
-        </translation>
+        <translation><numerusform>%n Relay</numerusform><numerusform>%n Relays</numerusform></translation>
     </message>
     <message numerus="yes">
         <source>%n need(s) attention (stale, bus down or canary failing)</source>
-        <translation type="unfinished">
-            <numerusform />
-            <numerusform />
-        </translation>
+        <translation><numerusform>%n braucht Aufmerksamkeit (veraltet, Bus ausgefallen oder Canary schlägt fehl)</numerusform><numerusform>%n brauchen Aufmerksamkeit (veraltet, Bus ausgefallen oder Canary schlägt fehl)</numerusform></translation>
     </message>
     <message>
         <source>Select a relay.</source>
-        <translation type="unfinished" />
+        <translation>Wählen Sie ein Relay.</translation>
     </message>
     <message>
         <source>This relay is gone.</source>
-        <translation type="unfinished" />
+        <translation>Dieses Relay ist nicht mehr da.</translation>
     </message>
     <message>
         <source>Bus</source>
@@ -1482,11 +1466,11 @@ In: %1 frames, %2; out: %3 frames, %4; bus messages: %5/s</source>
     </message>
     <message>
         <source>Protection</source>
-        <translation type="unfinished" />
+        <translation>Schutz</translation>
     </message>
     <message>
         <source>State beside Pub/Sub</source>
-        <translation type="unfinished" />
+        <translation>Zustand neben Pub/Sub</translation>
     </message>
 </context>
 <context>
@@ -1813,51 +1797,42 @@ In: %1 frames, %2; out: %3 frames, %4; bus messages: %5/s</source>
     <name>OperationsDocks</name>
     <message>
         <source>Fleet</source>
-        <translation type="unfinished" />
+        <translation>Flotte</translation>
     </message>
     <message>
         <source>Canaries</source>
-        <translation type="unfinished" />
+        <translation>Canaries</translation>
     </message>
     <message>
         <source>%1 / %2 ms</source>
-        <translation type="unfinished" />
+        <translation>%1 / %2 ms</translation>
     </message>
     <message numerus="yes">
         <source>%n lost</source>
-        <translation type="unfinished">
-            <numerusform />
-            <numerusform />
-        </translation>
+        <translation><numerusform>%n verloren</numerusform><numerusform>%n verloren</numerusform></translation>
     </message>
     <message>
         <source>%1: %2 sent, %3 lost (%4 %)</source>
-        <translation type="unfinished" />
+        <translation>%1: %2 gesendet, %3 verloren (%4 %)</translation>
     </message>
     <message numerus="yes">
         <source>%n relay(s) need attention</source>
-        <translation type="unfinished">
-            <numerusform />
-            <numerusform />
-        </translation>
+        <translation><numerusform>%n Relay braucht Aufmerksamkeit</numerusform><numerusform>%n Relays brauchen Aufmerksamkeit</numerusform></translation>
     </message>
     <message numerus="yes">
         <source>%n slow consumer(s)</source>
-        <translation type="unfinished">
-            <numerusform />
-            <numerusform />
-        </translation>
+        <translation><numerusform>%n langsamer Abonnent</numerusform><numerusform>%n langsame Abonnenten</numerusform></translation>
     </message>
 </context>
 <context>
     <name>PlumbingSwitch</name>
     <message>
         <source>Show &amp;plumbing channels</source>
-        <translation type="unfinished" />
+        <translation>&amp;Interne Kanäle anzeigen</translation>
     </message>
     <message>
         <source>Relay heartbeats (switchboard:relays), subscriber probes (switchboard:probe:*) and delivery canaries (room:switchboard-canary) in channels, taps, charts and recordings</source>
-        <translation type="unfinished" />
+        <translation>Relay-Heartbeats (switchboard:relays), Abonnenten-Probes (switchboard:probe:*) und Zustellungs-Canaries (room:switchboard-canary) in Kanälen, Mitschnitten, Diagrammen und Aufnahmen</translation>
     </message>
 </context>
 <context>
@@ -2675,30 +2650,27 @@ In: %1 frames, %2; out: %3 frames, %4; bus messages: %5/s</source>
     <name>SlowConsumerModel</name>
     <message>
         <source>(console)</source>
-        <translation type="unfinished" />
+        <translation>(Konsole)</translation>
     </message>
     <message numerus="yes">
         <source>%n room(s)</source>
-        <translation type="unfinished">
-            <numerusform />
-            <numerusform />
-        </translation>
+        <translation><numerusform>%n Raum</numerusform><numerusform>%n Räume</numerusform></translation>
     </message>
     <message>
         <source>Relay %1, client %2 from %3: %4 queued of --max-outbound-bytes %5, above the share since %6</source>
-        <translation type="unfinished" />
+        <translation>Relay %1, Client %2 von %3: %4 wartend bei --max-outbound-bytes %5, über dem Warnanteil seit %6</translation>
     </message>
     <message>
         <source>Redis client id %1 from %2 (%3): output buffer %4, soft limit %5, hard limit %6; above the share since %7</source>
-        <translation type="unfinished" />
+        <translation>Redis-Client-ID %1 von %2 (%3): Ausgabepuffer %4, Soft-Limit %5, Hard-Limit %6; über dem Warnanteil seit %7</translation>
     </message>
     <message>
         <source>no name</source>
-        <translation type="unfinished" />
+        <translation>kein Name</translation>
     </message>
     <message>
         <source>none</source>
-        <translation type="unfinished" />
+        <translation>keines</translation>
     </message>
     <message>
         <source>Connection</source>
@@ -2714,35 +2686,35 @@ In: %1 frames, %2; out: %3 frames, %4; bus messages: %5/s</source>
     </message>
     <message>
         <source>Output buffer</source>
-        <translation type="unfinished" />
+        <translation>Ausgabepuffer</translation>
     </message>
     <message>
         <source>Of soft</source>
-        <translation type="unfinished" />
+        <translation>Vom Soft-Limit</translation>
     </message>
     <message>
         <source>Of hard</source>
-        <translation type="unfinished" />
+        <translation>Vom Hard-Limit</translation>
     </message>
     <message>
         <source>Above for</source>
-        <translation type="unfinished" />
+        <translation>Darüber seit</translation>
     </message>
     <message>
         <source>Total memory</source>
-        <translation type="unfinished" />
+        <translation>Speicher gesamt</translation>
     </message>
     <message>
         <source>Query buffer</source>
-        <translation type="unfinished" />
+        <translation>Abfragepuffer</translation>
     </message>
     <message>
         <source>sub / psub / ssub</source>
-        <translation type="unfinished" />
+        <translation>sub / psub / ssub</translation>
     </message>
     <message>
         <source>Age</source>
-        <translation type="unfinished" />
+        <translation>Alter</translation>
     </message>
     <message>
         <source>%1 s</source>
@@ -2750,42 +2722,42 @@ In: %1 frames, %2; out: %3 frames, %4; bus messages: %5/s</source>
     </message>
     <message>
         <source>%1 min %2 s</source>
-        <translation type="unfinished" />
+        <translation>%1 min %2 s</translation>
     </message>
     <message>
         <source>%1 h %2 min</source>
-        <translation type="unfinished" />
+        <translation>%1 h %2 min</translation>
     </message>
 </context>
 <context>
     <name>SlowConsumerMonitor</name>
     <message>
         <source>Waiting for CONFIG GET client-output-buffer-limit.</source>
-        <translation type="unfinished" />
+        <translation>Warte auf CONFIG GET client-output-buffer-limit.</translation>
     </message>
     <message>
         <source>pubsub 0 0 0: no limit, Redis never disconnects a slow subscriber (nothing to warn about)</source>
-        <translation type="unfinished" />
+        <translation>pubsub 0 0 0: kein Limit, Redis trennt nie einen langsamen Abonnenten (keine Warnungen nötig)</translation>
     </message>
     <message>
         <source>Redis's pubsub limit: hard %1 at once, no soft limit (warnings are a share of the hard one)</source>
-        <translation type="unfinished" />
+        <translation>pubsub-Limit von Redis: Hard-Limit %1 sofort, kein Soft-Limit (Warnungen beziehen sich auf einen Anteil des Hard-Limits)</translation>
     </message>
     <message>
         <source>Redis's pubsub limit: no hard limit, soft %1 for %2 s</source>
-        <translation type="unfinished" />
+        <translation>pubsub-Limit von Redis: kein Hard-Limit, Soft-Limit %1 für %2 s</translation>
     </message>
     <message>
         <source>Redis's pubsub limit: hard %1 at once, soft %2 for %3 s</source>
-        <translation type="unfinished" />
+        <translation>pubsub-Limit von Redis: Hard-Limit %1 sofort, Soft-Limit %2 für %3 s</translation>
     </message>
     <message>
         <source>CONFIG refused (%1): Redis's defaults assumed; %2</source>
-        <translation type="unfinished" />
+        <translation>CONFIG abgelehnt (%1): Standardwerte von Redis angenommen; %2</translation>
     </message>
     <message>
         <source>CONFIG GET did not report the limit (%1): Redis's defaults assumed; %2</source>
-        <translation type="unfinished" />
+        <translation>CONFIG GET hat das Limit nicht gemeldet (%1): Standardwerte von Redis angenommen; %2</translation>
     </message>
     <message>
         <source>%1: %2</source>
@@ -2793,31 +2765,31 @@ In: %1 frames, %2; out: %3 frames, %4; bus messages: %5/s</source>
     </message>
     <message>
         <source>every node</source>
-        <translation type="unfinished" />
+        <translation>alle Knoten</translation>
     </message>
     <message>
         <source>client %1 (%2)</source>
-        <translation type="unfinished" />
+        <translation>Client %1 (%2)</translation>
     </message>
     <message>
         <source>id %1 (%2)</source>
-        <translation type="unfinished" />
+        <translation>ID %1 (%2)</translation>
     </message>
     <message>
         <source>above the warning share</source>
-        <translation type="unfinished" />
+        <translation>über dem Warnanteil</translation>
     </message>
     <message>
         <source>back below the warning share</source>
-        <translation type="unfinished" />
+        <translation>wieder unter dem Warnanteil</translation>
     </message>
     <message>
         <source>gone (likely closed by its relay: queued bytes over --max-outbound-bytes)</source>
-        <translation type="unfinished" />
+        <translation>verschwunden (vermutlich von seinem Relay geschlossen: wartende Bytes über --max-outbound-bytes)</translation>
     </message>
     <message>
         <source>disconnected (likely by Redis: output buffer over limit)</source>
-        <translation type="unfinished" />
+        <translation>getrennt (vermutlich von Redis: Ausgabepuffer über dem Limit)</translation>
     </message>
     <message>
         <source>the Cluster's topology is not known yet</source>
@@ -2825,72 +2797,66 @@ In: %1 frames, %2; out: %3 frames, %4; bus messages: %5/s</source>
     </message>
     <message>
         <source>CONFIG GET client-output-buffer-limit did not report the pubsub class</source>
-        <translation type="unfinished" />
+        <translation>CONFIG GET client-output-buffer-limit hat die Klasse pubsub nicht gemeldet</translation>
     </message>
     <message numerus="yes">
         <source>%n node(s) did not answer CLIENT LIST</source>
-        <translation type="unfinished">
-            <numerusform />
-            <numerusform />
-        </translation>
+        <translation><numerusform>%n Knoten hat nicht auf CLIENT LIST geantwortet</numerusform><numerusform>%n Knoten haben nicht auf CLIENT LIST geantwortet</numerusform></translation>
     </message>
 </context>
 <context>
     <name>SlowConsumersView</name>
     <message>
         <source>Slow consumers (%1)</source>
-        <translation type="unfinished" />
+        <translation>Langsame Abonnenten (%1)</translation>
     </message>
     <message>
         <source>Slow consumers</source>
-        <translation type="unfinished" />
+        <translation>Langsame Abonnenten</translation>
     </message>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished" />
+        <translation>Nicht verbunden.</translation>
     </message>
     <message>
         <source>No Pub/Sub connection or relay client above %1 % of its limit.</source>
-        <translation type="unfinished" />
+        <translation>Keine Pub/Sub-Verbindung und kein Relay-Client über %1 % ihres Limits.</translation>
     </message>
     <message numerus="yes">
         <source>%n connection(s) above %1 % of their limit.</source>
-        <translation type="unfinished">
-            <numerusform />
-            <numerusform />
-        </translation>
+        <translation><numerusform>%n Verbindung über %1 % ihres Limits.</numerusform><numerusform>%n Verbindungen über %1 % ihres Limits.</numerusform></translation>
     </message>
     <message>
         <source>CLIENT LIST every %1 s.</source>
-        <translation type="unfinished" />
+        <translation>CLIENT LIST alle %1 s.</translation>
     </message>
     <message>
         <source>Last poll: %1</source>
-        <translation type="unfinished" />
+        <translation>Letzte Abfrage: %1</translation>
     </message>
     <message>
         <source>%1 (%2 % of soft)</source>
-        <translation type="unfinished" />
+        <translation>%1 (%2 % des Soft-Limits)</translation>
     </message>
     <message>
         <source>%1 (%2 % of hard)</source>
-        <translation type="unfinished" />
+        <translation>%1 (%2 % des Hard-Limits)</translation>
     </message>
     <message>
         <source>node %1</source>
-        <translation type="unfinished" />
+        <translation>Knoten %1</translation>
     </message>
     <message>
         <source>Warn at</source>
-        <translation type="unfinished" />
+        <translation>Warnen ab</translation>
     </message>
     <message>
         <source>Share of the soft limit (of the hard one when there is no soft limit, of --max-outbound-bytes for relay clients) that warns</source>
-        <translation type="unfinished" />
+        <translation>Anteil des Soft-Limits (des Hard-Limits, wenn es kein Soft-Limit gibt, von --max-outbound-bytes bei Relay-Clients), ab dem gewarnt wird</translation>
     </message>
     <message>
         <source>Recent events</source>
-        <translation type="unfinished" />
+        <translation>Letzte Ereignisse</translation>
     </message>
     <message>
         <source>Time</source>
@@ -2898,7 +2864,7 @@ In: %1 frames, %2; out: %3 frames, %4; bus messages: %5/s</source>
     </message>
     <message>
         <source>Event</source>
-        <translation type="unfinished" />
+        <translation>Ereignis</translation>
     </message>
     <message>
         <source>Connection</source>
@@ -2910,7 +2876,7 @@ In: %1 frames, %2; out: %3 frames, %4; bus messages: %5/s</source>
     </message>
     <message>
         <source>Output buffer</source>
-        <translation type="unfinished" />
+        <translation>Ausgabepuffer</translation>
     </message>
 </context>
 <context>
