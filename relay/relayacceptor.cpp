@@ -274,7 +274,9 @@ void RelayAcceptor::handshakeReceived(WebSocketConnection *c, const WebSocketHan
                                                                                       : QByteArrayView());
     m_pending.remove(c);
     const qsizetype query = request.target.indexOf('?');
-    const bool canary = query >= 0 && QUrlQuery(QString::fromUtf8(request.target.mid(query + 1)))
-                                              .queryItemValue(u"switchboard"_s) == "canary"_L1;
+    const bool canary =
+        query >= 0 &&
+        QUrlQuery(QString::fromUtf8(request.target.mid(query + 1))).queryItemValue(u"switchboard"_s) ==
+            "canary"_L1;
     Q_EMIT accepted(c, peer, *claims, canary); // the receiver sets itself as the handler
 }

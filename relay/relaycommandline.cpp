@@ -74,8 +74,8 @@ struct Options
         {u"b"_s, u"bind"_s}, u"Address to listen on (default: all interfaces)."_s, u"address"_s};
     const QCommandLineOption advertise{
         u"advertise-url"_s,
-        u"The ws:// or wss:// URL clients reach this relay at, shown in the console's fleet view and used by its "
-        "canaries (env SWITCHBOARD_ADVERTISE_URL; default: derived from --bind and the host name)."_s,
+        u"The ws:// or wss:// URL clients reach this relay at, shown in the console's fleet view and "
+        "used by its canaries (env SWITCHBOARD_ADVERTISE_URL; default: from --bind and the host name)."_s,
         u"url"_s};
     const QCommandLineOption redis{
         u"redis"_s,
@@ -248,7 +248,8 @@ struct Reader
             return true;
         const QUrl url(text, QUrl::StrictMode);
         if (!url.isValid() || (url.scheme() != "ws"_L1 && url.scheme() != "wss"_L1) || url.host().isEmpty())
-            return refuse(u"--advertise-url: '%1' is not a ws:// or wss:// URL with a host"_s.arg(text.left(200)));
+            return refuse(
+                u"--advertise-url: '%1' is not a ws:// or wss:// URL with a host"_s.arg(text.left(200)));
         r->server.advertiseUrl = url;
         return true;
     }

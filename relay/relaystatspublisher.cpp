@@ -8,9 +8,9 @@
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QJsonArray>
-#include <QSysInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSysInfo>
 
 using namespace Qt::StringLiterals;
 
